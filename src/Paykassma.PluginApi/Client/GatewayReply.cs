@@ -1,0 +1,37 @@
+using System.Text.Json;
+
+namespace Paykassma.PluginApi.Client;
+
+/// <summary>One HTTP answer of the gateway, read within the attempt that received it.</summary>
+/// <param name="HttpStatus">The HTTP status code.</param>
+/// <param name="Status">The body's <c>status</c> field, when the body is a JSON object that has one.</param>
+/// <param name="Message">The body's <c>message</c> field, when it is a string.</param>
+/// <param name="Params">The body's <c>params</c> (create-deposit), cloned out of the document.</param>
+internal sealed record GatewayReply(int HttpStatus, string? Status, string? Message, JsonElement? Params)
+{
+    public bool IsTransientHttpError => HttpStatus >= 500 || HttpStatus is 408 or 429;
+
+    public bool IsFail => string.Equals(Status, "fail", StringComparison.OrdinalIgnoreCase);
+
+    public static GatewayReply Parse(int httpStatus, ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body.ToArray());
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return new GatewayReply(httpStatus, null, null, null);
+            }
+
+            string? status = root.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            string? message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            JsonElement? parameters = root.TryGetProperty("params", out var p) ? p.Clone() : null;
+            return new GatewayReply(httpStatus, status, message, parameters);
+        }
+        catch (JsonException)
+        {
+            return new GatewayReply(httpStatus, null, null, null);
+        }
+    }
+}

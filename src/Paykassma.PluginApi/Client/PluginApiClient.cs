@@ -1,0 +1,233 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.Registry;
+using Polly.Timeout;
+
+namespace Paykassma.PluginApi.Client;
+
+/// <summary>
+/// Typed client for the gateway's plugin API. It never throws for the gateway's behaviour: every
+/// call ends Accepted, Refused (the gateway said <c>fail</c>, with its message) or Failed (we got
+/// no usable answer), so callers decide between "show the user the message" and "try later".
+/// </summary>
+public sealed class PluginApiClient(
+    HttpClient http,
+    IOptionsMonitor<PaykassmaOptions> options,
+    ResiliencePipelineProvider<string> pipelines,
+    TimeProvider time,
+    ILogger<PluginApiClient> logger)
+{
+    internal const string PipelineName = "paykassma-plugin-api";
+    internal const int MaxResponseBytes = 1024 * 1024;
+
+    public async Task<CreateDepositAnswer> CreateDepositAsync(string label, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var path = "api/v1/transaction/create/" + Uri.EscapeDataString(settings.WalletType);
+        var payload = new CreateDepositPayload(settings.Currency, label);
+
+        var call = await SendAsync("create-deposit", () => new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = JsonContent.Create(payload, PluginApiJsonContext.Default.CreateDepositPayload),
+        }, openContent: null, cancellationToken);
+
+        if (call.Failure is { } failure)
+        {
+            return CreateDepositAnswer.Failed(failure);
+        }
+
+        var reply = call.Reply!;
+        if (string.Equals(reply.Status, "ok", StringComparison.OrdinalIgnoreCase)
+            && reply.Params is { } rawParams
+            && DepositRequisites.FromParams(rawParams) is { } requisites)
+        {
+            return CreateDepositAnswer.Accepted(requisites, rawParams);
+        }
+
+        return reply.IsFail
+            ? CreateDepositAnswer.Refused(RefusalMessage(reply))
+            : CreateDepositAnswer.Failed(GatewayFailureKind.UnreadableResponse);
+    }
+
+    public async Task<PossibleTransactionAnswer> SubmitPossibleTransactionAsync(
+        PossibleTransaction proof, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        var settings = options.CurrentValue;
+
+        var call = await SendAsync("possible-transaction",
+            () => new HttpRequestMessage(HttpMethod.Post, "api/v1/possible-transaction"),
+            async (request, ct) => request.Content = await BuildProofContentAsync(proof, settings, ct),
+            cancellationToken);
+
+        if (call.Failure is { } failure)
+        {
+            return new PossibleTransactionAnswer(GatewayOutcome.Failed, null, failure, call.OutcomeUncertain);
+        }
+
+        var reply = call.Reply!;
+        if (string.Equals(reply.Status, "success", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(reply.Status, "ok", StringComparison.OrdinalIgnoreCase))
+        {
+            return new PossibleTransactionAnswer(GatewayOutcome.Accepted, reply.Message, null, call.OutcomeUncertain);
+        }
+
+        return reply.IsFail
+            ? new PossibleTransactionAnswer(GatewayOutcome.Refused, RefusalMessage(reply), null, call.OutcomeUncertain)
+            : new PossibleTransactionAnswer(GatewayOutcome.Failed, null, GatewayFailureKind.UnreadableResponse, OutcomeUncertain: true);
+    }
+
+    /// <summary>
+    /// The gateway's multipart form with exactly its field names. The screenshot part is quoted
+    /// the way browsers send it; text parts carry no content type, as in a browser form post.
+    /// </summary>
+    private static async Task<MultipartFormDataContent> BuildProofContentAsync(
+        PossibleTransaction proof, PaykassmaOptions settings, CancellationToken cancellationToken)
+    {
+        var form = new MultipartFormDataContent();
+        AddText(form, "currency_code", settings.Currency);
+        AddText(form, "wallet_type", settings.WalletType);
+        AddText(form, "label", proof.Label);
+        AddText(form, "key1", proof.TransactionNumber);
+        AddText(form, "amount", proof.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AddText(form, "custom_transaction_id", proof.CustomTransactionId);
+
+        var screenshot = new StreamContent(await proof.OpenScreenshot(cancellationToken));
+        screenshot.Headers.ContentType = new MediaTypeHeaderValue(proof.ScreenshotContentType);
+        screenshot.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data")
+        {
+            Name = "\"screenshot\"",
+            FileName = "\"" + proof.ScreenshotFileName + "\"",
+        };
+        form.Add(screenshot);
+        return form;
+    }
+
+    private static void AddText(MultipartFormDataContent form, string name, string value)
+    {
+        var part = new StringContent(value);
+        part.Headers.ContentType = null;
+        part.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"" + name + "\"" };
+        form.Add(part);
+    }
+
+    private static string RefusalMessage(GatewayReply reply) =>
+        string.IsNullOrWhiteSpace(reply.Message) ? "The gateway refused without a message." : reply.Message;
+
+    /// <summary>
+    /// Runs one gateway call through the resilience pipeline (total timeout, jittered retries of
+    /// transient failures, per-attempt timeout). Each attempt builds a new request, and a new body
+    /// when <paramref name="openContent"/> is given, because a sent request cannot be sent again.
+    /// </summary>
+    private async Task<CallResult> SendAsync(
+        string operation,
+        Func<HttpRequestMessage> newRequest,
+        Func<HttpRequestMessage, CancellationToken, Task>? openContent,
+        CancellationToken cancellationToken)
+    {
+        var pipeline = pipelines.GetPipeline<GatewayReply>(PipelineName);
+        var started = time.GetTimestamp();
+        var state = new AttemptState();
+
+        try
+        {
+            var reply = await pipeline.ExecuteAsync(async ct =>
+            {
+                state.Attempts++;
+                using var request = newRequest();
+                if (openContent is not null)
+                {
+                    await openContent(request, ct);
+                }
+
+                try
+                {
+                    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+                    var body = await response.Content.ReadAsByteArrayAsync(ct);
+                    var reply = GatewayReply.Parse((int)response.StatusCode, body);
+                    if (reply.HttpStatus >= 500 && reply.HttpStatus != 503)
+                    {
+                        state.OutcomeUncertain = true;
+                    }
+                    return reply;
+                }
+                catch (HttpRequestException ex) when (ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+                                                       && ex.InnerException is not SocketException)
+                {
+                    state.OutcomeUncertain = true;
+                    throw;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The attempt's timeout fired: the gateway may still act on what it received.
+                    state.OutcomeUncertain = true;
+                    throw;
+                }
+            }, cancellationToken);
+
+            if (reply.IsTransientHttpError)
+            {
+                return Finish(operation, started, state, CallResult.Failed(GatewayFailureKind.ServerError, state));
+            }
+            if (reply.Status is null && !reply.IsFail)
+            {
+                return Finish(operation, started, state, CallResult.Failed(GatewayFailureKind.UnreadableResponse, state));
+            }
+            return Finish(operation, started, state, new CallResult(reply, null, state.OutcomeUncertain));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is TimeoutRejectedException or OperationCanceledException)
+        {
+            state.OutcomeUncertain = true;
+            return Finish(operation, started, state, CallResult.Failed(GatewayFailureKind.Timeout, state));
+        }
+        catch (HttpRequestException)
+        {
+            // Also covers an answer larger than MaxResponseBytes: not one the gateway would send.
+            return Finish(operation, started, state, CallResult.Failed(GatewayFailureKind.Unreachable, state));
+        }
+    }
+
+    private CallResult Finish(string operation, long started, AttemptState state, CallResult result)
+    {
+        var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
+        if (result.Failure is { } failure)
+        {
+            PluginApiLog.CallFailed(logger, operation, failure, state.Attempts, elapsedMs);
+        }
+        else
+        {
+            var outcome = result.Reply!.IsFail ? GatewayOutcome.Refused : GatewayOutcome.Accepted;
+            PluginApiLog.CallEnded(logger, operation, outcome, state.Attempts, elapsedMs);
+            if (outcome == GatewayOutcome.Refused)
+            {
+                PluginApiLog.CallRefused(logger, operation, RefusalMessage(result.Reply));
+            }
+        }
+        return result;
+    }
+
+    private sealed class AttemptState
+    {
+        public int Attempts;
+        public bool OutcomeUncertain;
+    }
+
+    private sealed record CallResult(GatewayReply? Reply, GatewayFailureKind? Failure, bool OutcomeUncertain)
+    {
+        public static CallResult Failed(GatewayFailureKind kind, AttemptState state) => new(null, kind, state.OutcomeUncertain);
+    }
+}
+
+internal sealed record CreateDepositPayload(
+    [property: System.Text.Json.Serialization.JsonPropertyName("currency")] string Currency,
+    [property: System.Text.Json.Serialization.JsonPropertyName("label")] string Label);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(CreateDepositPayload))]
+internal sealed partial class PluginApiJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

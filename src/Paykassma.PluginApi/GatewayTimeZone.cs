@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace Paykassma.PluginApi;
+
+/// <summary>
+/// The gateway writes datetimes like <c>2026-01-27 09:32:01</c> in the account's zone (default
+/// +08:00) without saying which; this turns them into UTC instants.
+/// </summary>
+public sealed class GatewayTimeZone
+{
+    private readonly TimeZoneInfo _zone;
+
+    private GatewayTimeZone(TimeZoneInfo zone) => _zone = zone;
+
+    public static bool TryParse(string? text, out GatewayTimeZone zone)
+    {
+        zone = null!;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var trimmed = text.Trim();
+        if (trimmed[0] is '+' or '-')
+        {
+            var sign = trimmed[0] == '-' ? -1 : 1;
+            if (!TimeSpan.TryParseExact(trimmed[1..], @"hh\:mm", CultureInfo.InvariantCulture, out var offset)
+                || offset > TimeSpan.FromHours(14))
+            {
+                return false;
+            }
+            zone = new GatewayTimeZone(TimeZoneInfo.CreateCustomTimeZone(trimmed, sign * offset, trimmed, trimmed));
+            return true;
+        }
+
+        try
+        {
+            zone = new GatewayTimeZone(TimeZoneInfo.FindSystemTimeZoneById(trimmed));
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
+    }
+
+    public static GatewayTimeZone Parse(string? text) =>
+        TryParse(text, out var zone) ? zone : throw new FormatException("Not a gateway time zone.");
+
+    /// <summary>Reads a gateway datetime (<c>yyyy-MM-dd HH:mm:ss</c>) as UTC; null when it is not one.</summary>
+    public DateTimeOffset? ToUtc(string? gatewayDateTime)
+    {
+        if (!DateTime.TryParseExact(gatewayDateTime, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture,
+                DateTimeStyles.None, out var local))
+        {
+            return null;
+        }
+
+        var offset = _zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
+    }
+}
