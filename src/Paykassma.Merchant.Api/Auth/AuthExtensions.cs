@@ -1,0 +1,77 @@
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Paykassma.Merchant.Api.Auth;
+
+public static class AuthPolicies
+{
+    /// <summary>A signed-in user whose token carries a usable label.</summary>
+    public const string Frontend = "frontend";
+
+    /// <summary>Operations staff (the configured ops role).</summary>
+    public const string Ops = "ops";
+}
+
+internal static class AuthExtensions
+{
+    /// <summary>Longest label the gateway accepts.</summary>
+    public const int MaxLabelLength = 190;
+
+    public static IServiceCollection AddMerchantAuth(this IServiceCollection services)
+    {
+        services.AddOptions<MerchantAuthOptions>().BindConfiguration(MerchantAuthOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MerchantAuthOptions>, MerchantAuthOptionsValidator>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<MerchantAuthOptions>>((bearer, auth) =>
+            {
+                var settings = auth.Value;
+                var jwt = settings.Jwt;
+                // Keep claim names as issued ("sub", "role"), not mapped to long SOAP-era URIs.
+                bearer.MapInboundClaims = false;
+                bearer.Authority = string.IsNullOrWhiteSpace(jwt.Authority) ? null : jwt.Authority;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidateIssuer = !string.IsNullOrWhiteSpace(jwt.Issuer) || bearer.Authority is not null,
+                    ValidIssuer = string.IsNullOrWhiteSpace(jwt.Issuer) ? null : jwt.Issuer,
+                    ValidateAudience = true,
+                    ValidAudience = jwt.Audience,
+                    ValidateLifetime = true,
+                    RequireExpirationTime = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = settings.LabelClaim,
+                    RoleClaimType = "role",
+                };
+                if (!string.IsNullOrEmpty(jwt.SigningKey))
+                {
+                    bearer.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.SigningKey));
+                    // Only HS256: never let a token pick a weaker or asymmetric-confused algorithm.
+                    bearer.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+                }
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthPolicies.Frontend, policy => policy
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => CurrentUser.TryGetLabel(context.User, LabelClaimOf(context), out _)))
+            .AddPolicy(AuthPolicies.Ops, policy => policy
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => context.User.IsInRole(OpsRoleOf(context))));
+
+        return services;
+    }
+
+    private static string LabelClaimOf(Microsoft.AspNetCore.Authorization.AuthorizationHandlerContext context) =>
+        ResolveOptions(context).LabelClaim;
+
+    private static string OpsRoleOf(Microsoft.AspNetCore.Authorization.AuthorizationHandlerContext context) =>
+        ResolveOptions(context).OpsRole;
+
+    private static MerchantAuthOptions ResolveOptions(Microsoft.AspNetCore.Authorization.AuthorizationHandlerContext context) =>
+        context.Resource is HttpContext http
+            ? http.RequestServices.GetRequiredService<IOptions<MerchantAuthOptions>>().Value
+            : new MerchantAuthOptions();
+}

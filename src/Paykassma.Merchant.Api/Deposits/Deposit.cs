@@ -1,0 +1,40 @@
+namespace Paykassma.Merchant.Api.Deposits;
+
+/// <summary>One user's deposit: the requisites the gateway handed out and how far the payment got.</summary>
+public sealed class Deposit
+{
+    public Guid Id { get; init; }
+
+    /// <summary>The user's id as the gateway knows it (the token's label claim).</summary>
+    public required string Label { get; init; }
+
+    public DepositStatus Status { get; set; }
+
+    public required string Currency { get; init; }
+
+    public required string WalletType { get; init; }
+
+    /// <summary>What the user said they would pay, if they said; the signed amount is <see cref="ConfirmedAmount"/>.</summary>
+    public int? Amount { get; init; }
+
+    public string? WalletNumber { get; init; }
+
+    public string? AccountName { get; init; }
+
+    public bool? IsCheckAmount { get; init; }
+
+    /// <summary>The gateway's <c>params</c> object exactly as received (jsonb), unknown keys included.</summary>
+    public required string GatewayParams { get; init; }
+
+    /// <summary>The sum of signed, matched gateway transactions: the only amount money moves on.</summary>
+    public decimal? ConfirmedAmount { get; set; }
+
+    /// <summary>Set when the signed amount differs from what the user claimed.</summary>
+    public bool AmountMismatch { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? ConfirmedAt { get; set; }
+}

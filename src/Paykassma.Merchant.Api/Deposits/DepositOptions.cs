@@ -1,0 +1,19 @@
+namespace Paykassma.Merchant.Api.Deposits;
+
+/// <summary>Deposit rules (<c>Deposits</c> section).</summary>
+public sealed class DepositOptions
+{
+    public const string SectionName = "Deposits";
+
+    /// <summary>The largest amount (whole BTN) a user may announce or claim to have paid.</summary>
+    public int MaxAmount { get; set; } = 1_000_000;
+
+    /// <summary>How long a repeated request waits for the first one with the same Idempotency-Key.</summary>
+    public TimeSpan IdempotencyWait { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long a claimed Idempotency-Key stays with the request that claimed it. Longer than any
+    /// gateway call, so only a crashed claimant is taken over.
+    /// </summary>
+    public TimeSpan IdempotencyLease { get; set; } = TimeSpan.FromSeconds(60);
+}

@@ -1,0 +1,137 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paykassma.Merchant.Api.Auth;
+using Paykassma.Merchant.Api.Hosting;
+using Paykassma.Merchant.Api.Persistence;
+using Paykassma.PluginApi.Client;
+
+namespace Paykassma.Merchant.Api.Deposits;
+
+public static class DepositsApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+    private const int MaxIdempotencyKeyLength = 255;
+
+    public static RouteGroupBuilder MapDepositsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/deposits")
+            .WithTags("Deposits")
+            .RequireAuthorization(AuthPolicies.Frontend)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapPost("/", CreateDeposit)
+            .WithName("CreateDeposit")
+            .WithSummary("Start a deposit and get the bank requisites to pay to")
+            .WithDescription("Asks the gateway for requisites. Send an Idempotency-Key to make retries safe: " +
+                             "the same key (same user, same body) answers the same deposit without a second gateway call.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+        group.MapGet("/{id:guid}", GetDeposit)
+            .WithName("GetDeposit")
+            .WithSummary("One of the user's deposits, with its status and confirmed amount")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", ListDeposits)
+            .WithName("ListDeposits")
+            .WithSummary("The user's deposits, newest first");
+        return group;
+    }
+
+    public static async Task<Results<Created<DepositResponse>, ValidationProblem, ProblemHttpResult>> CreateDeposit(
+        [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] CreateDepositRequest? request,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        CurrentUser user,
+        DepositCreator creator,
+        IOptions<DepositOptions> options,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request?.Amount > options.Value.MaxAmount)
+        {
+            errors["amount"] = [$"The amount must be at most {options.Value.MaxAmount}."];
+        }
+        // A header sent empty binds as null; it is still a malformed key, not "no key".
+        if (http.Request.Headers.ContainsKey(IdempotencyKeyHeader) && !IsValidIdempotencyKey(idempotencyKey ?? ""))
+        {
+            errors[IdempotencyKeyHeader] = [$"Use 1 to {MaxIdempotencyKeyLength} visible ASCII characters."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, type: Problems.Validation);
+        }
+
+        var result = await creator.CreateAsync(user.Label, request?.Amount, idempotencyKey, cancellationToken);
+        switch (result.Status)
+        {
+            case CreateDepositStatus.Created:
+            case CreateDepositStatus.Replayed:
+                if (result.Status == CreateDepositStatus.Replayed)
+                {
+                    http.Response.Headers[ReplayedHeader] = "true";
+                }
+                return TypedResults.Created($"/api/deposits/{result.Deposit!.Id}", DepositResponse.From(result.Deposit));
+            case CreateDepositStatus.GatewayRefused:
+                return Problems.Result(StatusCodes.Status502BadGateway, Problems.GatewayRefused,
+                    "The payment gateway refused the deposit", result.GatewayMessage,
+                    new Dictionary<string, object?> { ["gatewayMessage"] = result.GatewayMessage });
+            case CreateDepositStatus.GatewayFailed:
+                return GatewayFailureProblem(http, result.GatewayFailure);
+            case CreateDepositStatus.IdempotencyKeyReused:
+                return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused,
+                    "This Idempotency-Key was used with a different request",
+                    "Use a new key for a new request; repeat the same body to retry.");
+            default:
+                http.Response.Headers.RetryAfter = "2";
+                return Problems.Result(StatusCodes.Status409Conflict, Problems.IdempotencyKeyInProgress,
+                    "A request with this Idempotency-Key is still in progress", "Retry shortly with the same key.");
+        }
+    }
+
+    public static async Task<Results<Ok<DepositResponse>, ProblemHttpResult>> GetDeposit(
+        Guid id, CurrentUser user, MerchantDbContext db, CancellationToken cancellationToken)
+    {
+        // Someone else's deposit answers exactly like a missing one: ids are not an oracle.
+        var deposit = await db.Deposits.AsNoTracking()
+            .SingleOrDefaultAsync(d => d.Id == id && d.Label == user.Label, cancellationToken);
+        return deposit is null ? Problems.NotFoundResult("deposit") : TypedResults.Ok(DepositResponse.From(deposit));
+    }
+
+    public static async Task<Results<Ok<DepositPage>, ValidationProblem>> ListDeposits(
+        CurrentUser user, MerchantDbContext db, CancellationToken cancellationToken, int page = 1, int pageSize = 20)
+    {
+        if (page < 1 || pageSize is < 1 or > 100)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["page"] = ["page starts at 1; pageSize is 1 to 100."],
+            }, type: Problems.Validation);
+        }
+
+        var mine = db.Deposits.AsNoTracking().Where(d => d.Label == user.Label);
+        var total = await mine.CountAsync(cancellationToken);
+        var deposits = await mine.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new DepositPage(deposits.Select(DepositResponse.From).ToList(), page, pageSize, total));
+    }
+
+    internal static ProblemHttpResult GatewayFailureProblem(HttpContext http, GatewayFailureKind? failure)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return failure == GatewayFailureKind.Timeout
+            ? Problems.Result(StatusCodes.Status504GatewayTimeout, Problems.GatewayTimeout,
+                "The payment gateway did not answer in time", "Try again shortly.")
+            : Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.GatewayUnavailable,
+                "The payment gateway is unavailable", "Try again shortly.");
+    }
+
+    private static bool IsValidIdempotencyKey(string key) =>
+        key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~');
+}

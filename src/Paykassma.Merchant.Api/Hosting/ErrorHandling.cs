@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+
+namespace Paykassma.Merchant.Api.Hosting;
+
+/// <summary>
+/// The last line of defence: whatever escapes an endpoint becomes a problem details answer. A
+/// request the framework could not read (bad JSON, wrong types, too large) is the client's 4xx;
+/// a database that cannot be reached is a 503 the caller may retry; anything else is a 500 that
+/// says nothing about its cause (the log has it).
+/// </summary>
+internal sealed partial class ErrorHandler(IProblemDetailsService problems, ILogger<ErrorHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, type, title, detail) = Classify(exception);
+        if (status >= 500)
+        {
+            LogUnhandled(logger, exception, http.Request.Method, http.Request.Path);
+        }
+
+        http.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = "5";
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            Exception = exception,
+            ProblemDetails = { Status = status, Type = type, Title = title, Detail = detail },
+        });
+    }
+
+    internal static (int Status, string Type, string Title, string? Detail) Classify(Exception exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (StatusCodes.Status413PayloadTooLarge, Problems.MalformedRequest, "Request body too large", null),
+        BadHttpRequestException { InnerException: JsonException } bad =>
+            (bad.StatusCode, Problems.MalformedRequest, "The request body is not valid JSON for this call", JsonDetail(bad)),
+        BadHttpRequestException bad =>
+            (bad.StatusCode, Problems.MalformedRequest, "The request could not be read", bad.Message),
+        NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException } =>
+            (StatusCodes.Status503ServiceUnavailable, Problems.DatabaseUnavailable, "The database is unavailable; try again shortly", null),
+        _ => (StatusCodes.Status500InternalServerError, Problems.Internal, "An unexpected error occurred", null),
+    };
+
+    /// <summary>Says where the JSON went wrong (path and line) without echoing the client's payload back.</summary>
+    private static string JsonDetail(BadHttpRequestException bad) =>
+        bad.InnerException is JsonException { Path: { } path } json
+            ? $"Invalid value at '{path}' (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1})."
+            : "The body could not be parsed.";
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);
+}

@@ -1,0 +1,52 @@
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Paykassma.Merchant.Api.Hosting;
+
+internal static class LoggingExtensions
+{
+    /// <summary>
+    /// Serilog for everything: readable lines in Development, one JSON object per line elsewhere
+    /// (with trace and span ids) for log search. Levels and overrides come from the <c>Serilog</c>
+    /// configuration section. Events also reach other registered providers so tests can capture them.
+    /// </summary>
+    public static WebApplicationBuilder AddMerchantLogging(this WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        var readable = builder.Environment.IsDevelopment();
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger
+                .MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext()
+                .Enrich.WithProperty("Application", "paykassma-merchant");
+            if (readable)
+            {
+                logger.WriteTo.Console(outputTemplate:
+                    "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+            }
+            else
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+        }, writeToProviders: true);
+        return builder;
+    }
+
+    /// <summary>One line per request: method, path (never the query), status, time, user-agent-free.</summary>
+    public static IApplicationBuilder UseMerchantRequestLogging(this IApplicationBuilder app) =>
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+            options.GetLevel = (http, _, exception) =>
+                exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : http.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Verbose
+                : LogEventLevel.Information;
+        });
+}

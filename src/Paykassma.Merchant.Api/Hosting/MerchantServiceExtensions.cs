@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Paykassma.Merchant.Api.Auth;
+using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Development;
+using Paykassma.Merchant.Api.Persistence;
+using Paykassma.PluginApi;
+
+namespace Paykassma.Merchant.Api.Hosting;
+
+/// <summary>Everything Program.cs wires, one call per concern.</summary>
+internal static class MerchantServiceExtensions
+{
+    public static WebApplicationBuilder AddMerchantServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Small by default; endpoints that take uploads raise it for themselves.
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.AddServerHeader = false;
+        });
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ErrorHandler>();
+        // Malformed bodies and parameters throw, so ErrorHandler answers them as problem details
+        // in every environment (by default Production answers an empty 400).
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(options =>
+        {
+            var json = options.SerializerOptions;
+            json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+            // A field we do not know is a client bug worth a 400, not something to ignore silently.
+            json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.AllowDuplicateProperties = false;
+            // Web defaults read "300" as a number; an amount must be a JSON number.
+            json.NumberHandling = JsonNumberHandling.Strict;
+            json.RespectNullableAnnotations = true;
+        });
+        services.AddValidation();
+        services.AddMerchantOpenApi();
+        services.AddHealthChecks();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddMerchantAuth();
+        services.AddMerchantPersistence();
+
+        services.AddOptions<PaykassmaOptions>().BindConfiguration(PaykassmaOptions.SectionName);
+        services.AddPaykassmaPluginApi();
+
+        services.AddOptions<DepositOptions>().BindConfiguration(DepositOptions.SectionName)
+            .Validate(o => o.MaxAmount > 0, "Deposits:MaxAmount must be positive.")
+            .ValidateOnStart();
+        services.AddScoped<DepositCreator>();
+        return builder;
+    }
+
+    public static WebApplication UseMerchantPipeline(this WebApplication app)
+    {
+        app.UseMerchantRequestLogging();
+        app.UseExceptionHandler();
+        // Empty 4xx answers (401, 403, 404 of unknown routes, 405) become problem details too.
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapMerchantEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapMerchantOpenApi();
+        app.MapDepositsApi();
+        app.MapDevTokenApi();
+        return app;
+    }
+}

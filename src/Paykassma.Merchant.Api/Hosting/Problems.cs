@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Paykassma.Merchant.Api.Hosting;
+
+/// <summary>
+/// Stable problem types (RFC 9457): clients and ops branch on <c>type</c>, never on the wording.
+/// </summary>
+public static class Problems
+{
+    private const string Base = "https://paykassma-merchant.local/problems/";
+
+    public const string Validation = Base + "validation";
+    public const string MalformedRequest = Base + "malformed-request";
+    public const string NotFound = Base + "not-found";
+    public const string GatewayRefused = Base + "gateway-refused";
+    public const string GatewayUnavailable = Base + "gateway-unavailable";
+    public const string GatewayTimeout = Base + "gateway-timeout";
+    public const string IdempotencyKeyReused = Base + "idempotency-key-reused";
+    public const string IdempotencyKeyInProgress = Base + "idempotency-key-in-progress";
+    public const string DatabaseUnavailable = Base + "database-unavailable";
+    public const string Internal = Base + "internal";
+
+    public static ProblemHttpResult Result(
+        int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: type, extensions: extensions);
+
+    public static ProblemHttpResult NotFoundResult(string what) =>
+        Result(StatusCodes.Status404NotFound, NotFound, "Not found", $"No {what} with that id.");
+}

@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paykassma.Merchant.Api.Deposits;
+
+namespace Paykassma.Merchant.Api.Persistence;
+
+internal sealed class DepositConfiguration : IEntityTypeConfiguration<Deposit>
+{
+    public void Configure(EntityTypeBuilder<Deposit> deposit)
+    {
+        deposit.ToTable("deposits", table => table.HasCheckConstraint("ck_deposits_status",
+            $"status IN ({SnakeCaseEnumConverter<DepositStatus>.SqlValues()})"));
+        deposit.HasKey(d => d.Id);
+        deposit.Property(d => d.Id).ValueGeneratedNever();
+        deposit.Property(d => d.Label).HasMaxLength(190);
+        deposit.Property(d => d.Status).HasConversion<SnakeCaseEnumConverter<DepositStatus>>().HasMaxLength(32);
+        deposit.Property(d => d.Currency).HasMaxLength(3);
+        deposit.Property(d => d.WalletType).HasMaxLength(190);
+        deposit.Property(d => d.GatewayParams).HasColumnType("jsonb");
+        deposit.Property(d => d.ConfirmedAmount).HasColumnType("numeric(20,2)");
+        // A user's list, newest first.
+        deposit.HasIndex(d => new { d.Label, d.CreatedAt }).IsDescending(false, true);
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> record)
+    {
+        record.ToTable("deposit_idempotency_keys");
+        record.HasKey(r => new { r.Label, r.Key });
+        record.Property(r => r.Label).HasMaxLength(190);
+        record.Property(r => r.Key).HasMaxLength(255);
+        record.Property(r => r.RequestHash).HasMaxLength(64);
+        record.HasOne<Deposit>().WithMany().HasForeignKey(r => r.DepositId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Paykassma.Merchant.Api.Persistence;
+
+internal static class PersistenceExtensions
+{
+    public const string ConnectionStringName = "Merchant";
+
+    public static IServiceCollection AddMerchantPersistence(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = configuration.GetConnectionString(ConnectionStringName))
+            .Validate(options => !string.IsNullOrWhiteSpace(options.ConnectionString),
+                $"ConnectionStrings:{ConnectionStringName} is required.")
+            .ValidateOnStart();
+
+        // One data source for EF Core and for the hand-written SQL on hot paths: one pool.
+        services.AddSingleton(provider => new NpgsqlDataSourceBuilder(
+            provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString).Build());
+        services.AddDbContextPool<MerchantDbContext>((provider, options) => options
+            .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>(),
+                npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention());
+
+        services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+        services.AddHostedService<DatabaseMigrator>();
+        return services;
+    }
+}
+
+public sealed class DatabaseOptions
+{
+    public const string SectionName = "Database";
+
+    public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>From <c>ConnectionStrings:Merchant</c>; it may hold a password, so it is never logged.</summary>
+    public string? ConnectionString { get; set; }
+}
+
+/// <summary>Ready means the database answers a query, within a couple of seconds.</summary>
+internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(timeout.Token);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            // The exception type only: its message could name hosts a probe need not see.
+            return HealthCheckResult.Unhealthy($"PostgreSQL did not answer ({ex.GetType().Name}).");
+        }
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the service.</summary>
+internal sealed class DesignTimeDbContextFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<MerchantDbContext>
+{
+    public MerchantDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<MerchantDbContext>()
+        .UseNpgsql("Host=localhost;Database=design_time", npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+        .UseSnakeCaseNamingConvention()
+        .Options);
+}

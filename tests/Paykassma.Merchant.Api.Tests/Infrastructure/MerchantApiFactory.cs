@@ -1,0 +1,117 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Npgsql;
+using WireMock.Server;
+
+namespace Paykassma.Merchant.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real service in-process (WebApplicationFactory) on a database of its own in the real
+/// PostgreSQL, with a WireMock.Net gateway on a random port and every log line captured.
+/// </summary>
+public class MerchantApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string PluginSecret = "test-plugin-secret-9f2c";
+    public const string PostbackAccessKey = "uowkn0b3LfBxpcWYHi4_";
+    public const string PostbackPrivateKey = "pk_test_4f9c2a1e7b";
+
+    private readonly Dictionary<string, string?> _settings = new();
+
+    public WireMockServer Gateway { get; } = WireMockServer.Start();
+
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Settings applied on top of the defaults below; set before the first client is created.</summary>
+    public MerchantApiFactory With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    public virtual async Task InitializeAsync() => ConnectionString = await TestPostgres.CreateDatabaseAsync();
+
+    Task IAsyncLifetime.DisposeAsync()
+    {
+        Gateway.Stop();
+        Gateway.Dispose();
+        return DisposeAsync().AsTask();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Merchant"] = ConnectionString,
+            ["Paykassma:ApiBaseUrl"] = Gateway.Url,
+            ["Paykassma:PluginApiSecret"] = PluginSecret,
+            ["Paykassma:PostbackAccessKey"] = PostbackAccessKey,
+            ["Paykassma:PostbackPrivateKey"] = PostbackPrivateKey,
+            ["Paykassma:Resilience:AttemptTimeout"] = "00:00:02",
+            ["Paykassma:Resilience:TotalTimeout"] = "00:00:06",
+            ["Paykassma:Resilience:RetryBaseDelay"] = "00:00:00.050",
+            ["Auth:Jwt:SigningKey"] = TestTokens.SigningKey,
+            ["Auth:Jwt:Issuer"] = TestTokens.Issuer,
+            ["Auth:Jwt:Audience"] = TestTokens.Audience,
+        };
+        foreach (var (key, value) in _settings)
+        {
+            settings[key] = value;
+        }
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureServices(services => services.AddLogging(logging =>
+            logging.AddFakeLogging().SetMinimumLevel(LogLevel.Trace)));
+    }
+
+    public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
+
+    /// <summary>Every captured log line with its structured values and exceptions, for "never contains" checks.</summary>
+    public string AllLogText()
+    {
+        var text = new StringBuilder();
+        foreach (var record in Logs.GetSnapshot())
+        {
+            text.AppendLine(record.Category).AppendLine(record.Message).AppendLine(record.Exception?.ToString());
+            foreach (var pair in record.StructuredState ?? [])
+            {
+                text.Append(pair.Key).Append('=').AppendLine(pair.Value);
+            }
+        }
+        return text.ToString();
+    }
+
+    public HttpClient ClientFor(string label, bool ops = false)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(label, ops));
+        return client;
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        var result = await command.ExecuteScalarAsync();
+        return result is null or DBNull ? default : (T)Convert.ChangeType(result, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>One service instance shared by the tests of a collection; each test uses its own labels.</summary>
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<MerchantApiFactory>
+{
+    public const string Name = "api";
+}
