@@ -48,7 +48,16 @@ internal sealed class TestSandbox : IAsyncDisposable
             configure?.Invoke(builder);
         });
         app.Urls.Add("http://127.0.0.1:0");
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // Start-up validation tests expect the throw; the half-started host must not leak.
+            await app.DisposeAsync();
+            throw;
+        }
 
         var address = app.Services.GetRequiredService<IServer>().Features
             .GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
