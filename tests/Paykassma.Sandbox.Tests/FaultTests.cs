@@ -108,6 +108,7 @@ public sealed class FaultTests
     {
         { """{"mode":"broken"}""", "mode" },
         { """{"mode":"1"}""", "mode" },
+        { """{"mode":"down, stall"}""", "mode" },
         { """{}""", "mode" },
         { """{"mode":"down","seconds":0}""", "seconds" },
         { """{"mode":"stall","stallSeconds":-1}""", "stallSeconds" },

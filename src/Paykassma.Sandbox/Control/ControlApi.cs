@@ -115,8 +115,12 @@ internal static class ControlApi
         }
 
         Dictionary<string, string[]> errors = [];
-        if (!Enum.TryParse<FaultMode>(request.Mode, ignoreCase: true, out var mode)
-            || !Enum.IsDefined(mode) || int.TryParse(request.Mode, out _))
+        // Names only: Enum.TryParse would also take "2" or "down, stall" (which it ORs into another mode).
+        var mode = Enum.GetValues<FaultMode>()
+            .Where(candidate => string.Equals(candidate.ToString(), request.Mode, StringComparison.OrdinalIgnoreCase))
+            .Cast<FaultMode?>()
+            .SingleOrDefault();
+        if (mode is null)
         {
             errors["mode"] = ["mode must be one of: none, down, stall, refuse"];
         }
@@ -131,13 +135,13 @@ internal static class ControlApi
             errors["stallSeconds"] = [$"stallSeconds must be between 0 and {MaxStallSeconds}"];
         }
 
-        if (errors.Count > 0)
+        if (errors.Count > 0 || mode is not { } chosenMode)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         var state = faults.Set(
-            mode,
+            chosenMode,
             request.Seconds is { } duration ? TimeSpan.FromSeconds(duration) : null,
             request.StallSeconds is { } stallFor ? TimeSpan.FromSeconds(stallFor) : options.Value.StallDuration,
             string.IsNullOrWhiteSpace(request.Message) ? null : request.Message);
