@@ -1,6 +1,22 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Microsoft.Extensions.Options;
 
-app.MapGet("/", () => "Hello World!");
+namespace Paykassma.Sandbox;
 
-app.Run();
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        await using var app = SandboxApp.Build(args);
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (OptionsValidationException exception)
+        {
+            // A missing setting is a person's typo, not a crash: say which key, without a stack trace.
+            await Console.Error.WriteLineAsync($"Sandbox settings are invalid: {string.Join(" ", exception.Failures)}");
+            return 1;
+        }
+    }
+}

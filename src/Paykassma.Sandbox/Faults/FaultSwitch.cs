@@ -1,0 +1,51 @@
+namespace Paykassma.Sandbox.Faults;
+
+public enum FaultMode
+{
+    /// <summary>The gateway behaves normally.</summary>
+    None,
+
+    /// <summary>Every gateway call answers 503, and nothing is received or recorded.</summary>
+    Down,
+
+    /// <summary>Every gateway call is handled as usual, then its answer is held back for a while.</summary>
+    Stall,
+
+    /// <summary>Every gateway call answers <c>{"status":"fail"}</c> without being handled.</summary>
+    Refuse,
+}
+
+/// <summary>A fault in force: which, until when (<c>null</c>: until switched off), and its parameters.</summary>
+public sealed record FaultState(FaultMode Mode, DateTimeOffset? Until, TimeSpan StallFor, string Message)
+{
+    public const string DefaultRefuseMessage = "Payment method is temporarily unavailable";
+
+    public static readonly FaultState None = new(FaultMode.None, null, TimeSpan.Zero, "");
+}
+
+/// <summary>
+/// The fault that all gateway calls suffer at the moment. Process-wide on purpose: it plays an outage
+/// of the whole gateway, as seen by every client at once.
+/// </summary>
+public sealed class FaultSwitch(TimeProvider time)
+{
+    // Replaced whole, never mutated: readers need no lock to see a consistent mode and parameters.
+    private volatile FaultState _state = FaultState.None;
+
+    public FaultState Current
+    {
+        get
+        {
+            var state = _state;
+            return state.Until is { } until && time.GetUtcNow() >= until ? FaultState.None : state;
+        }
+    }
+
+    public FaultState Set(FaultMode mode, TimeSpan? duration, TimeSpan stallFor, string? message)
+    {
+        _state = mode == FaultMode.None
+            ? FaultState.None
+            : new FaultState(mode, time.GetUtcNow() + duration, stallFor, message ?? FaultState.DefaultRefuseMessage);
+        return _state;
+    }
+}

@@ -1,0 +1,23 @@
+using Paykassma.Sandbox.Deposits;
+using Paykassma.Sandbox.Faults;
+using Paykassma.Sandbox.Proofs;
+
+namespace Paykassma.Sandbox.Gateway;
+
+/// <summary>The routes that imitate the gateway, under the same paths as the real one.</summary>
+internal static class GatewayApi
+{
+    public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
+    {
+        // Order matters: the secret is checked first, so a fault never answers a caller the real
+        // gateway would have turned away with 404.
+        var gateway = app.MapGroup("/api/v1")
+            .AddEndpointFilter<PluginSecretFilter>()
+            .AddEndpointFilter<FaultInjectionFilter>()
+            .WithTags("Gateway (imitated)");
+
+        gateway.MapDepositsApi();
+        gateway.MapPossibleTransactionsApi();
+        return app;
+    }
+}
