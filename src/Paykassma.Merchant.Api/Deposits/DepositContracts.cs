@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Paykassma.Merchant.Api.Proofs;
 using Paykassma.PluginApi.Client;
 
 namespace Paykassma.Merchant.Api.Deposits;
@@ -26,9 +27,10 @@ public sealed record DepositResponse(
     bool AmountMismatch,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? ConfirmedAt)
+    DateTimeOffset? ConfirmedAt,
+    IReadOnlyList<ProofResponse> Proofs)
 {
-    public static DepositResponse From(Deposit deposit)
+    public static DepositResponse From(Deposit deposit, IEnumerable<Proof> proofs)
     {
         using var parameters = JsonDocument.Parse(deposit.GatewayParams);
         var other = DepositRequisites.FromParams(parameters.RootElement)?.OtherParams
@@ -44,7 +46,8 @@ public sealed record DepositResponse(
             deposit.AmountMismatch,
             deposit.CreatedAt,
             deposit.UpdatedAt,
-            deposit.ConfirmedAt);
+            deposit.ConfirmedAt,
+            proofs.Select(ProofResponse.From).ToList());
     }
 }
 

@@ -77,7 +77,7 @@ public static class DepositsApi
                 {
                     http.Response.Headers[ReplayedHeader] = "true";
                 }
-                return TypedResults.Created($"/api/deposits/{result.Deposit!.Id}", DepositResponse.From(result.Deposit));
+                return TypedResults.Created($"/api/deposits/{result.Deposit!.Id}", DepositResponse.From(result.Deposit, []));
             case CreateDepositStatus.GatewayRefused:
                 return Problems.Result(StatusCodes.Status502BadGateway, Problems.GatewayRefused,
                     "The payment gateway refused the deposit", result.GatewayMessage,
@@ -101,7 +101,13 @@ public static class DepositsApi
         // Someone else's deposit answers exactly like a missing one: ids are not an oracle.
         var deposit = await db.Deposits.AsNoTracking()
             .SingleOrDefaultAsync(d => d.Id == id && d.Label == user.Label, cancellationToken);
-        return deposit is null ? Problems.NotFoundResult("deposit") : TypedResults.Ok(DepositResponse.From(deposit));
+        if (deposit is null)
+        {
+            return Problems.NotFoundResult("deposit");
+        }
+        var proofs = await db.Proofs.AsNoTracking().Where(p => p.DepositId == id)
+            .OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
+        return TypedResults.Ok(DepositResponse.From(deposit, proofs));
     }
 
     public static async Task<Results<Ok<DepositPage>, ValidationProblem>> ListDeposits(
@@ -119,7 +125,12 @@ public static class DepositsApi
         var total = await mine.CountAsync(cancellationToken);
         var deposits = await mine.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
             .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new DepositPage(deposits.Select(DepositResponse.From).ToList(), page, pageSize, total));
+        var ids = deposits.Select(d => d.Id).ToList();
+        var proofs = (await db.Proofs.AsNoTracking().Where(p => ids.Contains(p.DepositId))
+                .OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken))
+            .ToLookup(p => p.DepositId);
+        return TypedResults.Ok(new DepositPage(
+            deposits.Select(d => DepositResponse.From(d, proofs[d.Id])).ToList(), page, pageSize, total));
     }
 
     internal static ProblemHttpResult GatewayFailureProblem(HttpContext http, GatewayFailureKind? failure)
@@ -132,6 +143,6 @@ public static class DepositsApi
                 "The payment gateway is unavailable", "Try again shortly.");
     }
 
-    private static bool IsValidIdempotencyKey(string key) =>
+    internal static bool IsValidIdempotencyKey(string key) =>
         key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~');
 }

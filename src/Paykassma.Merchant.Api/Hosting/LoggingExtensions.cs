@@ -10,6 +10,8 @@ internal static class LoggingExtensions
     /// Serilog for everything: readable lines in Development, one JSON object per line elsewhere
     /// (with trace and span ids) for log search. Levels and overrides come from the <c>Serilog</c>
     /// configuration section. Events also reach other registered providers so tests can capture them.
+    /// Each host keeps its own logger (never the static one), so two instances in one test process
+    /// do not write into each other's logs.
     /// </summary>
     public static WebApplicationBuilder AddMerchantLogging(this WebApplicationBuilder builder)
     {
@@ -22,6 +24,8 @@ internal static class LoggingExtensions
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
                 .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+                // Polly reports every attempt at Information; our client logs one line per call.
+                .MinimumLevel.Override("Polly", LogEventLevel.Warning)
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
@@ -35,7 +39,7 @@ internal static class LoggingExtensions
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());
             }
-        }, writeToProviders: true);
+        }, preserveStaticLogger: true, writeToProviders: true);
         return builder;
     }
 

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http.Json;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Development;
+using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Persistence;
+using Paykassma.Merchant.Api.Proofs;
 using Paykassma.PluginApi;
 
 namespace Paykassma.Merchant.Api.Hosting;
@@ -59,6 +61,16 @@ internal static class MerchantServiceExtensions
             .Validate(o => o.MaxAmount > 0, "Deposits:MaxAmount must be positive.")
             .ValidateOnStart();
         services.AddScoped<DepositCreator>();
+
+        services.AddOptions<ProofOptions>().BindConfiguration(ProofOptions.SectionName)
+            .Validate(o => o.MaxScreenshotBytes > 0 && o.MaxProofsPerDeposit > 0, "Proofs:MaxScreenshotBytes and Proofs:MaxProofsPerDeposit must be positive.")
+            .Validate(o => o.Dispatcher.MaxAttempts > 0 && o.Dispatcher.BatchSize > 0, "Proofs:Dispatcher:MaxAttempts and BatchSize must be positive.")
+            .Validate(o => o.Dispatcher.Lease > TimeSpan.Zero && o.Dispatcher.PollInterval > TimeSpan.Zero, "Proofs:Dispatcher:Lease and PollInterval must be positive.")
+            .ValidateOnStart();
+        services.AddScoped<ProofStore>();
+        services.AddScoped<ProofForwarder>();
+        services.AddScoped<ProofSubmitter>();
+        services.AddHostedService<ProofDispatcher>();
         return builder;
     }
 
@@ -68,6 +80,7 @@ internal static class MerchantServiceExtensions
         app.UseExceptionHandler();
         // Empty 4xx answers (401, 403, 404 of unknown routes, 405) become problem details too.
         app.UseStatusCodePages();
+        app.UseEndpointRequestBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
@@ -79,6 +92,8 @@ internal static class MerchantServiceExtensions
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapMerchantOpenApi();
         app.MapDepositsApi();
+        app.MapProofsApi();
+        app.MapOpsApi();
         app.MapDevTokenApi();
         return app;
     }

@@ -20,16 +20,13 @@ internal sealed partial class DatabaseMigrator(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MerchantDbContext>();
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-        if (pending.Count > 0)
-        {
-            await db.Database.MigrateAsync(cancellationToken);
-            LogMigrated(logger, pending.Count, pending[^1]);
-        }
+        await db.Database.MigrateAsync(cancellationToken);
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault();
+        LogMigrated(logger, applied ?? "(none)");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Applied {Count} migration(s), now at {Migration}")]
-    private static partial void LogMigrated(ILogger logger, int count, string migration);
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Database schema is at migration {Migration}")]
+    private static partial void LogMigrated(ILogger logger, string migration);
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Proofs;
 
 namespace Paykassma.Merchant.Api.Persistence;
 
@@ -8,6 +9,10 @@ public sealed class MerchantDbContext(DbContextOptions<MerchantDbContext> option
     public DbSet<Deposit> Deposits => Set<Deposit>();
 
     public DbSet<IdempotencyRecord> DepositIdempotencyKeys => Set<IdempotencyRecord>();
+
+    public DbSet<Proof> Proofs => Set<Proof>();
+
+    public DbSet<ProofScreenshot> ProofScreenshots => Set<ProofScreenshot>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(MerchantDbContext).Assembly);

@@ -11,6 +11,23 @@ public sealed class SnakeCaseEnumConverter<TEnum>() : ValueConverter<TEnum, stri
 {
     public static string ToText(TEnum value) => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
+    /// <summary>Parses the exact snake_case name (as the API shows it), e.g. from a query string.</summary>
+    public static bool TryParse(string? text, out TEnum value)
+    {
+        foreach (var candidate in Enum.GetValues<TEnum>())
+        {
+            if (string.Equals(ToText(candidate), text, StringComparison.Ordinal))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+
+    public static string AllowedValues() => string.Join(", ", Enum.GetValues<TEnum>().Select(ToText));
+
     /// <summary>The SQL list of every value, for check constraints.</summary>
     public static string SqlValues() => string.Join(", ", Enum.GetValues<TEnum>().Select(v => $"'{ToText(v)}'"));
 }

@@ -37,6 +37,9 @@ public sealed class Proof
 
     public string? LastError { get; set; }
 
+    /// <summary>Attempts after which the proof is given up as <c>failed</c>; an ops retry extends it.</summary>
+    public int AttemptLimit { get; set; }
+
     public string? IdempotencyKey { get; init; }
 
     /// <summary>Digest of number, amount and screenshot: the same key with another proof is a client bug.</summary>

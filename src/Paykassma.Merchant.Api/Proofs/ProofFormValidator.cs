@@ -1,14 +1,16 @@
 namespace Paykassma.Merchant.Api.Proofs;
 
-/// <summary>A proof that passed every check, ready to be stored.</summary>
+/// <summary>A proof that passed every check, ready to be stored. Dispose it to return the screenshot's buffer.</summary>
 public sealed record ValidProof(
     string TransactionNumber,
     int Amount,
-    IFormFile Screenshot,
+    PooledScreenshot Screenshot,
     ScreenshotKind Kind,
-    long Size,
     string Sha256,
-    string OriginalFileName);
+    string OriginalFileName) : IDisposable
+{
+    public void Dispose() => Screenshot.Dispose();
+}
 
 /// <summary>
 /// Checks a proof upload field by field and reports every problem at once, keyed by field name.
@@ -74,23 +76,29 @@ public static class ProofFormValidator
             screenshot = files[0];
         }
 
-        InspectedScreenshot? inspected = null;
-        if (screenshot is not null)
-        {
-            await using var content = screenshot.OpenReadStream();
-            inspected = await ScreenshotInspector.InspectAsync(content, cancellationToken);
-            if (inspected.Kind is null)
-            {
-                errors[ScreenshotField] = ["The screenshot must be a JPEG, PNG, WebP, HEIC or PDF file (checked by its content)."];
-            }
-        }
-
-        if (errors.Count > 0)
+        if (screenshot is null)
         {
             return (null, errors);
         }
-        return (new ValidProof(transactionNumber!, amount, screenshot!, inspected!.Kind!, inspected.Size, inspected.Sha256,
-            SafeFileName(screenshot!.FileName)), errors);
+
+        // Read once into a pooled buffer; everything after (checks, storage, gateway) uses it.
+        PooledScreenshot content;
+        await using (var stream = screenshot.OpenReadStream())
+        {
+            content = await PooledScreenshot.ReadAsync(stream, screenshot.Length, cancellationToken);
+        }
+        var inspected = ScreenshotInspector.Inspect(content.Memory.Span);
+        if (inspected.Kind is null)
+        {
+            errors[ScreenshotField] = ["The screenshot must be a JPEG, PNG, WebP, HEIC or PDF file (checked by its content)."];
+        }
+        if (errors.Count > 0)
+        {
+            content.Dispose();
+            return (null, errors);
+        }
+        return (new ValidProof(transactionNumber!, amount, content, inspected.Kind!, inspected.Sha256,
+            SafeFileName(screenshot.FileName)), errors);
     }
 
     private static string? SingleText(IFormCollection form, string field, Dictionary<string, string[]> errors)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Paykassma.Merchant.Api.Proofs;
@@ -19,35 +18,9 @@ public static class ScreenshotInspector
     // ISO-BMFF brands of HEIF/HEIC stills and sequences (AVIF's "avif" is deliberately not here).
     private static readonly string[] HeifBrands = ["heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1"];
 
-    /// <summary>Reads the stream once: its kind from the magic bytes, its size and SHA-256.</summary>
-    public static async Task<InspectedScreenshot> InspectAsync(Stream content, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(81920);
-        try
-        {
-            var header = new byte[16];
-            var headerLength = 0;
-            long size = 0;
-            int read;
-            while ((read = await content.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
-            {
-                if (headerLength < header.Length)
-                {
-                    var take = Math.Min(read, header.Length - headerLength);
-                    buffer.AsSpan(0, take).CopyTo(header.AsSpan(headerLength));
-                    headerLength += take;
-                }
-                hash.AppendData(buffer, 0, read);
-                size += read;
-            }
-            return new InspectedScreenshot(Detect(header.AsSpan(0, headerLength)), size, Convert.ToHexStringLower(hash.GetHashAndReset()));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    /// <summary>Its kind from the magic bytes, its size and SHA-256.</summary>
+    public static InspectedScreenshot Inspect(ReadOnlySpan<byte> content) =>
+        new(Detect(content[..Math.Min(content.Length, 16)]), content.Length, Convert.ToHexStringLower(SHA256.HashData(content)));
 
     public static ScreenshotKind? Detect(ReadOnlySpan<byte> header)
     {

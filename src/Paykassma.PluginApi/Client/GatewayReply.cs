@@ -13,6 +13,9 @@ internal sealed record GatewayReply(int HttpStatus, string? Status, string? Mess
 
     public bool IsFail => string.Equals(Status, "fail", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Terse on purpose: resilience telemetry prints results, and requisites are nobody's log business.</summary>
+    public override string ToString() => $"HTTP {HttpStatus}, status {Status ?? "(none)"}";
+
     public static GatewayReply Parse(int httpStatus, ReadOnlySpan<byte> body)
     {
         try

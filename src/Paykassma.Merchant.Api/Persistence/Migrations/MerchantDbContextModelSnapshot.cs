@@ -145,6 +145,166 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.ToTable("deposit_idempotency_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Paykassma.Merchant.Api.Proofs.Proof", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Amount")
+                        .HasColumnType("integer")
+                        .HasColumnName("amount");
+
+                    b.Property<int>("AttemptLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt_limit");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomTransactionId")
+                        .IsRequired()
+                        .HasMaxLength(190)
+                        .HasColumnType("character varying(190)")
+                        .HasColumnName("custom_transaction_id");
+
+                    b.Property<Guid>("DepositId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deposit_id");
+
+                    b.Property<DateTimeOffset?>("ForwardedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("forwarded_at");
+
+                    b.Property<string>("GatewayMessage")
+                        .HasColumnType("text")
+                        .HasColumnName("gateway_message");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(190)
+                        .HasColumnType("character varying(190)")
+                        .HasColumnName("label");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<bool>("OutcomeUncertain")
+                        .HasColumnType("boolean")
+                        .HasColumnName("outcome_uncertain");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("ScreenshotContentType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("screenshot_content_type");
+
+                    b.Property<string>("ScreenshotFileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("screenshot_file_name");
+
+                    b.Property<string>("ScreenshotSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("screenshot_sha256");
+
+                    b.Property<long>("ScreenshotSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("screenshot_size");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TransactionNumber")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character(12)")
+                        .HasColumnName("transaction_number")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_proofs");
+
+                    b.HasIndex("CustomTransactionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_proofs_custom_transaction_id");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_proofs_due")
+                        .HasFilter("status IN ('submitting', 'queued')");
+
+                    b.HasIndex("DepositId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_proofs_deposit_id_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
+
+                    b.HasIndex("DepositId", "TransactionNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ux_proofs_live_transaction_number")
+                        .HasFilter("status IN ('submitting', 'queued', 'forwarded')");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_proofs_status_created_at");
+
+                    b.ToTable("proofs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_proofs_amount", "amount > 0");
+
+                            t.HasCheckConstraint("ck_proofs_status", "status IN ('submitting', 'queued', 'forwarded', 'rejected', 'failed')");
+
+                            t.HasCheckConstraint("ck_proofs_transaction_number", "transaction_number ~ '^[0-9]{12}$'");
+                        });
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Proofs.ProofScreenshot", b =>
+                {
+                    b.Property<Guid>("ProofId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("proof_id");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("ProofId")
+                        .HasName("pk_proof_screenshots");
+
+                    b.ToTable("proof_screenshots", (string)null);
+                });
+
             modelBuilder.Entity("Paykassma.Merchant.Api.Deposits.IdempotencyRecord", b =>
                 {
                     b.HasOne("Paykassma.Merchant.Api.Deposits.Deposit", null)
@@ -152,6 +312,26 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasForeignKey("DepositId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_deposit_idempotency_keys_deposits_deposit_id");
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Proofs.Proof", b =>
+                {
+                    b.HasOne("Paykassma.Merchant.Api.Deposits.Deposit", null)
+                        .WithMany()
+                        .HasForeignKey("DepositId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_proofs_deposits_deposit_id");
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Proofs.ProofScreenshot", b =>
+                {
+                    b.HasOne("Paykassma.Merchant.Api.Proofs.Proof", null)
+                        .WithOne()
+                        .HasForeignKey("Paykassma.Merchant.Api.Proofs.ProofScreenshot", "ProofId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_proof_screenshots_proofs_proof_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Paykassma.Merchant.Api.Hosting;
+
+/// <summary>An endpoint's own request body limit, computed from configuration when the request arrives.</summary>
+public sealed record RequestBodyLimitMetadata(Func<IServiceProvider, long> Limit);
+
+public static class RequestBodyLimits
+{
+    /// <summary>Raises (or lowers) the server's body limit for this endpoint only.</summary>
+    public static TBuilder WithRequestBodyLimit<TBuilder>(this TBuilder builder, Func<IServiceProvider, long> limit)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestBodyLimitMetadata(limit));
+
+    /// <summary>
+    /// Applies <see cref="RequestBodyLimitMetadata"/> before the body is read. Routing has already
+    /// chosen the endpoint here; the server then answers 413 past the limit, without buffering more.
+    /// </summary>
+    public static IApplicationBuilder UseEndpointRequestBodyLimits(this IApplicationBuilder app) =>
+        app.Use((http, next) =>
+        {
+            if (http.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimitMetadata>() is { } metadata
+                && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            {
+                feature.MaxRequestBodySize = metadata.Limit(http.RequestServices);
+            }
+            return next(http);
+        });
+}

@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paykassma.Merchant.Api.Auth;
+using Paykassma.Merchant.Api.Hosting;
+using Paykassma.Merchant.Api.Persistence;
+using Paykassma.Merchant.Api.Proofs;
+
+namespace Paykassma.Merchant.Api.Ops;
+
+/// <summary>What operations staff look at (and the few things they may do), behind the ops role.</summary>
+public static class OpsApi
+{
+    public sealed record OpsProof(
+        Guid Id,
+        Guid DepositId,
+        string Label,
+        ProofStatus Status,
+        string TransactionNumber,
+        int Amount,
+        string CustomTransactionId,
+        string? GatewayMessage,
+        int Attempts,
+        int AttemptLimit,
+        bool OutcomeUncertain,
+        string? LastError,
+        DateTimeOffset? NextAttemptAt,
+        string ScreenshotFileName,
+        string ScreenshotContentType,
+        long ScreenshotSize,
+        string ScreenshotSha256,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset UpdatedAt,
+        DateTimeOffset? ForwardedAt)
+    {
+        public static OpsProof From(Proof p) => new(p.Id, p.DepositId, p.Label, p.Status, p.TransactionNumber, p.Amount,
+            p.CustomTransactionId, p.GatewayMessage, p.Attempts, p.AttemptLimit, p.OutcomeUncertain, p.LastError,
+            p.NextAttemptAt, p.ScreenshotFileName, p.ScreenshotContentType, p.ScreenshotSize, p.ScreenshotSha256,
+            p.CreatedAt, p.UpdatedAt, p.ForwardedAt);
+    }
+
+    public sealed record OpsPage<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+    public static RouteGroupBuilder MapOpsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/ops")
+            .WithTags("Operations")
+            .RequireAuthorization(AuthPolicies.Ops)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapGet("/proofs", ListProofs)
+            .WithName("OpsListProofs")
+            .WithSummary("Proofs by status or deposit, newest first (status=failed: the ones needing attention)");
+        group.MapPost("/proofs/{id:guid}/retry", RetryProof)
+            .WithName("OpsRetryProof")
+            .WithSummary("Queue a failed proof for delivery again")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    public static async Task<Results<Ok<OpsPage<OpsProof>>, ValidationProblem>> ListProofs(
+        MerchantDbContext db, CancellationToken cancellationToken,
+        string? status = null, Guid? depositId = null, string? label = null, int page = 1, int pageSize = 50)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (page < 1 || pageSize is < 1 or > 200)
+        {
+            errors["page"] = ["page starts at 1; pageSize is 1 to 200."];
+        }
+        ProofStatus? wanted = null;
+        if (status is not null)
+        {
+            if (SnakeCaseEnumConverter<ProofStatus>.TryParse(status, out var parsed))
+            {
+                wanted = parsed;
+            }
+            else
+            {
+                errors["status"] = [$"One of: {SnakeCaseEnumConverter<ProofStatus>.AllowedValues()}."];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, type: Problems.Validation);
+        }
+
+        var query = db.Proofs.AsNoTracking();
+        if (wanted is { } s)
+        {
+            query = query.Where(p => p.Status == s);
+        }
+        if (depositId is { } d)
+        {
+            query = query.Where(p => p.DepositId == d);
+        }
+        if (!string.IsNullOrEmpty(label))
+        {
+            query = query.Where(p => p.Label == label);
+        }
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(p => p.CreatedAt).Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new OpsPage<OpsProof>(items.Select(OpsProof.From).ToList(), page, pageSize, total));
+    }
+
+    public static async Task<Results<Accepted, ProblemHttpResult>> RetryProof(
+        Guid id, ProofStore store, IOptions<ProofOptions> options, CancellationToken cancellationToken)
+    {
+        return await store.RequeueFailedAsync(id, options.Value.Dispatcher.MaxAttempts, cancellationToken)
+            ? TypedResults.Accepted((string?)null)
+            : Problems.Result(StatusCodes.Status404NotFound, Problems.NotFound, "No failed proof with that id");
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Proofs;
+
+namespace Paykassma.Merchant.Api.Persistence;
+
+internal sealed class ProofConfiguration : IEntityTypeConfiguration<Proof>
+{
+    public void Configure(EntityTypeBuilder<Proof> proof)
+    {
+        proof.ToTable("proofs", table =>
+        {
+            table.HasCheckConstraint("ck_proofs_status", $"status IN ({SnakeCaseEnumConverter<ProofStatus>.SqlValues()})");
+            table.HasCheckConstraint("ck_proofs_transaction_number", "transaction_number ~ '^[0-9]{12}$'");
+            table.HasCheckConstraint("ck_proofs_amount", "amount > 0");
+        });
+        proof.HasKey(p => p.Id);
+        proof.Property(p => p.Id).ValueGeneratedNever();
+        proof.HasOne<Deposit>().WithMany().HasForeignKey(p => p.DepositId).OnDelete(DeleteBehavior.Restrict);
+        proof.Property(p => p.Label).HasMaxLength(190);
+        proof.Property(p => p.CustomTransactionId).HasMaxLength(190);
+        proof.Property(p => p.TransactionNumber).HasMaxLength(12).IsFixedLength();
+        proof.Property(p => p.Status).HasConversion<SnakeCaseEnumConverter<ProofStatus>>().HasMaxLength(32);
+        proof.Property(p => p.LastError).HasMaxLength(64);
+        proof.Property(p => p.IdempotencyKey).HasMaxLength(255);
+        proof.Property(p => p.RequestHash).HasMaxLength(64);
+        proof.Property(p => p.ScreenshotFileName).HasMaxLength(255);
+        proof.Property(p => p.ScreenshotContentType).HasMaxLength(64);
+        proof.Property(p => p.ScreenshotSha256).HasMaxLength(64);
+
+        // The gateway requires it unique; the postback finds the proof by it.
+        proof.HasIndex(p => p.CustomTransactionId).IsUnique();
+        // One proof per key per deposit: a repeated upload answers the stored proof.
+        proof.HasIndex(p => new { p.DepositId, p.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
+        // The same bank transaction cannot be pending twice on one deposit (a double click without a key).
+        proof.HasIndex(p => new { p.DepositId, p.TransactionNumber }).IsUnique()
+            .HasFilter("status IN ('submitting', 'queued', 'forwarded')")
+            .HasDatabaseName("ux_proofs_live_transaction_number");
+        // The dispatcher's work list stays small however many proofs were ever delivered.
+        proof.HasIndex(p => p.NextAttemptAt).HasFilter("status IN ('submitting', 'queued')")
+            .HasDatabaseName("ix_proofs_due");
+        proof.HasIndex(p => new { p.Status, p.CreatedAt });
+    }
+}
+
+internal sealed class ProofScreenshotConfiguration : IEntityTypeConfiguration<ProofScreenshot>
+{
+    public void Configure(EntityTypeBuilder<ProofScreenshot> screenshot)
+    {
+        screenshot.ToTable("proof_screenshots");
+        screenshot.HasKey(s => s.ProofId);
+        screenshot.HasOne<Proof>().WithOne().HasForeignKey<ProofScreenshot>(s => s.ProofId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Persistence;
+
+namespace Paykassma.Merchant.Api.Proofs;
+
+public enum SubmitProofStatus
+{
+    Stored,
+    Replayed,
+    DepositNotFound,
+    DepositClosed,
+    TooManyProofs,
+    DuplicateTransactionNumber,
+    IdempotencyKeyReused,
+}
+
+public sealed record SubmitProofResult(SubmitProofStatus Status, Proof? Proof = null);
+
+/// <summary>
+/// Stores a validated proof (the commit comes before any gateway call) and makes the first
+/// delivery attempt at once. A repeat with the same Idempotency-Key answers the stored proof.
+/// </summary>
+public sealed class ProofSubmitter(
+    MerchantDbContext db,
+    ProofStore store,
+    ProofForwarder forwarder,
+    IOptions<ProofOptions> options,
+    IOptions<DepositOptions> depositOptions,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    public async Task<SubmitProofResult> SubmitAsync(
+        Guid depositId, string label, ValidProof valid, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var deposit = await db.Deposits.AsNoTracking()
+            .Where(d => d.Id == depositId && d.Label == label)
+            .Select(d => new { d.Status })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (deposit is null)
+        {
+            return new SubmitProofResult(SubmitProofStatus.DepositNotFound);
+        }
+
+        var requestHash = Fingerprint(valid);
+        if (idempotencyKey is not null && await store.FindByIdempotencyKeyAsync(depositId, idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return await ReplayAsync(earlier, requestHash, cancellationToken);
+        }
+        if (deposit.Status is DepositStatus.Confirmed or DepositStatus.Expired)
+        {
+            return new SubmitProofResult(SubmitProofStatus.DepositClosed);
+        }
+        // A soft limit against abuse: a race may let one extra proof in, which harms nobody.
+        if (await store.CountForDepositAsync(depositId, cancellationToken) >= options.Value.MaxProofsPerDeposit)
+        {
+            return new SubmitProofResult(SubmitProofStatus.TooManyProofs);
+        }
+
+        var proof = NewProof(depositId, label, valid, idempotencyKey, requestHash);
+        if (!await store.TryInsertAsync(proof, valid.Screenshot.Memory, cancellationToken))
+        {
+            // A unique constraint decided: the same key was stored by a concurrent request,
+            // or this transaction number is already pending on the deposit.
+            if (idempotencyKey is not null && await store.FindByIdempotencyKeyAsync(depositId, idempotencyKey, cancellationToken) is { } raced)
+            {
+                return await ReplayAsync(raced, requestHash, cancellationToken);
+            }
+            return new SubmitProofResult(SubmitProofStatus.DuplicateTransactionNumber);
+        }
+
+        // The proof is committed. The first attempt runs even if the client hangs up meanwhile
+        // (only shutdown stops it); if this process dies, the lease lapses and the dispatcher retries.
+        await forwarder.DeliverAsync(proof, _ => ValueTask.FromResult(valid.Screenshot.OpenRead()), lifetime.ApplicationStopping);
+        return new SubmitProofResult(SubmitProofStatus.Stored, await store.FindAsync(proof.Id, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// The same key again: the stored proof's current state is the answer. While its first attempt
+    /// is still running we wait for it (bounded), so both requests give the same answer.
+    /// </summary>
+    private async Task<SubmitProofResult> ReplayAsync(Proof proof, string requestHash, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(proof.RequestHash, requestHash, StringComparison.Ordinal))
+        {
+            return new SubmitProofResult(SubmitProofStatus.IdempotencyKeyReused, proof);
+        }
+
+        var giveUpAt = time.GetUtcNow() + depositOptions.Value.IdempotencyWait;
+        while (proof.Status == ProofStatus.Submitting && time.GetUtcNow() < giveUpAt)
+        {
+            await Task.Delay(PollInterval, time, cancellationToken);
+            proof = await store.FindAsync(proof.Id, cancellationToken) ?? proof;
+        }
+        return new SubmitProofResult(SubmitProofStatus.Replayed, proof);
+    }
+
+    private Proof NewProof(Guid depositId, string label, ValidProof valid, string? idempotencyKey, string requestHash)
+    {
+        var now = time.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        return new Proof
+        {
+            Id = id,
+            DepositId = depositId,
+            Label = label,
+            // Unique by construction and short enough for the gateway (≤ 190).
+            CustomTransactionId = "pm_" + id.ToString("N"),
+            TransactionNumber = valid.TransactionNumber,
+            Amount = valid.Amount,
+            Status = ProofStatus.Submitting,
+            Attempts = 1,
+            AttemptLimit = options.Value.Dispatcher.MaxAttempts,
+            // The first attempt's lease: should this process die mid-call, the dispatcher takes over.
+            NextAttemptAt = now + options.Value.Dispatcher.Lease,
+            IdempotencyKey = idempotencyKey,
+            RequestHash = requestHash,
+            ScreenshotFileName = Path.GetFileNameWithoutExtension(valid.OriginalFileName) is { Length: > 0 } stem
+                ? (stem.Length > 200 ? stem[..200] : stem) + valid.Kind.Extension
+                : "screenshot" + valid.Kind.Extension,
+            ScreenshotContentType = valid.Kind.ContentType,
+            ScreenshotSize = valid.Screenshot.Length,
+            ScreenshotSha256 = valid.Sha256,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    private static string Fingerprint(ValidProof valid) => Convert.ToHexStringLower(SHA256.HashData(
+        Encoding.UTF8.GetBytes($"proof|{valid.TransactionNumber}|{valid.Amount}|{valid.Sha256}")));
+}

@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Paykassma.Merchant.Api.Auth;
+using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Hosting;
+
+namespace Paykassma.Merchant.Api.Proofs;
+
+public static class ProofsApi
+{
+    public const string ProofRejected = "https://paykassma-merchant.local/problems/proof-rejected";
+    public const string DepositClosed = "https://paykassma-merchant.local/problems/deposit-closed";
+    public const string TooManyProofs = "https://paykassma-merchant.local/problems/too-many-proofs";
+    public const string DuplicateProof = "https://paykassma-merchant.local/problems/duplicate-proof";
+
+    /// <summary>Room for the text fields and multipart framing around the screenshot.</summary>
+    private const long FormOverheadBytes = 64 * 1024;
+
+    public static RouteGroupBuilder MapProofsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/deposits")
+            .WithTags("Proofs")
+            .RequireAuthorization(AuthPolicies.Frontend)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapPost("/{id:guid}/proof", SubmitProof)
+            .WithName("SubmitProof")
+            .WithSummary("Upload the payment proof: 12-digit transaction number, amount and screenshot")
+            .WithDescription("The proof is stored before the gateway is called. 202 forwarded: the gateway has it. " +
+                             "202 queued: the gateway is unreachable and the proof will be delivered later. " +
+                             "422: the gateway refused it (see gatewayMessage); another proof may be sent. " +
+                             "Send an Idempotency-Key to make retries safe.")
+            .Accepts<ProofForm>("multipart/form-data")
+            .DisableAntiforgery()
+            .WithRequestBodyLimit(services => services.GetRequiredService<IOptions<ProofOptions>>().Value.MaxScreenshotBytes + FormOverheadBytes)
+            .WithFormOptions(valueCountLimit: 16, keyLengthLimit: 64)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        return group;
+    }
+
+    public static async Task<Results<Accepted<ProofResponse>, ValidationProblem, ProblemHttpResult>> SubmitProof(
+        Guid id,
+        IFormCollection form,
+        [FromHeader(Name = DepositsApi.IdempotencyKeyHeader)] string? idempotencyKey,
+        CurrentUser user,
+        ProofSubmitter submitter,
+        IOptions<ProofOptions> options,
+        IOptions<DepositOptions> depositOptions,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var (valid, errors) = await ProofFormValidator.ValidateAsync(form, options.Value, depositOptions.Value.MaxAmount, cancellationToken);
+        if (http.Request.Headers.ContainsKey(DepositsApi.IdempotencyKeyHeader) && !DepositsApi.IsValidIdempotencyKey(idempotencyKey ?? ""))
+        {
+            errors[DepositsApi.IdempotencyKeyHeader] = ["Use 1 to 255 visible ASCII characters."];
+        }
+        if (valid is null || errors.Count > 0)
+        {
+            valid?.Dispose();
+            return TypedResults.ValidationProblem(errors, type: Problems.Validation);
+        }
+
+        SubmitProofResult result;
+        using (valid)
+        {
+            result = await submitter.SubmitAsync(id, user.Label, valid, idempotencyKey, cancellationToken);
+        }
+        if (result.Status == SubmitProofStatus.Replayed)
+        {
+            http.Response.Headers[DepositsApi.ReplayedHeader] = "true";
+        }
+        return result.Status switch
+        {
+            SubmitProofStatus.Stored or SubmitProofStatus.Replayed => Answer(result.Proof!),
+            SubmitProofStatus.DepositNotFound => Problems.NotFoundResult("deposit"),
+            SubmitProofStatus.DepositClosed => Problems.Result(StatusCodes.Status409Conflict, DepositClosed,
+                "This deposit no longer accepts proofs", "It is confirmed or expired. Start a new deposit."),
+            SubmitProofStatus.TooManyProofs => Problems.Result(StatusCodes.Status409Conflict, TooManyProofs,
+                "This deposit has too many proofs", $"At most {options.Value.MaxProofsPerDeposit} proofs per deposit."),
+            SubmitProofStatus.DuplicateTransactionNumber => Problems.Result(StatusCodes.Status409Conflict, DuplicateProof,
+                "A proof with this transaction number is already being processed for this deposit"),
+            _ => Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused,
+                "This Idempotency-Key was used with a different proof", "Use a new key for a new proof."),
+        };
+    }
+
+    /// <summary>The answer a stored proof's status calls for, the same for a first request and its replay.</summary>
+    private static Results<Accepted<ProofResponse>, ValidationProblem, ProblemHttpResult> Answer(Proof proof)
+    {
+        if (proof.Status == ProofStatus.Rejected)
+        {
+            return Problems.Result(StatusCodes.Status422UnprocessableEntity, ProofRejected,
+                "The payment gateway refused this proof", proof.GatewayMessage,
+                new Dictionary<string, object?> { ["gatewayMessage"] = proof.GatewayMessage, ["proof"] = ProofResponse.From(proof) });
+        }
+        return TypedResults.Accepted($"/api/deposits/{proof.DepositId}", ProofResponse.From(proof));
+    }
+}
