@@ -1,0 +1,263 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Paykassma.PluginApi.Postbacks;
+
+/// <summary>
+/// Reads a postback body into a <see cref="ParsedPostback"/> and re-encodes its signed list the way PHP
+/// signed it. Never throws for any input bytes: every refusal is a <see cref="PostbackParseFailure"/>.
+/// </summary>
+public static class PostbackParser
+{
+    /// <summary>A real postback nests four levels deep; anything near this limit is not from the gateway.</summary>
+    public const int MaxDepth = 64;
+
+    // PHP arrays cannot hold a key twice, so a duplicate is not the gateway's; refusing it also keeps
+    // "which signature / access_key did we read?" from having two answers.
+    private static readonly JsonDocumentOptions StrictOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions DuplicatesAllowedOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = true };
+
+    public static PostbackParseResult Parse(ReadOnlyMemory<byte> body)
+    {
+        var json = SkipByteOrderMark(body);
+        if (!Utf8.IsValid(json.Span))
+        {
+            return PostbackParseResult.Fail(PostbackParseReasons.InvalidUtf8, "The body is not valid UTF-8.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, StrictOptions);
+        }
+        catch (JsonException exception)
+        {
+            return ExplainUnparseable(json, exception);
+        }
+
+        using (document)
+        {
+            return Read(document.RootElement, json.Length);
+        }
+    }
+
+    private static ReadOnlyMemory<byte> SkipByteOrderMark(ReadOnlyMemory<byte> body)
+        => body.Span.StartsWith("\uFEFF"u8) ? body[3..] : body;
+
+    private static PostbackParseResult ExplainUnparseable(ReadOnlyMemory<byte> json, JsonException exception)
+    {
+        if (JsonNesting.Exceeds(json.Span, MaxDepth))
+        {
+            return PostbackParseResult.Fail(PostbackParseReasons.TooDeep, $"The body nests deeper than {MaxDepth} levels.");
+        }
+
+        try
+        {
+            using var lenient = JsonDocument.Parse(json, DuplicatesAllowedOptions);
+            return PostbackParseResult.Fail(PostbackParseReasons.DuplicateKey, "An object in the body has the same key twice.");
+        }
+        catch (JsonException)
+        {
+            // The exception's own message can quote the body; the position is enough to find the fault.
+            return PostbackParseResult.Fail(
+                PostbackParseReasons.NotJson,
+                $"The body is not valid JSON (line {exception.LineNumber ?? 0}, byte {exception.BytePositionInLine ?? 0}).");
+        }
+    }
+
+    private static PostbackParseResult Read(JsonElement root, int bodyLength)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return PostbackParseResult.Fail(PostbackParseReasons.NotAnObject, $"The body is a JSON {Describe(root)}, not an object.");
+        }
+
+        var envelope = new EnvelopeReader();
+        foreach (var property in root.EnumerateObject())
+        {
+            if (!envelope.TryRead(property))
+            {
+                return InvalidString(property.Name);
+            }
+        }
+
+        var (signedList, format, listName) = envelope.AdditionalData is { } current
+            ? (current, PostbackFormat.Current, "additional_data")
+            : envelope.Transactions is { } legacy
+                ? (legacy, PostbackFormat.Legacy, "transactions")
+                : default;
+        if (listName is null)
+        {
+            return PostbackParseResult.Fail(PostbackParseReasons.NoSignedData, "The body has neither additional_data nor transactions.");
+        }
+
+        if (signedList.ValueKind != JsonValueKind.Array)
+        {
+            return PostbackParseResult.Fail(PostbackParseReasons.SignedDataNotAList, $"{listName} is a JSON {Describe(signedList)}, not a list.");
+        }
+
+        // Re-encoding never grows a PHP-made body by much, so one buffer of the body's size rarely regrows.
+        var signedJson = new ArrayBufferWriter<byte>(Math.Max(bodyLength, 256));
+        var itemRanges = new List<Range>();
+        signedJson.Write("["u8);
+        var index = 0;
+        foreach (var item in signedList.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                return PostbackParseResult.Fail(
+                    PostbackParseReasons.TransactionNotAnObject, $"{listName}[{index}] is a JSON {Describe(item)}, not an object.");
+            }
+
+            if (index > 0)
+            {
+                signedJson.Write(","u8);
+            }
+
+            var start = signedJson.WrittenCount;
+            if (!PhpJson.TryWrite(item, signedJson, PhpJsonFlags.Signing, out var error))
+            {
+                return error == PhpJsonError.TooDeep
+                    ? PostbackParseResult.Fail(PostbackParseReasons.TooDeep, $"{listName}[{index}] nests too deep.")
+                    : InvalidString($"{listName}[{index}]");
+            }
+
+            itemRanges.Add(start..signedJson.WrittenCount);
+            index++;
+        }
+
+        signedJson.Write("]"u8);
+
+        var transactions = ImmutableArray.CreateBuilder<SignedTransaction>(itemRanges.Count);
+        index = 0;
+        foreach (var item in signedList.EnumerateArray())
+        {
+            var itemJson = signedJson.WrittenMemory[itemRanges[index]];
+            var transaction = SignedTransactionReader.Read(item, itemJson);
+            if (transaction is null)
+            {
+                return PostbackParseResult.Fail(
+                    PostbackParseReasons.TransactionWithoutId, $"{listName}[{index}] has no transaction_id (a non-empty string or a number).");
+            }
+
+            transactions.Add(transaction);
+            index++;
+        }
+
+        if (!envelope.TryGetConvertedAmountJson(out var convertedAmountJson))
+        {
+            return InvalidString("converted_amount");
+        }
+
+        return PostbackParseResult.Success(new ParsedPostback
+        {
+            Format = format,
+            Signature = envelope.Signature,
+            AccessKey = envelope.AccessKey,
+            SignedJson = signedJson.WrittenMemory,
+            Transactions = transactions.MoveToImmutable(),
+            Unsigned = envelope.ToUnsignedEnvelope(convertedAmountJson),
+        });
+    }
+
+    private static PostbackParseResult InvalidString(string where) => PostbackParseResult.Fail(
+        PostbackParseReasons.InvalidString,
+        $"{where} holds a string that is not valid Unicode (a lone surrogate escape); PHP cannot have sent it.");
+
+    private static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "list",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        _ => "null",
+    };
+
+    /// <summary>Collects the top-level fields in one pass over the body's object.</summary>
+    private sealed class EnvelopeReader
+    {
+        public string? Signature;
+        public string? AccessKey;
+        public JsonElement? AdditionalData;
+        public JsonElement? Transactions;
+        private string? _direction;
+        private string? _amount;
+        private string? _currencyCode;
+        private string? _label;
+        private string? _walletType;
+        private string? _createdDateTime;
+        private string? _stockpiling;
+        private string? _stockpilingId;
+        private JsonElement? _convertedAmount;
+
+        /// <returns>False when a field we read holds a string that cannot be decoded.</returns>
+        public bool TryRead(JsonProperty property)
+        {
+            var value = property.Value;
+            if (property.NameEquals("additional_data"u8))
+            {
+                AdditionalData = value;
+                return true;
+            }
+
+            if (property.NameEquals("transactions"u8))
+            {
+                Transactions = value;
+                return true;
+            }
+
+            if (property.NameEquals("converted_amount"u8))
+            {
+                _convertedAmount = value;
+                return true;
+            }
+
+            if (property.NameEquals("signature"u8)) return JsonScalar.TryGetText(value, out Signature);
+            if (property.NameEquals("access_key"u8)) return JsonScalar.TryGetText(value, out AccessKey);
+            if (property.NameEquals("direction"u8)) return JsonScalar.TryGetText(value, out _direction);
+            if (property.NameEquals("amount"u8)) return JsonScalar.TryGetText(value, out _amount);
+            if (property.NameEquals("currency_code"u8)) return JsonScalar.TryGetText(value, out _currencyCode);
+            if (property.NameEquals("label"u8)) return JsonScalar.TryGetText(value, out _label);
+            if (property.NameEquals("wallet_type"u8)) return JsonScalar.TryGetText(value, out _walletType);
+            if (property.NameEquals("created_datetime"u8)) return JsonScalar.TryGetText(value, out _createdDateTime);
+            if (property.NameEquals("stockpiling"u8)) return JsonScalar.TryGetText(value, out _stockpiling);
+            if (property.NameEquals("stockpiling_id"u8)) return JsonScalar.TryGetText(value, out _stockpilingId);
+            return true;
+        }
+
+        public bool TryGetConvertedAmountJson(out string? json)
+        {
+            json = null;
+            if (_convertedAmount is not { } value)
+            {
+                return true;
+            }
+
+            var output = new ArrayBufferWriter<byte>();
+            if (!PhpJson.TryWrite(value, output, PhpJsonFlags.Signing, out _))
+            {
+                return false;
+            }
+
+            json = Encoding.UTF8.GetString(output.WrittenSpan);
+            return true;
+        }
+
+        public UnsignedPostbackEnvelope ToUnsignedEnvelope(string? convertedAmountJson) => new()
+        {
+            Direction = _direction,
+            AmountText = _amount,
+            CurrencyCode = _currencyCode,
+            Label = _label,
+            WalletType = _walletType,
+            CreatedDateTime = _createdDateTime,
+            ConvertedAmountJson = convertedAmountJson,
+            Stockpiling = _stockpiling,
+            StockpilingId = _stockpilingId,
+        };
+    }
+}
