@@ -37,6 +37,11 @@ public static class PostbackParser
         {
             return ExplainUnparseable(json, exception);
         }
+        catch (InvalidOperationException)
+        {
+            // Duplicate-key detection unescapes every key, and a key with a lone surrogate escape cannot be unescaped.
+            return InvalidString("A key");
+        }
 
         using (document)
         {
