@@ -35,6 +35,21 @@ internal static class JsonScalar
         }
     }
 
+    /// <summary>
+    /// Like <see cref="TryGetText"/>, but any other non-null value is kept as its raw JSON text: for fields
+    /// such as <c>access_key</c>, where a present value of the wrong type must still count as present.
+    /// </summary>
+    public static bool TryGetTextOrRawJson(JsonElement element, out string? text)
+    {
+        if (element.ValueKind is JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.True or JsonValueKind.False)
+        {
+            text = element.GetRawText();
+            return true;
+        }
+
+        return TryGetText(element, out text);
+    }
+
     /// <summary>An integer sent as a JSON number or as a string of digits; null otherwise (fractions, overflow, other kinds).</summary>
     public static int? GetInt32(JsonElement element, string? text) => element.ValueKind switch
     {

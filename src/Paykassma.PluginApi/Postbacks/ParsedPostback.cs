@@ -7,10 +7,10 @@ public sealed record ParsedPostback
 {
     public required PostbackFormat Format { get; init; }
 
-    /// <summary>The <c>signature</c> field as received; null when absent or not a string.</summary>
+    /// <summary>The <c>signature</c> field as received (raw JSON text if not a string); null when absent or JSON null.</summary>
     public string? Signature { get; init; }
 
-    /// <summary>The <c>access_key</c> field as received; null when absent or not a string.</summary>
+    /// <summary>The <c>access_key</c> field as received (raw JSON text if not a string); null when absent or JSON null.</summary>
     public string? AccessKey { get; init; }
 
     /// <summary>

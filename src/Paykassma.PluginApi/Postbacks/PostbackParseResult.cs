@@ -25,5 +25,11 @@ public sealed record PostbackParseResult
         return new(postback, null);
     }
 
-    public static PostbackParseResult Fail(string reason, string message) => new(null, new PostbackParseFailure(reason, message));
+    public static PostbackParseResult Fail(string reason, string message) => Fail(new PostbackParseFailure(reason, message));
+
+    public static PostbackParseResult Fail(PostbackParseFailure failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return new(null, failure);
+    }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -77,7 +76,7 @@ public static class PostbackParser
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return PostbackParseResult.Fail(PostbackParseReasons.NotAnObject, $"The body is a JSON {Describe(root)}, not an object.");
+            return PostbackParseResult.Fail(PostbackParseReasons.NotAnObject, $"The body is a JSON {PostbackParseFailures.Describe(root)}, not an object.");
         }
 
         var envelope = new EnvelopeReader();
@@ -101,55 +100,13 @@ public static class PostbackParser
 
         if (signedList.ValueKind != JsonValueKind.Array)
         {
-            return PostbackParseResult.Fail(PostbackParseReasons.SignedDataNotAList, $"{listName} is a JSON {Describe(signedList)}, not a list.");
+            return PostbackParseResult.Fail(PostbackParseReasons.SignedDataNotAList, $"{listName} is a JSON {PostbackParseFailures.Describe(signedList)}, not a list.");
         }
 
-        // Re-encoding never grows a PHP-made body by much, so one buffer of the body's size rarely regrows.
-        var signedJson = new ArrayBufferWriter<byte>(Math.Max(bodyLength, 256));
-        var itemRanges = new List<Range>();
-        signedJson.Write("["u8);
-        var index = 0;
-        foreach (var item in signedList.EnumerateArray())
+        var listFailure = SignedListReader.TryRead(signedList, listName, bodyLength, out var signedJson, out var transactions);
+        if (listFailure is not null)
         {
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                return PostbackParseResult.Fail(
-                    PostbackParseReasons.TransactionNotAnObject, $"{listName}[{index}] is a JSON {Describe(item)}, not an object.");
-            }
-
-            if (index > 0)
-            {
-                signedJson.Write(","u8);
-            }
-
-            var start = signedJson.WrittenCount;
-            if (!PhpJson.TryWrite(item, signedJson, PhpJsonFlags.Signing, out var error))
-            {
-                return error == PhpJsonError.TooDeep
-                    ? PostbackParseResult.Fail(PostbackParseReasons.TooDeep, $"{listName}[{index}] nests too deep.")
-                    : InvalidString($"{listName}[{index}]");
-            }
-
-            itemRanges.Add(start..signedJson.WrittenCount);
-            index++;
-        }
-
-        signedJson.Write("]"u8);
-
-        var transactions = ImmutableArray.CreateBuilder<SignedTransaction>(itemRanges.Count);
-        index = 0;
-        foreach (var item in signedList.EnumerateArray())
-        {
-            var itemJson = signedJson.WrittenMemory[itemRanges[index]];
-            var transaction = SignedTransactionReader.Read(item, itemJson);
-            if (transaction is null)
-            {
-                return PostbackParseResult.Fail(
-                    PostbackParseReasons.TransactionWithoutId, $"{listName}[{index}] has no transaction_id (a non-empty string or a number).");
-            }
-
-            transactions.Add(transaction);
-            index++;
+            return PostbackParseResult.Fail(listFailure);
         }
 
         if (!envelope.TryGetConvertedAmountJson(out var convertedAmountJson))
@@ -162,25 +119,13 @@ public static class PostbackParser
             Format = format,
             Signature = envelope.Signature,
             AccessKey = envelope.AccessKey,
-            SignedJson = signedJson.WrittenMemory,
-            Transactions = transactions.MoveToImmutable(),
+            SignedJson = signedJson,
+            Transactions = transactions,
             Unsigned = envelope.ToUnsignedEnvelope(convertedAmountJson),
         });
     }
 
-    private static PostbackParseResult InvalidString(string where) => PostbackParseResult.Fail(
-        PostbackParseReasons.InvalidString,
-        $"{where} holds a string that is not valid Unicode (a lone surrogate escape); PHP cannot have sent it.");
-
-    private static string Describe(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "list",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        _ => "null",
-    };
+    private static PostbackParseResult InvalidString(string where) => PostbackParseResult.Fail(PostbackParseFailures.InvalidString(where));
 
     /// <summary>Collects the top-level fields in one pass over the body's object.</summary>
     private sealed class EnvelopeReader
@@ -221,8 +166,8 @@ public static class PostbackParser
                 return true;
             }
 
-            if (property.NameEquals("signature"u8)) return JsonScalar.TryGetText(value, out Signature);
-            if (property.NameEquals("access_key"u8)) return JsonScalar.TryGetText(value, out AccessKey);
+            if (property.NameEquals("signature"u8)) return JsonScalar.TryGetTextOrRawJson(value, out Signature);
+            if (property.NameEquals("access_key"u8)) return JsonScalar.TryGetTextOrRawJson(value, out AccessKey);
             if (property.NameEquals("direction"u8)) return JsonScalar.TryGetText(value, out _direction);
             if (property.NameEquals("amount"u8)) return JsonScalar.TryGetText(value, out _amount);
             if (property.NameEquals("currency_code"u8)) return JsonScalar.TryGetText(value, out _currencyCode);

@@ -55,12 +55,24 @@ public sealed class PostbackVerifierTests
     [InlineData("""{"additional_data":[]}""")]
     [InlineData("""{"signature":"","additional_data":[]}""")]
     [InlineData("""{"signature":null,"additional_data":[]}""")]
-    [InlineData("""{"signature":{"sha1":"x"},"additional_data":[]}""")]
     public void A_missing_signature_is_named_as_such(string body)
     {
         var postback = PostbackParser.Parse(Encoding.UTF8.GetBytes(body)).Postback!;
 
         Assert.Equal(PostbackRejectReasons.MissingSignature, new PostbackVerifier(AccessKey, PrivateKey).Verify(postback).RejectReason);
+    }
+
+    [Theory]
+    [InlineData("""{"signature":{"sha1":"x"},"additional_data":[]}""", PostbackRejectReasons.BadSignature)]
+    [InlineData("""{"signature":true,"additional_data":[]}""", PostbackRejectReasons.BadSignature)]
+    [InlineData("""{"signature":"s","access_key":{"k":1},"additional_data":[]}""", PostbackRejectReasons.ForeignAccessKey)]
+    [InlineData("""{"signature":"s","access_key":[],"additional_data":[]}""", PostbackRejectReasons.ForeignAccessKey)]
+    [InlineData("""{"signature":"s","access_key":12,"additional_data":[]}""", PostbackRejectReasons.ForeignAccessKey)]
+    public void Present_values_of_the_wrong_type_count_as_present(string body, string reason)
+    {
+        var postback = PostbackParser.Parse(Encoding.UTF8.GetBytes(body)).Postback!;
+
+        Assert.Equal(reason, new PostbackVerifier(AccessKey, PrivateKey).Verify(postback).RejectReason);
     }
 
     [Fact]
