@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -48,6 +46,7 @@ public static class PostbackParser
         }
     }
 
+    // PHP never writes a byte-order mark, but a proxy might add one; it carries no meaning, so it is not worth a refusal.
     private static ReadOnlyMemory<byte> SkipByteOrderMark(ReadOnlyMemory<byte> body)
         => body.Span.StartsWith("\uFEFF"u8) ? body[3..] : body;
 
@@ -79,7 +78,7 @@ public static class PostbackParser
             return PostbackParseResult.Fail(PostbackParseReasons.NotAnObject, $"The body is a JSON {PostbackParseFailures.Describe(root)}, not an object.");
         }
 
-        var envelope = new EnvelopeReader();
+        var envelope = new PostbackEnvelopeReader();
         foreach (var property in root.EnumerateObject())
         {
             if (!envelope.TryRead(property))
@@ -126,88 +125,4 @@ public static class PostbackParser
     }
 
     private static PostbackParseResult InvalidString(string where) => PostbackParseResult.Fail(PostbackParseFailures.InvalidString(where));
-
-    /// <summary>Collects the top-level fields in one pass over the body's object.</summary>
-    private sealed class EnvelopeReader
-    {
-        public string? Signature;
-        public string? AccessKey;
-        public JsonElement? AdditionalData;
-        public JsonElement? Transactions;
-        private string? _direction;
-        private string? _amount;
-        private string? _currencyCode;
-        private string? _label;
-        private string? _walletType;
-        private string? _createdDateTime;
-        private string? _stockpiling;
-        private string? _stockpilingId;
-        private JsonElement? _convertedAmount;
-
-        /// <returns>False when a field we read holds a string that cannot be decoded.</returns>
-        public bool TryRead(JsonProperty property)
-        {
-            var value = property.Value;
-            if (property.NameEquals("additional_data"u8))
-            {
-                AdditionalData = value;
-                return true;
-            }
-
-            if (property.NameEquals("transactions"u8))
-            {
-                Transactions = value;
-                return true;
-            }
-
-            if (property.NameEquals("converted_amount"u8))
-            {
-                _convertedAmount = value;
-                return true;
-            }
-
-            if (property.NameEquals("signature"u8)) return JsonScalar.TryGetTextOrRawJson(value, out Signature);
-            if (property.NameEquals("access_key"u8)) return JsonScalar.TryGetTextOrRawJson(value, out AccessKey);
-            if (property.NameEquals("direction"u8)) return JsonScalar.TryGetText(value, out _direction);
-            if (property.NameEquals("amount"u8)) return JsonScalar.TryGetText(value, out _amount);
-            if (property.NameEquals("currency_code"u8)) return JsonScalar.TryGetText(value, out _currencyCode);
-            if (property.NameEquals("label"u8)) return JsonScalar.TryGetText(value, out _label);
-            if (property.NameEquals("wallet_type"u8)) return JsonScalar.TryGetText(value, out _walletType);
-            if (property.NameEquals("created_datetime"u8)) return JsonScalar.TryGetText(value, out _createdDateTime);
-            if (property.NameEquals("stockpiling"u8)) return JsonScalar.TryGetText(value, out _stockpiling);
-            if (property.NameEquals("stockpiling_id"u8)) return JsonScalar.TryGetText(value, out _stockpilingId);
-            return true;
-        }
-
-        public bool TryGetConvertedAmountJson(out string? json)
-        {
-            json = null;
-            if (_convertedAmount is not { } value)
-            {
-                return true;
-            }
-
-            var output = new ArrayBufferWriter<byte>();
-            if (!PhpJson.TryWrite(value, output, PhpJsonFlags.Signing, out _))
-            {
-                return false;
-            }
-
-            json = Encoding.UTF8.GetString(output.WrittenSpan);
-            return true;
-        }
-
-        public UnsignedPostbackEnvelope ToUnsignedEnvelope(string? convertedAmountJson) => new()
-        {
-            Direction = _direction,
-            AmountText = _amount,
-            CurrencyCode = _currencyCode,
-            Label = _label,
-            WalletType = _walletType,
-            CreatedDateTime = _createdDateTime,
-            ConvertedAmountJson = convertedAmountJson,
-            Stockpiling = _stockpiling,
-            StockpilingId = _stockpilingId,
-        };
-    }
 }
