@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+
+namespace Paykassma.PluginApi.Postbacks;
+
+/// <summary>A postback whose shape is understood. Parsed is not verified: see <see cref="PostbackVerifier"/>.</summary>
+public sealed record ParsedPostback
+{
+    public required PostbackFormat Format { get; init; }
+
+    /// <summary>The <c>signature</c> field as received (raw JSON text if not a string); null when absent or JSON null.</summary>
+    public string? Signature { get; init; }
+
+    /// <summary>The <c>access_key</c> field as received (raw JSON text if not a string); null when absent or JSON null.</summary>
+    public string? AccessKey { get; init; }
+
+    /// <summary>
+    /// The signed list (<c>additional_data</c> or, in the legacy format, <c>transactions</c>) re-encoded as
+    /// PHP's <c>json_encode(…, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)</c>: the bytes the signature covers.
+    /// </summary>
+    public required ReadOnlyMemory<byte> SignedJson { get; init; }
+
+    /// <summary>The items of the signed list, in order.</summary>
+    public required ImmutableArray<SignedTransaction> Transactions { get; init; }
+
+    /// <summary>Top-level values that the signature does NOT cover.</summary>
+    public required UnsignedPostbackEnvelope Unsigned { get; init; }
+}
