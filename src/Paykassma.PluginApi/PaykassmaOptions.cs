@@ -19,6 +19,12 @@ public sealed class PaykassmaOptions
     /// <summary>The postback private access key. A credential: never log it.</summary>
     public string PostbackPrivateKey { get; set; } = "";
 
+    /// <summary>
+    /// During a key rotation at the gateway: the private key being replaced, still accepted (after
+    /// the current one fails) so postbacks signed before the switch are not refused. Optional.
+    /// </summary>
+    public string? PostbackPreviousPrivateKey { get; set; }
+
     public string WalletType { get; set; } = "bnb_ml";
 
     public string Currency { get; set; } = "BTN";

@@ -10,11 +10,17 @@ namespace Paykassma.Merchant.Api.Hosting;
 /// a database that cannot be reached is a 503 the caller may retry; anything else is a 500 that
 /// says nothing about its cause (the log has it).
 /// </summary>
-internal sealed partial class ErrorHandler(IProblemDetailsService problems, ILogger<ErrorHandler> logger) : IExceptionHandler
+internal sealed partial class ErrorHandler(IProblemDetailsService problems, NpgsqlDataSource dataSource, ILogger<ErrorHandler> logger)
+    : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         var (status, type, title, detail) = Classify(exception);
+        if (type == Problems.DatabaseUnavailable)
+        {
+            // Idle pooled connections may all be dead (a restart): start afresh rather than fail on each.
+            dataSource.Clear();
+        }
         if (status >= 500)
         {
             LogUnhandled(logger, exception, http.Request.Method, http.Request.Path);

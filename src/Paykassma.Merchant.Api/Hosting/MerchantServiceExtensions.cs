@@ -7,6 +7,7 @@ using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Development;
 using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Persistence;
+using Paykassma.Merchant.Api.Postbacks;
 using Paykassma.Merchant.Api.Proofs;
 using Paykassma.PluginApi;
 
@@ -71,6 +72,13 @@ internal static class MerchantServiceExtensions
         services.AddScoped<ProofForwarder>();
         services.AddScoped<ProofSubmitter>();
         services.AddHostedService<ProofDispatcher>();
+
+        services.AddOptions<PostbackOptions>().BindConfiguration(PostbackOptions.SectionName)
+            .Validate(o => o.MaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Postbacks:MaxBodyBytes must be between 1 KB and 16 MB.")
+            .ValidateOnStart();
+        services.AddSingleton<PostbackKeys>();
+        services.AddSingleton<PostbackStore>();
+        services.AddSingleton<PostbackReceiver>();
         return builder;
     }
 
@@ -93,6 +101,7 @@ internal static class MerchantServiceExtensions
         app.MapMerchantOpenApi();
         app.MapDepositsApi();
         app.MapProofsApi();
+        app.MapPostbackApi();
         app.MapOpsApi();
         app.MapDevTokenApi();
         return app;

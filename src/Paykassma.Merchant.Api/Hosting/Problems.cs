@@ -7,7 +7,7 @@ namespace Paykassma.Merchant.Api.Hosting;
 /// </summary>
 public static class Problems
 {
-    private const string Base = "https://paykassma-merchant.local/problems/";
+    public const string Base = "https://paykassma-merchant.local/problems/";
 
     public const string Validation = Base + "validation";
     public const string MalformedRequest = Base + "malformed-request";

@@ -56,18 +56,25 @@ public static class OpsApi
             .WithName("OpsRetryProof")
             .WithSummary("Queue a failed proof for delivery again")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapOpsPostbacks();
         return group;
     }
 
-    public static async Task<Results<Ok<OpsPage<OpsProof>>, ValidationProblem>> ListProofs(
-        MerchantDbContext db, CancellationToken cancellationToken,
-        string? status = null, Guid? depositId = null, string? label = null, int page = 1, int pageSize = 50)
+    internal static Dictionary<string, string[]> PagingErrors(int page, int pageSize)
     {
         var errors = new Dictionary<string, string[]>();
         if (page < 1 || pageSize is < 1 or > 200)
         {
             errors["page"] = ["page starts at 1; pageSize is 1 to 200."];
         }
+        return errors;
+    }
+
+    public static async Task<Results<Ok<OpsPage<OpsProof>>, ValidationProblem>> ListProofs(
+        MerchantDbContext db, CancellationToken cancellationToken,
+        string? status = null, Guid? depositId = null, string? label = null, int page = 1, int pageSize = 50)
+    {
+        var errors = PagingErrors(page, pageSize);
         ProofStatus? wanted = null;
         if (status is not null)
         {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Postbacks;
 using Paykassma.Merchant.Api.Proofs;
 
 namespace Paykassma.Merchant.Api.Persistence;
@@ -13,6 +14,10 @@ public sealed class MerchantDbContext(DbContextOptions<MerchantDbContext> option
     public DbSet<Proof> Proofs => Set<Proof>();
 
     public DbSet<ProofScreenshot> ProofScreenshots => Set<ProofScreenshot>();
+
+    public DbSet<PostbackRecord> Postbacks => Set<PostbackRecord>();
+
+    public DbSet<GatewayTransaction> GatewayTransactions => Set<GatewayTransaction>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(MerchantDbContext).Assembly);

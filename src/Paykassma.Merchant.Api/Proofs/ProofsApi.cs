@@ -9,10 +9,10 @@ namespace Paykassma.Merchant.Api.Proofs;
 
 public static class ProofsApi
 {
-    public const string ProofRejected = "https://paykassma-merchant.local/problems/proof-rejected";
-    public const string DepositClosed = "https://paykassma-merchant.local/problems/deposit-closed";
-    public const string TooManyProofs = "https://paykassma-merchant.local/problems/too-many-proofs";
-    public const string DuplicateProof = "https://paykassma-merchant.local/problems/duplicate-proof";
+    public const string ProofRejected = Problems.Base + "proof-rejected";
+    public const string DepositClosed = Problems.Base + "deposit-closed";
+    public const string TooManyProofs = Problems.Base + "too-many-proofs";
+    public const string DuplicateProof = Problems.Base + "duplicate-proof";
 
     /// <summary>Room for the text fields and multipart framing around the screenshot.</summary>
     private const long FormOverheadBytes = 64 * 1024;

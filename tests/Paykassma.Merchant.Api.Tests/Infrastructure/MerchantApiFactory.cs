@@ -30,6 +30,11 @@ public class MerchantApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public MerchantApiFactory With(string key, string? value)
     {
         _settings[key] = value;
+        if (key == "ConnectionStrings:Merchant" && !string.IsNullOrEmpty(value))
+        {
+            // ScalarAsync then looks at the database the service really uses.
+            ConnectionString = value;
+        }
         return this;
     }
 

@@ -46,9 +46,10 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private static bool IsRoot => Environment.UserName == "root";
 
+    // synchronous_commit stays on: these clusters are stopped abruptly, and "ok" must mean committed.
     public Task StartAsync() => AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory,
         "-l", Path.Combine(_directory, "postgres.log"), "-w", "-t", "60",
-        "-o", $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200",
+        "-o", $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=on -c max_connections=200",
         "start");
 
     public Task StopAsync() => AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");

@@ -145,6 +145,257 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.ToTable("deposit_idempotency_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Paykassma.Merchant.Api.Postbacks.GatewayTransaction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AccountNumber")
+                        .HasMaxLength(190)
+                        .HasColumnType("character varying(190)")
+                        .HasColumnName("account_number");
+
+                    b.Property<DateTimeOffset?>("ActivatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("activated_at");
+
+                    b.Property<decimal?>("Amount")
+                        .HasColumnType("numeric")
+                        .HasColumnName("amount");
+
+                    b.Property<bool>("AmountMismatch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("amount_mismatch");
+
+                    b.Property<string>("AmountText")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("amount_text");
+
+                    b.Property<bool>("Applied")
+                        .HasColumnType("boolean")
+                        .HasColumnName("applied");
+
+                    b.Property<string>("CurrencyCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("currency_code");
+
+                    b.Property<string>("CustomOrderId")
+                        .HasMaxLength(190)
+                        .HasColumnType("character varying(190)")
+                        .HasColumnName("custom_order_id");
+
+                    b.Property<Guid?>("DepositId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deposit_id");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("direction");
+
+                    b.Property<DateTimeOffset?>("GatewayCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("gateway_created_at");
+
+                    b.Property<string>("Item")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("item");
+
+                    b.Property<Guid>("PostbackId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("postback_id");
+
+                    b.Property<Guid?>("ProofId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("proof_id");
+
+                    b.Property<DateTimeOffset>("StoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stored_at");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasMaxLength(190)
+                        .HasColumnType("character varying(190)")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<int?>("TransactionType")
+                        .HasColumnType("integer")
+                        .HasColumnName("transaction_type");
+
+                    b.Property<string>("WalletType")
+                        .HasMaxLength(190)
+                        .HasColumnType("character varying(190)")
+                        .HasColumnName("wallet_type");
+
+                    b.Property<string>("WithdrawalId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("withdrawal_id");
+
+                    b.Property<int?>("WithdrawalStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("withdrawal_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_gateway_transactions");
+
+                    b.HasIndex("CustomOrderId")
+                        .HasDatabaseName("ix_gateway_transactions_custom_order_id");
+
+                    b.HasIndex("DepositId")
+                        .HasDatabaseName("ix_gateway_transactions_deposit_id");
+
+                    b.HasIndex("PostbackId")
+                        .HasDatabaseName("ix_gateway_transactions_postback_id");
+
+                    b.HasIndex("ProofId")
+                        .HasDatabaseName("ix_gateway_transactions_proof_id");
+
+                    b.HasIndex("StoredAt")
+                        .HasDatabaseName("ix_gateway_transactions_stored_at");
+
+                    b.HasIndex("Direction", "TransactionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_gateway_transactions_direction_transaction_id");
+
+                    b.ToTable("gateway_transactions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_gateway_transactions_direction", "direction IN ('ingoing', 'outgoing')");
+                        });
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Postbacks.PostbackRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AccessKey")
+                        .HasMaxLength(190)
+                        .HasColumnType("character varying(190)")
+                        .HasColumnName("access_key");
+
+                    b.Property<string>("Amount")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("amount");
+
+                    b.Property<byte[]>("Body")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("body");
+
+                    b.Property<int>("BodyLength")
+                        .HasColumnType("integer")
+                        .HasColumnName("body_length");
+
+                    b.Property<string>("BodySha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("body_sha256");
+
+                    b.Property<bool>("BodyTruncated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("body_truncated");
+
+                    b.Property<string>("Direction")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("direction");
+
+                    b.Property<string>("Discrepancies")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("discrepancies");
+
+                    b.Property<string>("Format")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("format");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(190)
+                        .HasColumnType("character varying(190)")
+                        .HasColumnName("label");
+
+                    b.Property<int>("NewTransactionCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("new_transaction_count");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("RejectDetail")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reject_detail");
+
+                    b.Property<string>("RejectReason")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reject_reason");
+
+                    b.Property<string>("RemoteIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("remote_ip");
+
+                    b.Property<DateTimeOffset?>("ReverifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reverified_at");
+
+                    b.Property<string>("Signature")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("signature");
+
+                    b.Property<int>("TransactionCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("transaction_count");
+
+                    b.PrimitiveCollection<string[]>("TransactionIds")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("transaction_ids");
+
+                    b.Property<string>("VerifiedWith")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("verified_with");
+
+                    b.HasKey("Id")
+                        .HasName("pk_postbacks");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_postbacks_received_at");
+
+                    b.HasIndex("TransactionIds")
+                        .HasDatabaseName("ix_postbacks_transaction_ids");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("TransactionIds"), "gin");
+
+                    b.HasIndex("Outcome", "ReceivedAt")
+                        .HasDatabaseName("ix_postbacks_outcome_received_at");
+
+                    b.ToTable("postbacks", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_postbacks_outcome", "outcome IN ('accepted', 'duplicate', 'rejected')");
+                        });
+                });
+
             modelBuilder.Entity("Paykassma.Merchant.Api.Proofs.Proof", b =>
                 {
                     b.Property<Guid>("Id")
@@ -312,6 +563,28 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasForeignKey("DepositId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_deposit_idempotency_keys_deposits_deposit_id");
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Postbacks.GatewayTransaction", b =>
+                {
+                    b.HasOne("Paykassma.Merchant.Api.Deposits.Deposit", null)
+                        .WithMany()
+                        .HasForeignKey("DepositId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_gateway_transactions_deposits_deposit_id");
+
+                    b.HasOne("Paykassma.Merchant.Api.Postbacks.PostbackRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PostbackId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_gateway_transactions_postbacks_postback_id");
+
+                    b.HasOne("Paykassma.Merchant.Api.Proofs.Proof", null)
+                        .WithMany()
+                        .HasForeignKey("ProofId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_gateway_transactions_proofs_proof_id");
                 });
 
             modelBuilder.Entity("Paykassma.Merchant.Api.Proofs.Proof", b =>

@@ -1,0 +1,278 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Paykassma.Merchant.Api.Hosting;
+using Paykassma.Merchant.Api.Persistence;
+using Paykassma.Merchant.Api.Postbacks;
+
+namespace Paykassma.Merchant.Api.Ops;
+
+/// <summary>Received postbacks and the signed transactions they brought, for "where is my money?".</summary>
+public static class OpsPostbacksApi
+{
+    public sealed record OpsPostbackSummary(
+        Guid Id,
+        DateTimeOffset ReceivedAt,
+        PostbackOutcome Outcome,
+        string? RejectReason,
+        string? VerifiedWith,
+        string? Format,
+        string? Direction,
+        string? Amount,
+        string? Label,
+        IReadOnlyList<string> TransactionIds,
+        int TransactionCount,
+        int NewTransactionCount,
+        bool HasDiscrepancies,
+        int BodyLength,
+        string? RemoteIp,
+        DateTimeOffset? ReverifiedAt)
+    {
+        public static OpsPostbackSummary From(PostbackRecord p) => new(p.Id, p.ReceivedAt, p.Outcome, p.RejectReason, p.VerifiedWith,
+            p.Format, p.Direction, p.Amount, p.Label, p.TransactionIds, p.TransactionCount, p.NewTransactionCount,
+            p.Discrepancies is not null, p.BodyLength, p.RemoteIp, p.ReverifiedAt);
+    }
+
+    /// <param name="Body">The raw body as UTF-8 text (null when it is not valid UTF-8; see BodyBase64).</param>
+    /// <param name="Transactions">The signed transactions it carries that are stored (first brought by it or by an earlier postback).</param>
+    public sealed record OpsPostbackDetail(
+        OpsPostbackSummary Postback,
+        string? RejectDetail,
+        string? Signature,
+        string? AccessKey,
+        string BodySha256,
+        bool BodyTruncated,
+        string? Body,
+        string BodyBase64,
+        JsonElement? Discrepancies,
+        IReadOnlyList<OpsTransaction> Transactions);
+
+    public sealed record OpsTransaction(
+        Guid Id,
+        string TransactionId,
+        TransactionDirection Direction,
+        decimal? Amount,
+        string? AmountText,
+        string? CurrencyCode,
+        string? WalletType,
+        string? CustomOrderId,
+        Guid? ProofId,
+        Guid? DepositId,
+        bool Matched,
+        bool Applied,
+        bool AmountMismatch,
+        DateTimeOffset? ActivatedAt,
+        int? TransactionType,
+        string? WithdrawalId,
+        int? WithdrawalStatus,
+        string? AccountNumber,
+        Guid PostbackId,
+        DateTimeOffset StoredAt,
+        JsonElement Item)
+    {
+        public static OpsTransaction From(GatewayTransaction t)
+        {
+            using var item = JsonDocument.Parse(t.Item);
+            return new(t.Id, t.TransactionId, t.Direction, t.Amount, t.AmountText, t.CurrencyCode, t.WalletType, t.CustomOrderId,
+                t.ProofId, t.DepositId, t.DepositId is not null, t.Applied, t.AmountMismatch, t.ActivatedAt, t.TransactionType,
+                t.WithdrawalId, t.WithdrawalStatus, t.AccountNumber, t.PostbackId, t.StoredAt, item.RootElement.Clone());
+        }
+    }
+
+    public sealed record ReverifyResponse(Guid PostbackId, PostbackOutcome Outcome, string? RejectReason);
+
+    public static RouteGroupBuilder MapOpsPostbacks(this RouteGroupBuilder ops)
+    {
+        ops.MapGet("/postbacks", ListPostbacks)
+            .WithName("OpsListPostbacks")
+            .WithSummary("Received postbacks, newest first: by gateway transaction id, verified or not, outcome, time range");
+        ops.MapGet("/postbacks/{id:guid}", GetPostback)
+            .WithName("OpsGetPostback")
+            .WithSummary("One postback: raw body, verification outcome, discrepancies, transactions and their deposits")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        ops.MapPost("/postbacks/{id:guid}/reverify", Reverify)
+            .WithName("OpsReverifyPostback")
+            .WithSummary("Verify a stored rejected postback again with the current keys (after a key fix); applied if genuine")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        ops.MapGet("/transactions", ListTransactions)
+            .WithName("OpsListTransactions")
+            .WithSummary("Signed gateway transactions: by gateway id, our custom order id, direction, deposit, matched or not");
+        return ops;
+    }
+
+    public static async Task<Results<Ok<OpsApi.OpsPage<OpsPostbackSummary>>, ValidationProblem>> ListPostbacks(
+        MerchantDbContext db, CancellationToken cancellationToken,
+        string? transactionId = null, bool? verified = null, string? outcome = null, string? reason = null,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50)
+    {
+        var errors = OpsApi.PagingErrors(page, pageSize);
+        PostbackOutcome? wanted = null;
+        if (outcome is not null)
+        {
+            if (SnakeCaseEnumConverter<PostbackOutcome>.TryParse(outcome, out var parsed))
+            {
+                wanted = parsed;
+            }
+            else
+            {
+                errors["outcome"] = [$"One of: {SnakeCaseEnumConverter<PostbackOutcome>.AllowedValues()}."];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, type: Problems.Validation);
+        }
+
+        var query = db.Postbacks.AsNoTracking();
+        if (!string.IsNullOrEmpty(transactionId))
+        {
+            query = query.Where(p => p.TransactionIds.Contains(transactionId));
+        }
+        if (verified is { } v)
+        {
+            query = v ? query.Where(p => p.Outcome != PostbackOutcome.Rejected) : query.Where(p => p.Outcome == PostbackOutcome.Rejected);
+        }
+        if (wanted is { } o)
+        {
+            query = query.Where(p => p.Outcome == o);
+        }
+        if (!string.IsNullOrEmpty(reason))
+        {
+            query = query.Where(p => p.RejectReason == reason);
+        }
+        if (from is { } f)
+        {
+            query = query.Where(p => p.ReceivedAt >= f.ToUniversalTime());
+        }
+        if (to is { } t)
+        {
+            query = query.Where(p => p.ReceivedAt < t.ToUniversalTime());
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(p => p.ReceivedAt).ThenByDescending(p => p.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(p => new PostbackRecord
+            {
+                // Everything but the body: a page of summaries need not carry megabytes of junk.
+                Id = p.Id, ReceivedAt = p.ReceivedAt, Outcome = p.Outcome, RejectReason = p.RejectReason, VerifiedWith = p.VerifiedWith,
+                Format = p.Format, Direction = p.Direction, Amount = p.Amount, Label = p.Label, TransactionIds = p.TransactionIds,
+                TransactionCount = p.TransactionCount, NewTransactionCount = p.NewTransactionCount, Discrepancies = p.Discrepancies,
+                BodyLength = p.BodyLength, RemoteIp = p.RemoteIp, ReverifiedAt = p.ReverifiedAt, Body = Array.Empty<byte>(), BodySha256 = p.BodySha256,
+            })
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new OpsApi.OpsPage<OpsPostbackSummary>(items.Select(OpsPostbackSummary.From).ToList(), page, pageSize, total));
+    }
+
+    public static async Task<Results<Ok<OpsPostbackDetail>, ProblemHttpResult>> GetPostback(
+        Guid id, MerchantDbContext db, CancellationToken cancellationToken)
+    {
+        var postback = await db.Postbacks.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (postback is null)
+        {
+            return Problems.NotFoundResult("postback");
+        }
+
+        var ids = postback.TransactionIds;
+        var transactions = await db.GatewayTransactions.AsNoTracking()
+            .Where(t => t.PostbackId == id || ids.Contains(t.TransactionId))
+            .OrderBy(t => t.StoredAt).ToListAsync(cancellationToken);
+        JsonElement? discrepancies = null;
+        if (postback.Discrepancies is not null)
+        {
+            using var parsed = JsonDocument.Parse(postback.Discrepancies);
+            discrepancies = parsed.RootElement.Clone();
+        }
+        return TypedResults.Ok(new OpsPostbackDetail(
+            OpsPostbackSummary.From(postback), postback.RejectDetail, postback.Signature, postback.AccessKey, postback.BodySha256,
+            postback.BodyTruncated, Utf8OrNull(postback.Body), Convert.ToBase64String(postback.Body), discrepancies,
+            transactions.Select(OpsTransaction.From).ToList()));
+    }
+
+    public static async Task<Results<Ok<ReverifyResponse>, ProblemHttpResult>> Reverify(
+        Guid id, MerchantDbContext db, PostbackReceiver receiver, CancellationToken cancellationToken)
+    {
+        var postback = await db.Postbacks.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (postback is null)
+        {
+            return Problems.NotFoundResult("postback");
+        }
+        var result = await receiver.ReverifyAsync(postback, cancellationToken);
+        if (result is null)
+        {
+            return Problems.Result(StatusCodes.Status409Conflict, Problems.Base + "postback-not-rejected",
+                "Only a stored rejected postback (not an oversized one) can be verified again", $"Its outcome is {postback.Outcome}.");
+        }
+        if (result.Answer != PostbackAnswer.Ok)
+        {
+            return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.Base + "postback-still-rejected",
+                "The postback still does not verify", $"Reason: {result.Reason}.",
+                new Dictionary<string, object?> { ["reason"] = result.Reason });
+        }
+        return TypedResults.Ok(new ReverifyResponse(id, result.Outcome, null));
+    }
+
+    public static async Task<Results<Ok<OpsApi.OpsPage<OpsTransaction>>, ValidationProblem>> ListTransactions(
+        MerchantDbContext db, CancellationToken cancellationToken,
+        string? transactionId = null, string? customOrderId = null, string? direction = null, Guid? depositId = null,
+        bool? matched = null, int page = 1, int pageSize = 50)
+    {
+        var errors = OpsApi.PagingErrors(page, pageSize);
+        TransactionDirection? wanted = null;
+        if (direction is not null)
+        {
+            if (SnakeCaseEnumConverter<TransactionDirection>.TryParse(direction, out var parsed))
+            {
+                wanted = parsed;
+            }
+            else
+            {
+                errors["direction"] = ["One of: ingoing, outgoing."];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, type: Problems.Validation);
+        }
+
+        var query = db.GatewayTransactions.AsNoTracking();
+        if (!string.IsNullOrEmpty(transactionId))
+        {
+            query = query.Where(t => t.TransactionId == transactionId);
+        }
+        if (!string.IsNullOrEmpty(customOrderId))
+        {
+            query = query.Where(t => t.CustomOrderId == customOrderId);
+        }
+        if (wanted is { } d)
+        {
+            query = query.Where(t => t.Direction == d);
+        }
+        if (depositId is { } deposit)
+        {
+            query = query.Where(t => t.DepositId == deposit);
+        }
+        if (matched is { } m)
+        {
+            query = m ? query.Where(t => t.DepositId != null) : query.Where(t => t.DepositId == null);
+        }
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(t => t.StoredAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new OpsApi.OpsPage<OpsTransaction>(items.Select(OpsTransaction.From).ToList(), page, pageSize, total));
+    }
+
+    private static string? Utf8OrNull(byte[] body)
+    {
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Postbacks;
+using Paykassma.Merchant.Api.Proofs;
+
+namespace Paykassma.Merchant.Api.Persistence;
+
+internal sealed class PostbackRecordConfiguration : IEntityTypeConfiguration<PostbackRecord>
+{
+    public void Configure(EntityTypeBuilder<PostbackRecord> postback)
+    {
+        postback.ToTable("postbacks", table => table.HasCheckConstraint("ck_postbacks_outcome",
+            $"outcome IN ({SnakeCaseEnumConverter<PostbackOutcome>.SqlValues()})"));
+        postback.HasKey(p => p.Id);
+        postback.Property(p => p.Id).ValueGeneratedNever();
+        postback.Property(p => p.Outcome).HasConversion<SnakeCaseEnumConverter<PostbackOutcome>>().HasMaxLength(16);
+        postback.Property(p => p.BodySha256).HasMaxLength(64);
+        postback.Property(p => p.RemoteIp).HasMaxLength(64);
+        postback.Property(p => p.RejectReason).HasMaxLength(64);
+        postback.Property(p => p.RejectDetail).HasMaxLength(500);
+        postback.Property(p => p.VerifiedWith).HasMaxLength(16);
+        postback.Property(p => p.Format).HasMaxLength(16);
+        postback.Property(p => p.Signature).HasMaxLength(128);
+        postback.Property(p => p.AccessKey).HasMaxLength(190);
+        postback.Property(p => p.Direction).HasMaxLength(32);
+        postback.Property(p => p.Amount).HasMaxLength(64);
+        postback.Property(p => p.Label).HasMaxLength(190);
+        postback.Property(p => p.Discrepancies).HasColumnType("jsonb");
+        postback.HasIndex(p => p.TransactionIds).HasMethod("gin");
+        postback.HasIndex(p => p.ReceivedAt);
+        postback.HasIndex(p => new { p.Outcome, p.ReceivedAt });
+    }
+}
+
+internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration<GatewayTransaction>
+{
+    public void Configure(EntityTypeBuilder<GatewayTransaction> transaction)
+    {
+        transaction.ToTable("gateway_transactions", table => table.HasCheckConstraint("ck_gateway_transactions_direction",
+            $"direction IN ({SnakeCaseEnumConverter<TransactionDirection>.SqlValues()})"));
+        transaction.HasKey(t => t.Id);
+        transaction.Property(t => t.Id).ValueGeneratedNever();
+        transaction.Property(t => t.Direction).HasConversion<SnakeCaseEnumConverter<TransactionDirection>>().HasMaxLength(16);
+        transaction.Property(t => t.TransactionId).HasMaxLength(190);
+        transaction.Property(t => t.Amount).HasColumnType("numeric");
+        transaction.Property(t => t.AmountText).HasMaxLength(64);
+        transaction.Property(t => t.CurrencyCode).HasMaxLength(16);
+        transaction.Property(t => t.WalletType).HasMaxLength(190);
+        transaction.Property(t => t.CustomOrderId).HasMaxLength(190);
+        transaction.Property(t => t.WithdrawalId).HasMaxLength(64);
+        transaction.Property(t => t.AccountNumber).HasMaxLength(190);
+        transaction.Property(t => t.Item).HasColumnType("json");
+        transaction.HasOne<PostbackRecord>().WithMany().HasForeignKey(t => t.PostbackId).OnDelete(DeleteBehavior.Restrict);
+        transaction.HasOne<Proof>().WithMany().HasForeignKey(t => t.ProofId).OnDelete(DeleteBehavior.Restrict);
+        transaction.HasOne<Deposit>().WithMany().HasForeignKey(t => t.DepositId).OnDelete(DeleteBehavior.Restrict);
+
+        // The gateway's id is unique per direction: redeliveries, however concurrent, store one row.
+        transaction.HasIndex(t => new { t.Direction, t.TransactionId }).IsUnique();
+        transaction.HasIndex(t => t.CustomOrderId);
+        transaction.HasIndex(t => t.DepositId);
+        transaction.HasIndex(t => t.StoredAt);
+    }
+}

@@ -1,0 +1,150 @@
+using System.Buffers;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Paykassma.Merchant.Api.Hosting;
+
+namespace Paykassma.Merchant.Api.Postbacks;
+
+/// <summary>
+/// The gateway's postback URL. Anonymous (the signature is its authentication), no antiforgery, the
+/// body read raw (no model binding: the signature is over values re-encoded from exactly these
+/// bytes), and answers in the gateway's own {"status":…} shape. "ok" is only said after COMMIT.
+/// </summary>
+public static class PostbackApi
+{
+    private static readonly byte[] Ok = """{"status":"ok"}"""u8.ToArray();
+
+    public static RouteGroupBuilder MapPostbackApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/paykassma").WithTags("Gateway").AllowAnonymous();
+        group.MapPost("/postback", ReceivePostback)
+            .WithName("ReceivePostback")
+            .WithSummary("Paykassma's signed postback (called by the gateway, not by people)")
+            .WithDescription("Answers 200 {\"status\":\"ok\"} once the postback is committed (also for one already known); " +
+                             "401 for a bad signature or foreign access key; 400 for a body that is not a postback; " +
+                             "503 when it cannot be stored (the gateway resends).")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces(StatusCodes.Status400BadRequest, contentType: "application/json")
+            .Produces(StatusCodes.Status401Unauthorized, contentType: "application/json")
+            .Produces(StatusCodes.Status413PayloadTooLarge, contentType: "application/json")
+            .Produces(StatusCodes.Status503ServiceUnavailable, contentType: "application/json")
+            .DisableAntiforgery()
+            // The server stops reading a little past our own limit; ours decides and records.
+            .WithRequestBodyLimit(services => services.GetRequiredService<IOptions<PostbackOptions>>().Value.MaxBodyBytes + 1);
+        return group;
+    }
+
+    public static async Task ReceivePostback(
+        HttpContext http, PostbackReceiver receiver, IOptions<PostbackOptions> options, NpgsqlDataSource dataSource, ILoggerFactory loggers)
+    {
+        var limit = options.Value.MaxBodyBytes;
+        using var body = await RawBody.ReadAsync(http, limit);
+        PostbackResult result;
+        try
+        {
+            // Not the request's token: once we start storing, finish, even if the gateway hangs up.
+            result = await receiver.ReceiveAsync(body.Content, (int)Math.Min(http.Request.ContentLength ?? body.Length, int.MaxValue),
+                body.Truncated, http.Connection.RemoteIpAddress?.ToString(), CancellationToken.None);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            loggers.CreateLogger(typeof(PostbackApi)).LogWarning(ex, "Postback not stored: the database is unavailable; answering 503");
+            dataSource.Clear();
+            http.Response.Headers.RetryAfter = "5";
+            await WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Fail("Temporarily unable to store the postback; please resend."));
+            return;
+        }
+
+        switch (result.Answer)
+        {
+            case PostbackAnswer.Ok:
+                await WriteAsync(http, StatusCodes.Status200OK, Ok);
+                break;
+            case PostbackAnswer.Unauthenticated:
+                await WriteAsync(http, StatusCodes.Status401Unauthorized, Fail($"Postback not verified ({result.Reason})."));
+                break;
+            case PostbackAnswer.TooLarge:
+                await WriteAsync(http, StatusCodes.Status413PayloadTooLarge, Fail("The body is too large for a postback."));
+                break;
+            default:
+                await WriteAsync(http, StatusCodes.Status400BadRequest, Fail($"Not a postback ({result.Reason})."));
+                break;
+        }
+    }
+
+    /// <summary>The request body in a pooled buffer, at most limit bytes kept; Truncated when there was more.</summary>
+    private sealed class RawBody : IDisposable
+    {
+        private byte[] _buffer;
+        private readonly int _kept;
+
+        private RawBody(byte[] buffer, int length, int kept, bool truncated)
+        {
+            _buffer = buffer;
+            Length = length;
+            _kept = kept;
+            Truncated = truncated;
+        }
+
+        public int Length { get; }
+
+        public bool Truncated { get; }
+
+        public ReadOnlyMemory<byte> Content => _buffer.AsMemory(0, _kept);
+
+        public static async Task<RawBody> ReadAsync(HttpContext http, int limit)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, 16 * 1024));
+            var length = 0;
+            try
+            {
+                while (length <= limit)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
+                        buffer.AsSpan(0, length).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    var read = await http.Request.Body.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, limit + 1) - length));
+                    if (read == 0)
+                    {
+                        break;
+                    }
+                    length += read;
+                }
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                // The server's own limit (just above ours) fired: it is too large either way.
+                length = limit + 1;
+            }
+            return new RawBody(buffer, length, Math.Min(length, limit), length > limit);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _buffer, []) is { Length: > 0 } buffer)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private static bool IsStorageFailure(Exception exception) =>
+        exception is NpgsqlException or TimeoutException
+        || exception is InvalidOperationException { InnerException: NpgsqlException or TimeoutException }
+        || exception is OperationCanceledException;
+
+    private static byte[] Fail(string message) =>
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["status"] = "fail", ["message"] = message });
+
+    private static Task WriteAsync(HttpContext http, int status, byte[] body)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = body.Length;
+        return http.Response.Body.WriteAsync(body).AsTask();
+    }
+}

@@ -1,0 +1,131 @@
+namespace Paykassma.Merchant.Api.Postbacks;
+
+/// <summary>What became of one received postback.</summary>
+public enum PostbackOutcome
+{
+    /// <summary>Verified and stored; at least one of its transactions was new (or it carried none).</summary>
+    Accepted,
+
+    /// <summary>Verified; every transaction in it was already stored (a redelivery). Answered ok, changed nothing.</summary>
+    Duplicate,
+
+    /// <summary>Not accepted (see the reason); kept for ops and for re-verification after a key fix.</summary>
+    Rejected,
+}
+
+public enum TransactionDirection
+{
+    Ingoing,
+    Outgoing,
+}
+
+/// <summary>
+/// One postback as it arrived: the raw body exactly as received (what was signed is derived from
+/// it, never stored instead of it), how it was judged, and what the unsigned fields claimed.
+/// </summary>
+public sealed class PostbackRecord
+{
+    public Guid Id { get; init; }
+
+    public DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>The body's bytes as received (only the first bytes of an oversized one).</summary>
+    public required byte[] Body { get; init; }
+
+    public int BodyLength { get; init; }
+
+    public bool BodyTruncated { get; init; }
+
+    public required string BodySha256 { get; init; }
+
+    public string? RemoteIp { get; init; }
+
+    public PostbackOutcome Outcome { get; set; }
+
+    /// <summary>A stable code: a parse reason (not_json, …), missing_signature, foreign_access_key, bad_signature, too_large.</summary>
+    public string? RejectReason { get; set; }
+
+    public string? RejectDetail { get; set; }
+
+    /// <summary>Which private key verified it: current or previous (key rotation).</summary>
+    public string? VerifiedWith { get; set; }
+
+    public string? Format { get; init; }
+
+    public string? Signature { get; init; }
+
+    public string? AccessKey { get; init; }
+
+    /// <summary>Unsigned top-level fields, kept to show what the body claimed; never used for money.</summary>
+    public string? Direction { get; init; }
+
+    public string? Amount { get; init; }
+
+    public string? Label { get; init; }
+
+    /// <summary>Unsigned fields that disagree with the signed data (jsonb list of {field, unsigned, signed}).</summary>
+    public string? Discrepancies { get; set; }
+
+    /// <summary>The gateway ids of the transactions it carries (signed ones; claimed ones when rejected), for search.</summary>
+    public string[] TransactionIds { get; init; } = [];
+
+    public int TransactionCount { get; set; }
+
+    public int NewTransactionCount { get; set; }
+
+    public DateTimeOffset? ReverifiedAt { get; set; }
+}
+
+/// <summary>
+/// A transaction the gateway signed, stored once per (direction, gateway id) however often it is
+/// delivered. Every value here comes from the signed data.
+/// </summary>
+public sealed class GatewayTransaction
+{
+    public Guid Id { get; init; }
+
+    /// <summary>The postback that first brought it.</summary>
+    public Guid PostbackId { get; init; }
+
+    public TransactionDirection Direction { get; init; }
+
+    public required string TransactionId { get; init; }
+
+    public decimal? Amount { get; init; }
+
+    public string? AmountText { get; init; }
+
+    public string? CurrencyCode { get; init; }
+
+    public string? WalletType { get; init; }
+
+    /// <summary>plugin_custom_order_id (legacy: custom_id): our proof's custom_transaction_id.</summary>
+    public string? CustomOrderId { get; init; }
+
+    public Guid? ProofId { get; init; }
+
+    public Guid? DepositId { get; init; }
+
+    /// <summary>True when it confirmed its deposit (matched, positive amount, the deposit's currency).</summary>
+    public bool Applied { get; init; }
+
+    /// <summary>The signed amount differs from the amount the user claimed in the proof.</summary>
+    public bool AmountMismatch { get; init; }
+
+    public DateTimeOffset? ActivatedAt { get; init; }
+
+    public DateTimeOffset? GatewayCreatedAt { get; init; }
+
+    public int? TransactionType { get; init; }
+
+    public string? WithdrawalId { get; init; }
+
+    public int? WithdrawalStatus { get; init; }
+
+    public string? AccountNumber { get; init; }
+
+    /// <summary>The signed item exactly as the gateway signed it (json: kept verbatim).</summary>
+    public required string Item { get; init; }
+
+    public DateTimeOffset StoredAt { get; init; }
+}

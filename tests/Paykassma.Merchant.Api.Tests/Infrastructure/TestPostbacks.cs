@@ -1,0 +1,82 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Paykassma.PluginApi.Postbacks;
+
+namespace Paykassma.Merchant.Api.Tests.Infrastructure;
+
+/// <summary>
+/// Postbacks as the gateway builds them: additional_data signed over PHP's json_encode with
+/// UNESCAPED_SLASHES|UNESCAPED_UNICODE, the whole body sent in a chosen wire encoding (PHP's
+/// default escaping unless told otherwise).
+/// </summary>
+public static class TestPostbacks
+{
+    public static string NewTransactionId() => Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static JsonObject Item(string transactionId, string? customOrderId, string amount = "300", string currency = "BTN",
+        string activated = "2026-01-27 09:32:01", bool withdrawal = false, string comment = "") => new()
+    {
+        ["activated_datetime"] = activated,
+        ["exchanger_identifier"] = null,
+        ["comment"] = comment,
+        ["amount"] = amount,
+        ["currency_code"] = currency,
+        ["wallet_type"] = "bnb_ml",
+        ["stockpiling_id"] = 12057,
+        ["transaction_id"] = transactionId,
+        ["transaction_type"] = withdrawal ? 1 : 0,
+        ["plugin_custom_order_id"] = customOrderId,
+        ["withdrawal_id"] = withdrawal ? 5531 : null,
+        ["withdrawal_status"] = withdrawal ? 1 : null,
+        ["account_number"] = withdrawal ? "88812345" : "",
+        ["account_name"] = "",
+        ["account_email"] = "",
+        ["bank_details"] = new JsonObject { ["bank_code"] = "", ["branch_code"] = "" },
+    };
+
+    /// <summary>A signed postback body. Top-level values are unsigned and may be set to anything.</summary>
+    public static byte[] Body(IEnumerable<JsonObject> items, string label = "labeluser", int topAmount = 300, string direction = "ingoing",
+        PhpJsonFlags wire = PhpJsonFlags.None, string accessKey = MerchantApiFactory.PostbackAccessKey,
+        string privateKey = MerchantApiFactory.PostbackPrivateKey, string? signatureOverride = null)
+    {
+        var additional = new JsonArray(items.Select(i => (JsonNode)i.DeepClone()).ToArray());
+        using var signedDocument = JsonDocument.Parse(additional.ToJsonString());
+        var signature = signatureOverride ?? PostbackSignature.Compute(accessKey, privateKey,
+            PhpJson.Encode(signedDocument.RootElement, PhpJsonFlags.Signing));
+        var body = new JsonObject
+        {
+            ["signature"] = signature,
+            ["wallet_type"] = "bnb_ml",
+            ["amount"] = topAmount,
+            ["currency_code"] = "BTN",
+            ["label"] = label,
+            ["direction"] = direction,
+            ["created_datetime"] = "2026-01-27 09:32:02",
+            ["access_key"] = accessKey,
+            ["additional_data"] = additional,
+        };
+        using var wireDocument = JsonDocument.Parse(body.ToJsonString());
+        return PhpJson.Encode(wireDocument.RootElement, wire);
+    }
+
+    public static byte[] For(string customOrderId, string transactionId, string amount = "300", string label = "labeluser",
+        PhpJsonFlags wire = PhpJsonFlags.None, int topAmount = 300) =>
+        Body([Item(transactionId, customOrderId, amount)], label, topAmount, wire: wire);
+
+    public static Task<HttpResponseMessage> PostAsync(this HttpClient client, byte[] body, string contentType = "application/json")
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return client.PostAsync("/api/paykassma/postback", content);
+    }
+
+    public static async Task<string> StatusOf(HttpResponseMessage response)
+    {
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.GetProperty("status").GetString()!;
+    }
+
+    public static string Utf8(byte[] bytes) => Encoding.UTF8.GetString(bytes);
+}

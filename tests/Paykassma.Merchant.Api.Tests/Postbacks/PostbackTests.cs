@@ -1,0 +1,354 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Paykassma.Merchant.Api.Tests.Infrastructure;
+using Paykassma.PluginApi.Postbacks;
+
+namespace Paykassma.Merchant.Api.Tests.Postbacks;
+
+[Collection(ProofCollection.Name)]
+public sealed class PostbackTests(FastDispatcherFactory api)
+{
+    private readonly string _label = GatewayScript.NewLabel("paid");
+
+    /// <summary>A deposit with a forwarded proof: what a postback is meant to confirm.</summary>
+    private async Task<(Guid DepositId, string CustomId)> ForwardedProofAsync(int claimed = 300)
+    {
+        var depositId = await api.CreateDepositAsync(_label);
+        api.Gateway.AnswersProof(_label);
+        using var client = api.ClientFor(_label);
+        var upload = await client.UploadAsync(depositId, ProofScript.Form(amount: claimed.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var proof = await upload.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("forwarded", proof.GetProperty("status").GetString());
+        return (depositId, proof.GetProperty("customTransactionId").GetString()!);
+    }
+
+    private Task<string?> DepositStatusAsync(Guid id) =>
+        api.ScalarAsync<string>("SELECT status FROM deposits WHERE id = @id", ("id", id));
+
+    private Task<decimal?> ConfirmedAmountAsync(Guid id) =>
+        api.ScalarAsync<decimal?>("SELECT confirmed_amount FROM deposits WHERE id = @id", ("id", id));
+
+    private Task<long> TransactionsAsync(string transactionId) =>
+        api.ScalarAsync<long>("SELECT count(*) FROM gateway_transactions WHERE transaction_id = @t", ("t", transactionId));
+
+    [Fact]
+    public async Task A_signed_postback_for_a_forwarded_proof_confirms_the_deposit_with_the_signed_amount()
+    {
+        var (depositId, customId) = await ForwardedProofAsync();
+        var transactionId = TestPostbacks.NewTransactionId();
+        using var gateway = api.CreateClient();
+
+        var response = await gateway.PostAsync(TestPostbacks.For(customId, transactionId, "300", _label));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"status":"ok"}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal("confirmed", await DepositStatusAsync(depositId));
+        Assert.Equal(300m, await ConfirmedAmountAsync(depositId));
+        Assert.False(await api.ScalarAsync<bool>("SELECT amount_mismatch FROM deposits WHERE id = @id", ("id", depositId)));
+        using var owner = api.ClientFor(_label);
+        var deposit = await owner.GetFromJsonAsync<JsonElement>($"/api/deposits/{depositId}");
+        Assert.Equal("confirmed", deposit.GetProperty("status").GetString());
+        Assert.Equal(300m, deposit.GetProperty("confirmedAmount").GetDecimal());
+        // The gateway's +08:00 datetime is stored as the UTC instant.
+        Assert.Equal(new DateTime(2026, 1, 27, 1, 32, 1, DateTimeKind.Utc),
+            (await api.ScalarAsync<DateTime>("SELECT activated_at FROM gateway_transactions WHERE transaction_id = @t", ("t", transactionId))).ToUniversalTime());
+        Assert.Equal(depositId, await api.ScalarAsync<Guid>("SELECT deposit_id FROM gateway_transactions WHERE transaction_id = @t", ("t", transactionId)));
+    }
+
+    [Fact]
+    public async Task A_redelivered_postback_is_answered_ok_stored_once_and_credits_once()
+    {
+        var (depositId, customId) = await ForwardedProofAsync();
+        var transactionId = TestPostbacks.NewTransactionId();
+        var body = TestPostbacks.For(customId, transactionId, "300", _label);
+        using var gateway = api.CreateClient();
+
+        var first = await gateway.PostAsync(body);
+        var second = await gateway.PostAsync(body);
+        var otherEncoding = await gateway.PostAsync(TestPostbacks.For(customId, transactionId, "300", _label, PhpJsonFlags.PrettyPrint));
+
+        Assert.All(new[] { first, second, otherEncoding }, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, await TransactionsAsync(transactionId));
+        Assert.Equal(300m, await ConfirmedAmountAsync(depositId));
+        var outcomes = await api.ScalarAsync<string>(
+            "SELECT string_agg(outcome, ',' ORDER BY received_at) FROM postbacks WHERE @t = ANY(transaction_ids)", ("t", transactionId));
+        Assert.Equal("accepted,duplicate,duplicate", outcomes);
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_deliveries_of_one_postback_store_one_transaction_and_all_get_ok()
+    {
+        var (depositId, customId) = await ForwardedProofAsync();
+        var transactionId = TestPostbacks.NewTransactionId();
+        var body = TestPostbacks.For(customId, transactionId, "300", _label);
+        var clients = Enumerable.Range(0, 50).Select(_ => api.CreateClient()).ToList();
+
+        var responses = await Task.WhenAll(clients.Select(c => c.PostAsync(body)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All(await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync())), b => Assert.Equal("""{"status":"ok"}""", b));
+        Assert.Equal(1, await TransactionsAsync(transactionId));
+        Assert.Equal(300m, await ConfirmedAmountAsync(depositId));
+        Assert.Equal(50, await api.ScalarAsync<long>("SELECT count(*) FROM postbacks WHERE @t = ANY(transaction_ids)", ("t", transactionId)));
+        Assert.Equal(1, await api.ScalarAsync<long>("SELECT count(*) FROM postbacks WHERE @t = ANY(transaction_ids) AND outcome = 'accepted'", ("t", transactionId)));
+        clients.ForEach(c => c.Dispose());
+    }
+
+    [Theory]
+    [InlineData(PhpJsonFlags.None)]
+    [InlineData(PhpJsonFlags.Signing)]
+    [InlineData(PhpJsonFlags.PrettyPrint)]
+    [InlineData(PhpJsonFlags.PrettyPrint | PhpJsonFlags.Signing)]
+    public async Task Every_wire_encoding_of_a_postback_with_slashes_and_unicode_verifies(PhpJsonFlags wire)
+    {
+        var transactionId = TestPostbacks.NewTransactionId();
+        var item = TestPostbacks.Item(transactionId, "unmatched/" + transactionId, comment: "Paid via mBoB / ref 2026/01 — བྲུག་ཡུལ། ✓ 🇧🇹 \u2028 \"q\" \\ \u0001");
+        var body = TestPostbacks.Body([item], label: "ཚེ་རིང་/user", wire: wire);
+        using var gateway = api.CreateClient();
+
+        var response = await gateway.PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await TransactionsAsync(transactionId));
+        if (wire == PhpJsonFlags.None)
+        {
+            Assert.Contains("\\/", TestPostbacks.Utf8(body), StringComparison.Ordinal);
+            Assert.Contains("\\u0f56", TestPostbacks.Utf8(body), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Changed_top_level_amount_and_label_on_a_genuine_postback_change_nothing_but_are_recorded()
+    {
+        var (depositId, customId) = await ForwardedProofAsync();
+        var transactionId = TestPostbacks.NewTransactionId();
+        // Genuinely signed for 300; the unsigned top level claims 3000 and someone else's label.
+        var body = TestPostbacks.Body([TestPostbacks.Item(transactionId, customId, "300")], label: "attacker", topAmount: 3000);
+        using var gateway = api.CreateClient();
+
+        var response = await gateway.PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(300m, await ConfirmedAmountAsync(depositId));
+        Assert.Equal(300m, await api.ScalarAsync<decimal>("SELECT amount FROM gateway_transactions WHERE transaction_id = @t", ("t", transactionId)));
+        var discrepancies = await api.ScalarAsync<string>(
+            "SELECT discrepancies::text FROM postbacks WHERE @t = ANY(transaction_ids)", ("t", transactionId));
+        using var parsed = JsonDocument.Parse(discrepancies!);
+        var fields = parsed.RootElement.EnumerateArray().Select(d => d.GetProperty("field").GetString()).ToList();
+        Assert.Contains("amount", fields);
+        Assert.Contains("label", fields);
+    }
+
+    [Fact]
+    public async Task A_signed_amount_other_than_claimed_confirms_with_the_signed_amount_and_flags_it()
+    {
+        var (depositId, customId) = await ForwardedProofAsync(claimed: 300);
+        using var gateway = api.CreateClient();
+
+        var response = await gateway.PostAsync(TestPostbacks.For(customId, TestPostbacks.NewTransactionId(), "250", _label, topAmount: 250));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("confirmed", await DepositStatusAsync(depositId));
+        Assert.Equal(250m, await ConfirmedAmountAsync(depositId));
+        Assert.True(await api.ScalarAsync<bool>("SELECT amount_mismatch FROM deposits WHERE id = @id", ("id", depositId)));
+    }
+
+    [Fact]
+    public async Task Two_signed_transactions_for_one_proof_add_up_each_once()
+    {
+        var (depositId, customId) = await ForwardedProofAsync(claimed: 450);
+        var a = TestPostbacks.NewTransactionId();
+        var b = TestPostbacks.NewTransactionId();
+        var body = TestPostbacks.Body([TestPostbacks.Item(a, customId, "300"), TestPostbacks.Item(b, customId, "150")], label: _label);
+        using var gateway = api.CreateClient();
+
+        await gateway.PostAsync(body);
+        await gateway.PostAsync(body);
+
+        Assert.Equal(450m, await ConfirmedAmountAsync(depositId));
+        Assert.False(await api.ScalarAsync<bool>("SELECT amount_mismatch FROM deposits WHERE id = @id", ("id", depositId)));
+    }
+
+    [Fact]
+    public async Task A_late_or_repeated_postback_never_moves_a_confirmed_deposit_back()
+    {
+        var (depositId, customId) = await ForwardedProofAsync();
+        var transactionId = TestPostbacks.NewTransactionId();
+        using var gateway = api.CreateClient();
+        await gateway.PostAsync(TestPostbacks.For(customId, transactionId, "300", _label));
+        Assert.Equal("confirmed", await DepositStatusAsync(depositId));
+
+        // A second proof's forwarding, a redelivery and the dispatcher cannot undo it.
+        await gateway.PostAsync(TestPostbacks.For(customId, transactionId, "300", _label));
+        await api.ScalarAsync<int>("UPDATE proofs SET status = 'queued', next_attempt_at = now() WHERE deposit_id = @d", ("d", depositId));
+        await Task.Delay(1000);
+
+        Assert.Equal("confirmed", await DepositStatusAsync(depositId));
+        Assert.Equal(300m, await ConfirmedAmountAsync(depositId));
+    }
+
+    [Fact]
+    public async Task A_postback_while_the_proof_is_still_queued_confirms_the_deposit_and_stops_its_delivery()
+    {
+        var depositId = await api.CreateDepositAsync(_label);
+        api.Gateway.AnswersProof(_label, "down", status: 503);
+        using var client = api.ClientFor(_label);
+        var upload = await client.UploadAsync(depositId, ProofScript.Form());
+        var proof = await upload.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("queued", proof.GetProperty("status").GetString());
+        using var gateway = api.CreateClient();
+
+        var response = await gateway.PostAsync(TestPostbacks.For(proof.GetProperty("customTransactionId").GetString()!, TestPostbacks.NewTransactionId(), "300", _label));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("confirmed", await DepositStatusAsync(depositId));
+        Assert.Equal("forwarded", await api.ScalarAsync<string>("SELECT status FROM proofs WHERE deposit_id = @d", ("d", depositId)));
+    }
+
+    [Fact]
+    public async Task A_postback_during_the_proofs_own_gateway_call_confirms_the_deposit_and_the_proof_ends_forwarded()
+    {
+        var depositId = await api.CreateDepositAsync(_label);
+        api.Gateway.AnswersProof(_label, delay: TimeSpan.FromSeconds(2));
+        using var client = api.ClientFor(_label);
+        var uploading = client.UploadAsync(depositId, ProofScript.Form());
+        var customId = await Eventually.WaitForAsync(
+            () => api.ScalarAsync<string>("SELECT custom_transaction_id FROM proofs WHERE deposit_id = @d", ("d", depositId)), c => c is not null);
+        using var gateway = api.CreateClient();
+
+        var postback = await gateway.PostAsync(TestPostbacks.For(customId!, TestPostbacks.NewTransactionId(), "300", _label));
+        var upload = await uploading;
+
+        Assert.Equal(HttpStatusCode.OK, postback.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        Assert.Equal("forwarded", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal("confirmed", await DepositStatusAsync(depositId));
+    }
+
+    [Fact]
+    public async Task A_signed_transaction_matching_no_proof_is_kept_unmatched_and_answered_ok()
+    {
+        var transactionId = TestPostbacks.NewTransactionId();
+        using var gateway = api.CreateClient();
+
+        var response = await gateway.PostAsync(TestPostbacks.For("pm_nobody_knows_" + transactionId, transactionId));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await TransactionsAsync(transactionId));
+        Assert.Equal(0L, await api.ScalarAsync<long>("SELECT count(deposit_id) FROM gateway_transactions WHERE transaction_id = @t", ("t", transactionId)));
+        using var ops = api.ClientFor("ops", ops: true);
+        var unmatched = await ops.GetFromJsonAsync<JsonElement>($"/api/ops/transactions?transactionId={transactionId}&matched=false");
+        Assert.Single(unmatched.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_withdrawal_postback_is_verified_and_stored_as_outgoing()
+    {
+        var transactionId = TestPostbacks.NewTransactionId();
+        var body = TestPostbacks.Body([TestPostbacks.Item(transactionId, null, withdrawal: true)], direction: "outgoing");
+        using var gateway = api.CreateClient();
+
+        var response = await gateway.PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("outgoing", await api.ScalarAsync<string>("SELECT direction FROM gateway_transactions WHERE transaction_id = @t", ("t", transactionId)));
+        Assert.Equal("5531", await api.ScalarAsync<string>("SELECT withdrawal_id FROM gateway_transactions WHERE transaction_id = @t", ("t", transactionId)));
+        Assert.Equal(1, await api.ScalarAsync<int>("SELECT withdrawal_status FROM gateway_transactions WHERE transaction_id = @t", ("t", transactionId)));
+    }
+
+    [Theory]
+    [InlineData("bad signature")]
+    [InlineData("foreign access key")]
+    [InlineData("missing signature")]
+    [InlineData("tampered signed amount")]
+    public async Task Unverified_postbacks_are_401_recorded_as_rejected_and_change_nothing(string kind)
+    {
+        var (depositId, customId) = await ForwardedProofAsync();
+        var transactionId = TestPostbacks.NewTransactionId();
+        var item = TestPostbacks.Item(transactionId, customId);
+        var body = kind switch
+        {
+            "bad signature" => TestPostbacks.Body([item], privateKey: "not-our-private-key"),
+            "foreign access key" => TestPostbacks.Body([item], accessKey: "someone_elses_key"),
+            "missing signature" => Encoding.UTF8.GetBytes(TestPostbacks.Utf8(TestPostbacks.Body([item])).Replace("\"signature\"", "\"signatur\"", StringComparison.Ordinal)),
+            _ => Encoding.UTF8.GetBytes(TestPostbacks.Utf8(TestPostbacks.Body([item])).Replace("\"amount\":\"300\"", "\"amount\":\"3000\"", StringComparison.Ordinal)),
+        };
+        using var gateway = api.CreateClient();
+
+        var response = await gateway.PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("fail", await TestPostbacks.StatusOf(response));
+        Assert.Equal(0, await TransactionsAsync(transactionId));
+        Assert.Equal("pending_confirmation", await DepositStatusAsync(depositId));
+        var reason = await api.ScalarAsync<string>(
+            "SELECT reject_reason FROM postbacks WHERE @t = ANY(transaction_ids) AND outcome = 'rejected'", ("t", transactionId));
+        Assert.Equal(kind switch
+        {
+            "bad signature" or "tampered signed amount" => "bad_signature",
+            "foreign access key" => "foreign_access_key",
+            _ => "missing_signature",
+        }, reason);
+    }
+
+    public static TheoryData<string> MalformedNames => new(Malformed.Keys);
+
+    private static readonly Dictionary<string, Func<byte[]>> Malformed = new()
+    {
+        ["empty"] = () => [],
+        ["not JSON"] = () => "status=ok&amount=300"u8.ToArray(),
+        ["truncated"] = () => TestPostbacks.For("x", "123456789012")[..120],
+        ["JSON array"] = () => "[1,2,3]"u8.ToArray(),
+        ["JSON string"] = () => "\"postback\""u8.ToArray(),
+        ["no additional_data"] = () => """{"signature":"00","access_key":"uowkn0b3LfBxpcWYHi4_","amount":300}"""u8.ToArray(),
+        ["additional_data an object"] = () => """{"signature":"00","additional_data":{"transaction_id":"1"}}"""u8.ToArray(),
+        ["additional_data a string"] = () => """{"signature":"00","additional_data":"[]"}"""u8.ToArray(),
+        ["transaction not an object"] = () => """{"signature":"00","additional_data":[1]}"""u8.ToArray(),
+        ["transaction without id"] = () => """{"signature":"00","additional_data":[{"amount":"300"}]}"""u8.ToArray(),
+        ["invalid UTF-8"] = () => [.. "{\"signature\":\"00\",\"label\":\""u8, 0xC3, 0x28, .. "\",\"additional_data\":[]}"u8],
+        ["lone surrogate"] = () => """{"signature":"00","additional_data":[{"transaction_id":"1","comment":"\ud800"}]}"""u8.ToArray(),
+        ["duplicate keys"] = () => """{"signature":"00","signature":"11","additional_data":[]}"""u8.ToArray(),
+        ["deeply nested"] = () => Encoding.UTF8.GetBytes("{\"additional_data\":" + new string('[', 5000) + new string(']', 5000) + "}"),
+        ["huge"] = () => Encoding.UTF8.GetBytes("{\"signature\":\"" + new string('a', 300 * 1024) + "\",\"additional_data\":[]}"),
+        ["binary"] = () => Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919)).ToArray(),
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedNames))]
+    public async Task Malformed_bodies_are_4xx_and_leave_only_a_rejected_postback_record(string name)
+    {
+        var body = Malformed[name]();
+        using var gateway = api.CreateClient();
+        var before = await api.ScalarAsync<long>("SELECT count(*) FROM gateway_transactions");
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
+
+        var response = await gateway.PostAsync(body);
+
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{name}: {(int)response.StatusCode}");
+        Assert.Equal("fail", await TestPostbacks.StatusOf(response));
+        Assert.Equal(before, await api.ScalarAsync<long>("SELECT count(*) FROM gateway_transactions"));
+        if (name != "huge")
+        {
+            Assert.Equal("rejected", await api.ScalarAsync<string>(
+                "SELECT outcome FROM postbacks WHERE body_sha256 = @s ORDER BY received_at DESC LIMIT 1", ("s", sha)));
+        }
+        else
+        {
+            Assert.Equal("too_large", await api.ScalarAsync<string>(
+                "SELECT reject_reason FROM postbacks WHERE body_truncated ORDER BY received_at DESC LIMIT 1"));
+        }
+    }
+
+    [Fact]
+    public async Task A_postback_can_be_sent_with_any_content_type()
+    {
+        var transactionId = TestPostbacks.NewTransactionId();
+        using var gateway = api.CreateClient();
+
+        var response = await gateway.PostAsync(TestPostbacks.For("free-" + transactionId, transactionId), "application/x-www-form-urlencoded");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
