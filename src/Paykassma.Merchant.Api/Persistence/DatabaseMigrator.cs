@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 
 namespace Paykassma.Merchant.Api.Persistence;
@@ -20,6 +22,9 @@ internal sealed partial class DatabaseMigrator(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MerchantDbContext>();
+        // Create the history table first: otherwise EF reads it before it exists and logs a
+        // "Failed executing DbCommand" error on every fresh database, which is not an error.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault();
         LogMigrated(logger, applied ?? "(none)");
