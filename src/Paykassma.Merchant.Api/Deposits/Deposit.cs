@@ -37,4 +37,9 @@ public sealed class Deposit
     public DateTimeOffset UpdatedAt { get; set; }
 
     public DateTimeOffset? ConfirmedAt { get; set; }
+
+    public DateTimeOffset? ExpiredAt { get; set; }
+
+    /// <summary>Confirmed by a signed postback after it had expired: the money came late; ops may want to look.</summary>
+    public bool ConfirmedAfterExpiry { get; set; }
 }

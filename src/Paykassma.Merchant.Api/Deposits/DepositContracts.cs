@@ -28,6 +28,8 @@ public sealed record DepositResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ConfirmedAt,
+    DateTimeOffset? ExpiredAt,
+    bool ConfirmedAfterExpiry,
     IReadOnlyList<ProofResponse> Proofs)
 {
     public static DepositResponse From(Deposit deposit, IEnumerable<Proof> proofs)
@@ -47,6 +49,8 @@ public sealed record DepositResponse(
             deposit.CreatedAt,
             deposit.UpdatedAt,
             deposit.ConfirmedAt,
+            deposit.ExpiredAt,
+            deposit.ConfirmedAfterExpiry,
             proofs.Select(ProofResponse.From).ToList());
     }
 }

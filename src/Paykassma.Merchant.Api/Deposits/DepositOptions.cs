@@ -16,4 +16,10 @@ public sealed class DepositOptions
     /// gateway call, so only a crashed claimant is taken over.
     /// </summary>
     public TimeSpan IdempotencyLease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A deposit with no confirmation this long after creation becomes <c>expired</c>.</summary>
+    public TimeSpan ExpireAfter { get; set; } = TimeSpan.FromHours(72);
+
+    /// <summary>How often the expiry job looks for deposits to expire.</summary>
+    public TimeSpan ExpiryCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -60,8 +60,12 @@ internal static class MerchantServiceExtensions
 
         services.AddOptions<DepositOptions>().BindConfiguration(DepositOptions.SectionName)
             .Validate(o => o.MaxAmount > 0, "Deposits:MaxAmount must be positive.")
+            .Validate(o => o.ExpireAfter > TimeSpan.Zero && o.ExpiryCheckInterval > TimeSpan.Zero,
+                "Deposits:ExpireAfter and Deposits:ExpiryCheckInterval must be positive.")
             .ValidateOnStart();
         services.AddScoped<DepositCreator>();
+        services.AddSingleton<DepositExpiry>();
+        services.AddHostedService(provider => provider.GetRequiredService<DepositExpiry>());
 
         services.AddOptions<ProofOptions>().BindConfiguration(ProofOptions.SectionName)
             .Validate(o => o.MaxScreenshotBytes > 0 && o.MaxProofsPerDeposit > 0, "Proofs:MaxScreenshotBytes and Proofs:MaxProofsPerDeposit must be positive.")

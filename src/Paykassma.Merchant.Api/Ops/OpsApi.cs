@@ -57,6 +57,7 @@ public static class OpsApi
             .WithSummary("Queue a failed proof for delivery again")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapOpsPostbacks();
+        group.MapOpsDeposits();
         return group;
     }
 

@@ -155,14 +155,7 @@ public static class OpsPostbacksApi
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(p => p.ReceivedAt).ThenByDescending(p => p.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(p => new PostbackRecord
-            {
-                // Everything but the body: a page of summaries need not carry megabytes of junk.
-                Id = p.Id, ReceivedAt = p.ReceivedAt, Outcome = p.Outcome, RejectReason = p.RejectReason, VerifiedWith = p.VerifiedWith,
-                Format = p.Format, Direction = p.Direction, Amount = p.Amount, Label = p.Label, TransactionIds = p.TransactionIds,
-                TransactionCount = p.TransactionCount, NewTransactionCount = p.NewTransactionCount, Discrepancies = p.Discrepancies,
-                BodyLength = p.BodyLength, RemoteIp = p.RemoteIp, ReverifiedAt = p.ReverifiedAt, Body = Array.Empty<byte>(), BodySha256 = p.BodySha256,
-            })
+            .WithoutBody()
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new OpsApi.OpsPage<OpsPostbackSummary>(items.Select(OpsPostbackSummary.From).ToList(), page, pageSize, total));
     }
@@ -263,6 +256,17 @@ public static class OpsPostbacksApi
         var items = await query.OrderByDescending(t => t.StoredAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return TypedResults.Ok(new OpsApi.OpsPage<OpsTransaction>(items.Select(OpsTransaction.From).ToList(), page, pageSize, total));
     }
+
+    /// <summary>Everything but the body: a list of summaries need not carry megabytes of junk.</summary>
+    internal static IQueryable<PostbackRecord> WithoutBody(this IQueryable<PostbackRecord> postbacks) =>
+        postbacks.Select(p => new PostbackRecord
+        {
+            Id = p.Id, ReceivedAt = p.ReceivedAt, Outcome = p.Outcome, RejectReason = p.RejectReason, VerifiedWith = p.VerifiedWith,
+            Format = p.Format, Direction = p.Direction, Amount = p.Amount, Label = p.Label, TransactionIds = p.TransactionIds,
+            TransactionCount = p.TransactionCount, NewTransactionCount = p.NewTransactionCount, Discrepancies = p.Discrepancies,
+            BodyLength = p.BodyLength, RemoteIp = p.RemoteIp, ReverifiedAt = p.ReverifiedAt, Body = Array.Empty<byte>(),
+            BodySha256 = p.BodySha256,
+        });
 
     private static string? Utf8OrNull(byte[] body)
     {

@@ -18,6 +18,10 @@ internal sealed class DepositConfiguration : IEntityTypeConfiguration<Deposit>
         deposit.Property(d => d.WalletType).HasMaxLength(190);
         deposit.Property(d => d.GatewayParams).HasColumnType("jsonb");
         deposit.Property(d => d.ConfirmedAmount).HasColumnType("numeric(20,2)");
+        // The expiry job's work list: only unconfirmed deposits, oldest first.
+        deposit.HasIndex(d => d.CreatedAt).HasFilter("status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')")
+            .HasDatabaseName("ix_deposits_unconfirmed_created_at");
+        deposit.HasIndex(d => new { d.Status, d.CreatedAt });
         // A user's list, newest first.
         deposit.HasIndex(d => new { d.Label, d.CreatedAt }).IsDescending(false, true);
     }

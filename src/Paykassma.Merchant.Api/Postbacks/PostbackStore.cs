@@ -198,10 +198,12 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, TimeProvider time
             confirmed AS (
                 -- Status only moves forward: any status becomes confirmed, confirmed stays confirmed,
                 -- and the confirmed amount is the sum of signed transactions, each added exactly once.
+                -- Money that arrives after expiry still confirms the deposit, flagged for ops.
                 UPDATE deposits d
                 SET status = 'confirmed',
                     confirmed_amount = COALESCE(d.confirmed_amount, 0) + s.total,
                     confirmed_at = COALESCE(d.confirmed_at, $18),
+                    confirmed_after_expiry = d.confirmed_after_expiry OR d.status = 'expired',
                     amount_mismatch = COALESCE(d.confirmed_amount, 0) + s.total <> COALESCE(
                         (SELECT sum(p.amount) FROM proofs p WHERE p.id IN (
                             SELECT g.proof_id FROM gateway_transactions g WHERE g.deposit_id = d.id AND g.applied

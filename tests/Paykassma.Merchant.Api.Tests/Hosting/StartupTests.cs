@@ -22,7 +22,7 @@ public sealed class StartupTests
         var failure = Record.Exception(() => api.CreateClient());
 
         Assert.NotNull(failure);
-        Assert.Contains(expected, failure.ToString(), StringComparison.Ordinal);
+        Assert.True(failure.ToString().Contains(expected, StringComparison.Ordinal), failure.ToString());
         Assert.DoesNotContain(MerchantApiFactory.PluginSecret, failure.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(MerchantApiFactory.PostbackPrivateKey, failure.ToString(), StringComparison.Ordinal);
     }
@@ -40,7 +40,7 @@ public sealed class StartupTests
         var failure = Record.Exception(() => api.CreateClient());
 
         Assert.NotNull(failure);
-        Assert.Contains(expected, failure.ToString(), StringComparison.Ordinal);
+        Assert.True(failure.ToString().Contains(expected, StringComparison.Ordinal), failure.ToString());
     }
 
     [Fact]

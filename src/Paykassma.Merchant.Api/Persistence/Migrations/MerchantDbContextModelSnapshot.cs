@@ -40,6 +40,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("amount_mismatch");
 
+                    b.Property<bool>("ConfirmedAfterExpiry")
+                        .HasColumnType("boolean")
+                        .HasColumnName("confirmed_after_expiry");
+
                     b.Property<decimal?>("ConfirmedAmount")
                         .HasColumnType("numeric(20,2)")
                         .HasColumnName("confirmed_amount");
@@ -57,6 +61,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)")
                         .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset?>("ExpiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expired_at");
 
                     b.Property<string>("GatewayParams")
                         .IsRequired()
@@ -96,9 +104,16 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_deposits");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_deposits_unconfirmed_created_at")
+                        .HasFilter("status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')");
+
                     b.HasIndex("Label", "CreatedAt")
                         .IsDescending(false, true)
                         .HasDatabaseName("ix_deposits_label_created_at");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_deposits_status_created_at");
 
                     b.ToTable("deposits", null, t =>
                         {

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Paykassma.Merchant.Api.Deposits;
+
+/// <summary>
+/// Expires deposits that saw no confirmation in time. One guarded UPDATE per round (status must
+/// still be an unconfirmed one), so any number of instances may run it at once: a deposit expires
+/// once, and a confirmation that lands first wins. A postback for an expired deposit still
+/// confirms it (see PostbackStore), flagged as confirmed after expiry.
+/// </summary>
+public sealed partial class DepositExpiry(
+    NpgsqlDataSource dataSource,
+    IOptions<DepositOptions> options,
+    TimeProvider time,
+    ILogger<DepositExpiry> logger) : BackgroundService
+{
+    private const int BatchSize = 1000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                int expired;
+                do
+                {
+                    expired = await ExpireDueAsync(stoppingToken);
+                }
+                while (expired == BatchSize);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                LogFailed(logger, ex);
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.ExpiryCheckInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Expires up to one batch of due deposits; returns how many.</summary>
+    public async Task<int> ExpireDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var command = dataSource.CreateCommand("""
+            UPDATE deposits SET status = 'expired', expired_at = $1, updated_at = $1
+            WHERE id IN (SELECT id FROM deposits
+                         WHERE status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation') AND created_at < $2
+                         ORDER BY created_at
+                         LIMIT $3
+                         FOR UPDATE SKIP LOCKED)
+              AND status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')
+            """);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now - options.Value.ExpireAfter });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = BatchSize });
+        var expired = await command.ExecuteNonQueryAsync(cancellationToken);
+        if (expired > 0)
+        {
+            LogExpired(logger, expired);
+        }
+        return expired;
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Expired {Count} deposit(s) with no confirmation")]
+    private static partial void LogExpired(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Deposit expiry round failed; retrying later")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,147 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Hosting;
+using Paykassma.Merchant.Api.Persistence;
+
+namespace Paykassma.Merchant.Api.Ops;
+
+/// <summary>
+/// "Where is my money?": find a user's deposits, and from one deposit see its proofs (with their
+/// screenshots), the signed transactions that confirmed it and the postbacks that brought them.
+/// </summary>
+public static class OpsDepositsApi
+{
+    public sealed record OpsDeposit(
+        Guid Id,
+        string Label,
+        DepositStatus Status,
+        int? Amount,
+        decimal? ConfirmedAmount,
+        bool AmountMismatch,
+        bool ConfirmedAfterExpiry,
+        string Currency,
+        string? WalletNumber,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset UpdatedAt,
+        DateTimeOffset? ConfirmedAt,
+        DateTimeOffset? ExpiredAt)
+    {
+        public static OpsDeposit From(Deposit d) => new(d.Id, d.Label, d.Status, d.Amount, d.ConfirmedAmount, d.AmountMismatch,
+            d.ConfirmedAfterExpiry, d.Currency, d.WalletNumber, d.CreatedAt, d.UpdatedAt, d.ConfirmedAt, d.ExpiredAt);
+    }
+
+    /// <summary>A deposit with everything linked to it; every id here can be looked up in the other ops calls.</summary>
+    public sealed record OpsDepositDetail(
+        OpsDeposit Deposit,
+        IReadOnlyList<OpsApi.OpsProof> Proofs,
+        IReadOnlyList<OpsPostbacksApi.OpsTransaction> Transactions,
+        IReadOnlyList<OpsPostbacksApi.OpsPostbackSummary> Postbacks);
+
+    public static RouteGroupBuilder MapOpsDeposits(this RouteGroupBuilder ops)
+    {
+        ops.MapGet("/deposits", ListDeposits)
+            .WithName("OpsListDeposits")
+            .WithSummary("Deposits by label, status and creation time range, newest first");
+        ops.MapGet("/deposits/{id:guid}", GetDeposit)
+            .WithName("OpsGetDeposit")
+            .WithSummary("One deposit with its proofs, signed transactions and the postbacks that brought them")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        ops.MapGet("/proofs/{id:guid}/screenshot", DownloadScreenshot)
+            .WithName("OpsDownloadScreenshot")
+            .WithSummary("The proof's screenshot as the user uploaded it")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return ops;
+    }
+
+    public static async Task<Results<Ok<OpsApi.OpsPage<OpsDeposit>>, ValidationProblem>> ListDeposits(
+        MerchantDbContext db, CancellationToken cancellationToken,
+        string? label = null, string? status = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
+        int page = 1, int pageSize = 50)
+    {
+        var errors = OpsApi.PagingErrors(page, pageSize);
+        DepositStatus? wanted = null;
+        if (status is not null)
+        {
+            if (SnakeCaseEnumConverter<DepositStatus>.TryParse(status, out var parsed))
+            {
+                wanted = parsed;
+            }
+            else
+            {
+                errors["status"] = [$"One of: {SnakeCaseEnumConverter<DepositStatus>.AllowedValues()}."];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, type: Problems.Validation);
+        }
+
+        var query = db.Deposits.AsNoTracking();
+        if (!string.IsNullOrEmpty(label))
+        {
+            query = query.Where(d => d.Label == label);
+        }
+        if (wanted is { } s)
+        {
+            query = query.Where(d => d.Status == s);
+        }
+        if (from is { } f)
+        {
+            query = query.Where(d => d.CreatedAt >= f.ToUniversalTime());
+        }
+        if (to is { } t)
+        {
+            query = query.Where(d => d.CreatedAt < t.ToUniversalTime());
+        }
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new OpsApi.OpsPage<OpsDeposit>(items.Select(OpsDeposit.From).ToList(), page, pageSize, total));
+    }
+
+    public static async Task<Results<Ok<OpsDepositDetail>, ProblemHttpResult>> GetDeposit(
+        Guid id, MerchantDbContext db, CancellationToken cancellationToken)
+    {
+        var deposit = await db.Deposits.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (deposit is null)
+        {
+            return Problems.NotFoundResult("deposit");
+        }
+
+        var proofs = await db.Proofs.AsNoTracking().Where(p => p.DepositId == id).OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
+        var customIds = proofs.Select(p => p.CustomTransactionId).ToList();
+        // Matched transactions, and any that name one of its proofs without being applied to it.
+        var transactions = await db.GatewayTransactions.AsNoTracking()
+            .Where(t => t.DepositId == id || (t.CustomOrderId != null && customIds.Contains(t.CustomOrderId)))
+            .OrderBy(t => t.StoredAt).ToListAsync(cancellationToken);
+        var transactionIds = transactions.Select(t => t.TransactionId).Distinct().ToList();
+        var postbacks = await db.Postbacks.AsNoTracking()
+            .Where(p => p.TransactionIds.Any(t => transactionIds.Contains(t)))
+            .OrderBy(p => p.ReceivedAt).Take(200)
+            .WithoutBody()
+            .ToListAsync(cancellationToken);
+
+        return TypedResults.Ok(new OpsDepositDetail(
+            OpsDeposit.From(deposit),
+            proofs.Select(OpsApi.OpsProof.From).ToList(),
+            transactions.Select(OpsPostbacksApi.OpsTransaction.From).ToList(),
+            postbacks.Select(OpsPostbacksApi.OpsPostbackSummary.From).ToList()));
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadScreenshot(
+        Guid id, MerchantDbContext db, HttpContext http, CancellationToken cancellationToken)
+    {
+        var screenshot = await db.Proofs.AsNoTracking().Where(p => p.Id == id)
+            .Join(db.ProofScreenshots, p => p.Id, s => s.ProofId, (p, s) => new { p.ScreenshotContentType, p.ScreenshotFileName, s.Data })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (screenshot is null)
+        {
+            return Problems.NotFoundResult("proof");
+        }
+        // A user's file: never let the browser guess its type, and hand it over as a download.
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return TypedResults.File(screenshot.Data, screenshot.ScreenshotContentType, screenshot.ScreenshotFileName);
+    }
+}
