@@ -17,6 +17,8 @@ public static class PluginApiServiceCollectionExtensions
     public static IHttpClientBuilder AddPaykassmaPluginApi(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<PluginApiMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PaykassmaOptions>, PaykassmaOptionsValidator>());
         services.AddOptions<PaykassmaOptions>().ValidateOnStart();
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Development;
+using Paykassma.Merchant.Api.Observability;
 using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.Merchant.Api.Postbacks;
@@ -50,6 +51,7 @@ internal static class MerchantServiceExtensions
         services.AddValidation();
         services.AddMerchantOpenApi();
         services.AddHealthChecks();
+        services.AddMerchantMetrics();
         services.AddSingleton(TimeProvider.System);
 
         services.AddMerchantAuth();
@@ -102,6 +104,7 @@ internal static class MerchantServiceExtensions
     {
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapMerchantMetrics();
         app.MapMerchantOpenApi();
         app.MapDepositsApi();
         app.MapProofsApi();

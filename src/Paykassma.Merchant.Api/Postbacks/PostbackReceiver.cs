@@ -30,9 +30,24 @@ public sealed partial class PostbackReceiver(
     PostbackStore store,
     PostbackKeys keys,
     TimeProvider time,
+    Observability.MerchantMetrics metrics,
     ILogger<PostbackReceiver> logger)
 {
     public async Task<PostbackResult> ReceiveAsync(
+        ReadOnlyMemory<byte> body, int bodyLength, bool truncated, string? remoteIp, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var result = await JudgeAndStoreAsync(body, bodyLength, truncated, remoteIp, cancellationToken);
+        metrics.PostbackReceived(result.Outcome switch
+        {
+            PostbackOutcome.Accepted => "accepted",
+            PostbackOutcome.Duplicate => "duplicate",
+            _ => "rejected",
+        }, result.Reason, time.GetElapsedTime(started));
+        return result;
+    }
+
+    private async Task<PostbackResult> JudgeAndStoreAsync(
         ReadOnlyMemory<byte> body, int bodyLength, bool truncated, string? remoteIp, CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();

@@ -12,9 +12,18 @@ public sealed partial class ProofForwarder(
     ProofStore store,
     IOptions<ProofOptions> options,
     TimeProvider time,
+    Observability.MerchantMetrics metrics,
     ILogger<ProofForwarder> logger)
 {
     public async Task<ProofStatus> DeliverAsync(
+        Proof proof, Func<CancellationToken, ValueTask<Stream>> openScreenshot, CancellationToken cancellationToken)
+    {
+        var status = await AttemptAsync(proof, openScreenshot, cancellationToken);
+        metrics.ProofDelivery(Persistence.SnakeCaseEnumConverter<ProofStatus>.ToText(status));
+        return status;
+    }
+
+    private async Task<ProofStatus> AttemptAsync(
         Proof proof, Func<CancellationToken, ValueTask<Stream>> openScreenshot, CancellationToken cancellationToken)
     {
         var extension = Path.GetExtension(proof.ScreenshotFileName) is { Length: > 1 and <= 6 } ext ? ext : "";

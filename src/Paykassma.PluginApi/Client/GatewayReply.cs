@@ -13,6 +13,10 @@ internal sealed record GatewayReply(int HttpStatus, string? Status, string? Mess
 
     public bool IsFail => string.Equals(Status, "fail", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>create-deposit says "ok", possible-transaction "success".</summary>
+    public bool IsSuccess => string.Equals(Status, "ok", StringComparison.OrdinalIgnoreCase)
+                             || string.Equals(Status, "success", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Terse on purpose: resilience telemetry prints results, and requisites are nobody's log business.</summary>
     public override string ToString() => $"HTTP {HttpStatus}, status {Status ?? "(none)"}";
 

@@ -18,6 +18,7 @@ public sealed class PluginApiClient(
     IOptionsMonitor<PaykassmaOptions> options,
     ResiliencePipelineProvider<string> pipelines,
     TimeProvider time,
+    PluginApiMetrics metrics,
     ILogger<PluginApiClient> logger)
 {
     internal const string PipelineName = "paykassma-plugin-api";
@@ -40,7 +41,7 @@ public sealed class PluginApiClient(
         }
 
         var reply = call.Reply!;
-        if (string.Equals(reply.Status, "ok", StringComparison.OrdinalIgnoreCase)
+        if (reply.IsSuccess
             && reply.Params is { } rawParams
             && DepositRequisites.FromParams(rawParams) is { } requisites)
         {
@@ -69,8 +70,7 @@ public sealed class PluginApiClient(
         }
 
         var reply = call.Reply!;
-        if (string.Equals(reply.Status, "success", StringComparison.OrdinalIgnoreCase)
-            || string.Equals(reply.Status, "ok", StringComparison.OrdinalIgnoreCase))
+        if (reply.IsSuccess)
         {
             return new PossibleTransactionAnswer(GatewayOutcome.Accepted, reply.Message, null, call.OutcomeUncertain);
         }
@@ -172,7 +172,7 @@ public sealed class PluginApiClient(
             {
                 return Finish(operation, started, state, CallResult.Failed(GatewayFailureKind.ServerError, state));
             }
-            if (reply.Status is null && !reply.IsFail)
+            if (!reply.IsSuccess && !reply.IsFail)
             {
                 return Finish(operation, started, state, CallResult.Failed(GatewayFailureKind.UnreadableResponse, state));
             }
@@ -196,15 +196,18 @@ public sealed class PluginApiClient(
 
     private CallResult Finish(string operation, long started, AttemptState state, CallResult result)
     {
-        var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
+        var elapsed = time.GetElapsedTime(started);
+        var elapsedMs = elapsed.TotalMilliseconds;
         if (result.Failure is { } failure)
         {
             PluginApiLog.CallFailed(logger, operation, failure, state.Attempts, elapsedMs);
+            metrics.Record(operation, GatewayOutcome.Failed, failure, elapsed.TotalSeconds);
         }
         else
         {
             var outcome = result.Reply!.IsFail ? GatewayOutcome.Refused : GatewayOutcome.Accepted;
             PluginApiLog.CallEnded(logger, operation, outcome, state.Attempts, elapsedMs);
+            metrics.Record(operation, outcome, null, elapsed.TotalSeconds);
             if (outcome == GatewayOutcome.Refused)
             {
                 PluginApiLog.CallRefused(logger, operation, RefusalMessage(result.Reply));

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Paykassma.Merchant.Api.Observability;
+
+/// <summary>
+/// The service's own instruments. Tag values come from fixed sets (outcomes, reason codes,
+/// statuses), never from request data, so nothing a client sends can reach a metric label.
+/// </summary>
+public sealed class MerchantMetrics
+{
+    public const string MeterName = "Paykassma.Merchant";
+
+    private readonly Counter<long> _postbacks;
+    private readonly Counter<long> _proofDeliveries;
+    private readonly Histogram<double> _postbackDuration;
+
+    public MerchantMetrics(IMeterFactory meters, QueueSnapshot snapshot)
+    {
+        var meter = meters.Create(MeterName);
+        _postbacks = meter.CreateCounter<long>("paykassma.postbacks.received", description:
+            "Postbacks received, by outcome (accepted, duplicate, rejected) and reject reason");
+        _postbackDuration = meter.CreateHistogram("paykassma.postback.duration", unit: "s",
+            description: "Time to judge and store a postback (the gateway waits for it)",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
+        _proofDeliveries = meter.CreateCounter<long>("paykassma.proofs.deliveries", description:
+            "Proof delivery attempts by result (forwarded, rejected, queued, failed)");
+        meter.CreateObservableGauge("paykassma.proofs.queue.depth", () => snapshot.QueueDepth,
+            description: "Proofs stored but not yet accepted or refused by the gateway (queued or submitting)");
+        meter.CreateObservableGauge("paykassma.proofs.queue.oldest_age", () => snapshot.OldestQueuedAgeSeconds, unit: "s",
+            description: "Age of the oldest undelivered proof");
+        meter.CreateObservableGauge("paykassma.deposits", () => snapshot.DepositsByStatus
+            .Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("status", pair.Key))),
+            description: "Deposits by status");
+    }
+
+    public void PostbackReceived(string outcome, string? reason, TimeSpan elapsed)
+    {
+        var tags = new TagList { { "outcome", outcome }, { "reason", reason ?? "none" } };
+        _postbacks.Add(1, tags);
+        _postbackDuration.Record(elapsed.TotalSeconds, tags);
+    }
+
+    public void ProofDelivery(string result) => _proofDeliveries.Add(1, new KeyValuePair<string, object?>("result", result));
+}

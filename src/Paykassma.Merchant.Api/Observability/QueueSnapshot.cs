@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Paykassma.Merchant.Api.Observability;
+
+public sealed class MetricsOptions
+{
+    public const string SectionName = "Metrics";
+
+    /// <summary>How often the gauges that need a query (queue depth, deposits by status) are refreshed.</summary>
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>
+/// Database-wide numbers for gauges, sampled in the background: a scrape must never wait on (or be
+/// able to overload) the database. Every instance reports the same values.
+/// </summary>
+public sealed partial class QueueSnapshot(
+    NpgsqlDataSource dataSource, IOptions<MetricsOptions> options, TimeProvider time, ILogger<QueueSnapshot> logger) : BackgroundService
+{
+    private volatile IReadOnlyDictionary<string, long> _depositsByStatus = new Dictionary<string, long>();
+
+    public long QueueDepth { get; private set; }
+
+    public double OldestQueuedAgeSeconds { get; private set; }
+
+    public IReadOnlyDictionary<string, long> DepositsByStatus => _depositsByStatus;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                LogFailed(logger, ex);
+            }
+            try
+            {
+                await Task.Delay(options.Value.SampleInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "SELECT count(*), min(created_at) FROM proofs WHERE status IN ('queued', 'submitting')"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT status, count(*) FROM deposits GROUP BY status"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+
+        await reader.ReadAsync(cancellationToken);
+        var depth = reader.GetInt64(0);
+        var oldest = await reader.IsDBNullAsync(1, cancellationToken) ? (DateTimeOffset?)null
+            : await reader.GetFieldValueAsync<DateTimeOffset>(1, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var byStatus = new Dictionary<string, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            byStatus[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        QueueDepth = depth;
+        OldestQueuedAgeSeconds = oldest is { } o ? Math.Max(0, (time.GetUtcNow() - o).TotalSeconds) : 0;
+        _depositsByStatus = byStatus;
+    }
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Could not refresh the queue and deposit gauges")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

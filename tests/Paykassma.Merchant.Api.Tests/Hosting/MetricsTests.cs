@@ -1,0 +1,47 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Paykassma.Merchant.Api.Observability;
+using Paykassma.Merchant.Api.Tests.Infrastructure;
+
+namespace Paykassma.Merchant.Api.Tests.Hosting;
+
+[Collection(ProofCollection.Name)]
+public sealed class MetricsTests(FastDispatcherFactory api)
+{
+    [Fact]
+    public async Task Metrics_show_http_postbacks_gateway_calls_queue_and_deposits_and_no_secrets()
+    {
+        var label = GatewayScript.NewLabel("metrics");
+        var depositId = await api.CreateDepositAsync(label);
+        api.Gateway.AnswersProof(label, "down", status: 503);
+        using var user = api.ClientFor(label);
+        await user.UploadAsync(depositId, ProofScript.Form());
+        using var gateway = api.CreateClient();
+        await gateway.PostAsync(TestPostbacks.For("metrics-" + label, TestPostbacks.NewTransactionId()));
+        await gateway.PostAsync("not json"u8.ToArray());
+        await api.Services.GetRequiredService<QueueSnapshot>().RefreshAsync(CancellationToken.None);
+        await Task.Delay(400); // the exporter caches a scrape for a moment
+
+        var response = await gateway.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("http_server_request_duration_seconds_bucket", text, StringComparison.Ordinal);
+        Assert.Contains("paykassma_postbacks_received_total{", text, StringComparison.Ordinal);
+        Assert.Contains("outcome=\"accepted\"", text, StringComparison.Ordinal);
+        Assert.Contains("reason=\"not_json\"", text, StringComparison.Ordinal);
+        Assert.Contains("paykassma_postback_duration_seconds_bucket", text, StringComparison.Ordinal);
+        Assert.Contains("paykassma_gateway_call_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("operation=\"create-deposit\"", text, StringComparison.Ordinal);
+        Assert.Contains("operation=\"possible-transaction\"", text, StringComparison.Ordinal);
+        Assert.Contains("failure=\"server_error\"", text, StringComparison.Ordinal);
+        Assert.Contains("paykassma_proofs_deliveries_total{", text, StringComparison.Ordinal);
+        Assert.Matches(@"paykassma_proofs_queue_depth(\{[^}]*\})? [1-9]", text);
+        Assert.Contains("paykassma_proofs_queue_oldest_age_seconds", text, StringComparison.Ordinal);
+        Assert.Contains("paykassma_deposits{", text, StringComparison.Ordinal);
+        Assert.Contains("status=\"proof_submitted\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(MerchantApiFactory.PluginSecret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(MerchantApiFactory.PostbackPrivateKey, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(label, text, StringComparison.Ordinal);
+    }
+}
