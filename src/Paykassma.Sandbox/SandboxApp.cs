@@ -36,6 +36,7 @@ public static class SandboxApp
         app.UseSerilogRequestLogging(logging => logging.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         app.MapGatewayApi();
         app.MapControlApi();
+        app.MapPostbacksApi();
         app.MapHealthChecks("/health");
         return app;
     }

@@ -24,6 +24,7 @@ internal static class PostbackServiceCollectionExtensions
         services.AddSingleton<PostbackDelivery>();
         services.AddSingleton<PostbackFactory>();
         services.AddSingleton<PostbackOutbox>();
+        services.AddSingleton<PostbackTriggers>();
         services.AddSingleton<IProofAcceptedListener, ProofPostbackListener>();
         services.AddHostedService<PostbackSender>();
         return services;
