@@ -43,7 +43,8 @@ public sealed class PostbackOptions
     /// <summary>How many postbacks are kept for the control endpoints; the oldest are forgotten first.</summary>
     public int PostbackHistoryLimit { get; set; } = 1000;
 
-    public Uri? Url => string.IsNullOrWhiteSpace(PostbackUrl) ? null : new Uri(PostbackUrl, UriKind.Absolute);
+    // TryCreate, not new Uri: the configuration binder may read this before the validator has said what is wrong.
+    public Uri? Url => Uri.TryCreate(PostbackUrl, UriKind.Absolute, out var url) ? url : null;
 
     public PostbackWireEncoding WireEncoding =>
         PostbackWireEncodings.TryParse(PostbackWireEncoding, out var encoding) ? encoding : default;

@@ -51,6 +51,17 @@ internal sealed record PostbackTriggerRequest
         ["accountNumber"] = "a string",
     };
 
+    /// <summary>The text fields given, which end up in the postback.</summary>
+    public IEnumerable<(string Name, string Value)> TextFields()
+    {
+        (string Name, string? Value)[] fields =
+        [
+            ("proof", Proof), ("customTransactionId", CustomTransactionId), ("label", Label), ("comment", Comment),
+            ("topLevelLabel", TopLevelLabel), ("accountNumber", AccountNumber),
+        ];
+        return fields.Where(field => field.Value is not null).Select(field => (field.Name, field.Value!));
+    }
+
     /// <summary>The names of the fields given (not null), to refuse those that do not apply to the kind.</summary>
     public IEnumerable<string> FieldsGiven()
     {

@@ -21,6 +21,12 @@ internal sealed class PostbackTriggers(
     public const string DefaultWithdrawalLabel = "sandbox-user";
     public const string DefaultAccountNumber = "88812345";
 
+    /// <summary>
+    /// Far beyond any payment, yet ten times it (the default tampering) stays exact in a JavaScript
+    /// number, so any client can show what was sent.
+    /// </summary>
+    public const long MaxAmount = 100_000_000_000_000;
+
     private static readonly Dictionary<string, PostbackKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
     {
         ["transaction"] = PostbackKind.Transaction,
@@ -61,6 +67,12 @@ internal sealed class PostbackTriggers(
             errors[field] = [$"{field} does not apply to kind {request.Kind.Trim().ToLowerInvariant()}"];
         }
 
+        // JSON may carry "\ud800", which no UTF-8 (and so no PHP postback) can hold; refused here, not a 500 later.
+        foreach (var (field, _) in request.TextFields().Where(text => HasLoneSurrogate(text.Value)))
+        {
+            errors[field] = [$"{field} must be valid Unicode (it has a lone surrogate escape)"];
+        }
+
         if (errors.Count > 0)
         {
             return new(null, 0, errors);
@@ -96,10 +108,13 @@ internal sealed class PostbackTriggers(
         ReceivedProof? proof = null;
         if (request.Proof is { } proofId)
         {
-            proof = proofs.Find(proofId);
-            if (proof is not { Outcome: ProofOutcome.Accepted })
+            proof = AcceptedProof(proofId);
+            if (proof is null)
             {
-                errors["proof"] = [proof is null ? $"proof: no proof {proofId} was received" : $"proof: {proofId} was refused, so it has no transaction"];
+                errors["proof"] = [proofs.Find(proofId) is null
+                    ? $"proof: no proof {proofId} was received"
+                    : $"proof: {proofId} was refused, so there is no transaction to report"];
+                return new(null, 0, errors);
             }
         }
 
@@ -114,7 +129,7 @@ internal sealed class PostbackTriggers(
         }
 
         // Defaults come from the proof the postback is about, so a test can say as little as it wants to.
-        proof ??= customTransactionId is null ? null : proofs.Find(customTransactionId) is { Outcome: ProofOutcome.Accepted } found ? found : null;
+        proof ??= customTransactionId is null ? null : AcceptedProof(customTransactionId);
         var amount = Amount(request.Amount ?? proof?.Amount, "amount", errors, "(no accepted proof has this customTransactionId)");
         var label = Label(request.Label ?? proof?.Label, errors, "(no accepted proof has this customTransactionId)");
         var transactionId = TransactionId(request.TransactionId ?? proof?.TransactionId, errors);
@@ -211,6 +226,9 @@ internal sealed class PostbackTriggers(
         return new(factory.Build(PostbackKind.Withdrawal, PostbackSource.Control, draft, encoding), 1, errors);
     }
 
+    private ReceivedProof? AcceptedProof(string customTransactionId) =>
+        proofs.Find(customTransactionId) is { Outcome: ProofOutcome.Accepted } proof ? proof : null;
+
     private static long Amount(long? amount, string field, Dictionary<string, string[]> errors, string whyRequired)
     {
         switch (amount)
@@ -220,6 +238,9 @@ internal sealed class PostbackTriggers(
                 return 0;
             case <= 0:
                 errors[field] = [$"{field} must be greater than 0"];
+                return 0;
+            case > MaxAmount:
+                errors[field] = [$"{field} must be at most {MaxAmount}"];
                 return 0;
             default:
                 return amount.Value;
@@ -294,5 +315,22 @@ internal sealed class PostbackTriggers(
 
         errors["activatedAt"] = [$"activatedAt must be '{GatewayClock.Format}' (in Sandbox:TimeZone) or an ISO 8601 instant with an offset, e.g. 2026-01-27T01:32:01Z"];
         return "";
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

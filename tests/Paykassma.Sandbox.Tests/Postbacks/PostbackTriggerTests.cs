@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Paykassma.PluginApi.Postbacks;
@@ -253,6 +254,9 @@ public sealed class PostbackTriggerTests
     [InlineData("""{"kind":"transaction","customTransactionId":"x","label":"u","amount":1,"activatedAt":"yesterday"}""", "activatedAt")]
     [InlineData("""{"kind":"transaction","customTransactionId":"x","label":"u","amount":1,"bogus":1}""", "bogus")]
     [InlineData("""{"kind":"transaction","proof":"never-received"}""", "proof")]
+    [InlineData("""{"kind":"transaction","customTransactionId":"x","label":"u\ud800","amount":1}""", "label")]
+    [InlineData("""{"kind":"tampered","customTransactionId":"x","label":"u","amount":1,"topLevelLabel":"\udc00"}""", "topLevelLabel")]
+    [InlineData("""{"kind":"transaction","customTransactionId":"x","label":"u","amount":100000000000001}""", "amount")]
     [InlineData("""{"kind":"transaction","customTransactionId":"x","label":"u","amount":1,"withdrawalId":5}""", "withdrawalId")]
     [InlineData("""{"kind":"tampered_signed","customTransactionId":"x","label":"u","amount":1,"tamperedAmount":1}""", "tamperedAmount")]
     [InlineData("""{"kind":"withdrawal"}""", "amount")]
@@ -280,6 +284,19 @@ public sealed class PostbackTriggerTests
         Assert.Contains(field, messages[0].GetString(), StringComparison.Ordinal);
         Assert.Empty(sandbox.Receiver.Received);
         Assert.Empty(await sandbox.ListAsync());
+    }
+
+    [Fact]
+    public async Task Refused_proof_cannot_be_reported_as_a_transaction()
+    {
+        await using var sandbox = await PostbackSandbox.StartAsync();
+        var refused = new ProofForm().With("key1", "000000000000");
+        (await sandbox.Sandbox.SubmitProofAsync(refused)).Dispose();
+
+        using var response = await sandbox.Http.PostAsJsonAsync("/sandbox/postbacks", new { kind = "transaction", proof = refused.CustomTransactionId });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("was refused", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]
