@@ -5,6 +5,7 @@ using Paykassma.Sandbox.Control;
 using Paykassma.Sandbox.Deposits;
 using Paykassma.Sandbox.Faults;
 using Paykassma.Sandbox.Gateway;
+using Paykassma.Sandbox.Postbacks;
 using Paykassma.Sandbox.Proofs;
 using Serilog;
 using Serilog.Events;
@@ -20,7 +21,8 @@ public static class SandboxApp
     /// <param name="args">Command-line arguments, as for any ASP.NET Core host.</param>
     /// <param name="configure">
     /// Runs after the sandbox's own registrations: add configuration (e.g. an in-memory <c>Sandbox:Secret</c>),
-    /// replace services (a fake <see cref="TimeProvider"/>) or add an <see cref="IProofAcceptedListener"/>.
+    /// replace services (a fake <see cref="TimeProvider"/>) or add an <see cref="IProofAcceptedListener"/>
+    /// (the postback listener is registered already; remove it to keep proofs from causing postbacks).
     /// </param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -34,6 +36,7 @@ public static class SandboxApp
         app.UseSerilogRequestLogging(logging => logging.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         app.MapGatewayApi();
         app.MapControlApi();
+        app.MapPostbacksApi();
         app.MapHealthChecks("/health");
         return app;
     }
@@ -52,6 +55,7 @@ public static class SandboxApp
         builder.Services.AddSingleton<ProofStore>();
         builder.Services.AddSingleton<DepositRequestLog>();
         builder.Services.AddSingleton<FaultSwitch>();
+        builder.Services.AddPostbacks();
 
         builder.Services.AddProblemDetails();
         // Development would otherwise throw on a malformed control request and log it as a 500:

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Paykassma.Sandbox.Gateway;
 
 namespace Paykassma.Sandbox.Proofs;
@@ -13,9 +12,6 @@ public sealed partial class ProofStore(
     TimeProvider time,
     ILogger<ProofStore> logger)
 {
-    private const long FirstTwelveDigitNumber = 100_000_000_000;
-    private const long PastTwelveDigits = 1_000_000_000_000;
-
     private readonly ConcurrentDictionary<string, ReceivedProof> _byCustomTransactionId = new(StringComparer.Ordinal);
     private readonly IProofAcceptedListener[] _listeners = listeners.ToArray();
     private long _sequence;
@@ -45,7 +41,7 @@ public sealed partial class ProofStore(
             CustomTransactionId = submitted.CustomTransactionId,
             Screenshot = submitted.Screenshot,
             Outcome = outcome,
-            TransactionId = outcome == ProofOutcome.Accepted ? NewTransactionId() : null,
+            TransactionId = outcome == ProofOutcome.Accepted ? GatewayIds.NewTransactionId() : null,
             Answer = answer,
         };
 
@@ -80,10 +76,6 @@ public sealed partial class ProofStore(
             }
         }
     }
-
-    /// <summary>Random rather than sequential, like the gateway's ids: clients must not rely on an order.</summary>
-    private static string NewTransactionId() =>
-        Random.Shared.NextInt64(FirstTwelveDigitNumber, PastTwelveDigits).ToString(CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Listener {Listener} failed for accepted proof {CustomTransactionId}")]
     private static partial void LogListenerFailed(ILogger logger, Exception exception, string listener, string customTransactionId);

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Paykassma.Sandbox.Proofs;
+
+namespace Paykassma.Sandbox.Postbacks;
+
+/// <summary>What the tampering kinds change after signing; everything else is sent as signed.</summary>
+/// <param name="TopLevelAmount">Replaces the unsigned top-level <c>amount</c> (kind tampered).</param>
+/// <param name="TopLevelLabel">Replaces the unsigned top-level <c>label</c> (kind tampered).</param>
+/// <param name="SignedAmount">Replaces the amount inside additional_data, and the top-level one to match (kind tampered_signed).</param>
+internal sealed record PostbackTampering(long? TopLevelAmount = null, string? TopLevelLabel = null, long? SignedAmount = null);
+
+/// <summary>
+/// Turns what happened (a proof accepted, a control request) into signed postbacks with the gateway's ids
+/// and times. It builds; <see cref="PostbackOutbox"/> sends.
+/// </summary>
+internal sealed partial class PostbackFactory
+{
+    private readonly PostbackStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PostbackFactory> _logger;
+    private readonly PostbackOptions _options;
+    private readonly string _accessKey;
+    private readonly string _privateKey;
+    private long _lastStockpilingId;
+
+    public PostbackFactory(IOptions<PostbackOptions> options, PostbackStore store, TimeProvider time, ILogger<PostbackFactory> logger)
+    {
+        _options = options.Value;
+        _store = store;
+        _time = time;
+        _logger = logger;
+        // Without a PostbackUrl the keys are optional: postbacks are then only listed, signed with empty keys.
+        _accessKey = _options.PostbackAccessKey ?? "";
+        _privateKey = _options.PostbackPrivateKey ?? "";
+        Clock = GatewayClock.TryParse(_options.TimeZone, out var clock)
+            ? clock
+            : throw new OptionsValidationException(nameof(PostbackOptions), typeof(PostbackOptions), ["Sandbox:TimeZone is invalid."]);
+        // Somewhere in the middle of the range, like an account that has been running for a while.
+        _lastStockpilingId = Random.Shared.Next(10_000, 90_000);
+    }
+
+    public GatewayClock Clock { get; }
+
+    public long NextStockpilingId() => Interlocked.Increment(ref _lastStockpilingId);
+
+    /// <summary>
+    /// The postback that follows an accepted proof. It is activated when the proof came in and created a
+    /// delay later, when the gateway matched the payment; amount and label are the proof's.
+    /// </summary>
+    public PostbackRecord ForAcceptedProof(ReceivedProof proof)
+    {
+        var draft = new PostbackDraft
+        {
+            Direction = PostbackDraft.Ingoing,
+            Amount = proof.Amount,
+            CurrencyCode = proof.CurrencyCode,
+            WalletType = proof.WalletType,
+            Label = proof.Label,
+            ActivatedDateTime = Clock.Write(proof.ReceivedAt),
+            CreatedDateTime = Clock.Write(proof.ReceivedAt + _options.Delay),
+            StockpilingId = NextStockpilingId(),
+            TransactionId = proof.TransactionId ?? throw new ArgumentException("Only an accepted proof has a transaction id.", nameof(proof)),
+            TransactionType = 0,
+            PluginCustomOrderId = proof.CustomTransactionId,
+        };
+        return Build(PostbackKind.Transaction, PostbackSource.Proof, draft, _options.WireEncoding);
+    }
+
+    public PostbackRecord Build(
+        PostbackKind kind, PostbackSource source, PostbackDraft draft, PostbackWireEncoding encoding, PostbackTampering? tampering = null)
+    {
+        var body = GatewayPostback.Create(draft, _accessKey);
+        // A fresh random key per forgery: whatever the receiver's key is, this one is not it.
+        var privateKey = kind == PostbackKind.Forged ? $"forged-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}" : _privateKey;
+        var signature = GatewayPostback.Sign(body, _accessKey, privateKey);
+
+        var (amount, label, signedAmount) = (draft.Amount, draft.Label, draft.Amount);
+        if (kind == PostbackKind.Tampered)
+        {
+            amount = tampering?.TopLevelAmount ?? amount;
+            label = tampering?.TopLevelLabel ?? label;
+        }
+        else if (kind == PostbackKind.TamperedSigned)
+        {
+            signedAmount = tampering?.SignedAmount ?? draft.Amount * 10;
+            amount = signedAmount;
+            ((JsonObject)body["additional_data"]![0]!)["amount"] = signedAmount.ToString(CultureInfo.InvariantCulture);
+        }
+
+        // Set in place: a JsonObject keeps a replaced key where it was, so only the value differs from what was signed.
+        body["amount"] = amount;
+        body["label"] = label;
+
+        var record = new PostbackRecord
+        {
+            Id = _store.NextId(),
+            Kind = kind,
+            Source = source,
+            CreatedAt = _time.GetUtcNow(),
+            Direction = draft.Direction,
+            CustomTransactionId = draft.PluginCustomOrderId,
+            TransactionId = draft.TransactionId,
+            Label = label,
+            Amount = amount,
+            SignedAmount = signedAmount.ToString(CultureInfo.InvariantCulture),
+            WithdrawalId = draft.WithdrawalId,
+            GenuineSignature = kind is not (PostbackKind.Forged or PostbackKind.TamperedSigned),
+            Encoding = encoding,
+            Signature = signature,
+            Body = GatewayPostback.Encode(body, encoding),
+        };
+        LogBuilt(_logger, record.Id, kind, draft.Direction, draft.PluginCustomOrderId, draft.TransactionId, amount);
+        return record;
+    }
+
+    /// <summary>The same bytes again under a new id, as the gateway's redelivery of a postback it thinks was lost.</summary>
+    public PostbackRecord Duplicate(PostbackRecord original)
+    {
+        var record = new PostbackRecord
+        {
+            Id = _store.NextId(),
+            Kind = PostbackKind.Duplicate,
+            Source = PostbackSource.Control,
+            CreatedAt = _time.GetUtcNow(),
+            Direction = original.Direction,
+            CustomTransactionId = original.CustomTransactionId,
+            TransactionId = original.TransactionId,
+            Label = original.Label,
+            Amount = original.Amount,
+            SignedAmount = original.SignedAmount,
+            WithdrawalId = original.WithdrawalId,
+            GenuineSignature = original.GenuineSignature,
+            DuplicateOf = original.Id,
+            Encoding = original.Encoding,
+            Signature = original.Signature,
+            Body = original.Body,
+        };
+        LogBuilt(_logger, record.Id, record.Kind, record.Direction, record.CustomTransactionId, record.TransactionId, record.Amount);
+        return record;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Postback {PostbackId} ({Kind}, {Direction}) built: custom_transaction_id {CustomTransactionId}, transaction_id {TransactionId}, amount {Amount}")]
+    private static partial void LogBuilt(
+        ILogger logger, long postbackId, PostbackKind kind, string direction, string? customTransactionId, string transactionId, long amount);
+}
