@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Paykassma.Sandbox;
+
+namespace Paykassma.Merchant.Api.Tests.EndToEnd;
+
+/// <summary>
+/// The sandbox gateway in-process on a real port, with the merchant's test secret and postback
+/// keys, posting its signed postbacks to the given URL. The service under test calls it over HTTP.
+/// </summary>
+public sealed class SandboxGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SandboxGateway(WebApplication app) => _app = app;
+
+    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public HttpClient Control() => new() { BaseAddress = new Uri(Url) };
+
+    public static async Task<SandboxGateway> StartAsync(string postbackUrl, IDictionary<string, string?>? settings = null)
+    {
+        var app = SandboxApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Sandbox:Secret"] = Infrastructure.MerchantApiFactory.PluginSecret,
+                ["Sandbox:PostbackUrl"] = postbackUrl,
+                ["Sandbox:PostbackAccessKey"] = Infrastructure.MerchantApiFactory.PostbackAccessKey,
+                ["Sandbox:PostbackPrivateKey"] = Infrastructure.MerchantApiFactory.PostbackPrivateKey,
+                ["Sandbox:PostbackDelaySeconds"] = "0.2",
+                ["Sandbox:PostbackFirstRetrySeconds"] = "0.2",
+                ["Sandbox:PostbackMaxRetrySeconds"] = "1",
+                ["Sandbox:StallSeconds"] = "30",
+                ["Serilog:MinimumLevel:Default"] = "Warning",
+            });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+        });
+        app.Urls.Clear();
+        app.Urls.Add("http://127.0.0.1:0");
+        await app.StartAsync();
+        return new SandboxGateway(app);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
