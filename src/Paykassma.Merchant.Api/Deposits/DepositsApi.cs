@@ -20,14 +20,18 @@ public static class DepositsApi
         var group = app.MapGroup("/api/deposits")
             .WithTags("Deposits")
             .RequireAuthorization(AuthPolicies.Frontend)
+            .RequireCors(EdgePolicies.Frontend)
+            .RequireRateLimiting(EdgePolicies.Frontend)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapPost("/", CreateDeposit)
             .WithName("CreateDeposit")
             .WithSummary("Start a deposit and get the bank requisites to pay to")
             .WithDescription("Asks the gateway for requisites. Send an Idempotency-Key to make retries safe: " +
                              "the same key (same user, same body) answers the same deposit without a second gateway call.")
+            .WithRequestTimeout(EdgePolicies.GatewayCall)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)

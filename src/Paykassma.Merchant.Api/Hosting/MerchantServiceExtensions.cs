@@ -54,6 +54,7 @@ internal static class MerchantServiceExtensions
         services.AddMerchantMetrics();
         services.AddSingleton(TimeProvider.System);
 
+        services.AddEdgeProtection();
         services.AddMerchantAuth();
         services.AddMerchantPersistence();
 
@@ -85,18 +86,22 @@ internal static class MerchantServiceExtensions
         services.AddSingleton<PostbackKeys>();
         services.AddSingleton<PostbackStore>();
         services.AddSingleton<PostbackReceiver>();
+        services.AddSingleton<RejectedPostbackShield>();
         return builder;
     }
 
     public static WebApplication UseMerchantPipeline(this WebApplication app)
     {
+        app.UseEdgeProtection();
         app.UseMerchantRequestLogging();
         app.UseExceptionHandler();
-        // Empty 4xx answers (401, 403, 404 of unknown routes, 405) become problem details too.
+        // Empty 4xx answers (401, 403, 404 of unknown routes, 405, 429) become problem details too.
         app.UseStatusCodePages();
         app.UseEndpointRequestBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
         return app;
     }
 

@@ -14,6 +14,7 @@ public sealed class MerchantMetrics
     private readonly Counter<long> _postbacks;
     private readonly Counter<long> _proofDeliveries;
     private readonly Histogram<double> _postbackDuration;
+    private readonly Counter<long> _rejectedNotRecorded;
 
     public MerchantMetrics(IMeterFactory meters, QueueSnapshot snapshot)
     {
@@ -23,6 +24,8 @@ public sealed class MerchantMetrics
         _postbackDuration = meter.CreateHistogram("paykassma.postback.duration", unit: "s",
             description: "Time to judge and store a postback (the gateway waits for it)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
+        _rejectedNotRecorded = meter.CreateCounter<long>("paykassma.postbacks.rejected_not_recorded", description:
+            "Rejected postbacks answered but not written, because their source exceeded its recording rate (a junk flood)");
         _proofDeliveries = meter.CreateCounter<long>("paykassma.proofs.deliveries", description:
             "Proof delivery attempts by result (forwarded, rejected, queued, failed)");
         meter.CreateObservableGauge("paykassma.proofs.queue.depth", () => snapshot.QueueDepth,
@@ -40,6 +43,8 @@ public sealed class MerchantMetrics
         _postbacks.Add(1, tags);
         _postbackDuration.Record(elapsed.TotalSeconds, tags);
     }
+
+    public void RejectedPostbackNotRecorded() => _rejectedNotRecorded.Add(1);
 
     public void ProofDelivery(string result) => _proofDeliveries.Add(1, new KeyValuePair<string, object?>("result", result));
 }

@@ -46,8 +46,10 @@ public static class OpsApi
         var group = app.MapGroup("/api/ops")
             .WithTags("Operations")
             .RequireAuthorization(AuthPolicies.Ops)
+            .RequireRateLimiting(EdgePolicies.Ops)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapGet("/proofs", ListProofs)
             .WithName("OpsListProofs")

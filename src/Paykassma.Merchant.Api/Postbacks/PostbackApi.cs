@@ -29,6 +29,8 @@ public static class PostbackApi
             .Produces(StatusCodes.Status413PayloadTooLarge, contentType: "application/json")
             .Produces(StatusCodes.Status503ServiceUnavailable, contentType: "application/json")
             .DisableAntiforgery()
+            // Its own bounds: a capped body and database timeouts; it must finish what it starts.
+            .DisableRequestTimeout()
             // The server stops reading a little past our own limit; ours decides and records.
             .WithRequestBodyLimit(services => services.GetRequiredService<IOptions<PostbackOptions>>().Value.MaxBodyBytes + 1);
         return group;

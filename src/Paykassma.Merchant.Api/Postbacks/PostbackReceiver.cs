@@ -29,6 +29,7 @@ public sealed record PostbackResult(PostbackAnswer Answer, Guid PostbackId, Post
 public sealed partial class PostbackReceiver(
     PostbackStore store,
     PostbackKeys keys,
+    RejectedPostbackShield shield,
     TimeProvider time,
     Observability.MerchantMetrics metrics,
     ILogger<PostbackReceiver> logger)
@@ -125,8 +126,16 @@ public sealed partial class PostbackReceiver(
     private async Task<PostbackResult> RejectAsync(
         IncomingPostback postback, PostbackAnswer answer, string reason, string? detail, CancellationToken cancellationToken)
     {
-        await store.StoreRejectedAsync(postback, reason, detail, cancellationToken);
-        LogRejected(logger, postback.Id, reason, postback.RemoteIp);
+        if (shield.ShouldRecord(postback.RemoteIp))
+        {
+            await store.StoreRejectedAsync(postback, reason, detail, cancellationToken);
+            LogRejected(logger, postback.Id, reason, postback.RemoteIp);
+        }
+        else
+        {
+            // A flood from one source: answered and counted, not written (nor logged line by line).
+            metrics.RejectedPostbackNotRecorded();
+        }
         return new PostbackResult(answer, postback.Id, PostbackOutcome.Rejected, reason);
     }
 

@@ -22,8 +22,11 @@ public static class ProofsApi
         var group = app.MapGroup("/api/deposits")
             .WithTags("Proofs")
             .RequireAuthorization(AuthPolicies.Frontend)
+            .RequireCors(EdgePolicies.Frontend)
+            .RequireRateLimiting(EdgePolicies.ProofUploads)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapPost("/{id:guid}/proof", SubmitProof)
             .WithName("SubmitProof")
@@ -34,6 +37,7 @@ public static class ProofsApi
                              "Send an Idempotency-Key to make retries safe.")
             .Accepts<ProofForm>("multipart/form-data")
             .DisableAntiforgery()
+            .WithRequestTimeout(EdgePolicies.Upload)
             .WithRequestBodyLimit(services => services.GetRequiredService<IOptions<ProofOptions>>().Value.MaxScreenshotBytes + FormOverheadBytes)
             .WithFormOptions(valueCountLimit: 16, keyLengthLimit: 64)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -31,6 +31,8 @@ public sealed class StartupTests
     [InlineData("Paykassma:TimeZone", "Mars/Olympus_Mons", "Paykassma:TimeZone")]
     [InlineData("Auth:Jwt:SigningKey", "too-short", "at least 32 bytes")]
     [InlineData("Paykassma:Resilience:TotalTimeout", "00:00:00.1", "TotalTimeout")]
+    [InlineData("ForwardedHeaders:TrustLoopback", "false", "would trust everyone")]
+    [InlineData("RateLimits:FrontendPerMinute", "0", "RateLimits")]
     public async Task An_invalid_setting_stops_the_service_naming_the_key(string key, string value, string expected)
     {
         await using var api = new MerchantApiFactory();

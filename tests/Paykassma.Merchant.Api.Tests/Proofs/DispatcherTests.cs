@@ -12,7 +12,7 @@ public sealed class DispatcherTests
     {
         await using var first = new FastDispatcherFactory();
         await first.InitializeAsync();
-        first.With("Proofs:Dispatcher:BatchSize", "2");
+        first.With("Proofs:Dispatcher:BatchSize", "2").With("RateLimits:ProofUploadsPerMinute", "1000");
         await using var second = new FastDispatcherFactory();
         await second.InitializeAsync();
         second.With("ConnectionStrings:Merchant", first.ConnectionString)
