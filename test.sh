@@ -4,8 +4,10 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 . scripts/lib/postgres.sh
+. scripts/lib/chromium.sh
 
 pg_ensure_installed || exit 1
+chromium_ensure_installed || echo "Continuing without Chromium: the Swagger UI browser test will fail." >&2
 work=$(mktemp -d /tmp/merchant-test.XXXXXX)
 chmod 755 "$work"
 port=$(pg_free_port)

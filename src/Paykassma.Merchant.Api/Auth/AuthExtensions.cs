@@ -22,6 +22,7 @@ internal static class AuthExtensions
     public static IServiceCollection AddMerchantAuth(this IServiceCollection services)
     {
         services.AddOptions<MerchantAuthOptions>().BindConfiguration(MerchantAuthOptions.SectionName).ValidateOnStart();
+        services.AddOptions<SwaggerSettings>().BindConfiguration(SwaggerSettings.SectionName);
         services.AddSingleton<IValidateOptions<MerchantAuthOptions>, MerchantAuthOptionsValidator>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -44,6 +45,23 @@ internal static class AuthExtensions
                     ClockSkew = TimeSpan.FromSeconds(30),
                     NameClaimType = settings.LabelClaim,
                     RoleClaimType = "role",
+                };
+                bearer.Events = new JwtBearerEvents
+                {
+                    // Swagger UI and its OpenAPI document are fetched by the browser itself, which
+                    // cannot add a bearer header: for those read-only pages the ops session cookie
+                    // (set by POST /api/ops/session) carries the same token.
+                    OnMessageReceived = context =>
+                    {
+                        var path = context.Request.Path;
+                        if (string.IsNullOrEmpty(context.Token) && !context.Request.Headers.ContainsKey("Authorization")
+                            && (path.StartsWithSegments("/swagger") || path.StartsWithSegments("/openapi"))
+                            && context.Request.Cookies.TryGetValue(OpsSession.CookieName, out var token))
+                        {
+                            context.Token = token;
+                        }
+                        return Task.CompletedTask;
+                    },
                 };
                 if (!string.IsNullOrEmpty(jwt.SigningKey))
                 {

@@ -24,7 +24,8 @@ public static class DepositsApi
             .RequireRateLimiting(EdgePolicies.Frontend)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/", CreateDeposit)
             .WithName("CreateDeposit")

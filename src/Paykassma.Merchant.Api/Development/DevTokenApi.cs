@@ -28,6 +28,7 @@ public static class DevTokenApi
         }
 
         app.MapPost("/dev/token", IssueToken)
+            .WithName("DevToken")
             .WithTags("Development")
             .WithSummary("Development only: a bearer token for a label (and the ops role if asked)")
             .AllowAnonymous();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
+using Paykassma.Merchant.Api.Auth;
 
 namespace Paykassma.Merchant.Api.Hosting;
 
@@ -46,11 +47,18 @@ internal static class OpenApiExtensions
                 }
                 return Task.CompletedTask;
             });
+            options.AddExamples();
         });
 
     public static WebApplication MapMerchantOpenApi(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        var document = app.MapOpenApi("/openapi/{documentName}.json");
+        if (app.SwaggerRequiresOps())
+        {
+            // Outside Development the document and the UI are for ops only (see OpsSession).
+            document.RequireAuthorization(AuthPolicies.Ops);
+            app.ProtectSwaggerUi();
+        }
         app.UseSwaggerUI(ui =>
         {
             ui.RoutePrefix = "swagger";

@@ -49,7 +49,8 @@ public static class OpsApi
             .RequireRateLimiting(EdgePolicies.Ops)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/proofs", ListProofs)
             .WithName("OpsListProofs")
@@ -60,6 +61,7 @@ public static class OpsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapOpsPostbacks();
         group.MapOpsDeposits();
+        group.MapOpsSession();
         return group;
     }
 

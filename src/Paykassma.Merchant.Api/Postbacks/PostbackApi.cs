@@ -14,6 +14,9 @@ public static class PostbackApi
 {
     private static readonly byte[] Ok = """{"status":"ok"}"""u8.ToArray();
 
+    /// <summary>The gateway's answer shape, for the OpenAPI document: "ok", or "fail" with a message.</summary>
+    public sealed record GatewayAnswer(string Status, string? Message);
+
     public static RouteGroupBuilder MapPostbackApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/paykassma").WithTags("Gateway").AllowAnonymous();
@@ -23,11 +26,11 @@ public static class PostbackApi
             .WithDescription("Answers 200 {\"status\":\"ok\"} once the postback is committed (also for one already known); " +
                              "401 for a bad signature or foreign access key; 400 for a body that is not a postback; " +
                              "503 when it cannot be stored (the gateway resends).")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .Produces(StatusCodes.Status400BadRequest, contentType: "application/json")
-            .Produces(StatusCodes.Status401Unauthorized, contentType: "application/json")
-            .Produces(StatusCodes.Status413PayloadTooLarge, contentType: "application/json")
-            .Produces(StatusCodes.Status503ServiceUnavailable, contentType: "application/json")
+            .Produces<GatewayAnswer>(StatusCodes.Status200OK, "application/json")
+            .Produces<GatewayAnswer>(StatusCodes.Status400BadRequest, "application/json")
+            .Produces<GatewayAnswer>(StatusCodes.Status401Unauthorized, "application/json")
+            .Produces<GatewayAnswer>(StatusCodes.Status413PayloadTooLarge, "application/json")
+            .Produces<GatewayAnswer>(StatusCodes.Status503ServiceUnavailable, "application/json")
             .DisableAntiforgery()
             // Its own bounds: a capped body and database timeouts; it must finish what it starts.
             .DisableRequestTimeout()

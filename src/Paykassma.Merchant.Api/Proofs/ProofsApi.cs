@@ -26,7 +26,8 @@ public static class ProofsApi
             .RequireRateLimiting(EdgePolicies.ProofUploads)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/{id:guid}/proof", SubmitProof)
             .WithName("SubmitProof")

@@ -5,38 +5,85 @@ using Paykassma.Merchant.Api.Tests.Infrastructure;
 
 namespace Paykassma.Merchant.Api.Tests.Hosting;
 
+/// <summary>The tests run outside Development, where the document and Swagger UI are for ops only.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class OpenApiTests(MerchantApiFactory api)
 {
     [Fact]
-    public async Task The_document_describes_the_deposit_calls_and_the_bearer_scheme()
+    public async Task The_document_describes_every_answer_of_every_operation_with_the_bearer_scheme_and_examples()
     {
-        using var client = api.CreateClient();
+        using var ops = api.ClientFor("ops", ops: true);
 
-        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var document = await ops.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
 
-        var paths = document.GetProperty("paths");
-        Assert.True(paths.TryGetProperty("/api/deposits", out var deposits));
-        Assert.True(deposits.TryGetProperty("post", out var create));
-        Assert.True(paths.TryGetProperty("/api/deposits/{id}", out _));
-        var responses = create.GetProperty("responses");
-        foreach (var status in new[] { "201", "400", "401", "403", "409", "422", "502", "503", "504" })
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => (Path: path.Name, Method: op.Name, Operation: op.Value)))
+            .ToList();
+        Assert.Contains(operations, o => o.Path == "/api/deposits" && o.Method == "post");
+        Assert.Contains(operations, o => o.Path == "/api/deposits/{id}/proof" && o.Method == "post");
+        Assert.Contains(operations, o => o.Path == "/api/paykassma/postback" && o.Method == "post");
+        Assert.Contains(operations, o => o.Path == "/api/ops/deposits" && o.Method == "get");
+        foreach (var (path, method, operation) in operations)
         {
-            Assert.True(responses.TryGetProperty(status, out _), $"POST /api/deposits does not describe {status}");
+            Assert.True(operation.TryGetProperty("operationId", out _), $"{method} {path} has no operationId");
+            var responses = operation.GetProperty("responses").EnumerateObject().ToList();
+            Assert.Contains(responses, r => r.Name.StartsWith('2'));
+            foreach (var response in responses.Where(r => r.Name[0] is '4' or '5'))
+            {
+                Assert.True(response.Value.TryGetProperty("content", out var content), $"{method} {path} {response.Name} has no body schema");
+                var expected = path == "/api/paykassma/postback" ? "application/json" : "application/problem+json";
+                Assert.True(content.TryGetProperty(expected, out _), $"{method} {path} {response.Name} is not {expected}");
+            }
         }
-        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
-        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+
+        var create = document.GetProperty("paths").GetProperty("/api/deposits").GetProperty("post");
+        foreach (var status in new[] { "201", "400", "401", "403", "409", "422", "429", "502", "503", "504" })
+        {
+            Assert.True(create.GetProperty("responses").TryGetProperty(status, out _), $"POST /api/deposits does not describe {status}");
+        }
+        Assert.Equal(300, create.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example").GetProperty("amount").GetInt32());
+        Assert.Equal("awaiting_payment", create.GetProperty("responses").GetProperty("201").GetProperty("content")
+            .GetProperty("application/json").GetProperty("example").GetProperty("status").GetString());
+        var postback = document.GetProperty("paths").GetProperty("/api/paykassma/postback").GetProperty("post");
+        Assert.Equal("ok", postback.GetProperty("responses").GetProperty("200").GetProperty("content")
+            .GetProperty("application/json").GetProperty("example").GetProperty("status").GetString());
+        Assert.True(postback.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").TryGetProperty("additional_data", out _));
+        Assert.False(postback.TryGetProperty("security", out _));
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
         Assert.True(create.TryGetProperty("security", out _));
     }
 
     [Fact]
-    public async Task Swagger_ui_is_served()
+    public async Task Outside_Development_the_document_and_Swagger_UI_need_the_ops_role()
     {
-        using var client = api.CreateClient();
+        using var anonymous = api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var frontend = api.ClientFor(GatewayScript.NewLabel());
 
-        var page = await client.GetAsync("/swagger/index.html");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await frontend.GetAsync("/openapi/v1.json")).StatusCode);
+        var page = await anonymous.GetAsync("/swagger/index.html");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal("/swagger/login", page.Headers.Location?.OriginalString);
+        var login = await anonymous.GetAsync("/swagger/login");
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.Contains("ops role", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("swagger", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    [Fact]
+    public async Task The_ops_session_cookie_opens_the_read_only_pages_but_not_the_api()
+    {
+        using var ops = api.ClientFor("ops", ops: true);
+        var session = await ops.PostAsync("/api/ops/session", null);
+        Assert.Equal(HttpStatusCode.NoContent, session.StatusCode);
+        var cookie = session.Headers.GetValues("Set-Cookie").Single();
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        using var browser = api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        browser.DefaultRequestHeaders.Add("Cookie", cookie.Split(';')[0]);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/swagger/index.html")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/openapi/v1.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/ops/deposits")).StatusCode);
     }
 }
