@@ -20,6 +20,8 @@ internal static class MerchantServiceExtensions
     public static WebApplicationBuilder AddMerchantServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // First: its migrator is the first hosted service, so no background job meets an old schema.
+        services.AddMerchantPersistence();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -56,7 +58,6 @@ internal static class MerchantServiceExtensions
 
         services.AddEdgeProtection();
         services.AddMerchantAuth();
-        services.AddMerchantPersistence();
 
         services.AddOptions<PaykassmaOptions>().BindConfiguration(PaykassmaOptions.SectionName);
         services.AddPaykassmaPluginApi();

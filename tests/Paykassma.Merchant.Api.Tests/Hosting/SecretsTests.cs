@@ -31,4 +31,18 @@ public sealed class SecretsTests(MerchantApiFactory api)
         Assert.DoesNotContain(MerchantApiFactory.PostbackPrivateKey, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(TestTokens.SigningKey, everything, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Each_request_is_logged_once_with_method_path_and_status_but_never_its_query()
+    {
+        using var client = api.ClientFor(GatewayScript.NewLabel("logged"));
+        var marker = Guid.NewGuid().ToString("N");
+
+        await client.GetAsync($"/api/deposits/{Guid.NewGuid()}?probe={marker}");
+
+        var lines = api.Logs.GetSnapshot().Where(r => r.Category == "Serilog.AspNetCore.RequestLoggingMiddleware").ToList();
+        Assert.Contains(lines, r => r.Message.Contains("GET", StringComparison.Ordinal) && r.Message.Contains("/api/deposits/", StringComparison.Ordinal)
+                                    && r.Message.Contains("404", StringComparison.Ordinal));
+        Assert.DoesNotContain(marker, api.AllLogText(), StringComparison.Ordinal);
+    }
 }
