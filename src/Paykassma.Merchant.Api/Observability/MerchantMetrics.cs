@@ -20,7 +20,7 @@ public sealed class MerchantMetrics
     {
         var meter = meters.Create(MeterName);
         _postbacks = meter.CreateCounter<long>("paykassma.postbacks.received", description:
-            "Postbacks received, by outcome (accepted, duplicate, rejected) and reject reason");
+            "Postbacks received, by outcome (accepted, duplicate, rejected), reject reason and the key that verified them");
         _postbackDuration = meter.CreateHistogram("paykassma.postback.duration", unit: "s",
             description: "Time to judge and store a postback (the gateway waits for it)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
@@ -37,9 +37,10 @@ public sealed class MerchantMetrics
             description: "Deposits by status");
     }
 
-    public void PostbackReceived(string outcome, string? reason, TimeSpan elapsed)
+    /// <param name="key">Which private key verified it (current, previous) or none: shows when a rotation is over.</param>
+    public void PostbackReceived(string outcome, string? reason, string? key, TimeSpan elapsed)
     {
-        var tags = new TagList { { "outcome", outcome }, { "reason", reason ?? "none" } };
+        var tags = new TagList { { "outcome", outcome }, { "reason", reason ?? "none" }, { "key", key ?? "none" } };
         _postbacks.Add(1, tags);
         _postbackDuration.Record(elapsed.TotalSeconds, tags);
     }

@@ -19,7 +19,7 @@ public enum PostbackAnswer
     TooLarge,
 }
 
-public sealed record PostbackResult(PostbackAnswer Answer, Guid PostbackId, PostbackOutcome Outcome, string? Reason = null);
+public sealed record PostbackResult(PostbackAnswer Answer, Guid PostbackId, PostbackOutcome Outcome, string? Reason = null, string? VerifiedWith = null);
 
 /// <summary>
 /// Judges a raw postback body: parse (PHP-compatible), verify the signature over the signed list,
@@ -44,7 +44,7 @@ public sealed partial class PostbackReceiver(
             PostbackOutcome.Accepted => "accepted",
             PostbackOutcome.Duplicate => "duplicate",
             _ => "rejected",
-        }, result.Reason, time.GetElapsedTime(started));
+        }, result.Reason, result.VerifiedWith, time.GetElapsedTime(started));
         return result;
     }
 
@@ -88,7 +88,7 @@ public sealed partial class PostbackReceiver(
         {
             LogDiscrepancies(logger, id, string.Join(", ", discrepancies.Select(d => d.Field).Distinct()));
         }
-        return new PostbackResult(PostbackAnswer.Ok, id, stored.Outcome);
+        return new PostbackResult(PostbackAnswer.Ok, id, stored.Outcome, VerifiedWith: verification.VerifiedWithCode);
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ public sealed class MetricsTests(FastDispatcherFactory api)
         Assert.Contains("http_server_request_duration_seconds_bucket", text, StringComparison.Ordinal);
         Assert.Contains("paykassma_postbacks_received_total{", text, StringComparison.Ordinal);
         Assert.Contains("outcome=\"accepted\"", text, StringComparison.Ordinal);
+        Assert.Contains("key=\"current\"", text, StringComparison.Ordinal);
         Assert.Contains("reason=\"not_json\"", text, StringComparison.Ordinal);
         Assert.Contains("paykassma_postback_duration_seconds_bucket", text, StringComparison.Ordinal);
         Assert.Contains("paykassma_gateway_call_duration_seconds_bucket{", text, StringComparison.Ordinal);
