@@ -23,3 +23,19 @@ public sealed class DepositOptions
     /// <summary>How often the expiry job looks for deposits to expire.</summary>
     public TimeSpan ExpiryCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
+
+public static class DepositServices
+{
+    public static IServiceCollection AddDeposits(this IServiceCollection services)
+    {
+        services.AddOptions<DepositOptions>().BindConfiguration(DepositOptions.SectionName)
+            .Validate(o => o.MaxAmount > 0, "Deposits:MaxAmount must be positive.")
+            .Validate(o => o.ExpireAfter > TimeSpan.Zero && o.ExpiryCheckInterval > TimeSpan.Zero,
+                "Deposits:ExpireAfter and Deposits:ExpiryCheckInterval must be positive.")
+            .ValidateOnStart();
+        services.AddScoped<DepositCreator>();
+        services.AddSingleton<DepositExpiry>();
+        services.AddHostedService(provider => provider.GetRequiredService<DepositExpiry>());
+        return services;
+    }
+}

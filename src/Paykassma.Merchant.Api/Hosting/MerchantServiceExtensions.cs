@@ -62,32 +62,9 @@ internal static class MerchantServiceExtensions
         services.AddOptions<PaykassmaOptions>().BindConfiguration(PaykassmaOptions.SectionName);
         services.AddPaykassmaPluginApi();
 
-        services.AddOptions<DepositOptions>().BindConfiguration(DepositOptions.SectionName)
-            .Validate(o => o.MaxAmount > 0, "Deposits:MaxAmount must be positive.")
-            .Validate(o => o.ExpireAfter > TimeSpan.Zero && o.ExpiryCheckInterval > TimeSpan.Zero,
-                "Deposits:ExpireAfter and Deposits:ExpiryCheckInterval must be positive.")
-            .ValidateOnStart();
-        services.AddScoped<DepositCreator>();
-        services.AddSingleton<DepositExpiry>();
-        services.AddHostedService(provider => provider.GetRequiredService<DepositExpiry>());
-
-        services.AddOptions<ProofOptions>().BindConfiguration(ProofOptions.SectionName)
-            .Validate(o => o.MaxScreenshotBytes > 0 && o.MaxProofsPerDeposit > 0, "Proofs:MaxScreenshotBytes and Proofs:MaxProofsPerDeposit must be positive.")
-            .Validate(o => o.Dispatcher.MaxAttempts > 0 && o.Dispatcher.BatchSize > 0, "Proofs:Dispatcher:MaxAttempts and BatchSize must be positive.")
-            .Validate(o => o.Dispatcher.Lease > TimeSpan.Zero && o.Dispatcher.PollInterval > TimeSpan.Zero, "Proofs:Dispatcher:Lease and PollInterval must be positive.")
-            .ValidateOnStart();
-        services.AddScoped<ProofStore>();
-        services.AddScoped<ProofForwarder>();
-        services.AddScoped<ProofSubmitter>();
-        services.AddHostedService<ProofDispatcher>();
-
-        services.AddOptions<PostbackOptions>().BindConfiguration(PostbackOptions.SectionName)
-            .Validate(o => o.MaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Postbacks:MaxBodyBytes must be between 1 KB and 16 MB.")
-            .ValidateOnStart();
-        services.AddSingleton<PostbackKeys>();
-        services.AddSingleton<PostbackStore>();
-        services.AddSingleton<PostbackReceiver>();
-        services.AddSingleton<RejectedPostbackShield>();
+        services.AddDeposits();
+        services.AddProofs();
+        services.AddPostbacks();
         return builder;
     }
 

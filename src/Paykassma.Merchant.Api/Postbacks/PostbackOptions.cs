@@ -40,3 +40,18 @@ public sealed class PostbackKeys : IDisposable
 
     private sealed record Snapshot(PostbackVerifier Verifier, GatewayTimeZone TimeZone);
 }
+
+public static class PostbackServices
+{
+    public static IServiceCollection AddPostbacks(this IServiceCollection services)
+    {
+        services.AddOptions<PostbackOptions>().BindConfiguration(PostbackOptions.SectionName)
+            .Validate(o => o.MaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Postbacks:MaxBodyBytes must be between 1 KB and 16 MB.")
+            .ValidateOnStart();
+        services.AddSingleton<PostbackKeys>();
+        services.AddSingleton<PostbackStore>();
+        services.AddSingleton<PostbackReceiver>();
+        services.AddSingleton<RejectedPostbackShield>();
+        return services;
+    }
+}

@@ -43,3 +43,23 @@ public sealed class ProofOptions
         public int MaxAttempts { get; set; } = 300;
     }
 }
+
+public static class ProofServices
+{
+    public static IServiceCollection AddProofs(this IServiceCollection services)
+    {
+        services.AddOptions<ProofOptions>().BindConfiguration(ProofOptions.SectionName)
+            .Validate(o => o.MaxScreenshotBytes > 0 && o.MaxProofsPerDeposit > 0,
+                "Proofs:MaxScreenshotBytes and Proofs:MaxProofsPerDeposit must be positive.")
+            .Validate(o => o.Dispatcher.MaxAttempts > 0 && o.Dispatcher.BatchSize > 0,
+                "Proofs:Dispatcher:MaxAttempts and BatchSize must be positive.")
+            .Validate(o => o.Dispatcher.Lease > TimeSpan.Zero && o.Dispatcher.PollInterval > TimeSpan.Zero,
+                "Proofs:Dispatcher:Lease and PollInterval must be positive.")
+            .ValidateOnStart();
+        services.AddScoped<ProofStore>();
+        services.AddScoped<ProofForwarder>();
+        services.AddScoped<ProofSubmitter>();
+        services.AddHostedService<ProofDispatcher>();
+        return services;
+    }
+}
