@@ -3,46 +3,82 @@ using Paykassma.Merchant.Api.Tests.Infrastructure;
 
 namespace Paykassma.Merchant.Api.Tests.Hosting;
 
+/// <summary>
+/// Start-up validation, checked on the real process: a bad setting must stop the service (non-zero
+/// exit) with a message naming the key, and never its value.
+/// </summary>
 public sealed class StartupTests
 {
-    [Theory]
-    [InlineData("Paykassma:PluginApiSecret", "Paykassma:PluginApiSecret is required")]
-    [InlineData("Paykassma:PostbackPrivateKey", "Paykassma:PostbackPrivateKey is required")]
-    [InlineData("Paykassma:PostbackAccessKey", "Paykassma:PostbackAccessKey is required")]
-    [InlineData("Paykassma:ApiBaseUrl", "Paykassma:ApiBaseUrl is required")]
-    [InlineData("Auth:Jwt:SigningKey", "Auth:Jwt:Authority or Auth:Jwt:SigningKey")]
-    [InlineData("Auth:Jwt:Audience", "Auth:Jwt:Audience is required")]
-    [InlineData("ConnectionStrings:Merchant", "ConnectionStrings:Merchant is required")]
-    public async Task A_missing_setting_stops_the_service_naming_the_key(string key, string expected)
+    private static readonly Dictionary<string, string> ValidSettings = new()
     {
-        await using var api = new MerchantApiFactory();
-        await api.InitializeAsync();
-        api.With(key, "");
-
-        var failure = Record.Exception(() => api.CreateClient());
-
-        Assert.NotNull(failure);
-        Assert.True(failure.ToString().Contains(expected, StringComparison.Ordinal), failure.ToString());
-        Assert.DoesNotContain(MerchantApiFactory.PluginSecret, failure.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(MerchantApiFactory.PostbackPrivateKey, failure.ToString(), StringComparison.Ordinal);
-    }
+        ["ConnectionStrings__Merchant"] = "Host=127.0.0.1;Port=1;Username=postgres;Database=none",
+        ["Database__MigrateOnStartup"] = "false",
+        ["Paykassma__ApiBaseUrl"] = "http://127.0.0.1:1",
+        ["Paykassma__PluginApiSecret"] = MerchantApiFactory.PluginSecret,
+        ["Paykassma__PostbackAccessKey"] = MerchantApiFactory.PostbackAccessKey,
+        ["Paykassma__PostbackPrivateKey"] = MerchantApiFactory.PostbackPrivateKey,
+        ["Auth__Jwt__SigningKey"] = TestTokens.SigningKey,
+        ["Auth__Jwt__Issuer"] = TestTokens.Issuer,
+        ["Auth__Jwt__Audience"] = TestTokens.Audience,
+    };
 
     [Theory]
+    [InlineData("Paykassma:PluginApiSecret", "", "Paykassma:PluginApiSecret is required")]
+    [InlineData("Paykassma:PostbackPrivateKey", "", "Paykassma:PostbackPrivateKey is required")]
+    [InlineData("Paykassma:PostbackAccessKey", "", "Paykassma:PostbackAccessKey is required")]
+    [InlineData("Paykassma:ApiBaseUrl", "", "Paykassma:ApiBaseUrl is required")]
+    [InlineData("Auth:Jwt:SigningKey", "", "Auth:Jwt:Authority or Auth:Jwt:SigningKey")]
+    [InlineData("Auth:Jwt:Audience", "", "Auth:Jwt:Audience is required")]
+    [InlineData("ConnectionStrings:Merchant", "", "ConnectionStrings:Merchant is required")]
     [InlineData("Paykassma:TimeZone", "Mars/Olympus_Mons", "Paykassma:TimeZone")]
     [InlineData("Auth:Jwt:SigningKey", "too-short", "at least 32 bytes")]
     [InlineData("Paykassma:Resilience:TotalTimeout", "00:00:00.1", "TotalTimeout")]
     [InlineData("ForwardedHeaders:TrustLoopback", "false", "would trust everyone")]
     [InlineData("RateLimits:FrontendPerMinute", "0", "RateLimits")]
-    public async Task An_invalid_setting_stops_the_service_naming_the_key(string key, string value, string expected)
+    public async Task A_missing_or_invalid_setting_stops_the_service_naming_the_key(string key, string value, string expected)
     {
-        await using var api = new MerchantApiFactory();
-        await api.InitializeAsync();
-        api.With(key, value);
+        var settings = new Dictionary<string, string>(ValidSettings) { [key.Replace(":", "__", StringComparison.Ordinal)] = value };
 
-        var failure = Record.Exception(() => api.CreateClient());
+        var (exitCode, output) = await RunServiceAsync(settings);
 
-        Assert.NotNull(failure);
-        Assert.True(failure.ToString().Contains(expected, StringComparison.Ordinal), failure.ToString());
+        Assert.NotEqual(0, exitCode);
+        Assert.True(output.Contains(expected, StringComparison.Ordinal), output);
+        Assert.DoesNotContain(MerchantApiFactory.PluginSecret, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(MerchantApiFactory.PostbackPrivateKey, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestTokens.SigningKey, output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the built service (it sits next to this test assembly) until it exits; 60 s at most.</summary>
+    private static async Task<(int ExitCode, string Output)> RunServiceAsync(Dictionary<string, string> settings)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Paykassma.Merchant.Api.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return (0, "the service did not stop: " + await stdout);
+        }
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     [Fact]
