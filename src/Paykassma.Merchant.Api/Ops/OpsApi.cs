@@ -65,6 +65,22 @@ public static class OpsApi
         return group;
     }
 
+    /// <summary>An optional snake_case filter value (status=confirmed); an unknown one is reported under its name.</summary>
+    internal static TEnum? ParseFilter<TEnum>(string? value, string name, Dictionary<string, string[]> errors)
+        where TEnum : struct, Enum
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        if (SnakeCaseEnumConverter<TEnum>.TryParse(value, out var parsed))
+        {
+            return parsed;
+        }
+        errors[name] = [$"One of: {SnakeCaseEnumConverter<TEnum>.AllowedValues()}."];
+        return null;
+    }
+
     internal static Dictionary<string, string[]> PagingErrors(int page, int pageSize)
     {
         var errors = new Dictionary<string, string[]>();
@@ -80,18 +96,7 @@ public static class OpsApi
         string? status = null, Guid? depositId = null, string? label = null, int page = 1, int pageSize = 50)
     {
         var errors = PagingErrors(page, pageSize);
-        ProofStatus? wanted = null;
-        if (status is not null)
-        {
-            if (SnakeCaseEnumConverter<ProofStatus>.TryParse(status, out var parsed))
-            {
-                wanted = parsed;
-            }
-            else
-            {
-                errors["status"] = [$"One of: {SnakeCaseEnumConverter<ProofStatus>.AllowedValues()}."];
-            }
-        }
+        var wanted = ParseFilter<ProofStatus>(status, "status", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);

@@ -61,18 +61,7 @@ public static class OpsDepositsApi
         int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
-        DepositStatus? wanted = null;
-        if (status is not null)
-        {
-            if (SnakeCaseEnumConverter<DepositStatus>.TryParse(status, out var parsed))
-            {
-                wanted = parsed;
-            }
-            else
-            {
-                errors["status"] = [$"One of: {SnakeCaseEnumConverter<DepositStatus>.AllowedValues()}."];
-            }
-        }
+        var wanted = OpsApi.ParseFilter<DepositStatus>(status, "status", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);

@@ -109,18 +109,7 @@ public static class OpsPostbacksApi
         DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
-        PostbackOutcome? wanted = null;
-        if (outcome is not null)
-        {
-            if (SnakeCaseEnumConverter<PostbackOutcome>.TryParse(outcome, out var parsed))
-            {
-                wanted = parsed;
-            }
-            else
-            {
-                errors["outcome"] = [$"One of: {SnakeCaseEnumConverter<PostbackOutcome>.AllowedValues()}."];
-            }
-        }
+        var wanted = OpsApi.ParseFilter<PostbackOutcome>(outcome, "outcome", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
@@ -214,18 +203,7 @@ public static class OpsPostbacksApi
         bool? matched = null, int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
-        TransactionDirection? wanted = null;
-        if (direction is not null)
-        {
-            if (SnakeCaseEnumConverter<TransactionDirection>.TryParse(direction, out var parsed))
-            {
-                wanted = parsed;
-            }
-            else
-            {
-                errors["direction"] = ["One of: ingoing, outgoing."];
-            }
-        }
+        var wanted = OpsApi.ParseFilter<TransactionDirection>(direction, "direction", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);

@@ -12,16 +12,28 @@ namespace Paykassma.Merchant.Api.Tests.EndToEnd;
 /// </summary>
 public sealed class DepositEndToEndTests
 {
-    [Fact]
-    public async Task A_deposit_goes_from_awaiting_payment_to_confirmed_through_the_sandbox()
+    /// <summary>
+    /// The sandbox must know where to post before the service starts, and the service where the
+    /// gateway is: the service's port is chosen first.
+    /// </summary>
+    private static async Task<(SandboxGateway Sandbox, MerchantApiFactory Api)> StartAsync()
     {
         var apiPort = SandboxGateway.FreePort();
-        await using var sandbox = await SandboxGateway.StartAsync($"http://127.0.0.1:{apiPort}/api/paykassma/postback");
-        await using var api = new MerchantApiFactory();
+        var sandbox = await SandboxGateway.StartAsync($"http://127.0.0.1:{apiPort}/api/paykassma/postback");
+        var api = new MerchantApiFactory();
         await api.InitializeAsync();
         api.With("Paykassma:ApiBaseUrl", sandbox.Url);
         api.UseKestrel(apiPort);
         api.StartServer();
+        return (sandbox, api);
+    }
+
+    [Fact]
+    public async Task A_deposit_goes_from_awaiting_payment_to_confirmed_through_the_sandbox()
+    {
+        var (sandbox, api) = await StartAsync();
+        await using var _ = sandbox;
+        await using var __ = api;
         var label = "e2e/ཚེ་རིང་-" + Guid.NewGuid().ToString("N")[..8];
         using var user = api.ClientFor(label);
 
@@ -52,13 +64,9 @@ public sealed class DepositEndToEndTests
     [Fact]
     public async Task The_sandboxs_forged_tampered_duplicate_and_withdrawal_postbacks_get_the_right_answers()
     {
-        var apiPort = SandboxGateway.FreePort();
-        await using var sandbox = await SandboxGateway.StartAsync($"http://127.0.0.1:{apiPort}/api/paykassma/postback");
-        await using var api = new MerchantApiFactory();
-        await api.InitializeAsync();
-        api.With("Paykassma:ApiBaseUrl", sandbox.Url);
-        api.UseKestrel(apiPort);
-        api.StartServer();
+        var (sandbox, api) = await StartAsync();
+        await using var _ = sandbox;
+        await using var __ = api;
         var label = GatewayScript.NewLabel("trigger");
         using var user = api.ClientFor(label);
         var depositId = (await (await user.PostAsJsonAsync("/api/deposits", new { amount = 300 })).Content.ReadFromJsonAsync<JsonElement>())
