@@ -8,6 +8,9 @@ namespace Paykassma.PluginApi;
 /// </summary>
 public sealed class GatewayTimeZone
 {
+    /// <summary>How the gateway writes a datetime: no offset, in the account's zone.</summary>
+    public const string DateTimeFormat = "yyyy-MM-dd HH:mm:ss";
+
     private readonly TimeZoneInfo _zone;
 
     private GatewayTimeZone(TimeZoneInfo zone) => _zone = zone;
@@ -50,7 +53,7 @@ public sealed class GatewayTimeZone
     /// <summary>Reads a gateway datetime (<c>yyyy-MM-dd HH:mm:ss</c>) as UTC; null when it is not one.</summary>
     public DateTimeOffset? ToUtc(string? gatewayDateTime)
     {
-        if (!DateTime.TryParseExact(gatewayDateTime, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture,
+        if (!DateTime.TryParseExact(gatewayDateTime, DateTimeFormat, CultureInfo.InvariantCulture,
                 DateTimeStyles.None, out var local))
         {
             return null;
@@ -59,4 +62,8 @@ public sealed class GatewayTimeZone
         var offset = _zone.GetUtcOffset(local);
         return new DateTimeOffset(local, offset).ToUniversalTime();
     }
+
+    /// <summary>Writes an instant as the gateway does (the sandbox uses it to play the gateway).</summary>
+    public string ToGatewayText(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, _zone).ToString(DateTimeFormat, CultureInfo.InvariantCulture);
 }

@@ -53,8 +53,10 @@ public sealed class StartupTests
     public async Task Development_signs_postbacks_with_the_merchant_apis_development_keys()
     {
         // The file as shipped, added over the test's own settings, as the Development environment would load it.
-        await using var sandbox = await TestSandbox.StartAsync(configure: builder =>
-            builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json"), optional: false));
+        // The shipped file posts to the merchant API's Development URL; nothing listens there in a test.
+        await using var sandbox = await TestSandbox.StartAsync(configure: builder => builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json"), optional: false)
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Sandbox:PostbackUrl"] = "" }));
 
         var record = await PostRecordAsync(sandbox, """{"kind":"withdrawal","amount":1}""");
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Paykassma.PluginApi.Postbacks;
+using Paykassma.PluginApi;
 
 namespace Paykassma.Sandbox.Postbacks;
 
@@ -18,7 +19,7 @@ internal sealed record PostbackDraft
     public required string WalletType { get; init; }
     public required string Label { get; init; }
 
-    /// <summary>When the gateway matched the payment: <see cref="GatewayClock.Format"/> in the account's zone.</summary>
+    /// <summary>When the gateway matched the payment: <see cref="GatewayTimeZone.DateTimeFormat"/> in the account's zone.</summary>
     public required string CreatedDateTime { get; init; }
 
     /// <summary>When the payment arrived at the bank, as the gateway learned it.</summary>

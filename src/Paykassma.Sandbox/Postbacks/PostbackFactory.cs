@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Paykassma.PluginApi;
 using Paykassma.Sandbox.Proofs;
 
 namespace Paykassma.Sandbox.Postbacks;
@@ -35,14 +36,14 @@ internal sealed partial class PostbackFactory
         // Without a PostbackUrl the keys are optional: postbacks are then only listed, signed with empty keys.
         _accessKey = _options.PostbackAccessKey ?? "";
         _privateKey = _options.PostbackPrivateKey ?? "";
-        Clock = GatewayClock.TryParse(_options.TimeZone, out var clock)
+        Clock = GatewayTimeZone.TryParse(_options.TimeZone, out var clock)
             ? clock
             : throw new OptionsValidationException(nameof(PostbackOptions), typeof(PostbackOptions), ["Sandbox:TimeZone is invalid."]);
         // Somewhere in the middle of the range, like an account that has been running for a while.
         _lastStockpilingId = Random.Shared.Next(10_000, 90_000);
     }
 
-    public GatewayClock Clock { get; }
+    public GatewayTimeZone Clock { get; }
 
     public long NextStockpilingId() => Interlocked.Increment(ref _lastStockpilingId);
 
@@ -59,8 +60,8 @@ internal sealed partial class PostbackFactory
             CurrencyCode = proof.CurrencyCode,
             WalletType = proof.WalletType,
             Label = proof.Label,
-            ActivatedDateTime = Clock.Write(proof.ReceivedAt),
-            CreatedDateTime = Clock.Write(proof.ReceivedAt + _options.Delay),
+            ActivatedDateTime = Clock.ToGatewayText(proof.ReceivedAt),
+            CreatedDateTime = Clock.ToGatewayText(proof.ReceivedAt + _options.Delay),
             StockpilingId = NextStockpilingId(),
             TransactionId = proof.TransactionId ?? throw new ArgumentException("Only an accepted proof has a transaction id.", nameof(proof)),
             TransactionType = 0,

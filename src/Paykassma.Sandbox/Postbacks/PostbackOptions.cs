@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Paykassma.PluginApi;
 
 namespace Paykassma.Sandbox.Postbacks;
 
@@ -94,7 +95,7 @@ internal sealed class PostbackOptionsValidator : IValidateOptions<PostbackOption
             }
         }
 
-        if (!GatewayClock.TryParse(options.TimeZone, out _))
+        if (!GatewayTimeZone.TryParse(options.TimeZone, out _))
         {
             failures.Add($"{Prefix}TimeZone must be an offset like +08:00 or a time zone id like Asia/Manila.");
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Paykassma.PluginApi;
 using Paykassma.Sandbox.Gateway;
 using Paykassma.Sandbox.Proofs;
 
@@ -168,7 +169,7 @@ internal sealed class PostbackTriggers(
             WalletType = proof?.WalletType ?? _sandbox.WalletType,
             Label = label!,
             ActivatedDateTime = activated,
-            CreatedDateTime = factory.Clock.Write(time.GetUtcNow()),
+            CreatedDateTime = factory.Clock.ToGatewayText(time.GetUtcNow()),
             StockpilingId = factory.NextStockpilingId(),
             TransactionId = transactionId!,
             TransactionType = 0,
@@ -213,7 +214,7 @@ internal sealed class PostbackTriggers(
             WalletType = _sandbox.WalletType,
             Label = label!,
             ActivatedDateTime = activated,
-            CreatedDateTime = factory.Clock.Write(time.GetUtcNow()),
+            CreatedDateTime = factory.Clock.ToGatewayText(time.GetUtcNow()),
             StockpilingId = factory.NextStockpilingId(),
             TransactionId = transactionId!,
             TransactionType = 1,
@@ -298,10 +299,10 @@ internal sealed class PostbackTriggers(
     {
         if (text is null)
         {
-            return factory.Clock.Write(proofReceivedAt ?? time.GetUtcNow());
+            return factory.Clock.ToGatewayText(proofReceivedAt ?? time.GetUtcNow());
         }
 
-        if (DateTime.TryParseExact(text, GatewayClock.Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        if (DateTime.TryParseExact(text, GatewayTimeZone.DateTimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
             return text;
         }
@@ -310,10 +311,10 @@ internal sealed class PostbackTriggers(
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant)
             && (text.EndsWith('Z') || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal)))
         {
-            return factory.Clock.Write(instant);
+            return factory.Clock.ToGatewayText(instant);
         }
 
-        errors["activatedAt"] = [$"activatedAt must be '{GatewayClock.Format}' (in Sandbox:TimeZone) or an ISO 8601 instant with an offset, e.g. 2026-01-27T01:32:01Z"];
+        errors["activatedAt"] = [$"activatedAt must be '{GatewayTimeZone.DateTimeFormat}' (in Sandbox:TimeZone) or an ISO 8601 instant with an offset, e.g. 2026-01-27T01:32:01Z"];
         return "";
     }
 

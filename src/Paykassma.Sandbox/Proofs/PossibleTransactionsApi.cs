@@ -35,7 +35,17 @@ internal static partial class PossibleTransactionsApi
     {
         var options = services.Options.Value;
         var aborted = request.HttpContext.RequestAborted;
-        var (submitted, problem) = await ProofForm.ReadAsync(request, options, aborted);
+        ProofForm.Result read;
+        try
+        {
+            read = await ProofForm.ReadAsync(request, options, aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client hung up mid-upload: nobody is waiting for an answer, and it is no server error.
+            return Results.Empty;
+        }
+        var (submitted, problem) = read;
         if (submitted is null)
         {
             LogRejectedForm(services.Logger, problem!);
