@@ -15,6 +15,13 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested)
+        {
+            // The client hung up: nobody reads the answer, and it is not a server error.
+            http.Response.StatusCode = StatusCodes.Status499ClientClosedRequest;
+            return true;
+        }
+
         var (status, type, title, detail) = Classify(exception);
         if (type == Problems.DatabaseUnavailable)
         {
@@ -47,6 +54,8 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
             (bad.StatusCode, Problems.MalformedRequest, "The request body is not valid JSON for this call", JsonDetail(bad)),
         BadHttpRequestException bad =>
             (bad.StatusCode, Problems.MalformedRequest, "The request could not be read", bad.Message),
+        OperationCanceledException =>
+            (StatusCodes.Status503ServiceUnavailable, Problems.ServiceStopping, "The service is stopping; try again shortly", null),
         NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException } =>
             (StatusCodes.Status503ServiceUnavailable, Problems.DatabaseUnavailable, "The database is unavailable; try again shortly", null),
         _ => (StatusCodes.Status500InternalServerError, Problems.Internal, "An unexpected error occurred", null),

@@ -18,6 +18,7 @@ public static class Problems
     public const string IdempotencyKeyReused = Base + "idempotency-key-reused";
     public const string IdempotencyKeyInProgress = Base + "idempotency-key-in-progress";
     public const string DatabaseUnavailable = Base + "database-unavailable";
+    public const string ServiceStopping = Base + "service-stopping";
     public const string Internal = Base + "internal";
 
     public static ProblemHttpResult Result(

@@ -76,7 +76,15 @@ public sealed class ProofSubmitter(
 
         // The proof is committed. The first attempt runs even if the client hangs up meanwhile
         // (only shutdown stops it); if this process dies, the lease lapses and the dispatcher retries.
-        await forwarder.DeliverAsync(proof, _ => ValueTask.FromResult(valid.Screenshot.OpenRead()), lifetime.ApplicationStopping);
+        try
+        {
+            await forwarder.DeliverAsync(proof, _ => ValueTask.FromResult(valid.Screenshot.OpenRead()), lifetime.ApplicationStopping);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Shutting down mid-attempt: the proof is stored and its lease will lapse, so a
+            // dispatcher (here after a restart, or on another instance) delivers it. Still a 202.
+        }
         return new SubmitProofResult(SubmitProofStatus.Stored, await store.FindAsync(proof.Id, CancellationToken.None));
     }
 
