@@ -95,7 +95,7 @@ public sealed class DrillRig : IAsyncDisposable
         {
             environment[key] = value;
         }
-        return Add(new AppHost("api", AppBinaries.MerchantApi, port ?? DrillPostgres.FreePort(), "/health/ready", environment, Directory));
+        return Add(new AppHost(NameFor("api"), AppBinaries.MerchantApi, port ?? DrillPostgres.FreePort(), "/health/ready", environment, Directory));
     }
 
     /// <summary>
@@ -122,12 +122,14 @@ public sealed class DrillRig : IAsyncDisposable
         {
             environment[key] = value;
         }
-        return Add(new AppHost("sandbox", AppBinaries.Sandbox, port ?? DrillPostgres.FreePort(), "/health", environment, Directory));
+        return Add(new AppHost(NameFor("sandbox"), AppBinaries.Sandbox, port ?? DrillPostgres.FreePort(), "/health", environment, Directory));
     }
 
-    public static HttpClient Client(AppHost host, string? bearerLabel = null, bool ops = false, TimeSpan? timeout = null)
+    public static HttpClient Client(AppHost host, string? bearerLabel = null, bool ops = false, TimeSpan? timeout = null,
+        RecordingHandler? recorder = null)
     {
-        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5) })
+        var client = new HttpClient(recorder ?? (HttpMessageHandler)new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5) },
+            disposeHandler: recorder is null)
         {
             BaseAddress = new Uri(host.BaseUrl),
             Timeout = timeout ?? TimeSpan.FromSeconds(30),
@@ -178,6 +180,13 @@ public sealed class DrillRig : IAsyncDisposable
     }
 
     private static string Around(string text, int at) => text.Substring(Math.Max(0, at - 300), Math.Min(600, text.Length - Math.Max(0, at - 300)));
+
+    /// <summary>"api", then "api-b", "api-c"…: each host's log files get names of their own.</summary>
+    private string NameFor(string app)
+    {
+        var count = _hosts.Count(h => h.Name == app || h.Name.StartsWith(app + "-", StringComparison.Ordinal));
+        return count == 0 ? app : $"{app}-{(char)('a' + count)}";
+    }
 
     private AppHost Add(AppHost host)
     {
