@@ -75,7 +75,8 @@ public sealed class GatewayOutageDrill(ITestOutputHelper output)
         using var ops = DrillRig.Client(api, "drill-ops", ops: true);
         var whileDown = await MerchantCalls.OpsProofsAsync(ops);
         rig.Log($"after {DownAfterUploads.TotalSeconds:0} s more of outage: {Tally(whileDown)}; attempts so far {whileDown.Sum(p => p.GetProperty("attempts").GetInt32())}");
-        Assert.All(whileDown, p => Assert.Equal("queued", p.GetProperty("status").GetString()));
+        // Queued, or submitting while the dispatcher holds it for an attempt; never anything final.
+        Assert.All(whileDown, p => Assert.Contains(p.GetProperty("status").GetString(), new[] { "queued", "submitting" }));
 
         var restartBegun = DateTimeOffset.UtcNow;
         await sandbox.StartAsync();
@@ -95,17 +96,22 @@ public sealed class GatewayOutageDrill(ITestOutputHelper output)
         var lastDelivery = received.Max(p => p.GetProperty("receivedAt").GetDateTimeOffset());
         var finalProofs = await MerchantCalls.OpsProofsAsync(ops);
         var transactions = await rig.CountAsync("SELECT count(*) FROM gateway_transactions");
-        rig.Log($"queued {queuedAnswers}; delivered {received.Count} ({receivedIds.Distinct().Count()} distinct ids, {received.Sum(p => p.GetProperty("repeatedSubmissions").GetInt32())} repeated submissions); api: {Tally(finalProofs)}");
-        rig.Log($"recovery → last delivery {(lastDelivery - recovered).TotalMilliseconds:0} ms; → all deposits confirmed by postbacks {allConfirmedAfter.TotalMilliseconds:0} ms ({confirmed} confirmed, {transactions} signed transactions stored)");
+        rig.Log($"queued {queuedAnswers}; delivered {received.Count} ({receivedIds.Distinct().Count()} distinct ids; {received.Sum(p => p.GetProperty("repeatedSubmissions").GetInt32())} resends answered 'already exists', " +
+                $"{finalProofs.Count(p => p.GetProperty("outcomeUncertain").GetBoolean())} proofs with an attempt of unknown outcome); api: {Tally(finalProofs)}");
+        rig.Log($"gateway healthy → last delivery {(lastDelivery - recovered).TotalMilliseconds:0} ms (from its process launch {(lastDelivery - restartBegun).TotalMilliseconds:0} ms); " +
+                $"→ all deposits confirmed by postbacks {allConfirmedAfter.TotalMilliseconds:0} ms ({confirmed} confirmed, {transactions} signed transactions stored)");
         rig.Log($"attempts per proof: {string.Join(" ", finalProofs.Select(p => p.GetProperty("attempts").GetInt32()).Order())}");
 
         Assert.Equal(Proofs, delivered.GetArrayLength());
         Assert.Equal(customIds.Order(), receivedIds.Order());
-        Assert.All(received, p =>
-        {
-            Assert.Equal(0, p.GetProperty("repeatedSubmissions").GetInt32());
-            Assert.Equal("accepted", p.GetProperty("outcome").GetString());
-        });
+        Assert.All(received, p => Assert.Equal("accepted", p.GetProperty("outcome").GetString()));
+        // The service sends a proof again only after an attempt whose answer it never saw (a timeout
+        // against a gateway still warming up); the gateway then says "already exists", which the
+        // service counts as delivered and marks outcomeUncertain. Any other resend would be a bug.
+        var uncertain = finalProofs.Where(p => p.GetProperty("outcomeUncertain").GetBoolean())
+            .Select(p => p.GetProperty("customTransactionId").GetString()).ToHashSet();
+        Assert.All(received.Where(p => p.GetProperty("repeatedSubmissions").GetInt32() > 0),
+            p => Assert.Contains(p.GetProperty("customTransactionId").GetString(), uncertain));
         Assert.Equal(Proofs, forwarded.Count);
         Assert.All(finalProofs, p => Assert.Equal("forwarded", p.GetProperty("status").GetString()));
         Assert.Equal(Proofs, confirmed);
