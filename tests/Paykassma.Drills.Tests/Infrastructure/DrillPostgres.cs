@@ -29,8 +29,6 @@ public sealed class DrillPostgres : IAsyncDisposable
 
     public int Port { get; }
 
-    public bool IsRunning { get; private set; }
-
     /// <summary>The superuser, trusted on loopback: the drill's own view of the data.</summary>
     public string AdminConnectionString(string database = "postgres") =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=false;Timeout=5;Command Timeout=30";
@@ -82,14 +80,12 @@ public sealed class DrillPostgres : IAsyncDisposable
             "-l", Path.Combine(_directory, "postgres.log"), "-w", "-t", "60",
             "-o", $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=on -c max_connections=200",
             "start");
-        IsRunning = true;
     }
 
     /// <summary><c>immediate</c>: the server dies as in a crash (recovery at the next start); <c>fast</c>: sessions are ended first.</summary>
     public async Task StopAsync(string mode = "immediate")
     {
         await AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", mode, "-w", "-t", "60", "stop");
-        IsRunning = false;
     }
 
     /// <summary>A database owned by a login role with this password (created if missing).</summary>
@@ -139,10 +135,6 @@ public sealed class DrillPostgres : IAsyncDisposable
             return reader.GetInt64(0);
         }, parameters);
 
-    public string ServerLog => File.Exists(Path.Combine(_directory, "postgres.log"))
-        ? File.ReadAllText(Path.Combine(_directory, "postgres.log"))
-        : "";
-
     public async ValueTask DisposeAsync()
     {
         try
@@ -153,7 +145,6 @@ public sealed class DrillPostgres : IAsyncDisposable
         {
             // Stopped already.
         }
-        IsRunning = false;
     }
 
     private Task AsOwnerAsync(string program, params string[] arguments) =>
