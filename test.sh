@@ -1,10 +1,28 @@
 #!/usr/bin/env bash
 # Runs every test of the solution against a throwaway PostgreSQL and ends with "N passed, N failed".
-# Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Postback").
+# --drills: then also the fault drills (tests/Paykassma.Drills.Tests, 3-4 minutes on this 2-core
+# machine), on their own after the rest; the summary counts both. .ci/run passes --drills.
+# Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Postback");
+# a --filter applies to the drills too.
 set -uo pipefail
 cd "$(dirname "$0")"
 . scripts/lib/postgres.sh
 . scripts/lib/chromium.sh
+
+drills_project=tests/Paykassma.Drills.Tests
+drills_namespace=Paykassma.Drills.Tests
+run_drills=0
+filter=""
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --drills) run_drills=1 ;;
+    --filter) filter=${2:-}; shift ;;
+    --filter=*) filter=${1#--filter=} ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
 
 pg_ensure_installed || exit 1
 chromium_ensure_installed || echo "Continuing without Chromium: the Swagger UI browser test will fail." >&2
@@ -15,13 +33,27 @@ cleanup() { pg_stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Durability is the benchmarks' business; tests want speed.
+# Durability is the benchmarks' business; tests want speed. (The drills start clusters of their
+# own with synchronous_commit on: they crash things and check that "ok" meant committed.)
 pg_start "$work/pg" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off || exit 1
 export MERCHANT_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres"
 echo "PostgreSQL for tests on 127.0.0.1:$port"
 
-dotnet test Paykassma.Merchant.sln --logger "trx" --results-directory "$work/results" "$@"
+# The drills never run with the rest: they load the machine on purpose and time recoveries.
+not_drills="FullyQualifiedName!~$drills_namespace"
+dotnet test Paykassma.Merchant.sln --logger "trx" --results-directory "$work/results" \
+  --filter "${filter:+($filter)&}$not_drills" "${args[@]}"
 status=$?
+
+if [ "$run_drills" -eq 1 ]; then
+  echo "Fault drills ($drills_project): the built service and sandbox as processes, killed and starved on purpose"
+  no_build=--no-build
+  for arg in "${args[@]}"; do [ "$arg" = "--no-build" ] && no_build=""; done
+  dotnet test "$drills_project" $no_build --logger "trx" --results-directory "$work/results" \
+    ${filter:+--filter "$filter"} "${args[@]}"
+  drills_status=$?
+  [ "$status" -eq 0 ] && status=$drills_status
+fi
 
 # The summary line counts what the test results say, not what the console printed.
 read -r passed failed < <(python3 - "$work/results" <<'PY'

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+
+namespace Paykassma.Drills.Tests.Infrastructure;
+
+/// <summary>
+/// A built app on a fixed port that a drill starts, kills and starts again. Each start is a new
+/// child process with its own log file; the output of all of them stays available for assertions.
+/// </summary>
+public sealed class AppHost : IAsyncDisposable
+{
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
+
+    private readonly string _dll;
+    private readonly string _readyPath;
+    private readonly string _logDirectory;
+    private readonly List<ChildProcess> _runs = [];
+
+    public AppHost(string name, string dll, int port, string readyPath, IReadOnlyDictionary<string, string> environment, string logDirectory)
+    {
+        Name = name;
+        _dll = dll;
+        Port = port;
+        _readyPath = readyPath;
+        Environment = new Dictionary<string, string>(environment);
+        _logDirectory = logDirectory;
+    }
+
+    public string Name { get; }
+
+    public int Port { get; }
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    /// <summary>Settings (environment variables) for the next start.</summary>
+    public Dictionary<string, string> Environment { get; }
+
+    public IReadOnlyList<ChildProcess> Runs => _runs;
+
+    public ChildProcess? Current => _runs.Count > 0 ? _runs[^1] : null;
+
+    public bool IsRunning => Current is { HasExited: false };
+
+    /// <summary>Everything every run of this app wrote to stdout and stderr.</summary>
+    public string AllOutput => string.Join('\n', _runs.Select(r => r.Output));
+
+    /// <summary>Starts a new process and waits until its readiness endpoint answers 200; returns how long that took.</summary>
+    public async Task<TimeSpan> StartAsync(TimeSpan? timeout = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var run = StartProcess();
+        var deadline = timeout ?? TimeSpan.FromSeconds(90);
+        while (clock.Elapsed < deadline)
+        {
+            if (run.HasExited)
+            {
+                await run.WaitForExitAsync(TimeSpan.FromSeconds(5));
+                throw new InvalidOperationException($"{Name} exited with {run.ExitCode} before it was ready:\n{run.Tail()}");
+            }
+            try
+            {
+                using var answer = await Probe.GetAsync(BaseUrl + _readyPath);
+                if (answer.IsSuccessStatusCode)
+                {
+                    return clock.Elapsed;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{Name} was not ready within {deadline.TotalSeconds:0} s:\n{run.Tail()}");
+    }
+
+    /// <summary>Starts a new process without waiting for it (for runs expected to fail).</summary>
+    public ChildProcess StartProcess()
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException($"{Name} is running already.");
+        }
+        var run = ChildProcess.Start($"{Name}#{_runs.Count + 1}", _dll, ["--urls", BaseUrl], Environment,
+            Path.Combine(_logDirectory, $"{Name}-{_runs.Count + 1}.log"));
+        _runs.Add(run);
+        return run;
+    }
+
+    /// <summary>SIGKILL to the current process.</summary>
+    public Task KillAsync() => Current is { } run ? run.KillAsync() : Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var run in _runs)
+        {
+            await run.DisposeAsync();
+        }
+    }
+}

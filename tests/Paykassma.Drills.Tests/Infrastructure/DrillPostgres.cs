@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Paykassma.Drills.Tests.Infrastructure;
+
+/// <summary>
+/// A PostgreSQL cluster of the drill's own under /tmp, from the OS packages, that the drill stops and
+/// starts (as the <c>postgres</c> user when run as root, as the scripts do). Optionally with an
+/// application role that must log in with a password, so the password is a real secret in play.
+/// </summary>
+/// <remarks>
+/// <c>synchronous_commit</c> stays on: these clusters are stopped abruptly, and "ok" must mean
+/// committed. <c>fsync</c> is off for speed; that only matters if the machine loses power, which no
+/// drill does: an immediate stop kills the server, and the WAL it wrote is still in the OS cache.
+/// </remarks>
+public sealed class DrillPostgres : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly string _bin;
+
+    private DrillPostgres(string directory, string bin, int port)
+    {
+        _directory = directory;
+        _bin = bin;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The superuser, trusted on loopback: the drill's own view of the data.</summary>
+    public string AdminConnectionString(string database = "postgres") =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=false;Timeout=5;Command Timeout=30";
+
+    public static async Task<DrillPostgres> CreateAsync(string parentDirectory)
+    {
+        var bin = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending().FirstOrDefault()
+            : null;
+        if (bin is null)
+        {
+            throw new InvalidOperationException("PostgreSQL server binaries are missing: run ./test.sh once, which installs them.");
+        }
+        var directory = Path.Combine(parentDirectory, "pg");
+        Directory.CreateDirectory(directory);
+        var cluster = new DrillPostgres(directory, bin, FreePort());
+        await RunAsync("chmod", "755", parentDirectory);
+        await RunAsync("chmod", "700", directory);
+        if (IsRoot)
+        {
+            await RunAsync("chown", "postgres:postgres", directory);
+        }
+        await cluster.AsOwnerAsync(Path.Combine(bin, "initdb"), "-D", cluster.DataDirectory, "-U", "postgres",
+            "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
+        // Loopback: the superuser is trusted (the drill's own queries), every other role needs its password.
+        var hba = Path.Combine(cluster.DataDirectory, "pg_hba.conf");
+        await File.WriteAllTextAsync(hba, """
+            local all all trust
+            host all postgres 127.0.0.1/32 trust
+            host all all 127.0.0.1/32 scram-sha-256
+
+            """);
+        if (IsRoot)
+        {
+            await RunAsync("chown", "postgres:postgres", hba);
+        }
+        await cluster.StartAsync();
+        return cluster;
+    }
+
+    private string DataDirectory => Path.Combine(_directory, "data");
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    public async Task StartAsync()
+    {
+        await AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory,
+            "-l", Path.Combine(_directory, "postgres.log"), "-w", "-t", "60",
+            "-o", $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=on -c max_connections=200",
+            "start");
+    }
+
+    /// <summary><c>immediate</c>: the server dies as in a crash (recovery at the next start); <c>fast</c>: sessions are ended first.</summary>
+    public async Task StopAsync(string mode = "immediate")
+    {
+        await AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", mode, "-w", "-t", "60", "stop");
+    }
+
+    /// <summary>A database owned by a login role with this password (created if missing).</summary>
+    public async Task<string> CreateDatabaseAsync(string database, string role, string password)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString());
+        await connection.OpenAsync();
+        // DDL takes no parameters; the values are the drill's own constants, quoted as literals.
+        await using (var create = new NpgsqlCommand(
+            $"CREATE ROLE \"{role}\" LOGIN PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}'", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        await using (var createDatabase = new NpgsqlCommand($"CREATE DATABASE \"{database}\" OWNER \"{role}\"", connection))
+        {
+            await createDatabase.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            Database = database,
+            Username = role,
+            Password = password,
+            Timeout = 5,
+            CommandTimeout = 15,
+        }.ConnectionString;
+    }
+
+    public async Task<T> QueryAsync<T>(string database, string sql, Func<NpgsqlDataReader, Task<T>> read, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        await using var reader = await command.ExecuteReaderAsync();
+        return await read(reader);
+    }
+
+    public Task<long> CountAsync(string database, string sql, params object[] parameters) =>
+        QueryAsync(database, sql, async reader =>
+        {
+            await reader.ReadAsync();
+            return reader.GetInt64(0);
+        }, parameters);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
+        }
+        catch (InvalidOperationException)
+        {
+            // Stopped already.
+        }
+    }
+
+    private Task AsOwnerAsync(string program, params string[] arguments) =>
+        IsRoot ? RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments]) : RunAsync(program, arguments);
+
+    private static async Task RunAsync(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {await output}{await error}");
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
