@@ -160,6 +160,37 @@ say "  first start ${first_ready}s, restarts ${ready_times[*]}s, idle RSS ${idle
 bench record --out "$out/footprint.json" -- first_ready_s="$first_ready" ready_s="$ready_median" \
   ready_all="${ready_times[*]}" idle_rss_mb="$idle_rss" >/dev/null
 
+# ---- 3. proof uploads, 8 at a time (before the ingestion data is seeded: see the probes below) ----
+token=$(bench token --key "$jwt_key" --issuer "$jwt_issuer" --audience "$jwt_audience" --sub bench-uploader)
+base=200000000000
+for size in 1 5; do
+  say "Proof uploads, ${size} MB, 8 concurrent, 10 s..."
+  rss_before=$(rss_mb "$api_pid")
+  bench uploads --url "$api_url" --token "$token" --size $(( size * 1024 * 1024 )) --concurrency 8 --duration 10 \
+    --deposits 64 --number-base "$base" --watch-pid "$api_pid" --api-pid "$api_pid" --pg-pid "$pg_pid" \
+    --out "$out/upload-${size}mb.json" >/dev/null
+  bench record --out "$out/upload-${size}mb.json" -- rss_before_mb="$rss_before" >/dev/null
+  base=$(( base + 100000000 ))
+done
+
+# ---- 4. deposit creation overhead ----------------------------------------------------------------
+say "Deposit creation: 500 through the API and 500 straight to the sandbox, alternating..."
+creator_token=$(bench token --key "$jwt_key" --issuer "$jwt_issuer" --audience "$jwt_audience" --sub bench-creator)
+bench deposits --url "$api_url" --sandbox "$sandbox_url" --secret "$plugin_secret" --token "$creator_token" \
+  --label bench-creator --count 500 --warmup 100 --out "$out/deposits.json" >/dev/null
+
+# What one durable commit costs here, for comparison: creating a deposit has to wait for one.
+psql_merchant -c "CREATE TABLE IF NOT EXISTS bench_commit_probe (x int)"
+echo "INSERT INTO bench_commit_probe VALUES (1);" >"$work/commit.sql"
+bench measure --kind pgbench --raw-out "$work/raw/commit.txt" --pg-pid "$pg_pid" --pgbench-log-prefix "$work/raw/commit-log" \
+  --out "$out/commit.json" -- "$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c 1 -j 1 -T 5 \
+  -f "$work/commit.sql" --log --log-prefix "$work/raw/commit-log" merchant >/dev/null
+
+# A fresh API process for the ingestion runs: memory the uploads took is not returned to the OS at
+# once, and "RSS under ingestion load" should be about ingestion.
+stop_pid "$api_pid"
+start_api
+
 # ---- data: deposits awaiting postbacks, and the postbacks themselves -----------------------------
 # Enough unique postbacks for the fastest rate this machine can reach; a run that ran out would say
 # so (repeated_bodies) and its repeats would be answered as duplicates.
@@ -215,24 +246,16 @@ say "Fixed rate: $half_rate/s (half of $max_rate/s) for 20 s..."
 bench paced --url "$api_url" --bodies "$work/bodies/paced.txt" --rate "$half_rate" --duration 20 --warmup 2 \
   --connections 64 --api-pid "$api_pid" --pg-pid "$pg_pid" --out "$out/paced.json" >/dev/null
 
-# ---- 3. proof uploads, 8 at a time ---------------------------------------------------------------
-token=$(bench token --key "$jwt_key" --issuer "$jwt_issuer" --audience "$jwt_audience" --sub bench-uploader)
-base=200000000000
-for size in 1 5; do
-  say "Proof uploads, ${size} MB, 8 concurrent, 10 s..."
-  rss_before=$(rss_mb "$api_pid")
-  bench uploads --url "$api_url" --token "$token" --size $(( size * 1024 * 1024 )) --concurrency 8 --duration 10 \
-    --deposits 64 --number-base "$base" --watch-pid "$api_pid" --api-pid "$api_pid" --pg-pid "$pg_pid" \
-    --out "$out/upload-${size}mb.json" >/dev/null
-  bench record --out "$out/upload-${size}mb.json" -- rss_before_mb="$rss_before" >/dev/null
-  base=$(( base + 100000000 ))
-done
-
-# ---- 4. deposit creation overhead ----------------------------------------------------------------
-say "Deposit creation: 500 through the API and 500 straight to the sandbox, alternating..."
-creator_token=$(bench token --key "$jwt_key" --issuer "$jwt_issuer" --audience "$jwt_audience" --sub bench-creator)
-bench deposits --url "$api_url" --sandbox "$sandbox_url" --secret "$plugin_secret" --token "$creator_token" \
-  --label bench-creator --count 500 --warmup 100 --out "$out/deposits.json" >/dev/null
+# ---- probes: per-request queries whose cost grows with the tables (seen while profiling) ---------
+# ProofSubmitter counts a deposit's proofs with no index on proofs(deposit_id); QueueSnapshot counts
+# deposits by status every 15 s. Timed once each on the tables as the ingestion left them.
+probe_ms() { psql_merchant -Atc "EXPLAIN (ANALYZE, FORMAT JSON) $1" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)[0]["Execution Time"], 1))'; }
+any_deposit=$(psql_merchant -Atc "SELECT deposit_id FROM proofs LIMIT 1")
+bench record --out "$out/probes.json" -- \
+  proofs_rows="$(psql_merchant -Atc 'SELECT count(*) FROM proofs')" \
+  deposits_rows="$(psql_merchant -Atc 'SELECT count(*) FROM deposits')" \
+  proof_count_ms="$(probe_ms "SELECT count(*)::int FROM proofs AS p WHERE p.deposit_id = '$any_deposit'")" \
+  deposits_by_status_ms="$(probe_ms "SELECT status, count(*) FROM deposits GROUP BY status")" >/dev/null
 
 sleep 5
 bench record --out "$out/footprint.json" -- idle_rss_after_mb="$(rss_mb "$api_pid")" >/dev/null
@@ -241,7 +264,7 @@ bench record --out "$out/footprint.json" -- idle_rss_after_mb="$(rss_mb "$api_pi
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
 bench record --out "$out/meta.json" -- \
   date="$(date -u '+%Y-%m-%d %H:%M UTC')" command="bench/run.sh" runtime_s=$(( $(date +%s) - run_started )) \
-  commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo '+changes')" \
+  commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo '+changes')${BENCH_API_DLL:+, API from $BENCH_API_DLL}${BENCH_LABEL:+ ($BENCH_LABEL)}" \
   nproc="$(nproc)" memory="$(free -g | awk '/^Mem:/ {print $2 " GiB"}')" \
   cpu="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" kernel="Linux $(uname -r)" \
   dotnet="$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2} END {print v}')" \

@@ -28,7 +28,7 @@ internal static class Report
 
         md.AppendLine("### 1. Postback ingestion (unique signed postbacks, each confirming its own deposit; `wrk`, closed loop)");
         md.AppendLine();
-        md.AppendLine("| connections | service accepted/s | p50 ms | p99 ms | max ms | non-2xx | floor tps (pgbench) | floor p50 ms | floor p99 ms | service / floor | CPU api / pg / wrk % (service run) | API peak RSS MB |");
+        md.AppendLine("| connections | service accepted/s | p50 ms | p99 ms | max ms | non-2xx | floor tps (pgbench) | floor p50 ms | floor p99 ms | service / floor | CPU api / pg / wrk / other % (service run) | API peak RSS MB |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
         foreach (var connections in new[] { 8, 32, 64 })
         {
@@ -44,7 +44,7 @@ internal static class Report
                 $"| {connections} | {Fmt(rate, "0")} | {Fmt(Number(service, "latency.p50_ms"))} | {Fmt(Number(service, "latency.p99_ms"))} | " +
                 $"{Fmt(Number(service, "latency.max_ms"))} | {Fmt(Number(service, "non_2xx"), "0")} | {Fmt(tps, "0")} | " +
                 $"{Fmt(Number(floor, "latency.p50_ms"))} | {Fmt(Number(floor, "latency.p99_ms"))} | {Fmt(rate / tps, "0.00")} | " +
-                $"{Fmt(Number(service, "cpu.api_pct"), "0")} / {Fmt(Number(service, "cpu.postgres_pct"), "0")} / {Fmt(Number(service, "cpu.loadgen_pct"), "0")} | " +
+                $"{Fmt(Number(service, "cpu.api_pct"), "0")} / {Fmt(Number(service, "cpu.postgres_pct"), "0")} / {Fmt(Number(service, "cpu.loadgen_pct"), "0")} / {Fmt(Number(service, "cpu.other_pct"), "0")} | " +
                 $"{Fmt(Number(service, "rss.vmhwm_mb"), "0")} |");
         }
         md.AppendLine();
@@ -52,7 +52,7 @@ internal static class Report
         var paced = Load("paced");
         md.AppendLine("### 2. Latency at a fixed rate (open loop, latency from each request's due time)");
         md.AppendLine();
-        md.AppendLine("| target rate /s | achieved /s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | non-200 | generator send lag p99 ms | CPU api / pg / generator % |");
+        md.AppendLine("| target rate /s | achieved /s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | non-200 | generator send lag p99 ms | CPU api / pg / generator / other % |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         if (paced is not null)
         {
@@ -60,14 +60,14 @@ internal static class Report
                 $"| {Fmt(Number(paced, "rate_target"), "0")} | {Fmt(Number(paced, "achieved_rate"), "0")} | {Fmt(Number(paced, "latency.p50_ms"))} | " +
                 $"{Fmt(Number(paced, "latency.p90_ms"))} | {Fmt(Number(paced, "latency.p99_ms"))} | {Fmt(Number(paced, "latency.p999_ms"))} | " +
                 $"{Fmt(Number(paced, "latency.max_ms"))} | {Fmt(Number(paced, "non_ok"), "0")} | {Fmt(Number(paced, "send_lag.p99_ms"))} | " +
-                $"{Fmt(Number(paced, "cpu.api_pct"), "0")} / {Fmt(Number(paced, "cpu.postgres_pct"), "0")} / {Fmt(Number(paced, "cpu.loadgen_pct"), "0")} |");
+                $"{Fmt(Number(paced, "cpu.api_pct"), "0")} / {Fmt(Number(paced, "cpu.postgres_pct"), "0")} / {Fmt(Number(paced, "cpu.loadgen_pct"), "0")} / {Fmt(Number(paced, "cpu.other_pct"), "0")} |");
         }
         md.AppendLine();
 
         md.AppendLine("### 3. Proof upload (8 concurrent uploads, closed loop, through the sandbox gateway)");
         md.AppendLine();
-        md.AppendLine("| screenshot | uploads/s | MB/s | p50 ms | p99 ms | max ms | non-202 | API peak RSS MB (VmHWM) | API RSS before MB |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| screenshot | uploads/s | MB/s | p50 ms | p99 ms | max ms | non-202 | API peak RSS MB (VmHWM) | API RSS before MB | CPU api / pg / generator / other % |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var size in new[] { "1mb", "5mb" })
         {
             var upload = Load($"upload-{size}");
@@ -78,7 +78,8 @@ internal static class Report
             md.AppendLine(
                 $"| {size.ToUpperInvariant().Replace("MB", " MB", StringComparison.Ordinal)} | {Fmt(Number(upload, "uploads_per_s"), "0.0")} | {Fmt(Number(upload, "mb_per_s"), "0.0")} | " +
                 $"{Fmt(Number(upload, "latency.p50_ms"), "0.0")} | {Fmt(Number(upload, "latency.p99_ms"), "0.0")} | {Fmt(Number(upload, "latency.max_ms"), "0.0")} | " +
-                $"{Fmt(Number(upload, "uploads") - Number(upload, "accepted_202"), "0")} | {Fmt(Number(upload, "rss.vmhwm_mb"), "0")} | {Fmt(Number(upload, "rss_before_mb"), "0")} |");
+                $"{Fmt(Number(upload, "uploads") - Number(upload, "accepted_202"), "0")} | {Fmt(Number(upload, "rss.vmhwm_mb"), "0")} | {Fmt(Number(upload, "rss_before_mb"), "0")} | " +
+                $"{Fmt(Number(upload, "cpu.api_pct"), "0")} / {Fmt(Number(upload, "cpu.postgres_pct"), "0")} / {Fmt(Number(upload, "cpu.loadgen_pct"), "0")} / {Fmt(Number(upload, "cpu.other_pct"), "0")} |");
         }
         md.AppendLine();
 
@@ -91,6 +92,8 @@ internal static class Report
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| `POST /api/deposits` (service) | {Fmt(Number(deposits, "api.p50_ms"))} | {Fmt(Number(deposits, "api.p99_ms"))} |");
             md.AppendLine(CultureInfo.InvariantCulture, $"| sandbox create, called directly | {Fmt(Number(deposits, "sandbox_direct.p50_ms"))} | {Fmt(Number(deposits, "sandbox_direct.p99_ms"))} |");
+            var commit = Load("commit");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| for comparison: one durable `INSERT` + `COMMIT` (pgbench, 1 client) | {Fmt(Number(commit, "latency.p50_ms"))} | {Fmt(Number(commit, "latency.p99_ms"))} |");
             md.AppendLine(CultureInfo.InvariantCulture, $"| **overhead** (difference) | **{Fmt(Number(deposits, "overhead_p50_ms"))}** | **{Fmt(Number(deposits, "overhead_p99_ms"))}** |");
         }
         md.AppendLine();
@@ -105,6 +108,18 @@ internal static class Report
             $"| {Fmt(Number(footprint, "ready_s"), "0.00")} s | {Fmt(Number(footprint, "first_ready_s"), "0.00")} s | {Fmt(Number(footprint, "idle_rss_mb"), "0")} | " +
             $"{Fmt(Number(footprint, "idle_rss_after_mb"), "0")} | {Fmt(ingestPeak, "0")} |");
         md.AppendLine();
+
+        var probes = Load("probes");
+        if (probes is not null)
+        {
+            md.AppendLine("### Probes: queries whose cost grows with the tables (after the ingestion runs)");
+            md.AppendLine();
+            md.AppendLine("| query | rows in the table | time ms |");
+            md.AppendLine("|---|---:|---:|");
+            md.AppendLine($"| proof upload's `SELECT count(*) FROM proofs WHERE deposit_id = …` (no index on `proofs.deposit_id`) | {Fmt(Number(probes, "proofs_rows"), "0")} | {Fmt(Number(probes, "proof_count_ms"), "0.0")} |");
+            md.AppendLine($"| metrics gauge `SELECT status, count(*) FROM deposits GROUP BY status` (every 15 s) | {Fmt(Number(probes, "deposits_rows"), "0")} | {Fmt(Number(probes, "deposits_by_status_ms"), "0.0")} |");
+            md.AppendLine();
+        }
 
         md.AppendLine("### Targets");
         md.AppendLine();
