@@ -1,0 +1,289 @@
+#!/usr/bin/env bash
+# The merchant service's benchmarks, end to end, in one command (see bench/README.md):
+# builds Release, starts a throwaway PostgreSQL with production durability, the sandbox gateway and
+# the API in Production, measures postback ingestion (against a pgbench floor), latency at a fixed
+# rate, proof uploads, deposit creation overhead and the footprint, prints the table and writes it to
+# bench/results/ (and into bench/README.md). Everything it starts is stopped on exit, even on failure.
+#
+# Knobs (environment): BENCH_DURATION (s per ingestion run, default 10), BENCH_CONNECTIONS
+# ("8 32 64"), BENCH_KEEP_WORK=1 keeps the work directory (logs, raw outputs) for a look afterwards,
+# BENCH_NO_README=1 leaves README.md alone, BENCH_API_DLL runs another build of the API (to compare
+# two versions under the same conditions).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+. scripts/lib/postgres.sh
+
+run_started=$(date +%s)
+duration=${BENCH_DURATION:-10}
+connections=${BENCH_CONNECTIONS:-"8 32 64"}
+work=$(mktemp -d /tmp/paykassma-bench.XXXXXX)
+chmod 755 "$work"
+out="$work/results"
+mkdir -p "$out" "$work/bodies" "$work/raw"
+
+api_pid=""
+sandbox_pid=""
+stop_pid() {
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+cleanup() {
+  local status=$?
+  stop_pid "$api_pid"
+  stop_pid "$sandbox_pid"
+  pg_stop "$work/pg"
+  if [ "${BENCH_KEEP_WORK:-0}" = 1 ] || [ "$status" -ne 0 ]; then
+    echo "Work directory kept: $work (logs: api.log, sandbox.log, raw/)" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+# ---- tools ---------------------------------------------------------------------------------------
+pg_ensure_installed
+if ! command -v wrk >/dev/null; then
+  say "wrk missing: installing the Debian package"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
+    || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+fi
+pg_bin=$(pg_bin_dir)
+
+# Other work on the machine skews every number: measure how busy it is before we start.
+idle_check() { # prints the % of both cores busy over 2 s
+  local a b
+  a=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
+  sleep 2
+  b=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
+  python3 -c "import sys; t0,i0,t1,i1=map(int,sys.argv[1:]); print(round(100*(1-(i1-i0)/max(1,t1-t0))*$(nproc)))" $a $b
+}
+background_busy=$(idle_check)
+if [ "$background_busy" -gt 20 ]; then
+  say "WARNING: the machine is already ${background_busy}% busy (of $(( $(nproc) * 100 ))%) before the bench: results will be low and noisy."
+fi
+
+say "Building Release (API, sandbox, bench tool)..."
+for project in src/Paykassma.Merchant.Api src/Paykassma.Sandbox bench/tools/Paykassma.Bench; do
+  dotnet build "$project" -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+done
+api_dll=${BENCH_API_DLL:-src/Paykassma.Merchant.Api/bin/Release/net10.0/Paykassma.Merchant.Api.dll}
+sandbox_dll=src/Paykassma.Sandbox/bin/Release/net10.0/Paykassma.Sandbox.dll
+bench() { dotnet bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench.dll "$@"; }
+
+# ---- PostgreSQL: fsync, synchronous_commit and full_page_writes at their defaults (on) ------------
+pg_port=$(pg_free_port)
+pg_settings="-c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min"
+say "Starting PostgreSQL on 127.0.0.1:$pg_port (fsync=on, synchronous_commit=on)..."
+# shellcheck disable=SC2086
+pg_start "$work/pg" "$pg_port" $pg_settings
+pg_create_database "$pg_port" merchant
+pg_pid=$(head -n 1 "$work/pg/data/postmaster.pid")
+psql_merchant() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d merchant -v ON_ERROR_STOP=1 -q "$@"; }
+[ "$(psql_merchant -Atc 'SHOW fsync')" = on ] && [ "$(psql_merchant -Atc 'SHOW synchronous_commit')" = on ] \
+  || { echo "PostgreSQL is not durable as configured" >&2; exit 1; }
+
+# ---- the sandbox gateway (postbacks off: no PostbackUrl) and the API, both in Production ----------
+sandbox_port=$(pg_free_port)
+api_port=$(pg_free_port)
+sandbox_url="http://127.0.0.1:$sandbox_port"
+api_url="http://127.0.0.1:$api_port"
+plugin_secret=bench-plugin-secret
+access_key=bench-access-key
+private_key=bench-private-key
+jwt_key=bench-only-signing-key-0123456789-abcdefghij
+jwt_issuer=paykassma-bench
+jwt_audience=paykassma-merchant
+
+say "Starting the sandbox on $sandbox_url..."
+(
+  export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
+  export Sandbox__Secret=$plugin_secret Sandbox__KeepScreenshotBytes=false
+  export Serilog__MinimumLevel__Default=Warning
+  exec dotnet "$sandbox_dll" --urls "$sandbox_url" >"$work/sandbox.log" 2>&1
+) &
+sandbox_pid=$!
+
+# start_api sets api_pid and ready_time (seconds from process start to /health/ready answering 200).
+# Production settings through the environment, as a deployment would pass them. Logs (one JSON
+# object per request, Production's format) go to a file, as they would to a log collector.
+start_api() {
+  local started
+  started=$(date +%s.%N)
+  (
+    export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
+    export ConnectionStrings__Merchant="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=merchant"
+    export Paykassma__ApiBaseUrl=$sandbox_url Paykassma__PluginApiSecret=$plugin_secret
+    export Paykassma__PostbackAccessKey=$access_key Paykassma__PostbackPrivateKey=$private_key
+    export Auth__Jwt__SigningKey=$jwt_key Auth__Jwt__Issuer=$jwt_issuer Auth__Jwt__Audience=$jwt_audience
+    export Proofs__MaxProofsPerDeposit=1000
+    export ASPNETCORE_URLS=$api_url
+    exec dotnet "$api_dll" >>"$work/api.log" 2>&1
+  ) &
+  api_pid=$!
+  for _ in $(seq 1 1500); do
+    if curl -fs -o /dev/null "$api_url/health/ready" 2>/dev/null; then
+      ready_time=$(python3 -c "import sys; print(f'{float(sys.argv[1]) - float(sys.argv[2]):.3f}')" "$(date +%s.%N)" "$started")
+      return 0
+    fi
+    kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$work/api.log" >&2; return 1; }
+    sleep 0.02
+  done
+  echo "The API did not become ready in 30 s" >&2
+  return 1
+}
+rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+
+for _ in $(seq 1 300); do curl -fs -o /dev/null "$sandbox_url/health" && break; sleep 0.1; done
+
+# ---- 5. footprint: a first start applies the migrations, then three ordinary restarts -------------
+say "Footprint: start to /health/ready..."
+start_api
+first_ready=$ready_time
+stop_pid "$api_pid"
+ready_times=()
+for _ in 1 2 3; do
+  start_api
+  ready_times+=("$ready_time")
+  if [ ${#ready_times[@]} -lt 3 ]; then stop_pid "$api_pid"; fi
+done
+ready_median=$(printf '%s\n' "${ready_times[@]}" | sort -n | sed -n 2p)
+sleep 5
+idle_rss=$(rss_mb "$api_pid")
+say "  first start ${first_ready}s, restarts ${ready_times[*]}s, idle RSS ${idle_rss} MB"
+bench record --out "$out/footprint.json" -- first_ready_s="$first_ready" ready_s="$ready_median" \
+  ready_all="${ready_times[*]}" idle_rss_mb="$idle_rss" >/dev/null
+
+# ---- 3. proof uploads, 8 at a time (before the ingestion data is seeded: see the probes below) ----
+token=$(bench token --key "$jwt_key" --issuer "$jwt_issuer" --audience "$jwt_audience" --sub bench-uploader)
+base=200000000000
+for size in 1 5; do
+  say "Proof uploads, ${size} MB, 8 concurrent, 10 s..."
+  rss_before=$(rss_mb "$api_pid")
+  bench uploads --url "$api_url" --token "$token" --size $(( size * 1024 * 1024 )) --concurrency 8 --duration 10 \
+    --deposits 64 --number-base "$base" --watch-pid "$api_pid" --api-pid "$api_pid" --pg-pid "$pg_pid" \
+    --out "$out/upload-${size}mb.json" >/dev/null
+  bench record --out "$out/upload-${size}mb.json" -- rss_before_mb="$rss_before" >/dev/null
+  base=$(( base + 100000000 ))
+done
+
+# ---- 4. deposit creation overhead ----------------------------------------------------------------
+say "Deposit creation: 500 through the API and 500 straight to the sandbox, alternating..."
+creator_token=$(bench token --key "$jwt_key" --issuer "$jwt_issuer" --audience "$jwt_audience" --sub bench-creator)
+bench deposits --url "$api_url" --sandbox "$sandbox_url" --secret "$plugin_secret" --token "$creator_token" \
+  --label bench-creator --count 500 --warmup 100 --out "$out/deposits.json" >/dev/null
+
+# What one durable commit costs here, for comparison: creating a deposit has to wait for one.
+psql_merchant -c "CREATE TABLE IF NOT EXISTS bench_commit_probe (x int)"
+echo "INSERT INTO bench_commit_probe VALUES (1);" >"$work/commit.sql"
+bench measure --kind pgbench --raw-out "$work/raw/commit.txt" --pg-pid "$pg_pid" --pgbench-log-prefix "$work/raw/commit-log" \
+  --out "$out/commit.json" -- "$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c 1 -j 1 -T 5 \
+  -f "$work/commit.sql" --log --log-prefix "$work/raw/commit-log" merchant >/dev/null
+
+# A fresh API process for the ingestion runs: memory the uploads took is not returned to the OS at
+# once, and "RSS under ingestion load" should be about ingestion.
+stop_pid "$api_pid"
+start_api
+
+# ---- data: deposits awaiting postbacks, and the postbacks themselves -----------------------------
+# Enough unique postbacks for the fastest rate this machine can reach; a run that ran out would say
+# so (repeated_bodies) and its repeats would be answered as duplicates.
+per_run=$(( duration * 4000 ))
+warmup_count=6000
+paced_count=$(( 20 * 2500 ))
+service_total=$warmup_count
+sets="warmup:$warmup_count"
+for c in $connections; do sets="$sets,c$c:$per_run"; service_total=$(( service_total + per_run )); done
+sets="$sets,paced:$paced_count"; service_total=$(( service_total + paced_count ))
+floor_total=$(( per_run * $(echo "$connections" | wc -w) + 4000 ))
+say "Seeding $service_total deposits awaiting a postback (and $floor_total for the floor)..."
+psql_merchant -v prefix=pmb_ -v first=1 -v last="$service_total" -f bench/sql/seed.sql
+psql_merchant -v prefix=pmf_ -v first=1 -v last="$floor_total" -f bench/sql/seed.sql
+psql_merchant -c "CREATE SEQUENCE IF NOT EXISTS bench_floor_seq"
+say "Generating $service_total signed postbacks..."
+bench postbacks --out-dir "$work/bodies" --access-key "$access_key" --private-key "$private_key" --prefix pmb_ --sets "$sets"
+body_len=$(head -n 1000 "$work/bodies/warmup.txt" | awk '{ n += length($0) } END { printf "%d", n / NR }')
+item_len=$(head -n 1 "$work/bodies/warmup.txt" | python3 -c 'import json,sys; b=json.load(sys.stdin); print(len(json.dumps(b["additional_data"][0], separators=(",", ":"))))')
+
+accepted_count() { psql_merchant -Atc "SELECT count(*) FILTER (WHERE outcome = 'accepted'), count(*) FILTER (WHERE outcome <> 'accepted') FROM postbacks"; }
+
+run_wrk() { # name connections seconds bodies-file
+  local name=$1 c=$2 seconds=$3 file=$4
+  BENCH_BODIES=$file BENCH_THREADS=1 BENCH_CONNECTIONS=$c \
+    bench measure --kind wrk --raw-out "$work/raw/$name.txt" --api-pid "$api_pid" --pg-pid "$pg_pid" --out "$out/$name.json" -- \
+    wrk -t1 -c"$c" -d"${seconds}s" --timeout 10s -s bench/wrk/postback.lua "$api_url" >/dev/null
+}
+
+# ---- 1. ingestion: the service with wrk, then the floor with pgbench, per connection count --------
+say "Warm-up: 5 s of postbacks at 32 connections..."
+run_wrk warmup 32 5 "$work/bodies/warmup.txt"
+for c in $connections; do
+  before=$(accepted_count)
+  say "Ingestion, $c connections, ${duration}s..."
+  run_wrk "ingest-c$c" "$c" "$duration" "$work/bodies/c$c.txt"
+  after=$(accepted_count)
+  bench record --out "$out/ingest-c$c.json" -- db_accepted_delta=$(( ${after%|*} - ${before%|*} )) \
+    db_other_delta=$(( ${after#*|} - ${before#*|} )) >/dev/null
+  say "Floor (pgbench, same writes in one statement), $c clients, ${duration}s..."
+  rm -f "$work/raw/floor-c$c-log".*
+  bench measure --kind pgbench --raw-out "$work/raw/floor-c$c.txt" --pg-pid "$pg_pid" \
+    --pgbench-log-prefix "$work/raw/floor-c$c-log" --out "$out/floor-c$c.json" -- \
+    "$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c "$c" -j 1 -T "$duration" \
+    -D bodylen="$body_len" -D itemlen="$item_len" -f bench/sql/floor.sql \
+    --log --log-prefix "$work/raw/floor-c$c-log" merchant >/dev/null
+done
+
+# ---- 2. latency at half the maximum rate, open loop ----------------------------------------------
+max_rate=$(for c in $connections; do python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accepted_per_s"])' "$out/ingest-c$c.json"; done | sort -n | tail -n 1)
+half_rate=$(python3 -c "print(int(float('$max_rate') / 2))")
+say "Fixed rate: $half_rate/s (half of $max_rate/s) for 20 s..."
+bench paced --url "$api_url" --bodies "$work/bodies/paced.txt" --rate "$half_rate" --duration 20 --warmup 2 \
+  --connections 64 --api-pid "$api_pid" --pg-pid "$pg_pid" --out "$out/paced.json" >/dev/null
+
+# ---- probes: per-request queries whose cost grows with the tables (seen while profiling) ---------
+# ProofSubmitter counts a deposit's proofs with no index on proofs(deposit_id); QueueSnapshot counts
+# deposits by status every 15 s. Timed once each on the tables as the ingestion left them.
+probe_ms() { psql_merchant -Atc "EXPLAIN (ANALYZE, FORMAT JSON) $1" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)[0]["Execution Time"], 1))'; }
+any_deposit=$(psql_merchant -Atc "SELECT deposit_id FROM proofs LIMIT 1")
+bench record --out "$out/probes.json" -- \
+  proofs_rows="$(psql_merchant -Atc 'SELECT count(*) FROM proofs')" \
+  deposits_rows="$(psql_merchant -Atc 'SELECT count(*) FROM deposits')" \
+  proof_count_ms="$(probe_ms "SELECT count(*)::int FROM proofs AS p WHERE p.deposit_id = '$any_deposit'")" \
+  deposits_by_status_ms="$(probe_ms "SELECT status, count(*) FROM deposits GROUP BY status")" >/dev/null
+
+sleep 5
+bench record --out "$out/footprint.json" -- idle_rss_after_mb="$(rss_mb "$api_pid")" >/dev/null
+
+# ---- the table -----------------------------------------------------------------------------------
+stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
+bench record --out "$out/meta.json" -- \
+  date="$(date -u '+%Y-%m-%d %H:%M UTC')" command="bench/run.sh" runtime_s=$(( $(date +%s) - run_started )) \
+  commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo '+changes')${BENCH_API_DLL:+, API from $BENCH_API_DLL}${BENCH_LABEL:+ ($BENCH_LABEL)}" \
+  nproc="$(nproc)" memory="$(free -g | awk '/^Mem:/ {print $2 " GiB"}')" \
+  cpu="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" kernel="Linux $(uname -r)" \
+  dotnet="$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2} END {print v}')" \
+  postgres="$("$pg_bin/postgres" --version | awk '{print $3}')" \
+  background_busy_pct="$background_busy" pg_settings="fsync=on, synchronous_commit=on, full_page_writes=on, ${pg_settings//-c /}" >/dev/null
+mkdir -p bench/results/"$stamp"
+cp "$out"/*.json bench/results/"$stamp"/
+bench report --dir "$out" --out bench/results/"$stamp".md >/dev/null
+cp bench/results/"$stamp".md bench/results/latest.md
+if [ "${BENCH_NO_README:-0}" != 1 ] && grep -q '<!-- results:start -->' bench/README.md; then
+  python3 - "$stamp" <<'PY'
+import sys
+readme = open("bench/README.md").read()
+table = open(f"bench/results/{sys.argv[1]}.md").read()
+start, end = "<!-- results:start -->", "<!-- results:end -->"
+head, rest = readme.split(start, 1)
+_, tail = rest.split(end, 1)
+open("bench/README.md", "w").write(f"{head}{start}\n{table}\n{end}{tail}")
+PY
+fi
+cat bench/results/"$stamp".md
+say "Done in $(( $(date +%s) - run_started )) s; table in bench/results/$stamp.md"

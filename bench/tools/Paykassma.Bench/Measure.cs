@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Paykassma.Bench;
+
+/// <summary>
+/// Runs an external load generator (wrk or pgbench) as a child, with the CPU meter and the API's
+/// peak RSS around it, and turns its output into the same JSON shape as the built-in generators.
+/// </summary>
+internal static partial class Measure
+{
+    public static async Task<JsonObject> RunAsync(Args args, string[] command)
+    {
+        var kind = args.Text("kind");
+        var rawOut = args.Text("raw-out");
+        var apiPid = args.Optional("api-pid");
+        var cpu = CpuMeter.Start(args);
+        using var rss = kind == "wrk" && apiPid is not null ? new RssWatch(int.Parse(apiPid, CultureInfo.InvariantCulture)) : null;
+
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var output = await stdout + await stderr;
+        await File.WriteAllTextAsync(rawOut, output);
+        var usage = cpu.Stop();
+        var memory = rss?.Stop();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{command[0]} exited with {process.ExitCode}; output in {rawOut}");
+        }
+
+        var result = kind switch
+        {
+            "wrk" => FromWrk(output),
+            "pgbench" => FromPgbench(output, args.Text("pgbench-log-prefix")),
+            _ => throw new ArgumentException("--kind is wrk or pgbench"),
+        };
+        result["cpu"] = usage;
+        if (memory is not null)
+        {
+            result["rss"] = memory;
+        }
+        return result;
+    }
+
+    /// <summary>bench/wrk/postback.lua prints its summary as one JSON line after BENCH_JSON.</summary>
+    private static JsonObject FromWrk(string output)
+    {
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("BENCH_JSON ", StringComparison.Ordinal))
+                   ?? throw new InvalidOperationException("wrk printed no BENCH_JSON line");
+        return JsonNode.Parse(line["BENCH_JSON ".Length..])!.AsObject();
+    }
+
+    private static JsonObject FromPgbench(string output, string logPrefix)
+    {
+        var tps = double.Parse(TpsPattern().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var processed = long.Parse(ProcessedPattern().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var failedMatch = FailedPattern().Match(output);
+        var failed = failedMatch.Success ? long.Parse(failedMatch.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        // Per-transaction log: client_id transaction_no time(us) script_no epoch epoch_us
+        var directory = Path.GetDirectoryName(logPrefix)!;
+        var latencies = new List<long>();
+        foreach (var file in Directory.EnumerateFiles(directory, Path.GetFileName(logPrefix) + ".*"))
+        {
+            foreach (var line in File.ReadLines(file))
+            {
+                var fields = line.Split(' ');
+                if (fields.Length >= 3 && long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var us))
+                {
+                    latencies.Add(us);
+                }
+            }
+        }
+        return new JsonObject
+        {
+            ["tps"] = Math.Round(tps, 1),
+            ["transactions"] = processed,
+            ["failed"] = failed,
+            ["latency"] = Latencies.Summary(latencies),
+        };
+    }
+
+    [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]
+    private static partial Regex TpsPattern();
+
+    [GeneratedRegex(@"number of transactions actually processed: ([0-9]+)")]
+    private static partial Regex ProcessedPattern();
+
+    [GeneratedRegex(@"number of failed transactions: ([0-9]+)")]
+    private static partial Regex FailedPattern();
+}
