@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,13 @@ internal static class AuthExtensions
 {
     /// <summary>Longest label the gateway accepts.</summary>
     public const int MaxLabelLength = 190;
+
+    /// <summary>
+    /// A label we can act for: not blank, not longer than the gateway takes, and no control
+    /// characters (PostgreSQL text cannot hold a NUL, and no bank user is called "a\tb").
+    /// </summary>
+    public static bool IsUsableLabel([NotNullWhen(true)] string? label) =>
+        !string.IsNullOrWhiteSpace(label) && label.Length <= MaxLabelLength && !label.Any(char.IsControl);
 
     public static IServiceCollection AddMerchantAuth(this IServiceCollection services)
     {

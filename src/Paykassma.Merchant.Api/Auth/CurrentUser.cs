@@ -19,6 +19,6 @@ public sealed record CurrentUser(string Label)
     internal static bool TryGetLabel(ClaimsPrincipal user, string claimType, [NotNullWhen(true)] out string? label)
     {
         label = user.FindFirst(claimType)?.Value;
-        return !string.IsNullOrWhiteSpace(label) && label.Length <= AuthExtensions.MaxLabelLength;
+        return AuthExtensions.IsUsableLabel(label);
     }
 }

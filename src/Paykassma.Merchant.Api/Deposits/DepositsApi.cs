@@ -115,21 +115,23 @@ public static class DepositsApi
         return TypedResults.Ok(DepositResponse.From(deposit, proofs));
     }
 
+    private const int MaxPageSize = 100;
+
     public static async Task<Results<Ok<DepositPage>, ValidationProblem>> ListDeposits(
         CurrentUser user, MerchantDbContext db, CancellationToken cancellationToken, int page = 1, int pageSize = 20)
     {
-        if (page < 1 || pageSize is < 1 or > 100)
+        if (!Paging.IsValid(page, pageSize, MaxPageSize))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["page"] = ["page starts at 1; pageSize is 1 to 100."],
+                ["page"] = [Paging.Rule(MaxPageSize)],
             }, type: Problems.Validation);
         }
 
         var mine = db.Deposits.AsNoTracking().Where(d => d.Label == user.Label);
         var total = await mine.CountAsync(cancellationToken);
         var deposits = await mine.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+            .Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(cancellationToken);
         var ids = deposits.Select(d => d.Id).ToList();
         var proofs = (await db.Proofs.AsNoTracking().Where(p => ids.Contains(p.DepositId))
                 .OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken))

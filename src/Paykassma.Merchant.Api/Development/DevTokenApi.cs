@@ -37,12 +37,11 @@ public static class DevTokenApi
     public static Results<Ok<DevTokenResponse>, ValidationProblem> IssueToken(
         DevTokenRequest request, IOptions<MerchantAuthOptions> options, TimeProvider time)
     {
-        if (string.IsNullOrWhiteSpace(request.Label) || request.Label.Length > AuthExtensions.MaxLabelLength
-            || request.LifetimeMinutes is < 1 or > 24 * 60)
+        if (!AuthExtensions.IsUsableLabel(request.Label) || request.LifetimeMinutes is < 1 or > 24 * 60)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["label"] = ["label: 1 to 190 characters; lifetimeMinutes: 1 to 1440."],
+                ["label"] = ["label: 1 to 190 characters, no control characters; lifetimeMinutes: 1 to 1440."],
             }, type: Problems.Validation);
         }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
+using Paykassma.Merchant.Api.Postbacks;
 
 namespace Paykassma.Merchant.Api.Hosting;
 
@@ -32,11 +33,21 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
         {
             LogUnhandled(logger, exception, http.Request.Method, http.Request.Path);
         }
+        else if (exception is PostgresException database)
+        {
+            // Refused as the client's, but worth seeing: a validation that let it through is missing.
+            LogRefusedByDatabase(logger, database.SqlState, http.Request.Method, http.Request.Path);
+        }
 
         http.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             http.Response.Headers.RetryAfter = "5";
+        }
+        if (PostbackApi.IsPostbackRequest(http))
+        {
+            await PostbackApi.WriteFailAsync(http, status, title);
+            return true;
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -54,8 +65,17 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
             (bad.StatusCode, Problems.MalformedRequest, "The request body is not valid JSON for this call", JsonDetail(bad)),
         BadHttpRequestException bad =>
             (bad.StatusCode, Problems.MalformedRequest, "The request could not be read", bad.Message),
+        // Kestrel's own framing errors that are not a BadHttpRequestException ("Bad chunk size data"):
+        // the only stream an endpoint reads without the database in between is the request body
+        // (database I/O failures arrive as NpgsqlException).
+        IOException =>
+            (StatusCodes.Status400BadRequest, Problems.MalformedRequest, "The request could not be read", null),
         OperationCanceledException =>
             (StatusCodes.Status503ServiceUnavailable, Problems.ServiceStopping, "The service is stopping; try again shortly", null),
+        // SQLSTATE class 22 (data exception: a NUL in text, an out-of-range value) is about what was
+        // sent, not an outage: no 503, and above all no emptying of the connection pool.
+        PostgresException database when database.SqlState.StartsWith("22", StringComparison.Ordinal) =>
+            (StatusCodes.Status400BadRequest, Problems.MalformedRequest, "The request holds a value the database cannot take", null),
         NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException } =>
             (StatusCodes.Status503ServiceUnavailable, Problems.DatabaseUnavailable, "The database is unavailable; try again shortly", null),
         _ => (StatusCodes.Status500InternalServerError, Problems.Internal, "An unexpected error occurred", null),
@@ -66,6 +86,9 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
         bad.InnerException is JsonException { Path: { } path } json
             ? $"Invalid value at '{path}' (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1})."
             : "The body could not be parsed.";
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "The database refused a value from {Method} {Path} (SQLSTATE {SqlState}); answered 400")]
+    private static partial void LogRefusedByDatabase(ILogger logger, string sqlState, string method, PathString path);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);

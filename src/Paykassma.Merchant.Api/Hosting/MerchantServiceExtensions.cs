@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.WebUtilities;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Development;
@@ -73,14 +75,26 @@ internal static class MerchantServiceExtensions
         app.UseEdgeProtection();
         app.UseMerchantRequestLogging();
         app.UseExceptionHandler();
-        // Empty 4xx answers (401, 403, 404 of unknown routes, 405, 429) become problem details too.
-        app.UseStatusCodePages();
+        // Empty 4xx answers (401, 403, 404 of unknown routes, 405, 429) become problem details too;
+        // on the postback URL, the gateway's {"status":"fail"} instead.
+        app.UseStatusCodePages(WriteEmptyErrorAsync);
+        app.UseUtf8JsonOnly();
         app.UseEndpointRequestBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
         return app;
+    }
+
+    private static Task WriteEmptyErrorAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        if (PostbackApi.IsPostbackRequest(http))
+        {
+            return PostbackApi.WriteFailAsync(http, http.Response.StatusCode, ReasonPhrases.GetReasonPhrase(http.Response.StatusCode));
+        }
+        return Problems.WriteAsync(http, http.Response.StatusCode);
     }
 
     public static WebApplication MapMerchantEndpoints(this WebApplication app)

@@ -11,6 +11,7 @@ public static class Problems
 
     public const string Validation = Base + "validation";
     public const string MalformedRequest = Base + "malformed-request";
+    public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string NotFound = Base + "not-found";
     public const string GatewayRefused = Base + "gateway-refused";
     public const string GatewayUnavailable = Base + "gateway-unavailable";
@@ -24,6 +25,13 @@ public static class Problems
     public static ProblemHttpResult Result(
         int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: type, extensions: extensions);
+
+    /// <summary>
+    /// Writes a problem from middleware, as an endpoint's typed result would: through the problem
+    /// details service, and as problem+json even when the client's Accept rules JSON out.
+    /// </summary>
+    public static Task WriteAsync(HttpContext http, int status, string? type = null, string? title = null, string? detail = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: type).ExecuteAsync(http);
 
     public static ProblemHttpResult NotFoundResult(string what) =>
         Result(StatusCodes.Status404NotFound, NotFound, "Not found", $"No {what} with that id.");

@@ -81,14 +81,28 @@ public static class OpsApi
         return null;
     }
 
+    private const int MaxPageSize = 200;
+
     internal static Dictionary<string, string[]> PagingErrors(int page, int pageSize)
     {
         var errors = new Dictionary<string, string[]>();
-        if (page < 1 || pageSize is < 1 or > 200)
+        if (!Paging.IsValid(page, pageSize, MaxPageSize))
         {
-            errors["page"] = ["page starts at 1; pageSize is 1 to 200."];
+            errors["page"] = [Paging.Rule(MaxPageSize)];
         }
         return errors;
+    }
+
+    /// <summary>
+    /// A free-text filter (label, transaction id…): PostgreSQL text cannot hold a NUL, so a value
+    /// with one could never match anything; it is the client's mistake, reported under its name.
+    /// </summary>
+    internal static void CheckTextFilter(string? value, string name, Dictionary<string, string[]> errors)
+    {
+        if (value is not null && value.Contains('\0', StringComparison.Ordinal))
+        {
+            errors[name] = ["Must not contain a NUL character."];
+        }
     }
 
     public static async Task<Results<Ok<OpsPage<OpsProof>>, ValidationProblem>> ListProofs(
@@ -97,6 +111,7 @@ public static class OpsApi
     {
         var errors = PagingErrors(page, pageSize);
         var wanted = ParseFilter<ProofStatus>(status, "status", errors);
+        CheckTextFilter(label, "label", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
@@ -116,7 +131,7 @@ public static class OpsApi
             query = query.Where(p => p.Label == label);
         }
         var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(p => p.CreatedAt).Skip((page - 1) * pageSize).Take(pageSize)
+        var items = await query.OrderByDescending(p => p.CreatedAt).Skip(Paging.Offset(page, pageSize)).Take(pageSize)
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new OpsPage<OpsProof>(items.Select(OpsProof.From).ToList(), page, pageSize, total));
     }

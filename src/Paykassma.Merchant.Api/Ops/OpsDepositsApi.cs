@@ -62,6 +62,7 @@ public static class OpsDepositsApi
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
         var wanted = OpsApi.ParseFilter<DepositStatus>(status, "status", errors);
+        OpsApi.CheckTextFilter(label, "label", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
@@ -86,7 +87,7 @@ public static class OpsDepositsApi
         }
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+            .Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(cancellationToken);
         return TypedResults.Ok(new OpsApi.OpsPage<OpsDeposit>(items.Select(OpsDeposit.From).ToList(), page, pageSize, total));
     }
 

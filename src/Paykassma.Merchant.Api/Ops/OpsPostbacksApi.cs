@@ -110,6 +110,8 @@ public static class OpsPostbacksApi
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
         var wanted = OpsApi.ParseFilter<PostbackOutcome>(outcome, "outcome", errors);
+        OpsApi.CheckTextFilter(transactionId, "transactionId", errors);
+        OpsApi.CheckTextFilter(reason, "reason", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
@@ -143,7 +145,7 @@ public static class OpsPostbacksApi
 
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(p => p.ReceivedAt).ThenByDescending(p => p.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Skip(Paging.Offset(page, pageSize)).Take(pageSize)
             .WithoutBody()
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new OpsApi.OpsPage<OpsPostbackSummary>(items.Select(OpsPostbackSummary.From).ToList(), page, pageSize, total));
@@ -204,6 +206,8 @@ public static class OpsPostbacksApi
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
         var wanted = OpsApi.ParseFilter<TransactionDirection>(direction, "direction", errors);
+        OpsApi.CheckTextFilter(transactionId, "transactionId", errors);
+        OpsApi.CheckTextFilter(customOrderId, "customOrderId", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
@@ -231,7 +235,7 @@ public static class OpsPostbacksApi
             query = m ? query.Where(t => t.DepositId != null) : query.Where(t => t.DepositId == null);
         }
         var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(t => t.StoredAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        var items = await query.OrderByDescending(t => t.StoredAt).Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(cancellationToken);
         return TypedResults.Ok(new OpsApi.OpsPage<OpsTransaction>(items.Select(OpsTransaction.From).ToList(), page, pageSize, total));
     }
 

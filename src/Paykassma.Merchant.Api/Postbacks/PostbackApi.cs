@@ -12,6 +12,9 @@ namespace Paykassma.Merchant.Api.Postbacks;
 /// </summary>
 public static class PostbackApi
 {
+    /// <summary>The one URL the gateway posts to; every answer on it, errors included, is in its shape.</summary>
+    public const string Route = "/api/paykassma/postback";
+
     private static readonly byte[] Ok = """{"status":"ok"}"""u8.ToArray();
 
     /// <summary>The gateway's answer shape, for the OpenAPI document: "ok", or "fail" with a message.</summary>
@@ -19,8 +22,8 @@ public static class PostbackApi
 
     public static RouteGroupBuilder MapPostbackApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/paykassma").WithTags("Gateway").AllowAnonymous();
-        group.MapPost("/postback", ReceivePostback)
+        var group = app.MapGroup("").WithTags("Gateway").AllowAnonymous();
+        group.MapPost(Route, ReceivePostback)
             .WithName("ReceivePostback")
             .WithSummary("Paykassma's signed postback (called by the gateway, not by people)")
             .WithDescription("Answers 200 {\"status\":\"ok\"} once the postback is committed (also for one already known); " +
@@ -44,6 +47,12 @@ public static class PostbackApi
     {
         var limit = options.Value.MaxBodyBytes;
         using var body = await RawBody.ReadAsync(http, limit);
+        if (body.Unreadable)
+        {
+            // Broken framing (a bad chunk size, a length that lies): there is no body to judge or keep.
+            await WriteAsync(http, StatusCodes.Status400BadRequest, Fail("The request body could not be read."));
+            return;
+        }
         PostbackResult result;
         try
         {
@@ -83,17 +92,21 @@ public static class PostbackApi
         private byte[] _buffer;
         private readonly int _kept;
 
-        private RawBody(byte[] buffer, int length, int kept, bool truncated)
+        private RawBody(byte[] buffer, int length, int kept, bool truncated, bool unreadable)
         {
             _buffer = buffer;
             Length = length;
             _kept = kept;
             Truncated = truncated;
+            Unreadable = unreadable;
         }
 
         public int Length { get; }
 
         public bool Truncated { get; }
+
+        /// <summary>The request's framing broke while reading (not a size problem).</summary>
+        public bool Unreadable { get; }
 
         public ReadOnlyMemory<byte> Content => _buffer.AsMemory(0, _kept);
 
@@ -101,6 +114,8 @@ public static class PostbackApi
         {
             var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, 16 * 1024));
             var length = 0;
+            var tooLarge = false;
+            var unreadable = false;
             try
             {
                 while (length <= limit)
@@ -122,10 +137,17 @@ public static class PostbackApi
             }
             catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                // The server's own limit (just above ours) fired: it is too large either way.
-                length = limit + 1;
+                // The server's own limit (just above ours) fired: it is too large either way. What was
+                // read is kept as it is (the buffer may be smaller than the limit).
+                tooLarge = true;
             }
-            return new RawBody(buffer, length, Math.Min(length, limit), length > limit);
+            catch (IOException) when (!http.RequestAborted.IsCancellationRequested)
+            {
+                // Kestrel's framing errors (BadHttpRequestException is an IOException, and so is "Bad
+                // chunk size data"): the client sent something that is not an HTTP body.
+                unreadable = true;
+            }
+            return new RawBody(buffer, length, Math.Min(length, limit), tooLarge || length > limit, unreadable);
         }
 
         public void Dispose()
@@ -141,6 +163,15 @@ public static class PostbackApi
         exception is NpgsqlException or TimeoutException
         || exception is InvalidOperationException { InnerException: NpgsqlException or TimeoutException }
         || exception is OperationCanceledException;
+
+    /// <summary>
+    /// For the pipeline's error paths (405, an exception): on the postback URL itself the answer is
+    /// the gateway's {"status":"fail"} shape, never a problem document it does not read.
+    /// </summary>
+    public static bool IsPostbackRequest(HttpContext http) =>
+        string.Equals(http.Request.Path.Value?.TrimEnd('/'), Route, StringComparison.OrdinalIgnoreCase);
+
+    public static Task WriteFailAsync(HttpContext http, int status, string message) => WriteAsync(http, status, Fail(message));
 
     private static byte[] Fail(string message) =>
         System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["status"] = "fail", ["message"] = message });
