@@ -118,10 +118,20 @@ public sealed partial class DepositCreator(
             }
 
             var deposit = NewDeposit(label, amount, answer);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.Deposits.Add(deposit);
+            if (idempotencyKey is null)
+            {
+                // One INSERT is its own transaction: one round trip and one durable commit.
+                await db.SaveChangesAsync(cancellationToken);
+                stored = true;
+                LogCreated(logger, deposit.Id);
+                return new CreateDepositResult(CreateDepositStatus.Created, deposit);
+            }
+
+            // With a key, the deposit and the key's completion commit together or not at all.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            if (idempotencyKey is not null && !await TryCompleteAsync(label, idempotencyKey, deposit.Id, cancellationToken))
+            if (!await TryCompleteAsync(label, idempotencyKey, deposit.Id, cancellationToken))
             {
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();
