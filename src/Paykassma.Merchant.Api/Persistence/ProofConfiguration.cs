@@ -41,6 +41,10 @@ internal sealed class ProofConfiguration : IEntityTypeConfiguration<Proof>
         proof.HasIndex(p => p.NextAttemptAt).HasFilter("status IN ('submitting', 'queued')")
             .HasDatabaseName("ix_proofs_due");
         proof.HasIndex(p => new { p.Status, p.CreatedAt });
+        // A deposit's proofs (the upload's per-deposit limit, the deposit's detail and lists): the two
+        // unique indexes above are partial, so without this each of those read every proof ever stored
+        // (155 ms at 300 000 proofs in bench/).
+        proof.HasIndex(p => new { p.DepositId, p.CreatedAt });
     }
 }
 

@@ -531,6 +531,9 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasDatabaseName("ix_proofs_due")
                         .HasFilter("status IN ('submitting', 'queued')");
 
+                    b.HasIndex("DepositId", "CreatedAt")
+                        .HasDatabaseName("ix_proofs_deposit_id_created_at");
+
                     b.HasIndex("DepositId", "IdempotencyKey")
                         .IsUnique()
                         .HasDatabaseName("ix_proofs_deposit_id_idempotency_key")
