@@ -113,7 +113,8 @@ public sealed class SecretsInLogsDrill(ITestOutputHelper output)
         using var forger = As("drill-ops", ops: true, key: "not-" + DrillSecrets.JwtSigningKey);
         await GetAsync("ops call with a token signed by another key", forger, "/api/ops/deposits", HttpStatusCode.Unauthorized);
         await GetAsync("metrics", gateway, "/metrics", HttpStatusCode.OK, json: false);
-        await GetAsync("openapi document", gateway, "/openapi/v1.json", HttpStatusCode.OK);
+        await GetAsync("openapi document (ops only outside Development)", ops, "/openapi/v1.json", HttpStatusCode.OK);
+        await GetAsync("openapi document without a token", gateway, "/openapi/v1.json", HttpStatusCode.Unauthorized);
         await GetAsync("readiness", gateway, "/health/ready", HttpStatusCode.OK, json: false);
 
         // The gateway misbehaving as a whole: refusing, down, stalling.
@@ -133,7 +134,7 @@ public sealed class SecretsInLogsDrill(ITestOutputHelper output)
         rig.Log("PostgreSQL stopped");
         await CreateDepositAsync("deposit, database down", hank, HttpStatusCode.ServiceUnavailable);
         await PostbackAsync("postback, database down", gateway, DrillPostbacks.For(DrillPostbacks.NewTransactionId(), null), HttpStatusCode.ServiceUnavailable);
-        await GetAsync("deposit, database down", hank, $"/api/deposits/{depositH}", HttpStatusCode.ServiceUnavailable);
+        await GetAsync("deposit read, database down", hank, $"/api/deposits/{depositH}", HttpStatusCode.ServiceUnavailable);
         await GetAsync("ops, database down", ops, "/api/ops/postbacks", HttpStatusCode.ServiceUnavailable);
         await GetAsync("readiness, database down", gateway, "/health/ready", HttpStatusCode.ServiceUnavailable, json: false);
         // A second instance deployed while the database is down: it must fail to start, and say why without the password.

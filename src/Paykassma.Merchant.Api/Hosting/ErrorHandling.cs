@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Paykassma.Merchant.Api.Postbacks;
 
@@ -33,7 +34,7 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
         {
             LogUnhandled(logger, exception, http.Request.Method, http.Request.Path);
         }
-        else if (exception is PostgresException database)
+        else if (Unwrap(exception) is PostgresException database)
         {
             // Refused as the client's, but worth seeing: a validation that let it through is missing.
             LogRefusedByDatabase(logger, database.SqlState, http.Request.Method, http.Request.Path);
@@ -57,7 +58,7 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
         });
     }
 
-    internal static (int Status, string Type, string Title, string? Detail) Classify(Exception exception) => exception switch
+    internal static (int Status, string Type, string Title, string? Detail) Classify(Exception exception) => Unwrap(exception) switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (StatusCodes.Status413PayloadTooLarge, Problems.MalformedRequest, "Request body too large", null),
@@ -76,9 +77,26 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
         // sent, not an outage: no 503, and above all no emptying of the connection pool.
         PostgresException database when database.SqlState.StartsWith("22", StringComparison.Ordinal) =>
             (StatusCodes.Status400BadRequest, Problems.MalformedRequest, "The request holds a value the database cannot take", null),
-        NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException } =>
+        // Any other refusal (a constraint we did not expect) is our bug: a 500, not an outage, and
+        // the pool stays. Transient server states (shutting down, too many connections) are outages.
+        PostgresException { IsTransient: false } =>
+            (StatusCodes.Status500InternalServerError, Problems.Internal, "An unexpected error occurred", null),
+        NpgsqlException or TimeoutException =>
             (StatusCodes.Status503ServiceUnavailable, Problems.DatabaseUnavailable, "The database is unavailable; try again shortly", null),
         _ => (StatusCodes.Status500InternalServerError, Problems.Internal, "An unexpected error occurred", null),
+    };
+
+    /// <summary>
+    /// EF Core wraps what the database said (DbUpdateException from SaveChanges,
+    /// InvalidOperationException from a query, a transaction or the retrying execution strategy, or
+    /// both): judge the database's own error.
+    /// </summary>
+    private static Exception Unwrap(Exception exception) => exception switch
+    {
+        // The execution strategy adds its own layer: "likely due to a transient failure" → DbUpdateException → Npgsql.
+        DbUpdateException { InnerException: { } inner } when Unwrap(inner) is NpgsqlException database => database,
+        InvalidOperationException { InnerException: { } inner } when Unwrap(inner) is NpgsqlException database => database,
+        _ => exception,
     };
 
     /// <summary>Says where the JSON went wrong (path and line) without echoing the client's payload back.</summary>

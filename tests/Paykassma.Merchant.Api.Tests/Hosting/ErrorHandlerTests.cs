@@ -16,6 +16,18 @@ public sealed class ErrorHandlerTests
         { new TimeoutException(), 503 },
         { new InvalidOperationException("wrapped", new NpgsqlException("broken")), 503 },
         { new OperationCanceledException(), 503 },
+        // SaveChanges wraps the connection failure: still an outage the caller may retry.
+        { new Microsoft.EntityFrameworkCore.DbUpdateException("save", new NpgsqlException("connection refused")), 503 },
+        { new InvalidOperationException("likely transient", new Microsoft.EntityFrameworkCore.DbUpdateException("save", new NpgsqlException("eof"))), 503 },
+        // A value PostgreSQL cannot take (a NUL in text, a negative OFFSET) is about the request.
+        { new PostgresException("invalid byte sequence", "ERROR", "ERROR", "22021"), 400 },
+        { new Microsoft.EntityFrameworkCore.DbUpdateException("save", new PostgresException("bad", "ERROR", "ERROR", "2201X")), 400 },
+        // Any other refusal by the database is our bug, not the client's and not an outage.
+        { new Microsoft.EntityFrameworkCore.DbUpdateException("save", new PostgresException("dup", "ERROR", "ERROR", "23505")), 500 },
+        // The server going away is an outage.
+        { new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"), 503 },
+        // Broken request framing that Kestrel reports as a plain IOException ("Bad chunk size data").
+        { new IOException("Bad chunk size data."), 400 },
         { new InvalidOperationException("a bug"), 500 },
     };
 
