@@ -65,9 +65,8 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, TimeProvider time
         OnFreshConnectionIfBrokenAsync(async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var batch = new NpgsqlBatch(connection);
-            batch.BatchCommands.Add(InsertPostbackCommand(postback, PostbackOutcome.Rejected, reason, detail, verifiedWith: null));
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await using var command = InsertRejectedCommand(connection, postback, reason, detail);
+            await command.ExecuteNonQueryAsync(cancellationToken);
             return true;
         });
 
@@ -147,34 +146,22 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, TimeProvider time
     }
 
     /// <summary>A rejected postback's row (the accepted ones are written by <see cref="StoreOneSql"/>/<see cref="StoreManySql"/>).</summary>
-    private static NpgsqlBatchCommand InsertPostbackCommand(
-        IncomingPostback postback, PostbackOutcome outcome, string? rejectReason, string? rejectDetail, string? verifiedWith)
+    private static NpgsqlCommand InsertRejectedCommand(
+        NpgsqlConnection connection, IncomingPostback postback, string rejectReason, string? rejectDetail)
     {
-        var command = new NpgsqlBatchCommand("""
-            INSERT INTO postbacks (id, received_at, body, body_length, body_truncated, body_sha256, remote_ip, outcome,
-                reject_reason, reject_detail, verified_with, format, signature, access_key, direction, amount, label,
-                transaction_ids, transaction_count, new_transaction_count)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, cardinality($18::text[]), 0)
-            """);
+        // $1 id, $2 label, $3..$15 as in AddPostbackParameters, $16 reason, $17 detail.
+        var command = new NpgsqlCommand("""
+            INSERT INTO postbacks (id, label, received_at, body, body_length, body_truncated, body_sha256, remote_ip,
+                verified_with, format, signature, access_key, direction, amount, transaction_ids, outcome,
+                reject_reason, reject_detail, transaction_count, new_transaction_count)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'rejected', $16, $17, cardinality($15::text[]), 0)
+            """, connection);
         var parameters = command.Parameters;
         Add(parameters, postback.Id);
-        Add(parameters, postback.ReceivedAt);
-        parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = postback.Body });
-        Add(parameters, postback.BodyLength);
-        Add(parameters, postback.BodyTruncated);
-        Add(parameters, postback.BodySha256);
-        AddText(parameters, postback.RemoteIp, 64);
-        Add(parameters, outcome == PostbackOutcome.Rejected ? "rejected" : "accepted");
+        AddText(parameters, postback.Label, 190);
+        AddPostbackParameters(parameters, postback, verifiedWith: null);
         AddText(parameters, rejectReason, 64);
         AddText(parameters, rejectDetail, 500);
-        AddText(parameters, verifiedWith, 16);
-        AddText(parameters, postback.Format, 16);
-        AddText(parameters, postback.Signature, 128);
-        AddText(parameters, postback.AccessKey, 190);
-        AddText(parameters, postback.Direction, 32);
-        AddText(parameters, postback.Amount, 64);
-        AddText(parameters, postback.Label, 190);
-        AddArray(parameters, TransactionIdsOf(postback), NpgsqlDbType.Text);
         return command;
     }
 
@@ -356,8 +343,8 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, TimeProvider time
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)discrepancies ?? DBNull.Value });
     }
 
-    /// <summary>$20..$32 of <see cref="InsertVerifiedPostback"/>: the rest of the postback's row.</summary>
-    private static void AddPostbackParameters(NpgsqlParameterCollection parameters, IncomingPostback postback, string verifiedWith)
+    /// <summary>$20..$32 of <see cref="InsertVerifiedPostback"/> (and $3..$15 of the rejected row's insert): the rest of the postback's row.</summary>
+    private static void AddPostbackParameters(NpgsqlParameterCollection parameters, IncomingPostback postback, string? verifiedWith)
     {
         Add(parameters, postback.ReceivedAt);
         parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = postback.Body });

@@ -72,9 +72,19 @@ public sealed class DrillRig : IAsyncDisposable
         }
     }
 
-    /// <summary>A line in the test output, stamped with the time since the drill began.</summary>
-    public void Log(string message) =>
-        _output.WriteLine($"[{_clock.Elapsed.TotalSeconds.ToString("000.0", CultureInfo.InvariantCulture)}s] {message}");
+    /// <summary>
+    /// A line in the test output, stamped with the time since the drill began, and in drill.log in
+    /// the drill's folder: a passing test's output is not printed, and its numbers are the point.
+    /// </summary>
+    public void Log(string message)
+    {
+        var line = $"[{_clock.Elapsed.TotalSeconds.ToString("000.0", CultureInfo.InvariantCulture)}s] {message}";
+        _output.WriteLine(line);
+        lock (_clock)
+        {
+            File.AppendAllText(Path.Combine(Directory, "drill.log"), line + Environment.NewLine);
+        }
+    }
 
     /// <summary>The merchant service, configured as in production (JSON logs), pointed at <paramref name="gatewayUrl"/>.</summary>
     public AppHost MerchantApi(string gatewayUrl, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
