@@ -71,6 +71,8 @@ start_api() { # as bench/run.sh's start_api; sets api_pid and ready_time
   for _ in $(seq 1 1500); do
     if curl -fs -o /dev/null "$api_url/health/ready" 2>/dev/null; then
       ready_time=$(python3 -c "import sys; print(f'{float(sys.argv[1]) - float(sys.argv[2]):.3f}')" "$(date +%s.%N)" "$started")
+      # CPU seconds the API used to get there (user + system): less sensitive to a busy machine.
+      ready_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$api_pid/stat")
       return 0
     fi
     kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$work/api.log" >&2; return 1; }
@@ -86,13 +88,15 @@ start_api
 first_ready=$ready_time
 stop_pid "$api_pid"
 ready_times=()
+ready_cpus=()
 for i in $(seq 1 "$runs"); do
   start_api
   ready_times+=("$ready_time")
+  ready_cpus+=("$ready_cpu")
   if [ "$i" -lt "$runs" ]; then stop_pid "$api_pid"; fi
 done
 sleep 5
 idle_rss=$(rss_mb "$api_pid")
 busy_after=$(busy_pct) # the API is idle now, so this is everyone else
-ready_median=$(printf '%s\n' "${ready_times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
-echo "first_ready_s=$first_ready ready_median_s=$ready_median ready_all=\"${ready_times[*]}\" idle_rss_mb=$idle_rss busy_before_pct=$busy_before busy_after_pct=$busy_after"
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+echo "first_ready_s=$first_ready ready_median_s=$(median "${ready_times[@]}") ready_all=\"${ready_times[*]}\" ready_cpu_median_s=$(median "${ready_cpus[@]}") idle_rss_mb=$idle_rss busy_before_pct=$busy_before busy_after_pct=$busy_after"
