@@ -6,8 +6,9 @@
 # started exactly as bench/run.sh's start_api starts it (same environment). The sandbox is not
 # started: readiness only involves PostgreSQL, and no gateway call happens at start-up.
 #
-# Usage: bench/footprint.sh            (builds Release first unless FOOTPRINT_NO_BUILD=1)
-# Knobs: FOOTPRINT_RUNS (default 5), BENCH_API_DLL (another build of the API), FOOTPRINT_KEEP_WORK=1.
+# Usage: bench/footprint.sh            (publishes the API as bench/run.sh does, unless BENCH_API_DLL is set)
+# Knobs: FOOTPRINT_RUNS (default 5), BENCH_API_DLL (another build of the API), FOOTPRINT_KEEP_WORK=1,
+# FOOTPRINT_HOLD=SECONDS keeps the idle API running that long at the end (to inspect it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/postgres.sh
@@ -41,11 +42,12 @@ busy_pct() { # % of all cores busy over 2 s (200% = both cores of this machine)
 }
 
 pg_ensure_installed
-if [ "${FOOTPRINT_NO_BUILD:-0}" != 1 ] && [ -z "${BENCH_API_DLL:-}" ]; then
-  say "Building Release..."
-  dotnet build src/Paykassma.Merchant.Api -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+if [ -z "${BENCH_API_DLL:-}" ]; then
+  say "Publishing Release (ReadyToRun, as bench/run.sh and the Dockerfile do)..."
+  dotnet publish src/Paykassma.Merchant.Api -c Release --use-current-runtime --self-contained false \
+    -o "$work/api" -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 fi
-api_dll=${BENCH_API_DLL:-src/Paykassma.Merchant.Api/bin/Release/net10.0/Paykassma.Merchant.Api.dll}
+api_dll=${BENCH_API_DLL:-$work/api/Paykassma.Merchant.Api.dll}
 
 pg_port=$(pg_free_port)
 pg_start "$work/pg" "$pg_port" -c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min
@@ -100,3 +102,7 @@ idle_rss=$(rss_mb "$api_pid")
 busy_after=$(busy_pct) # the API is idle now, so this is everyone else
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 echo "first_ready_s=$first_ready ready_median_s=$(median "${ready_times[@]}") ready_all=\"${ready_times[*]}\" ready_cpu_median_s=$(median "${ready_cpus[@]}") idle_rss_mb=$idle_rss busy_before_pct=$busy_before busy_after_pct=$busy_after"
+if [ "${FOOTPRINT_HOLD:-0}" -gt 0 ]; then # keep the idle API up for a look (dotnet-counters, /proc/PID/smaps)
+  say "API pid $api_pid at $api_url, held for ${FOOTPRINT_HOLD} s"
+  sleep "$FOOTPRINT_HOLD"
+fi
