@@ -1,6 +1,7 @@
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using Serilog.Settings.Configuration;
 
 namespace Paykassma.Merchant.Api.Hosting;
 
@@ -26,7 +27,10 @@ internal static class LoggingExtensions
                 .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
                 // Polly reports every attempt at Information; our client logs one line per call.
                 .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-                .ReadFrom.Configuration(builder.Configuration)
+                // The sink assemblies named up front: without them Serilog scans every dependency of
+                // the app for "Serilog*" assemblies at start-up and loads them all (issue 6).
+                .ReadFrom.Configuration(builder.Configuration, new ConfigurationReaderOptions(
+                    typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly))
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Application", "paykassma-merchant");

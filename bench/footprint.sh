@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Just the footprint part of bench/run.sh (section 5), in ~30 s instead of 5+ minutes: a throwaway
+# PostgreSQL configured as the bench configures it, a first start of the API that applies the
+# migrations, then FOOTPRINT_RUNS restarts against the migrated database, each timed from process
+# start to GET /health/ready answering 200; idle RSS is read 5 s after the last start. The API is
+# started exactly as bench/run.sh's start_api starts it (same environment). The sandbox is not
+# started: readiness only involves PostgreSQL, and no gateway call happens at start-up.
+#
+# Usage: bench/footprint.sh            (publishes the API as bench/run.sh does, unless BENCH_API_DLL is set)
+# Knobs: FOOTPRINT_RUNS (default 5), BENCH_API_DLL (another build of the API), FOOTPRINT_KEEP_WORK=1,
+# FOOTPRINT_HOLD=SECONDS keeps the idle API running that long at the end (to inspect it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/postgres.sh
+
+runs=${FOOTPRINT_RUNS:-5}
+work=$(mktemp -d /tmp/paykassma-footprint.XXXXXX)
+chmod 755 "$work"
+api_pid=""
+stop_pid() {
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+cleanup() {
+  stop_pid "$api_pid"
+  pg_stop "$work/pg"
+  if [ "${FOOTPRINT_KEEP_WORK:-0}" = 1 ]; then echo "Work directory kept: $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+busy_pct() { # % of all cores busy over 2 s (200% = both cores of this machine)
+  local a b
+  a=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
+  sleep 2
+  b=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
+  python3 -c "import sys; t0,i0,t1,i1=map(int,sys.argv[1:]); print(round(100*(1-(i1-i0)/max(1,t1-t0))*$(nproc)))" $a $b
+}
+
+pg_ensure_installed
+if [ -z "${BENCH_API_DLL:-}" ]; then
+  say "Publishing Release (ReadyToRun, as bench/run.sh and the Dockerfile do)..."
+  dotnet publish src/Paykassma.Merchant.Api -c Release --use-current-runtime --self-contained false \
+    -o "$work/api" -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+fi
+api_dll=${BENCH_API_DLL:-$work/api/Paykassma.Merchant.Api.dll}
+
+pg_port=$(pg_free_port)
+pg_start "$work/pg" "$pg_port" -c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min
+pg_create_database "$pg_port" merchant
+api_port=$(pg_free_port)
+api_url="http://127.0.0.1:$api_port"
+
+start_api() { # as bench/run.sh's start_api; sets api_pid and ready_time
+  local started
+  started=$(date +%s.%N)
+  (
+    export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
+    export ConnectionStrings__Merchant="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=merchant"
+    export Paykassma__ApiBaseUrl=http://127.0.0.1:9 Paykassma__PluginApiSecret=bench-plugin-secret
+    export Paykassma__PostbackAccessKey=bench-access-key Paykassma__PostbackPrivateKey=bench-private-key
+    export Auth__Jwt__SigningKey=bench-only-signing-key-0123456789-abcdefghij
+    export Auth__Jwt__Issuer=paykassma-bench Auth__Jwt__Audience=paykassma-merchant
+    export Proofs__MaxProofsPerDeposit=1000
+    export ASPNETCORE_URLS=$api_url
+    exec dotnet "$api_dll" >>"$work/api.log" 2>&1
+  ) &
+  api_pid=$!
+  for _ in $(seq 1 1500); do
+    if curl -fs -o /dev/null "$api_url/health/ready" 2>/dev/null; then
+      ready_time=$(python3 -c "import sys; print(f'{float(sys.argv[1]) - float(sys.argv[2]):.3f}')" "$(date +%s.%N)" "$started")
+      # CPU seconds the API used to get there (user + system): less sensitive to a busy machine.
+      ready_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$api_pid/stat")
+      return 0
+    fi
+    kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$work/api.log" >&2; return 1; }
+    sleep 0.02
+  done
+  echo "The API did not become ready in 30 s" >&2
+  return 1
+}
+rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+
+busy_before=$(busy_pct)
+start_api
+first_ready=$ready_time
+stop_pid "$api_pid"
+ready_times=()
+ready_cpus=()
+for i in $(seq 1 "$runs"); do
+  start_api
+  ready_times+=("$ready_time")
+  ready_cpus+=("$ready_cpu")
+  if [ "$i" -lt "$runs" ]; then stop_pid "$api_pid"; fi
+done
+sleep 5
+idle_rss=$(rss_mb "$api_pid")
+busy_after=$(busy_pct) # the API is idle now, so this is everyone else
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+echo "first_ready_s=$first_ready ready_median_s=$(median "${ready_times[@]}") ready_all=\"${ready_times[*]}\" ready_cpu_median_s=$(median "${ready_cpus[@]}") idle_rss_mb=$idle_rss busy_before_pct=$busy_before busy_after_pct=$busy_after"
+if [ "${FOOTPRINT_HOLD:-0}" -gt 0 ]; then # keep the idle API up for a look (dotnet-counters, /proc/PID/smaps)
+  say "API pid $api_pid at $api_url, held for ${FOOTPRINT_HOLD} s"
+  sleep "$FOOTPRINT_HOLD"
+fi
