@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using Paykassma.Drills.Tests.Infrastructure;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Drills.Tests;
 
@@ -35,7 +36,7 @@ public sealed class GatewayOutageDrill(ITestOutputHelper output)
     public async Task Proofs_uploaded_while_the_gateway_is_down_are_queued_and_each_delivered_once_when_it_returns()
     {
         await using var rig = await DrillRig.CreateAsync("gateway-down", output);
-        var apiPort = DrillPostgres.FreePort();
+        var apiPort = OsProcesses.FreePort();
         var sandbox = rig.Sandbox($"http://127.0.0.1:{apiPort}{DrillPostbacks.Path}");
         var api = rig.MerchantApi(sandbox.BaseUrl, FastDispatcher, apiPort);
         await sandbox.StartAsync();

@@ -1,4 +1,5 @@
 using Paykassma.Drills.Tests.Infrastructure;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Drills.Tests;
 
@@ -20,7 +21,7 @@ public sealed class PostgresRestartDrill(ITestOutputHelper output)
     public async Task While_PostgreSQL_is_down_postbacks_get_503_and_afterwards_ok_without_restarting_the_service()
     {
         await using var rig = await DrillRig.CreateAsync("pg-restart", output);
-        var api = rig.MerchantApi($"http://127.0.0.1:{DrillPostgres.FreePort()}");
+        var api = rig.MerchantApi($"http://127.0.0.1:{OsProcesses.FreePort()}");
         rig.Log($"api ready in {await api.StartAsync():s\\.f} s");
         var pid = api.Current!.Id;
 

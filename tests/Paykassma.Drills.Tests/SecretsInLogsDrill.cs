@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
 using Paykassma.Drills.Tests.Infrastructure;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Drills.Tests;
 
@@ -24,7 +25,7 @@ public sealed class SecretsInLogsDrill(ITestOutputHelper output)
     public async Task No_secret_reaches_any_log_line_or_answer_through_a_bad_day()
     {
         await using var rig = _rig = await DrillRig.CreateAsync("secrets", output);
-        var apiPort = DrillPostgres.FreePort();
+        var apiPort = OsProcesses.FreePort();
         var sandbox = rig.Sandbox($"http://127.0.0.1:{apiPort}{DrillPostbacks.Path}", new Dictionary<string, string>
         {
             ["Sandbox__StallSeconds"] = "3",

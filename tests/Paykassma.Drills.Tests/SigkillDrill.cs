@@ -1,4 +1,5 @@
 using Paykassma.Drills.Tests.Infrastructure;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Drills.Tests;
 
@@ -17,7 +18,7 @@ public sealed class SigkillDrill(ITestOutputHelper output)
     {
         await using var rig = await DrillRig.CreateAsync("sigkill", output);
         // No proofs in this drill: the gateway URL is never called.
-        var api = rig.MerchantApi($"http://127.0.0.1:{DrillPostgres.FreePort()}");
+        var api = rig.MerchantApi($"http://127.0.0.1:{OsProcesses.FreePort()}");
         rig.Log($"api ready in {await api.StartAsync():s\\.f} s (first start: migrations)");
 
         await using var stream = new PostbackStream(api.BaseUrl, () => rig.Elapsed, Senders);

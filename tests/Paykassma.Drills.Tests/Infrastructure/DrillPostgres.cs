@@ -1,7 +1,5 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Drills.Tests.Infrastructure;
 
@@ -45,14 +43,14 @@ public sealed class DrillPostgres : IAsyncDisposable
         }
         var directory = Path.Combine(parentDirectory, "pg");
         Directory.CreateDirectory(directory);
-        var cluster = new DrillPostgres(directory, bin, FreePort());
-        await RunAsync("chmod", "755", parentDirectory);
-        await RunAsync("chmod", "700", directory);
-        if (IsRoot)
+        var cluster = new DrillPostgres(directory, bin, OsProcesses.FreePort());
+        await OsProcesses.RunAsync("chmod", "755", parentDirectory);
+        await OsProcesses.RunAsync("chmod", "700", directory);
+        if (OsProcesses.IsRoot)
         {
-            await RunAsync("chown", "postgres:postgres", directory);
+            await OsProcesses.RunAsync("chown", "postgres:postgres", directory);
         }
-        await cluster.AsOwnerAsync(Path.Combine(bin, "initdb"), "-D", cluster.DataDirectory, "-U", "postgres",
+        await OsProcesses.RunAsPostgresAsync(Path.Combine(bin, "initdb"), "-D", cluster.DataDirectory, "-U", "postgres",
             "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
         // Loopback: the superuser is trusted (the drill's own queries), every other role needs its password.
         var hba = Path.Combine(cluster.DataDirectory, "pg_hba.conf");
@@ -62,9 +60,9 @@ public sealed class DrillPostgres : IAsyncDisposable
             host all all 127.0.0.1/32 scram-sha-256
 
             """);
-        if (IsRoot)
+        if (OsProcesses.IsRoot)
         {
-            await RunAsync("chown", "postgres:postgres", hba);
+            await OsProcesses.RunAsync("chown", "postgres:postgres", hba);
         }
         await cluster.StartAsync();
         return cluster;
@@ -72,11 +70,9 @@ public sealed class DrillPostgres : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(_directory, "data");
 
-    private static bool IsRoot => Environment.UserName == "root";
-
     public async Task StartAsync()
     {
-        await AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory,
+        await OsProcesses.RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory,
             "-l", Path.Combine(_directory, "postgres.log"), "-w", "-t", "60",
             "-o", $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=on -c max_connections=200",
             "start");
@@ -85,7 +81,7 @@ public sealed class DrillPostgres : IAsyncDisposable
     /// <summary><c>immediate</c>: the server dies as in a crash (recovery at the next start); <c>fast</c>: sessions are ended first.</summary>
     public async Task StopAsync(string mode = "immediate")
     {
-        await AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", mode, "-w", "-t", "60", "stop");
+        await OsProcesses.RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", mode, "-w", "-t", "60", "stop");
     }
 
     /// <summary>A database owned by a login role with this password (created if missing).</summary>
@@ -139,38 +135,11 @@ public sealed class DrillPostgres : IAsyncDisposable
     {
         try
         {
-            await AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
+            await OsProcesses.RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
         }
         catch (InvalidOperationException)
         {
             // Stopped already.
         }
-    }
-
-    private Task AsOwnerAsync(string program, params string[] arguments) =>
-        IsRoot ? RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments]) : RunAsync(program, arguments);
-
-    private static async Task RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {await output}{await error}");
-        }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

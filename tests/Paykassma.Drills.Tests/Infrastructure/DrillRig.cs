@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Drills.Tests.Infrastructure;
 
@@ -105,7 +106,7 @@ public sealed class DrillRig : IAsyncDisposable
         {
             environment[key] = value;
         }
-        return Add(new AppHost(NameFor("api"), AppBinaries.MerchantApi, port ?? DrillPostgres.FreePort(), "/health/ready", environment, Directory));
+        return Add(new AppHost(NameFor("api"), AppBinaries.MerchantApi, port ?? OsProcesses.FreePort(), "/health/ready", environment, Directory));
     }
 
     /// <summary>
@@ -132,7 +133,7 @@ public sealed class DrillRig : IAsyncDisposable
         {
             environment[key] = value;
         }
-        return Add(new AppHost(NameFor("sandbox"), AppBinaries.Sandbox, port ?? DrillPostgres.FreePort(), "/health", environment, Directory));
+        return Add(new AppHost(NameFor("sandbox"), AppBinaries.Sandbox, port ?? OsProcesses.FreePort(), "/health", environment, Directory));
     }
 
     public static HttpClient Client(AppHost host, string? bearerLabel = null, bool ops = false, TimeSpan? timeout = null,

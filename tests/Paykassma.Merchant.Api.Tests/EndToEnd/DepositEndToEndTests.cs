@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Merchant.Api.Tests.EndToEnd;
 
@@ -18,7 +19,7 @@ public sealed class DepositEndToEndTests
     /// </summary>
     private static async Task<(SandboxGateway Sandbox, MerchantApiFactory Api)> StartAsync()
     {
-        var apiPort = SandboxGateway.FreePort();
+        var apiPort = OsProcesses.FreePort();
         var sandbox = await SandboxGateway.StartAsync($"http://127.0.0.1:{apiPort}/api/paykassma/postback");
         var api = new MerchantApiFactory();
         await api.InitializeAsync();

@@ -1,6 +1,4 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Merchant.Api.Tests.Infrastructure;
 
@@ -30,13 +28,13 @@ public sealed class PostgresCluster : IAsyncDisposable
                       .Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending().FirstOrDefault()
                   ?? throw new InvalidOperationException("PostgreSQL server binaries are missing: run ./test.sh, which installs them.");
         var directory = Directory.CreateTempSubdirectory("merchant-test-pg-").FullName;
-        var cluster = new PostgresCluster(directory, bin, FreePort());
-        await RunAsync("chmod", "755", directory);
-        if (IsRoot)
+        var cluster = new PostgresCluster(directory, bin, OsProcesses.FreePort());
+        await OsProcesses.RunAsync("chmod", "755", directory);
+        if (OsProcesses.IsRoot)
         {
-            await RunAsync("chown", "postgres:postgres", directory);
+            await OsProcesses.RunAsync("chown", "postgres:postgres", directory);
         }
-        await cluster.AsOwnerAsync(Path.Combine(bin, "initdb"), "-D", cluster.DataDirectory, "-U", "postgres",
+        await OsProcesses.RunAsPostgresAsync(Path.Combine(bin, "initdb"), "-D", cluster.DataDirectory, "-U", "postgres",
             "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
         await cluster.StartAsync();
         return cluster;
@@ -44,21 +42,19 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(_directory, "data");
 
-    private static bool IsRoot => Environment.UserName == "root";
-
     // synchronous_commit stays on: these clusters are stopped abruptly, and "ok" must mean committed.
-    public Task StartAsync() => AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory,
+    public Task StartAsync() => OsProcesses.RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory,
         "-l", Path.Combine(_directory, "postgres.log"), "-w", "-t", "60",
         "-o", $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=on -c max_connections=200",
         "start");
 
-    public Task StopAsync() => AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
+    public Task StopAsync() => OsProcesses.RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
+            await OsProcesses.RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
         }
         catch (InvalidOperationException)
         {
@@ -68,35 +64,9 @@ public sealed class PostgresCluster : IAsyncDisposable
         {
             Directory.Delete(_directory, recursive: true);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // Left for the OS to clean: a test must not fail over its scratch folder.
         }
-    }
-
-    private Task AsOwnerAsync(string program, params string[] arguments) =>
-        IsRoot ? RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments]) : RunAsync(program, arguments);
-
-    private static async Task RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {await output}{await error}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
