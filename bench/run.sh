@@ -8,7 +8,8 @@
 # Knobs (environment): BENCH_DURATION (s per ingestion run, default 10), BENCH_CONNECTIONS
 # ("8 32 64"), BENCH_KEEP_WORK=1 keeps the work directory (logs, raw outputs) for a look afterwards,
 # BENCH_NO_README=1 leaves README.md alone, BENCH_API_DLL runs another build of the API (to compare
-# two versions under the same conditions).
+# two versions under the same conditions), BENCH_ONLY=deposits stops after the footprint and the
+# deposit creation measure (a 1-minute loop for work on that path; no table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -170,6 +171,7 @@ bench record --out "$out/footprint.json" -- first_ready_s="$first_ready" ready_s
 token=$(bench token --key "$jwt_key" --issuer "$jwt_issuer" --audience "$jwt_audience" --sub bench-uploader)
 base=200000000000
 for size in 1 5; do
+  [ "${BENCH_ONLY:-}" = deposits ] && break
   say "Proof uploads, ${size} MB, 8 concurrent, 10 s..."
   rss_before=$(rss_mb "$api_pid")
   bench uploads --url "$api_url" --token "$token" --size $(( size * 1024 * 1024 )) --concurrency 8 --duration 10 \
@@ -184,6 +186,7 @@ say "Deposit creation: 500 through the API and 500 straight to the sandbox, alte
 creator_token=$(bench token --key "$jwt_key" --issuer "$jwt_issuer" --audience "$jwt_audience" --sub bench-creator)
 bench deposits --url "$api_url" --sandbox "$sandbox_url" --secret "$plugin_secret" --token "$creator_token" \
   --label bench-creator --count 500 --warmup 100 --out "$out/deposits.json" >/dev/null
+if [ "${BENCH_ONLY:-}" = deposits ]; then cat "$out/deposits.json"; echo; exit 0; fi
 
 # What one durable commit costs here, for comparison: creating a deposit has to wait for one.
 psql_merchant -c "CREATE TABLE IF NOT EXISTS bench_commit_probe (x int)"
