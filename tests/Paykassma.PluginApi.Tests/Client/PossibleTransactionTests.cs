@@ -101,13 +101,14 @@ public sealed class PossibleTransactionTests : IDisposable
     [Fact]
     public async Task Timeout_then_already_exists_is_reported_as_uncertain()
     {
-        _gateway.Server.Given(ProofCall()).InScenario("slow").WillSetStateTo("fast")
-            .RespondWith(Response.Create().WithDelay(TimeSpan.FromSeconds(4)).WithStatusCode(200).WithBody(SuccessBody));
-        _gateway.Server.Given(ProofCall()).InScenario("slow").WhenStateIs("fast")
+        using var gateway = new GatewayStub(o => o.Resilience.AttemptTimeout = TimeSpan.FromSeconds(1));
+        gateway.Server.Given(ProofCall()).InScenario("slow").WillSetStateTo("fast")
+            .RespondWith(Response.Create().WithDelay(TimeSpan.FromSeconds(3)).WithStatusCode(200).WithBody(SuccessBody));
+        gateway.Server.Given(ProofCall()).InScenario("slow").WhenStateIs("fast")
             .RespondWith(Response.Create().WithStatusCode(200)
                 .WithBody("""{"status":"fail","message":"custom_transaction_id already exists"}"""));
 
-        var answer = await _gateway.Client.SubmitPossibleTransactionAsync(Proof(), CancellationToken.None);
+        var answer = await gateway.Client.SubmitPossibleTransactionAsync(Proof(), CancellationToken.None);
 
         Assert.Equal(GatewayOutcome.Refused, answer.Outcome);
         Assert.True(answer.OutcomeUncertain);
