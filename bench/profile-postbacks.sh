@@ -10,7 +10,7 @@
 #      by bench/profile-summary.py.
 # Everything it starts is stopped on exit. Outputs go to PROFILE_OUT (default /tmp/paykassma-profile.*).
 #
-# Knobs: PROFILE_SECONDS (per run, default 20), PROFILE_CONNECTIONS ("8 32"), PROFILE_TRACE=0 (only
+# Knobs: PROFILE_SECONDS (per run, default 20), PROFILE_WARMUP (s at 32 connections first, default 20), PROFILE_CONNECTIONS ("8 32"), PROFILE_TRACE=0 (only
 # the clean runs), PROFILE_REPEAT (clean runs per connection count, default 1), BENCH_API_DLL (another
 # build of the API: compare two versions under the same conditions), PROFILE_OUT.
 # Tools: dotnet-trace and dotnet-counters 10.0.750501 (installed as global tools when missing).
@@ -27,6 +27,7 @@ trace=${PROFILE_TRACE:-1}
 # EventPipe sample profiler (every managed thread, ~100 Hz) is "dotnet-sampled-thread-time".
 trace_profile=${PROFILE_TRACE_PROFILE:-dotnet-sampled-thread-time}
 repeat=${PROFILE_REPEAT:-1}
+warmup=${PROFILE_WARMUP:-20}
 work=$(mktemp -d /tmp/paykassma-profile.XXXXXX)
 chmod 755 "$work"
 out=${PROFILE_OUT:-$work/out}
@@ -97,8 +98,8 @@ done
 # Enough unique postbacks for every run at up to 2500/s (a repeat would be a cheaper duplicate).
 per_run=$(( seconds * 2500 ))
 runs_per_c=$(( repeat + (trace == 1 ? 1 : 0) ))
-sets="warmup:5000"
-total=5000
+sets="warmup:$(( warmup * 2500 ))"
+total=$(( warmup * 2500 ))
 for c in $connections; do
   for r in $(seq 1 "$runs_per_c"); do sets="$sets,c$c-$r:$per_run"; total=$(( total + per_run )); done
 done
@@ -123,8 +124,11 @@ print(f"{sys.argv[2]:>14}: {rate:7.1f} postbacks/s (non-2xx {r['non_2xx']}, repe
 PY
 }
 
-say "Warm-up: 5 s at 32 connections..."
-seconds_saved=$seconds; seconds=5; run_wrk warmup 32 "$work/bodies/warmup.txt"; seconds=$seconds_saved
+# Long enough for tiering to finish: for ~7 s after the first load the JIT re-compiles the hot
+# ReadyToRun methods at tier 1 (dotnet.jit.compilation.time ~0.5-0.8 s/s), which a short warm-up
+# leaves inside the first measured run.
+say "Warm-up: ${warmup}s at 32 connections..."
+seconds_saved=$seconds; seconds=$warmup; run_wrk warmup 32 "$work/bodies/warmup.txt"; seconds=$seconds_saved
 
 for c in $connections; do
   n=0
@@ -137,6 +141,8 @@ for c in $connections; do
     run_wrk "c$c-$r" "$c" "$work/bodies/c$c-$n.txt"
     wait "$counters_pid" || true
     summary "c$c-$r" | tee -a "$out/summary.txt"
+    rate=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accepted_per_s"])' "$out/c$c-$r.json")
+    python3 bench/counters-summary.py "$out/c$c-$r.counters.csv" "$rate" | sed 's/^/      /' | tee -a "$out/summary.txt"
   done
   if [ "$trace" = 1 ]; then
     n=$(( n + 1 ))
