@@ -26,8 +26,15 @@ trace=${PROFILE_TRACE:-1}
 # dotnet-trace 10 moved "cpu-sampling" to `collect-linux` (kernel perf events); for `collect` the
 # EventPipe sample profiler (every managed thread, ~100 Hz) is "dotnet-sampled-thread-time".
 trace_profile=${PROFILE_TRACE_PROFILE:-dotnet-sampled-thread-time}
+# PROFILE_TRACER=perf samples real CPU instead (Linux perf, 999 Hz, the API started with
+# DOTNET_PerfMapEnabled=1 so JIT-compiled and ReadyToRun frames have names); the report lists
+# self time by symbol and by library.
+tracer=${PROFILE_TRACER:-dotnet-trace}
 repeat=${PROFILE_REPEAT:-1}
 warmup=${PROFILE_WARMUP:-20}
+# An open-loop run at a fixed rate (bench paced, as bench/run.sh's latency part): the same work for
+# every build, so its API CPU per postback compares builds even on a machine others are using. 0: none.
+paced_rate=${PROFILE_PACED_RATE:-400}
 work=$(mktemp -d /tmp/paykassma-profile.XXXXXX)
 chmod 755 "$work"
 out=${PROFILE_OUT:-$work/out}
@@ -86,6 +93,8 @@ private_key=bench-private-key
   export Auth__Jwt__Issuer=paykassma-bench Auth__Jwt__Audience=paykassma-merchant
   export RateLimits__FrontendPerMinute=1000000 RateLimits__ProofUploadsPerMinute=1000000
   export ASPNETCORE_URLS=$api_url
+  # W^X off too: with it, JIT-compiled code runs from an anonymous double mapping perf cannot name.
+  if [ "$tracer" = perf ]; then export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0; fi
   exec dotnet "$api_dll" >>"$work/api.log" 2>&1
 ) &
 api_pid=$!
@@ -103,6 +112,9 @@ total=$(( warmup * 2500 ))
 for c in $connections; do
   for r in $(seq 1 "$runs_per_c"); do sets="$sets,c$c-$r:$per_run"; total=$(( total + per_run )); done
 done
+if [ "$paced_rate" -gt 0 ]; then
+  for r in $(seq 1 "$repeat"); do sets="$sets,paced-$r:$(( (seconds + 3) * paced_rate ))"; total=$(( total + (seconds + 3) * paced_rate )); done
+fi
 say "Seeding $total deposits awaiting a postback and generating their signed postbacks..."
 psql_merchant -v prefix=pmb_ -v first=1 -v last="$total" -f bench/sql/seed.sql
 bench postbacks --out-dir "$work/bodies" --access-key "$access_key" --private-key "$private_key" --prefix pmb_ --sets "$sets" >/dev/null
@@ -146,17 +158,43 @@ for c in $connections; do
   done
   if [ "$trace" = 1 ]; then
     n=$(( n + 1 ))
-    say "Traced run, $c connections, ${seconds}s (dotnet-trace $trace_profile)..."
-    dotnet-trace collect -p "$api_pid" --profile "$trace_profile" --duration "00:00:00:$(printf %02d "$seconds")" \
-      -o "$out/c$c.nettrace" >"$out/c$c.trace.log" 2>&1 &
-    trace_pid=$!
-    sleep 1
-    run_wrk "c$c-traced" "$c" "$work/bodies/c$c-$n.txt"
-    wait "$trace_pid" || true
-    summary "c$c-traced" | tee -a "$out/summary.txt"
-    dotnet-trace convert --format speedscope -o "$out/c$c" "$out/c$c.nettrace" >/dev/null
-    python3 bench/profile-summary.py "$out/c$c.speedscope.json" >"$out/c$c.profile.txt"
+    if [ "$tracer" = perf ]; then
+      say "Traced run, $c connections, ${seconds}s (perf record, 999 Hz)..."
+      perf record -F 999 -g -p "$api_pid" -o "$out/c$c.perf.data" -- sleep "$seconds" >"$out/c$c.trace.log" 2>&1 &
+      trace_pid=$!
+      run_wrk "c$c-traced" "$c" "$work/bodies/c$c-$n.txt"
+      wait "$trace_pid" || true
+      summary "c$c-traced" | tee -a "$out/summary.txt"
+      { echo "== self time by library"; perf report -i "$out/c$c.perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -25 || true
+        echo; echo "== self time by symbol"; perf report -i "$out/c$c.perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep '%' | head -80
+      } >"$out/c$c.profile.txt" || true
+      perf script -i "$out/c$c.perf.data" 2>/dev/null | python3 bench/profile-summary.py --perf-script - >>"$out/c$c.profile.txt" || true
+    else
+      say "Traced run, $c connections, ${seconds}s (dotnet-trace $trace_profile)..."
+      dotnet-trace collect -p "$api_pid" --profile "$trace_profile" --duration "00:00:00:$(printf %02d "$seconds")" \
+        -o "$out/c$c.nettrace" >"$out/c$c.trace.log" 2>&1 &
+      trace_pid=$!
+      sleep 1
+      run_wrk "c$c-traced" "$c" "$work/bodies/c$c-$n.txt"
+      wait "$trace_pid" || true
+      summary "c$c-traced" | tee -a "$out/summary.txt"
+      dotnet-trace convert --format speedscope -o "$out/c$c" "$out/c$c.nettrace" >/dev/null
+      python3 bench/profile-summary.py "$out/c$c.speedscope.json" >"$out/c$c.profile.txt"
+    fi
     say "Profile summary: $out/c$c.profile.txt"
   fi
+done
+for r in $(seq 1 "$repeat"); do
+  [ "$paced_rate" -gt 0 ] || break
+  say "Paced run $r: ${paced_rate}/s for ${seconds}s, 64 connections..."
+  bench paced --url "$api_url" --bodies "$work/bodies/paced-$r.txt" --rate "$paced_rate" --duration "$seconds" --warmup 2 \
+    --connections 64 --api-pid "$api_pid" --pg-pid "$pg_pid" --out "$out/paced-$r.json" >/dev/null
+  python3 - "$out/paced-$r.json" "paced-$r" <<'PY' | tee -a "$out/summary.txt"
+import json, sys
+r = json.load(open(sys.argv[1])); c = r["cpu"]; rate = r["achieved_rate"]
+print(f"{sys.argv[2]:>14}: {rate:7.1f} postbacks/s of {r['rate_target']} (non-ok {r['non_ok']}), p50 {r['latency']['p50_ms']:.1f} ms "
+      f"p99 {r['latency']['p99_ms']:.1f} ms; CPU api {c['api_pct']}% pg {c['postgres_pct']}% load {c['loadgen_pct']}% other {c['other_pct']}% "
+      f"-> API {c['api_pct'] / 100 * 1000 / rate:.3f} ms, PG {c['postgres_pct'] / 100 * 1000 / rate:.3f} ms CPU per postback")
+PY
 done
 cat "$out/summary.txt"

@@ -8,6 +8,7 @@ what is left approximates CPU. Prints the top frames by exclusive time (leaf) an
 (logging, auth, ...) by frame-name patterns.
 
 Usage: profile-summary.py FILE.speedscope.json [TOP]
+       perf script -i FILE.perf.data | profile-summary.py --perf-script - [TOP]   (real CPU samples)
 """
 import json
 import re
@@ -68,7 +69,51 @@ def stacks(doc):
                     del stack[idx:]
 
 
+def perf_script(lines):
+    """Yields (stack root..leaf of "symbol (dso)" names, 1) from `perf script` output (one CPU sample each)."""
+    frames = []
+    for line in lines:
+        line = line.rstrip("\n")
+        if not line.strip():
+            if frames:
+                yield tuple(reversed(frames)), 1
+            frames = []
+        elif line.startswith(("\t", " ")):
+            parts = line.strip().split(" ", 1)
+            frames.append(parts[1] if len(parts) > 1 else parts[0])
+    if frames:
+        yield tuple(reversed(frames)), 1
+
+
+def summarise_perf(lines, top):
+    """Real CPU samples: no waits to set aside (a blocked thread is not sampled)."""
+    inclusive, exclusive, groups = Counter(), Counter(), Counter()
+    patterns = [(label, re.compile(p)) for label, p in GROUPS]
+    total = 0
+    for stack, weight in perf_script(lines):
+        total += weight
+        exclusive[stack[-1]] += weight
+        seen = set(stack)
+        for name in seen:
+            inclusive[name] += weight
+        joined = "\n".join(seen)
+        for label, pattern in patterns:
+            if pattern.search(joined):
+                groups[label] += weight
+    pct = lambda w: 100.0 * w / total if total else 0.0
+    print(f"\n== perf: {total} CPU samples; groups (inclusive, where the stack could be walked) ==")
+    for label, _ in GROUPS:
+        print(f"{pct(groups[label]):6.1f}%  {label}")
+    print(f"\n== top {top * 2} inclusive ==")
+    for name, w in inclusive.most_common(top * 2):
+        print(f"{pct(w):6.1f}%  {name[:200]}")
+
+
 def main():
+    if sys.argv[1] == "--perf-script":
+        source = sys.stdin if sys.argv[2] == "-" else open(sys.argv[2])
+        summarise_perf(source, int(sys.argv[3]) if len(sys.argv) > 3 else 40)
+        return
     path = sys.argv[1]
     top = int(sys.argv[2]) if len(sys.argv) > 2 else 40
     doc = json.load(open(path))
