@@ -41,13 +41,7 @@ internal static class LoggingExtensions
             }
             else
             {
-                // Formatted and written by one background thread, not by the request threads: written
-                // inline, each of a postback's two lines took the console lock (request threads queued
-                // on it) and a write(2) while the request waited (bench/README.md, "Profiling"). The
-                // queue blocks when full rather than drop a line, and the host's disposal of the
-                // logger drains it, so every line still reaches stdout.
-                logger.WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter()),
-                    bufferSize: 10_000, blockWhenFull: true);
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
             }
         }, preserveStaticLogger: true, writeToProviders: true);
         return builder;
