@@ -204,7 +204,7 @@ start_api
 # Enough unique postbacks for the fastest rate this machine can reach; a run that ran out would say
 # so (repeated_bodies) and its repeats would be answered as duplicates.
 per_run=$(( duration * 4000 ))
-warmup_count=6000
+warmup_count=20000
 paced_count=$(( 20 * 2500 ))
 service_total=$warmup_count
 sets="warmup:$warmup_count"
@@ -230,8 +230,9 @@ run_wrk() { # name connections seconds bodies-file
 }
 
 # ---- 1. ingestion: the service with wrk, then the floor with pgbench, per connection count --------
-say "Warm-up: 5 s of postbacks at 32 connections..."
-run_wrk warmup 32 5 "$work/bodies/warmup.txt"
+# 20 s: the runtime re-compiles the hot paths at tier 1 for ~7 s after load starts (see Profiling).
+say "Warm-up: 20 s of postbacks at 32 connections..."
+run_wrk warmup 32 20 "$work/bodies/warmup.txt"
 for c in $connections; do
   before=$(accepted_count)
   say "Ingestion, $c connections, ${duration}s..."
