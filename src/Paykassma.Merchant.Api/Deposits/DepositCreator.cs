@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.PluginApi;
 using Paykassma.PluginApi.Client;
@@ -31,6 +34,7 @@ public sealed record CreateDepositResult(
 /// </summary>
 public sealed partial class DepositCreator(
     MerchantDbContext db,
+    NpgsqlDataSource dataSource,
     PluginApiClient gateway,
     IOptions<PaykassmaOptions> paykassma,
     IOptions<DepositOptions> options,
@@ -118,11 +122,11 @@ public sealed partial class DepositCreator(
             }
 
             var deposit = NewDeposit(label, amount, answer);
-            db.Deposits.Add(deposit);
             if (idempotencyKey is null)
             {
-                // One INSERT is its own transaction: one round trip and one durable commit.
-                await db.SaveChangesAsync(cancellationToken);
+                // One INSERT, its own transaction: one round trip and one durable commit.
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await InsertAsync(deposit, connection, transaction: null, cancellationToken);
                 stored = true;
                 LogCreated(logger, deposit.Id);
                 return new CreateDepositResult(CreateDepositStatus.Created, deposit);
@@ -130,11 +134,11 @@ public sealed partial class DepositCreator(
 
             // With a key, the deposit and the key's completion commit together or not at all.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            await InsertAsync(deposit, (NpgsqlConnection)db.Database.GetDbConnection(),
+                (NpgsqlTransaction)transaction.GetDbTransaction(), cancellationToken);
             if (!await TryCompleteAsync(label, idempotencyKey, deposit.Id, cancellationToken))
             {
                 await transaction.RollbackAsync(cancellationToken);
-                db.ChangeTracker.Clear();
                 stored = true; // The key belongs to the deposit that won; keep it.
                 return null;
             }
@@ -153,6 +157,35 @@ public sealed partial class DepositCreator(
                 await ReleaseAsync(label, idempotencyKey);
             }
         }
+    }
+
+    /// <summary>
+    /// The deposit's row. Every user waits on this: a hand-written INSERT, prepared once per pooled
+    /// connection, rather than EF Core's change tracking and update pipeline for one row (about
+    /// 0.7-1 ms less per creation in bench/).
+    /// </summary>
+    private static async Task InsertAsync(
+        Deposit deposit, NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO deposits (id, label, status, currency, wallet_type, amount, wallet_number, account_name,
+                is_check_amount, gateway_params, amount_mismatch, confirmed_after_expiry, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, false, $11, $11)
+            """, connection, transaction);
+        var parameters = command.Parameters;
+        parameters.Add(new NpgsqlParameter<Guid> { TypedValue = deposit.Id });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = deposit.Label });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = SnakeCaseEnumConverter<DepositStatus>.ToText(deposit.Status) });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = deposit.Currency });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = deposit.WalletType });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)deposit.Amount ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)deposit.WalletNumber ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)deposit.AccountName ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = (object?)deposit.IsCheckAmount ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = deposit.GatewayParams });
+        parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = deposit.CreatedAt });
+        await command.PrepareAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private Deposit NewDeposit(string label, int? amount, CreateDepositAnswer answer)
