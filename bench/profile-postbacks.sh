@@ -12,7 +12,8 @@
 #
 # Knobs: PROFILE_SECONDS (per run, default 20), PROFILE_WARMUP (s at 32 connections first, default 20), PROFILE_CONNECTIONS ("8 32"), PROFILE_TRACE=0 (only
 # the clean runs), PROFILE_REPEAT (clean runs per connection count, default 1), BENCH_API_DLL (another
-# build of the API: compare two versions under the same conditions), PROFILE_OUT.
+# build of the API: compare two versions under the same conditions), PROFILE_OUT, PROFILE_PG_STATEMENTS=1
+# (PostgreSQL's per-statement planning and execution time, WAL and buffers per call, at the end).
 # Tools: dotnet-trace and dotnet-counters 10.0.750501 (installed as global tools when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,7 +76,11 @@ api_dll=${BENCH_API_DLL:-$work/api/Paykassma.Merchant.Api.dll}
 bench() { dotnet bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench.dll "$@"; }
 
 pg_port=$(pg_free_port)
-pg_start "$work/pg" "$pg_port" -c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min
+# PROFILE_PG_STATEMENTS=1: PostgreSQL's own view (pg_stat_statements with planning tracked), printed at the end.
+pg_statements=${PROFILE_PG_STATEMENTS:-0}
+pg_extra=()
+[ "$pg_statements" = 1 ] && pg_extra=(-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on)
+pg_start "$work/pg" "$pg_port" -c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min "${pg_extra[@]}"
 pg_create_database "$pg_port" merchant
 pg_pid=$(head -n 1 "$work/pg/data/postmaster.pid")
 psql_merchant() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d merchant -v ON_ERROR_STOP=1 -q "$@"; }
@@ -197,4 +202,11 @@ print(f"{sys.argv[2]:>14}: {rate:7.1f} postbacks/s of {r['rate_target']} (non-ok
       f"-> API {c['api_pct'] / 100 * 1000 / rate:.3f} ms, PG {c['postgres_pct'] / 100 * 1000 / rate:.3f} ms CPU per postback")
 PY
 done
+if [ "$pg_statements" = 1 ]; then
+  psql_merchant -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  psql_merchant -P pager=off -c "SELECT calls, round(total_plan_time::numeric / calls, 3) AS plan_ms, plans,
+      round(total_exec_time::numeric / calls, 3) AS exec_ms, round(shared_blks_hit::numeric / calls, 1) AS hits,
+      round(wal_bytes::numeric / calls) AS wal_bytes, left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS query
+    FROM pg_stat_statements WHERE calls > 100 ORDER BY total_exec_time + total_plan_time DESC LIMIT 8" | tee -a "$out/summary.txt"
+fi
 cat "$out/summary.txt"
