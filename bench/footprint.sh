@@ -12,18 +12,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/postgres.sh
+. bench/lib.sh
 
 runs=${FOOTPRINT_RUNS:-5}
 work=$(mktemp -d /tmp/paykassma-footprint.XXXXXX)
 chmod 755 "$work"
 api_pid=""
-stop_pid() {
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$api_pid"
   pg_stop "$work/pg"

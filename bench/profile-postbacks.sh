@@ -19,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 . scripts/lib/postgres.sh
+. bench/lib.sh
 export PATH="$PATH:$HOME/.dotnet/tools"
 
 seconds=${PROFILE_SECONDS:-20}
@@ -42,13 +43,6 @@ out=${PROFILE_OUT:-$work/out}
 mkdir -p "$out" "$work/bodies"
 
 api_pid=""
-stop_pid() {
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$api_pid"
   pg_stop "$work/pg"

@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 . scripts/lib/postgres.sh
+. bench/lib.sh
 
 run_started=$(date +%s)
 duration=${BENCH_DURATION:-10}
@@ -25,13 +26,6 @@ mkdir -p "$out" "$work/bodies" "$work/raw"
 
 api_pid=""
 sandbox_pid=""
-stop_pid() {
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-}
 cleanup() {
   local status=$?
   stop_pid "$api_pid"
