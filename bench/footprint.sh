@@ -27,13 +27,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
-busy_pct() { # % of all cores busy over 2 s (200% = both cores of this machine)
-  local a b
-  a=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
-  sleep 2
-  b=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
-  python3 -c "import sys; t0,i0,t1,i1=map(int,sys.argv[1:]); print(round(100*(1-(i1-i0)/max(1,t1-t0))*$(nproc)))" $a $b
-}
 
 pg_ensure_installed
 if [ -z "${BENCH_API_DLL:-}" ]; then
@@ -49,35 +42,15 @@ pg_create_database "$pg_port" merchant
 api_port=$(pg_free_port)
 api_url="http://127.0.0.1:$api_port"
 
-start_api() { # as bench/run.sh's start_api; sets api_pid and ready_time
+start_api() { # as bench/run.sh's start_api; sets api_pid, ready_time and ready_cpu
   local started
   started=$(date +%s.%N)
-  (
-    export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
-    export ConnectionStrings__Merchant="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=merchant"
-    export Paykassma__ApiBaseUrl=http://127.0.0.1:9 Paykassma__PluginApiSecret=bench-plugin-secret
-    export Paykassma__PostbackAccessKey=bench-access-key Paykassma__PostbackPrivateKey=bench-private-key
-    export Auth__Jwt__SigningKey=bench-only-signing-key-0123456789-abcdefghij
-    export Auth__Jwt__Issuer=paykassma-bench Auth__Jwt__Audience=paykassma-merchant
-    export Proofs__MaxProofsPerDeposit=1000
-    export ASPNETCORE_URLS=$api_url
-    exec dotnet "$api_dll" >>"$work/api.log" 2>&1
-  ) &
-  api_pid=$!
-  for _ in $(seq 1 1500); do
-    if curl -fs -o /dev/null "$api_url/health/ready" 2>/dev/null; then
-      ready_time=$(python3 -c "import sys; print(f'{float(sys.argv[1]) - float(sys.argv[2]):.3f}')" "$(date +%s.%N)" "$started")
-      # CPU seconds the API used to get there (user + system): less sensitive to a busy machine.
-      ready_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$api_pid/stat")
-      return 0
-    fi
-    kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$work/api.log" >&2; return 1; }
-    sleep 0.02
-  done
-  echo "The API did not become ready in 30 s" >&2
-  return 1
+  launch_api
+  wait_ready || return 1
+  ready_time=$(seconds_since "$started")
+  # CPU seconds the API used to get there (user + system): less sensitive to a busy machine.
+  ready_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$api_pid/stat")
 }
-rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
 busy_before=$(busy_pct)
 start_api

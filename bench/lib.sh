@@ -8,3 +8,57 @@ stop_pid() {
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
 }
+
+# The secrets and token settings every bench run gives the API and the sandbox (bench-only values).
+plugin_secret=bench-plugin-secret
+access_key=bench-access-key
+private_key=bench-private-key
+jwt_key=bench-only-signing-key-0123456789-abcdefghij
+jwt_issuer=paykassma-bench
+jwt_audience=paykassma-merchant
+
+# Starts the API as a deployment would: Production, settings through the environment, JSON logs
+# appended to $work/api.log (as to a log collector). Uses pg_port, api_url, api_dll, work and
+# gateway_url (unset: a port nobody listens on); extra VAR=value arguments are added to its
+# environment. Sets api_pid.
+launch_api() {
+  (
+    export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
+    export ConnectionStrings__Merchant="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=merchant"
+    export Paykassma__ApiBaseUrl=${gateway_url:-http://127.0.0.1:9} Paykassma__PluginApiSecret=$plugin_secret
+    export Paykassma__PostbackAccessKey=$access_key Paykassma__PostbackPrivateKey=$private_key
+    export Auth__Jwt__SigningKey=$jwt_key Auth__Jwt__Issuer=$jwt_issuer Auth__Jwt__Audience=$jwt_audience
+    export Proofs__MaxProofsPerDeposit=1000
+    # One synthetic user makes every call here: the per-user limits would measure themselves.
+    export RateLimits__FrontendPerMinute=1000000 RateLimits__ProofUploadsPerMinute=1000000
+    export ASPNETCORE_URLS=$api_url
+    exec env "$@" dotnet "$api_dll" >>"$work/api.log" 2>&1
+  ) &
+  api_pid=$!
+}
+
+# Waits (30 s at most) for $api_url/health/ready to answer 200; fails, with the log's tail, if the
+# API exits first.
+wait_ready() {
+  for _ in $(seq 1 1500); do
+    curl -fs -o /dev/null "$api_url/health/ready" 2>/dev/null && return 0
+    kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$work/api.log" >&2; return 1; }
+    sleep 0.02
+  done
+  echo "The API did not become ready in 30 s" >&2
+  return 1
+}
+
+# Seconds since a `date +%s.%N` value.
+seconds_since() { python3 -c "import sys; print(f'{float(sys.argv[1]) - float(sys.argv[2]):.3f}')" "$(date +%s.%N)" "$1"; }
+
+rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+
+# % of all cores busy over 2 s (200 % = both cores of this machine).
+busy_pct() {
+  local a b
+  a=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
+  sleep 2
+  b=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
+  python3 -c "import sys; t0,i0,t1,i1=map(int,sys.argv[1:]); print(round(100*(1-(i1-i0)/max(1,t1-t0))*$(nproc)))" $a $b
+}

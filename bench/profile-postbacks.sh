@@ -81,27 +81,11 @@ psql_merchant() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d merch
 
 api_port=$(pg_free_port)
 api_url="http://127.0.0.1:$api_port"
-access_key=bench-access-key
-private_key=bench-private-key
-(
-  export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
-  export ConnectionStrings__Merchant="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=merchant"
-  export Paykassma__ApiBaseUrl=http://127.0.0.1:9 Paykassma__PluginApiSecret=bench-plugin-secret
-  export Paykassma__PostbackAccessKey=$access_key Paykassma__PostbackPrivateKey=$private_key
-  export Auth__Jwt__SigningKey=bench-only-signing-key-0123456789-abcdefghij
-  export Auth__Jwt__Issuer=paykassma-bench Auth__Jwt__Audience=paykassma-merchant
-  export RateLimits__FrontendPerMinute=1000000 RateLimits__ProofUploadsPerMinute=1000000
-  export ASPNETCORE_URLS=$api_url
-  # W^X off too: with it, JIT-compiled code runs from an anonymous double mapping perf cannot name.
-  if [ "$tracer" = perf ]; then export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0; fi
-  exec dotnet "$api_dll" >>"$work/api.log" 2>&1
-) &
-api_pid=$!
-for _ in $(seq 1 1500); do
-  curl -fs -o /dev/null "$api_url/health/ready" 2>/dev/null && break
-  kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$work/api.log" >&2; exit 1; }
-  sleep 0.02
-done
+perf_env=()
+# W^X off too: with it, JIT-compiled code runs from an anonymous double mapping perf cannot name.
+[ "$tracer" = perf ] && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+launch_api "${perf_env[@]}"
+wait_ready || exit 1
 
 # Enough unique postbacks for every run at up to 2500/s (a repeat would be a cheaper duplicate).
 per_run=$(( seconds * 2500 ))

@@ -52,14 +52,7 @@ fi
 pg_bin=$(pg_bin_dir)
 
 # Other work on the machine skews every number: measure how busy it is before we start.
-idle_check() { # prints the % of both cores busy over 2 s
-  local a b
-  a=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
-  sleep 2
-  b=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
-  python3 -c "import sys; t0,i0,t1,i1=map(int,sys.argv[1:]); print(round(100*(1-(i1-i0)/max(1,t1-t0))*$(nproc)))" $a $b
-}
-background_busy=$(idle_check)
+background_busy=$(busy_pct)
 if [ "$background_busy" -gt 20 ]; then
   say "WARNING: the machine is already ${background_busy}% busy (of $(( $(nproc) * 100 ))%) before the bench: results will be low and noisy."
 fi
@@ -93,12 +86,7 @@ sandbox_port=$(pg_free_port)
 api_port=$(pg_free_port)
 sandbox_url="http://127.0.0.1:$sandbox_port"
 api_url="http://127.0.0.1:$api_port"
-plugin_secret=bench-plugin-secret
-access_key=bench-access-key
-private_key=bench-private-key
-jwt_key=bench-only-signing-key-0123456789-abcdefghij
-jwt_issuer=paykassma-bench
-jwt_audience=paykassma-merchant
+gateway_url=$sandbox_url
 
 say "Starting the sandbox on $sandbox_url..."
 (
@@ -110,36 +98,13 @@ say "Starting the sandbox on $sandbox_url..."
 sandbox_pid=$!
 
 # start_api sets api_pid and ready_time (seconds from process start to /health/ready answering 200).
-# Production settings through the environment, as a deployment would pass them. Logs (one JSON
-# object per request, Production's format) go to a file, as they would to a log collector.
 start_api() {
   local started
   started=$(date +%s.%N)
-  (
-    export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
-    export ConnectionStrings__Merchant="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=merchant"
-    export Paykassma__ApiBaseUrl=$sandbox_url Paykassma__PluginApiSecret=$plugin_secret
-    export Paykassma__PostbackAccessKey=$access_key Paykassma__PostbackPrivateKey=$private_key
-    export Auth__Jwt__SigningKey=$jwt_key Auth__Jwt__Issuer=$jwt_issuer Auth__Jwt__Audience=$jwt_audience
-    export Proofs__MaxProofsPerDeposit=1000
-    # One synthetic user makes every call here: the per-user limits would measure themselves.
-    export RateLimits__FrontendPerMinute=1000000 RateLimits__ProofUploadsPerMinute=1000000
-    export ASPNETCORE_URLS=$api_url
-    exec dotnet "$api_dll" >>"$work/api.log" 2>&1
-  ) &
-  api_pid=$!
-  for _ in $(seq 1 1500); do
-    if curl -fs -o /dev/null "$api_url/health/ready" 2>/dev/null; then
-      ready_time=$(python3 -c "import sys; print(f'{float(sys.argv[1]) - float(sys.argv[2]):.3f}')" "$(date +%s.%N)" "$started")
-      return 0
-    fi
-    kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$work/api.log" >&2; return 1; }
-    sleep 0.02
-  done
-  echo "The API did not become ready in 30 s" >&2
-  return 1
+  launch_api
+  wait_ready || return 1
+  ready_time=$(seconds_since "$started")
 }
-rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
 for _ in $(seq 1 300); do curl -fs -o /dev/null "$sandbox_url/health" && break; sleep 0.1; done
 
