@@ -14,7 +14,7 @@ public static class JsonCharset
     public static IApplicationBuilder UseUtf8JsonOnly(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>
         {
-            if (DeclaresOtherCharset(http.Request.ContentType) && !PostbackApi.IsPostbackRequest(http))
+            if (http.Request.ContentType is not null && !PostbackApi.IsPostbackRequest(http) && DeclaresOtherCharset(http.Request.ContentType))
             {
                 await Problems.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType,
                     "JSON bodies must be UTF-8", "Send Content-Type: application/json (optionally with charset=utf-8).");
