@@ -41,8 +41,10 @@ public sealed class SwaggerBrowserTests(ITestOutputHelper output)
 
         await page.FillAsync("#token", TestTokens.For("ops-person", ops: true));
         await page.ClickAsync("#open");
-        await page.WaitForURLAsync("**/swagger/index.html");
-        await page.WaitForSelectorAsync(".opblock-summary-path", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        // Generous, and the URL alone first: with every test project running beside it on 2 cores, the
+        // page's "load" (the Swagger UI bundle) once took longer than Playwright's default 30 s.
+        await page.WaitForURLAsync("**/swagger/index.html", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        await page.WaitForSelectorAsync(".opblock-summary-path", new PageWaitForSelectorOptions { Timeout = 60_000 });
         var paths = await page.Locator(".opblock-summary-path").AllInnerTextsAsync();
         var title = await page.Locator(".title").First.InnerTextAsync();
 
