@@ -162,15 +162,21 @@ public sealed class ProofPostbackTests
     [Fact]
     public async Task Postback_waits_for_the_configured_delay_after_the_proof()
     {
-        await using var sandbox = await PostbackSandbox.StartAsync(new Dictionary<string, string?> { ["Sandbox:PostbackDelaySeconds"] = "0.6" });
+        // Judged by when the postback arrived, not by looking for it at a fixed moment: a busy machine
+        // (as CI once was) can only make it later, never earlier. Three seconds,
+        // because a first postback without any delay already takes about one (a cold sandbox and client).
+        var delay = TimeSpan.FromSeconds(3);
+        await using var sandbox = await PostbackSandbox.StartAsync(
+            new Dictionary<string, string?> { ["Sandbox:PostbackDelaySeconds"] = delay.TotalSeconds.ToString(CultureInfo.InvariantCulture) });
         var form = new ProofForm();
+        var submitted = DateTimeOffset.UtcNow;
 
         (await sandbox.Sandbox.SubmitProofAsync(form)).Dispose();
-        await Task.Delay(200);
-        Assert.Empty(sandbox.Receiver.Received);
-        Assert.Equal("pending", (await sandbox.ListAsync(form.CustomTransactionId)).Single().GetProperty("state").GetString());
+        var received = await sandbox.Receiver.WaitForAsync(1);
 
-        await sandbox.Receiver.WaitForAsync(1);
+        // A timer may fire up to a clock tick early; 50 ms covers that and nothing else.
+        var waited = received[0].ReceivedAt - submitted;
+        Assert.True(waited >= delay - TimeSpan.FromMilliseconds(50), $"the postback came {waited.TotalMilliseconds:0} ms after the proof, before the {delay.TotalMilliseconds:0} ms delay");
     }
 
     [Fact]
