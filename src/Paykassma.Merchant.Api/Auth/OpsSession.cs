@@ -101,9 +101,16 @@ public static class OpsSession
         <script>
         document.getElementById('open').addEventListener('click', async () => {
           const token = document.getElementById('token').value.trim().replace(/^Bearer\s+/i, '');
-          const answer = await fetch('/api/ops/session', { method: 'POST', headers: { Authorization: 'Bearer ' + token } });
-          if (answer.ok) { location.href = '/swagger/index.html'; return; }
-          document.getElementById('message').textContent = answer.status === 403
+          const message = document.getElementById('message');
+          let answer;
+          try {
+            answer = await fetch('/api/ops/session', { method: 'POST', headers: { Authorization: 'Bearer ' + token } });
+          } catch (error) {
+            message.textContent = 'The service did not answer (' + error.message + '). Try again.';
+            return;
+          }
+          if (answer.ok) { message.textContent = 'Opening Swagger UI...'; location.href = '/swagger/index.html'; return; }
+          message.textContent = answer.status === 403
             ? 'This token has no ops role.' : 'This token is not valid (' + answer.status + ').';
         });
         </script>
