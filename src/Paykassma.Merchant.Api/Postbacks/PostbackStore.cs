@@ -190,26 +190,37 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, TimeProvider time
         """;
 
     /// <summary>
-    /// Inserts the signed transactions (matching ingoing ones to our proofs by custom order id),
-    /// confirms the deposits of the newly inserted matched ones, marks their proofs forwarded (the
-    /// gateway evidently has them), and finds label discrepancies. The statement that follows
-    /// records the postback's outcome from these.
+    /// Matches each signed transaction to our proof (ingoing ones, by custom order id) and the proof's
+    /// deposit, inserts the transactions, confirms the deposits of the newly inserted matched ones,
+    /// marks their proofs forwarded (the gateway evidently has them), and finds label discrepancies.
+    /// The statement that follows records the postback's outcome from these.
     /// </summary>
+    /// <remarks>
+    /// Every row is found by a unique index probe and read once (<c>matched</c>), then reused: this
+    /// statement runs for every postback, and each extra probe or plan node showed in PostgreSQL's CPU
+    /// per postback (bench/README.md). The plans are generic (prepared once per connection), so no
+    /// step may leave the planner a choice that depends on how many rows a status has.
+    /// </remarks>
     private const string ApplyTransactions = """
+        matched AS (
+            SELECT i.*, p.id AS proof_id, p.deposit_id, p.amount AS proof_amount, p.status AS proof_status,
+                d.currency AS deposit_currency, d.label AS deposit_label
+            FROM incoming i
+            LEFT JOIN proofs p ON i.direction = 'ingoing' AND p.custom_transaction_id = i.custom_order_id
+            LEFT JOIN deposits d ON d.id = p.deposit_id
+        ),
         inserted AS (
             INSERT INTO gateway_transactions (id, postback_id, direction, transaction_id, amount, amount_text,
                 currency_code, wallet_type, custom_order_id, proof_id, deposit_id, applied, amount_mismatch,
                 activated_at, gateway_created_at, transaction_type, withdrawal_id, withdrawal_status, account_number,
                 item, stored_at)
-            SELECT i.id, $1, i.direction, i.transaction_id, i.amount, i.amount_text, i.currency_code, i.wallet_type,
-                i.custom_order_id, p.id, p.deposit_id,
-                p.id IS NOT NULL AND i.amount > 0 AND upper(i.currency_code) = upper(d.currency),
-                p.id IS NOT NULL AND i.amount IS DISTINCT FROM p.amount,
-                i.activated_at, i.gateway_created_at, i.transaction_type, i.withdrawal_id, i.withdrawal_status,
-                i.account_number, i.item::json, $18
-            FROM incoming i
-            LEFT JOIN proofs p ON i.direction = 'ingoing' AND p.custom_transaction_id = i.custom_order_id
-            LEFT JOIN deposits d ON d.id = p.deposit_id
+            SELECT m.id, $1, m.direction, m.transaction_id, m.amount, m.amount_text, m.currency_code, m.wallet_type,
+                m.custom_order_id, m.proof_id, m.deposit_id,
+                m.proof_id IS NOT NULL AND m.amount > 0 AND upper(m.currency_code) = upper(m.deposit_currency),
+                m.proof_id IS NOT NULL AND m.amount IS DISTINCT FROM m.proof_amount,
+                m.activated_at, m.gateway_created_at, m.transaction_type, m.withdrawal_id, m.withdrawal_status,
+                m.account_number, m.item::json, $18
+            FROM matched m
             ON CONFLICT (direction, transaction_id) DO NOTHING
             RETURNING id, direction, transaction_id, deposit_id, proof_id, amount, applied
         ),
@@ -232,22 +243,25 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, TimeProvider time
             RETURNING d.id
         ),
         delivered AS (
-            -- Driven by the inserted rows (primary key lookups), not by a scan of the proofs in these statuses.
+            -- Only the proofs this statement saw still waiting: almost always none, as the gateway
+            -- posts back after it accepted the proof. Found by primary key; the status is checked
+            -- again on the row itself, so a dispatcher's concurrent change is respected. Written as
+            -- NOT IN (same set, by ck_proofs_status) so that no plan can drive this from the status
+            -- index instead, reading every failed proof ever kept for every postback.
             UPDATE proofs p SET status = 'forwarded', forwarded_at = COALESCE(p.forwarded_at, $18),
                 next_attempt_at = NULL, updated_at = $18
-            FROM (SELECT DISTINCT proof_id FROM inserted WHERE proof_id IS NOT NULL) i
-            WHERE p.id = i.proof_id
-              AND p.status IN ('submitting', 'queued', 'failed')
+            WHERE p.id = ANY (ARRAY(
+                    SELECT m.proof_id FROM matched m JOIN inserted i ON i.id = m.id
+                    WHERE m.proof_status IN ('submitting', 'queued', 'failed')))
+              AND p.status NOT IN ('forwarded', 'rejected')
             RETURNING p.id
         ),
         label_mismatch AS (
-            -- The top-level label is unsigned; the deposit a signed transaction belongs to says whose it is.
-            SELECT jsonb_agg(DISTINCT jsonb_build_object('field', 'label', 'unsigned', $2::text, 'signed', d.label)) AS found
-            FROM deposits d
-            WHERE $2::text IS NOT NULL AND d.label <> $2::text AND d.id IN (
-                SELECT deposit_id FROM inserted
-                UNION SELECT g.deposit_id FROM gateway_transactions g
-                      JOIN incoming i ON g.direction = i.direction AND g.transaction_id = i.transaction_id)
+            -- The top-level label is unsigned; the deposit a signed transaction names (through its
+            -- proof) says whose it is. Checked for repeated transactions too.
+            SELECT jsonb_agg(DISTINCT jsonb_build_object('field', 'label', 'unsigned', $2::text, 'signed', m.deposit_label)) AS found
+            FROM matched m
+            WHERE $2::text IS NOT NULL AND m.deposit_label <> $2::text
         )
         """;
 

@@ -207,6 +207,43 @@ public sealed class PostbackTests(FastDispatcherFactory api)
         Assert.Equal("forwarded", await api.ScalarAsync<string>("SELECT status FROM proofs WHERE deposit_id = @d", ("d", depositId)));
     }
 
+    [Theory]
+    [InlineData("failed", "forwarded")] // the dispatcher gave up, yet the gateway had it
+    [InlineData("queued", "forwarded")]
+    [InlineData("submitting", "forwarded")]
+    [InlineData("rejected", "rejected")] // the gateway said no to this proof: that answer stands
+    public async Task A_postback_marks_a_waiting_or_failed_proof_forwarded_and_leaves_a_rejected_one(string before, string after)
+    {
+        var (depositId, customId) = await ForwardedProofAsync();
+        await api.ScalarAsync<int>("UPDATE proofs SET status = @s WHERE deposit_id = @d", ("s", before), ("d", depositId));
+        using var gateway = api.CreateClient();
+
+        var response = await gateway.PostAsync(TestPostbacks.For(customId, TestPostbacks.NewTransactionId(), "300", _label));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("confirmed", await DepositStatusAsync(depositId));
+        Assert.Equal(after, await api.ScalarAsync<string>("SELECT status FROM proofs WHERE deposit_id = @d", ("d", depositId)));
+    }
+
+    [Fact]
+    public async Task A_redelivery_with_someone_elses_unsigned_label_is_recorded_as_a_discrepancy_too()
+    {
+        var (depositId, customId) = await ForwardedProofAsync();
+        var transactionId = TestPostbacks.NewTransactionId();
+        using var gateway = api.CreateClient();
+        await gateway.PostAsync(TestPostbacks.Body([TestPostbacks.Item(transactionId, customId, "300")], label: _label));
+
+        var response = await gateway.PostAsync(TestPostbacks.Body([TestPostbacks.Item(transactionId, customId, "300")], label: "attacker"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(300m, await ConfirmedAmountAsync(depositId));
+        var recorded = await api.ScalarAsync<string>(
+            "SELECT outcome || ' ' || discrepancies::text FROM postbacks WHERE @t = ANY(transaction_ids) AND label = 'attacker'", ("t", transactionId));
+        Assert.StartsWith("duplicate ", recorded, StringComparison.Ordinal);
+        Assert.Contains($"\"signed\": \"{_label}\"", recorded, StringComparison.Ordinal);
+        Assert.Contains("\"unsigned\": \"attacker\"", recorded, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_postback_during_the_proofs_own_gateway_call_confirms_the_deposit_and_the_proof_ends_forwarded()
     {
