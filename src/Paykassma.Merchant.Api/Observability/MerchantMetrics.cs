@@ -34,7 +34,8 @@ public sealed class MerchantMetrics
             description: "Age of the oldest undelivered proof");
         meter.CreateObservableGauge("paykassma.deposits", () => snapshot.DepositsByStatus
             .Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("status", pair.Key))),
-            description: "Deposits by status");
+            description: "Open deposits by status (awaiting_payment, proof_submitted, pending_confirmation); "
+                + "confirmations show in paykassma.postbacks.received");
     }
 
     /// <param name="key">Which private key verified it (current, previous) or none: shows when a rotation is over.</param>

@@ -7,7 +7,7 @@ public sealed class MetricsOptions
 {
     public const string SectionName = "Metrics";
 
-    /// <summary>How often the gauges that need a query (queue depth, deposits by status) are refreshed.</summary>
+    /// <summary>How often the gauges that need a query (queue depth, open deposits by status) are refreshed.</summary>
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(15);
 }
 
@@ -58,7 +58,11 @@ public sealed partial class QueueSnapshot(
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             "SELECT count(*), min(created_at) FROM proofs WHERE status IN ('queued', 'submitting')"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT status, count(*) FROM deposits GROUP BY status"));
+        // Open deposits only: their number is bounded by the expiry (Deposits:ExpireAfter), while the
+        // confirmed and expired ones pile up forever; counting those read the whole table every
+        // refresh (71 ms at 315 000 deposits, bench/README.md). The (status, created_at) index serves this.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "SELECT status, count(*) FROM deposits WHERE status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation') GROUP BY status"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
 
         await reader.ReadAsync(cancellationToken);

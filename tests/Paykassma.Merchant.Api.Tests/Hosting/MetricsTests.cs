@@ -33,6 +33,11 @@ public sealed class MetricsTests(FastDispatcherFactory api)
         using var gateway = api.CreateClient();
         await gateway.PostAsync(TestPostbacks.For("metrics-" + label, TestPostbacks.NewTransactionId()));
         await gateway.PostAsync("not json"u8.ToArray());
+        foreach (var terminal in new[] { "confirmed", "expired" })
+        {
+            var closedId = await api.CreateDepositAsync(label);
+            await api.ScalarAsync<int>("UPDATE deposits SET status = @s WHERE id = @id RETURNING 1", ("s", terminal), ("id", closedId));
+        }
         await api.Services.GetRequiredService<QueueSnapshot>().RefreshAsync(CancellationToken.None);
         await Task.Delay(400); // the exporter caches a scrape for a moment
 
@@ -55,6 +60,9 @@ public sealed class MetricsTests(FastDispatcherFactory api)
         Assert.Contains("paykassma_proofs_queue_oldest_age_seconds", text, StringComparison.Ordinal);
         Assert.Contains("paykassma_deposits{", text, StringComparison.Ordinal);
         Assert.Contains("status=\"proof_submitted\"", text, StringComparison.Ordinal);
+        // Only open deposits: the terminal ones grow without bound and were a whole-table count.
+        Assert.DoesNotContain("status=\"confirmed\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("status=\"expired\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain(MerchantApiFactory.PluginSecret, text, StringComparison.Ordinal);
         Assert.DoesNotContain(MerchantApiFactory.PostbackPrivateKey, text, StringComparison.Ordinal);
         Assert.DoesNotContain(label, text, StringComparison.Ordinal);
