@@ -188,17 +188,28 @@ run_wrk() { # name connections seconds bodies-file
     wrk -t1 -c"$c" -d"${seconds}s" --timeout 10s -s bench/wrk/postback.lua "$api_url" >/dev/null
 }
 
+# Every measured run, the service's and the floor's, starts from the same settled database: the seed
+# is a bulk load and each run leaves a dead row version per deposit it confirmed, which autovacuum
+# would otherwise work through during whichever run came next (charging it ~1 core for seconds; it
+# was mostly the service's, which go first). A checkpoint too, so no run inherits the previous one's
+# dirty pages to write or starts right after a checkpoint (full-page images) while the other does not.
+settle() {
+  psql_merchant -c "VACUUM (ANALYZE) deposits, proofs, postbacks, gateway_transactions" -c "CHECKPOINT"
+}
+
 # ---- 1. ingestion: the service with wrk, then the floor with pgbench, per connection count --------
 # 20 s: the runtime re-compiles the hot paths at tier 1 for ~7 s after load starts (see Profiling).
 say "Warm-up: 20 s of postbacks at 32 connections..."
 run_wrk warmup 32 20 "$work/bodies/warmup.txt"
 for c in $connections; do
+  settle
   before=$(accepted_count)
   say "Ingestion, $c connections, ${duration}s..."
   run_wrk "ingest-c$c" "$c" "$duration" "$work/bodies/c$c.txt"
   after=$(accepted_count)
   bench record --out "$out/ingest-c$c.json" -- db_accepted_delta=$(( ${after%|*} - ${before%|*} )) \
     db_other_delta=$(( ${after#*|} - ${before#*|} )) >/dev/null
+  settle
   say "Floor (pgbench, same writes in one statement), $c clients, ${duration}s..."
   rm -f "$work/raw/floor-c$c-log".*
   bench measure --kind pgbench --raw-out "$work/raw/floor-c$c.txt" --pg-pid "$pg_pid" \
@@ -211,11 +222,8 @@ done
 # ---- 2. latency at half the maximum rate, open loop ----------------------------------------------
 max_rate=$(for c in $connections; do python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accepted_per_s"])' "$out/ingest-c$c.json"; done | sort -n | tail -n 1)
 half_rate=$(python3 -c "print(int(float('$max_rate') / 2))")
-# The closed-loop runs left vacuum debt (each deposit they confirmed left a dead row version behind):
-# settle it first, so this measures the service at a steady rate, not autovacuum catching up on a
-# burst that the runs above created on purpose.
-say "VACUUM (ANALYZE) and CHECKPOINT after the closed-loop runs..."
-psql_merchant -c "VACUUM (ANALYZE) deposits, proofs, postbacks, gateway_transactions" -c "CHECKPOINT"
+# Settled too (see settle): the closed-loop runs above left their vacuum debt on purpose.
+settle
 say "Fixed rate: $half_rate/s (half of $max_rate/s) for 20 s..."
 bench paced --url "$api_url" --bodies "$work/bodies/paced.txt" --rate "$half_rate" --duration 20 --warmup 2 \
   --connections 64 --api-pid "$api_pid" --pg-pid "$pg_pid" --out "$out/paced.json" >/dev/null
@@ -230,7 +238,8 @@ bench record --out "$out/probes.json" -- \
   proofs_rows="$(psql_merchant -Atc 'SELECT count(*) FROM proofs')" \
   deposits_rows="$(psql_merchant -Atc 'SELECT count(*) FROM deposits')" \
   proof_count_ms="$(probe_ms "SELECT count(*)::int FROM proofs AS p WHERE p.deposit_id = '$any_deposit'")" \
-  deposits_by_status_ms="$(probe_ms "SELECT status, count(*) FROM deposits GROUP BY status")" >/dev/null
+  open_deposits_rows="$(psql_merchant -Atc "SELECT count(*) FROM deposits WHERE status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')")" \
+  deposits_by_status_ms="$(probe_ms "SELECT status, count(*) FROM deposits WHERE status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation') GROUP BY status")" >/dev/null
 
 sleep 5
 bench record --out "$out/footprint.json" -- idle_rss_after_mb="$(rss_mb "$api_pid")" >/dev/null
