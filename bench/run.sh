@@ -71,13 +71,25 @@ bench() { dotnet bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench
 
 # ---- PostgreSQL: fsync, synchronous_commit and full_page_writes at their defaults (on) ------------
 pg_port=$(pg_free_port)
-pg_settings="-c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min"
+# pg_stat_statements with planning tracked: per run, how often the postback statement (and the floor's)
+# was planned and what one execution cost (section 1's second table). It costs both sides alike.
+pg_settings="-c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
 say "Starting PostgreSQL on 127.0.0.1:$pg_port (fsync=on, synchronous_commit=on)..."
 # shellcheck disable=SC2086
 pg_start "$work/pg" "$pg_port" $pg_settings
 pg_create_database "$pg_port" merchant
 pg_pid=$(head -n 1 "$work/pg/data/postmaster.pid")
 psql_merchant() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d merchant -v ON_ERROR_STOP=1 -q "$@"; }
+psql_merchant -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+# statement_stats PATTERN: calls, plans, planning and execution ms per call, buffer hits per call of
+# the statements whose text starts with PATTERN, since the last pg_stat_statements_reset().
+statement_stats() {
+  psql_merchant -Atc "SELECT 'pg_calls=' || sum(calls) || ' pg_plans=' || sum(plans)
+      || ' pg_plan_ms=' || round((sum(total_plan_time) / greatest(sum(calls), 1))::numeric, 3)
+      || ' pg_exec_ms=' || round((sum(total_exec_time) / greatest(sum(calls), 1))::numeric, 3)
+      || ' pg_hits=' || round(sum(shared_blks_hit)::numeric / greatest(sum(calls), 1), 1)
+    FROM pg_stat_statements WHERE query LIKE '$1%'"
+}
 [ "$(psql_merchant -Atc 'SHOW fsync')" = on ] && [ "$(psql_merchant -Atc 'SHOW synchronous_commit')" = on ] \
   || { echo "PostgreSQL is not durable as configured" >&2; exit 1; }
 
@@ -203,20 +215,25 @@ say "Warm-up: 20 s of postbacks at 32 connections..."
 run_wrk warmup 32 20 "$work/bodies/warmup.txt"
 for c in $connections; do
   settle
+  psql_merchant -c "SELECT pg_stat_statements_reset()" >/dev/null
   before=$(accepted_count)
   say "Ingestion, $c connections, ${duration}s..."
   run_wrk "ingest-c$c" "$c" "$duration" "$work/bodies/c$c.txt"
   after=$(accepted_count)
-  bench record --out "$out/ingest-c$c.json" -- db_accepted_delta=$(( ${after%|*} - ${before%|*} )) \
+  # shellcheck disable=SC2046
+  bench record --out "$out/ingest-c$c.json" -- $(statement_stats "WITH incoming AS") db_accepted_delta=$(( ${after%|*} - ${before%|*} )) \
     db_other_delta=$(( ${after#*|} - ${before#*|} )) >/dev/null
   settle
   say "Floor (pgbench, same writes in one statement), $c clients, ${duration}s..."
+  psql_merchant -c "SELECT pg_stat_statements_reset()" >/dev/null
   rm -f "$work/raw/floor-c$c-log".*
   bench measure --kind pgbench --raw-out "$work/raw/floor-c$c.txt" --pg-pid "$pg_pid" \
     --pgbench-log-prefix "$work/raw/floor-c$c-log" --out "$out/floor-c$c.json" -- \
     "$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c "$c" -j 1 -T "$duration" \
     -D bodylen="$body_len" -D itemlen="$item_len" -f bench/sql/floor.sql \
     --log --log-prefix "$work/raw/floor-c$c-log" merchant >/dev/null
+  # shellcheck disable=SC2046
+  bench record --out "$out/floor-c$c.json" -- $(statement_stats "WITH n AS") >/dev/null
 done
 
 # ---- 2. latency at half the maximum rate, open loop ----------------------------------------------

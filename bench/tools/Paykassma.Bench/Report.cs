@@ -48,6 +48,25 @@ internal static class Report
                 $"{Fmt(Number(service, "rss.vmhwm_mb"), "0")} |");
         }
         md.AppendLine();
+        md.AppendLine("The same runs as PostgreSQL saw them (pg_stat_statements, per execution of the one statement a postback or a floor transaction is):");
+        md.AppendLine();
+        md.AppendLine("| connections | service: calls / plans | planning ms | execution ms | buffer hits | floor: calls / plans | planning ms | execution ms | buffer hits |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var connections in new[] { 8, 32, 64 })
+        {
+            var service = Load($"ingest-c{connections}");
+            var floor = Load($"floor-c{connections}");
+            if (service is null && floor is null)
+            {
+                continue;
+            }
+            md.AppendLine(
+                $"| {connections} | {Fmt(Number(service, "pg_calls"), "0")} / {Fmt(Number(service, "pg_plans"), "0")} | {Fmt(Number(service, "pg_plan_ms"), "0.000")} | " +
+                $"{Fmt(Number(service, "pg_exec_ms"), "0.000")} | {Fmt(Number(service, "pg_hits"), "0.0")} | " +
+                $"{Fmt(Number(floor, "pg_calls"), "0")} / {Fmt(Number(floor, "pg_plans"), "0")} | {Fmt(Number(floor, "pg_plan_ms"), "0.000")} | " +
+                $"{Fmt(Number(floor, "pg_exec_ms"), "0.000")} | {Fmt(Number(floor, "pg_hits"), "0.0")} |");
+        }
+        md.AppendLine();
 
         var paced = Load("paced");
         md.AppendLine("### 2. Latency at a fixed rate (open loop, latency from each request's due time)");
