@@ -34,7 +34,17 @@ public sealed class SwaggerBrowserTests(ITestOutputHelper output)
         var page = await browser.NewPageAsync();
         // What the browser saw, in the test's output: a failure here has so far been a wait that ran out.
         var started = DateTime.UtcNow;
-        void Note(string what) => output.WriteLine($"{(DateTime.UtcNow - started).TotalSeconds,7:0.000}s {what}");
+        void Note(string what)
+        {
+            try
+            {
+                output.WriteLine($"{(DateTime.UtcNow - started).TotalSeconds,7:0.000}s {what}");
+            }
+            catch (InvalidOperationException)
+            {
+                // An event the browser raised after the test ended (xunit has no test to write to): dropped.
+            }
+        }
         page.Console += (_, message) => Note($"console {message.Type}: {message.Text}");
         page.PageError += (_, error) => Note($"page error: {error}");
         page.Request += (_, request) => Note($"-> {request.Method} {request.Url}");
