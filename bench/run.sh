@@ -72,7 +72,7 @@ bench() { dotnet bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench
 # ---- PostgreSQL: fsync, synchronous_commit and full_page_writes at their defaults (on) ------------
 pg_port=$(pg_free_port)
 # pg_stat_statements with planning tracked: per run, how often the postback statement (and the floor's)
-# was planned and what one execution cost (section 1's second table). It costs both sides alike.
+# was planned and what one execution cost (section 1's second table). Both sides pay its per-call cost.
 pg_settings="-c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
 say "Starting PostgreSQL on 127.0.0.1:$pg_port (fsync=on, synchronous_commit=on)..."
 # shellcheck disable=SC2086
@@ -202,8 +202,8 @@ run_wrk() { # name connections seconds bodies-file
 
 # Every measured run, the service's and the floor's, starts from the same settled database: the seed
 # is a bulk load and each run leaves a dead row version per deposit it confirmed, which autovacuum
-# would otherwise work through during whichever run came next (charging it ~1 core for seconds; it
-# was mostly the service's, which go first). A checkpoint too, so no run inherits the previous one's
+# would otherwise work through during whichever run came next (its CPU counts as PostgreSQL's; it
+# was mostly the service's runs, which go first). A checkpoint too, so no run inherits the previous one's
 # dirty pages to write or starts right after a checkpoint (full-page images) while the other does not.
 settle() {
   psql_merchant -c "VACUUM (ANALYZE) deposits, proofs, postbacks, gateway_transactions" -c "CHECKPOINT"
