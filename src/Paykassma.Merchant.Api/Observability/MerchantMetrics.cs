@@ -15,6 +15,7 @@ public sealed class MerchantMetrics
     private readonly Counter<long> _proofDeliveries;
     private readonly Histogram<double> _postbackDuration;
     private readonly Counter<long> _rejectedNotRecorded;
+    private readonly Counter<long> _depositsCredited;
 
     public MerchantMetrics(IMeterFactory meters, QueueSnapshot snapshot)
     {
@@ -26,6 +27,8 @@ public sealed class MerchantMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
         _rejectedNotRecorded = meter.CreateCounter<long>("paykassma.postbacks.rejected_not_recorded", description:
             "Rejected postbacks answered but not written, because their source exceeded its recording rate (a junk flood)");
+        _depositsCredited = meter.CreateCounter<long>("paykassma.deposits.credited", description:
+            "Deposits credited with signed money by a postback (one paid in two transactions counts twice); the open ones are the paykassma.deposits gauge");
         _proofDeliveries = meter.CreateCounter<long>("paykassma.proofs.deliveries", description:
             "Proof delivery attempts by result (forwarded, rejected, queued, failed)");
         meter.CreateObservableGauge("paykassma.proofs.queue.depth", () => snapshot.QueueDepth,
@@ -35,7 +38,7 @@ public sealed class MerchantMetrics
         meter.CreateObservableGauge("paykassma.deposits", () => snapshot.DepositsByStatus
             .Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("status", pair.Key))),
             description: "Open deposits by status (awaiting_payment, proof_submitted, pending_confirmation); "
-                + "confirmations show in paykassma.postbacks.received");
+                + "confirmations are counted by paykassma.deposits.credited");
     }
 
     /// <param name="key">Which private key verified it (current, previous) or none: shows when a rotation is over.</param>
@@ -47,6 +50,14 @@ public sealed class MerchantMetrics
     }
 
     public void RejectedPostbackNotRecorded() => _rejectedNotRecorded.Add(1);
+
+    public void DepositsCredited(int deposits)
+    {
+        if (deposits > 0)
+        {
+            _depositsCredited.Add(deposits);
+        }
+    }
 
     public void ProofDelivery(string result) => _proofDeliveries.Add(1, new KeyValuePair<string, object?>("result", result));
 }

@@ -83,6 +83,7 @@ public sealed partial class PostbackReceiver(
         var (rows, discrepancies) = SignedPostbackReader.Read(postback, keys.TimeZone, time);
         var stored = await store.StoreVerifiedAsync(incoming, verification.VerifiedWithCode!, rows,
             SignedPostbackReader.ToJson(discrepancies), cancellationToken);
+        metrics.DepositsCredited(stored.ConfirmedDeposits);
         LogStored(logger, id, stored.Outcome, rows.Count, stored.NewTransactions, stored.ConfirmedDeposits, verification.VerifiedWithCode!);
         if (discrepancies.Count > 0)
         {
@@ -119,6 +120,7 @@ public sealed partial class PostbackReceiver(
         {
             return null;
         }
+        metrics.DepositsCredited(stored.ConfirmedDeposits);
         LogStored(logger, record.Id, stored.Outcome, rows.Count, stored.NewTransactions, stored.ConfirmedDeposits, verification.VerifiedWithCode!);
         return new PostbackResult(PostbackAnswer.Ok, record.Id, stored.Outcome);
     }

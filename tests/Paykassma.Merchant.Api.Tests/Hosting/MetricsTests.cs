@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Paykassma.Merchant.Api.Observability;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
@@ -33,6 +35,12 @@ public sealed class MetricsTests(FastDispatcherFactory api)
         using var gateway = api.CreateClient();
         await gateway.PostAsync(TestPostbacks.For("metrics-" + label, TestPostbacks.NewTransactionId()));
         await gateway.PostAsync("not json"u8.ToArray());
+        var paidLabel = GatewayScript.NewLabel("metrics-paid");
+        var paidDeposit = await api.CreateDepositAsync(paidLabel);
+        api.Gateway.AnswersProof(paidLabel);
+        using var payer = api.ClientFor(paidLabel);
+        var paidProof = await (await payer.UploadAsync(paidDeposit, ProofScript.Form())).Content.ReadFromJsonAsync<JsonElement>();
+        await gateway.PostAsync(TestPostbacks.For(paidProof.GetProperty("customTransactionId").GetString()!, TestPostbacks.NewTransactionId(), "300", paidLabel));
         foreach (var terminal in new[] { "confirmed", "expired" })
         {
             var closedId = await api.CreateDepositAsync(label);
@@ -60,6 +68,7 @@ public sealed class MetricsTests(FastDispatcherFactory api)
         Assert.Contains("paykassma_proofs_queue_oldest_age_seconds", text, StringComparison.Ordinal);
         Assert.Contains("paykassma_deposits{", text, StringComparison.Ordinal);
         Assert.Contains("status=\"proof_submitted\"", text, StringComparison.Ordinal);
+        Assert.Matches(@"paykassma_deposits_credited_total(\{[^}]*\})? [1-9]", text);
         // Only open deposits: the terminal ones grow without bound and were a whole-table count.
         Assert.DoesNotContain("status=\"confirmed\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("status=\"expired\"", text, StringComparison.Ordinal);
