@@ -30,14 +30,8 @@ internal static class Report
         md.AppendLine();
         md.AppendLine("| connections | service accepted/s | p50 ms | p99 ms | max ms | non-2xx | floor tps (pgbench) | floor p50 ms | floor p99 ms | service / floor | CPU api / pg / wrk / other % (service run) | API peak RSS MB |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
-        foreach (var connections in new[] { 8, 32, 64 })
+        foreach (var (connections, service, floor) in IngestionRuns(Load))
         {
-            var service = Load($"ingest-c{connections}");
-            var floor = Load($"floor-c{connections}");
-            if (service is null && floor is null)
-            {
-                continue;
-            }
             var rate = Number(service, "accepted_per_s");
             var tps = Number(floor, "tps");
             md.AppendLine(
@@ -52,19 +46,9 @@ internal static class Report
         md.AppendLine();
         md.AppendLine("| connections | service: calls / plans | planning ms | execution ms | buffer hits | floor: calls / plans | planning ms | execution ms | buffer hits |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var connections in new[] { 8, 32, 64 })
+        foreach (var (connections, service, floor) in IngestionRuns(Load))
         {
-            var service = Load($"ingest-c{connections}");
-            var floor = Load($"floor-c{connections}");
-            if (service is null && floor is null)
-            {
-                continue;
-            }
-            md.AppendLine(
-                $"| {connections} | {Fmt(Number(service, "pg_calls"), "0")} / {Fmt(Number(service, "pg_plans"), "0")} | {Fmt(Number(service, "pg_plan_ms"), "0.000")} | " +
-                $"{Fmt(Number(service, "pg_exec_ms"), "0.000")} | {Fmt(Number(service, "pg_hits"), "0.0")} | " +
-                $"{Fmt(Number(floor, "pg_calls"), "0")} / {Fmt(Number(floor, "pg_plans"), "0")} | {Fmt(Number(floor, "pg_plan_ms"), "0.000")} | " +
-                $"{Fmt(Number(floor, "pg_exec_ms"), "0.000")} | {Fmt(Number(floor, "pg_hits"), "0.0")} |");
+            md.AppendLine($"| {connections} | {StatementCells(service)} | {StatementCells(floor)} |");
         }
         md.AppendLine();
 
@@ -159,6 +143,25 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Fmt(value, format)} | {(double.IsNaN(value) ? "?" : met(value) ? "yes" : "**no**")} |");
 
     private static string Text(JsonObject meta, string key) => meta[key]?.ToString() ?? "?";
+
+    /// <summary>The closed-loop ingestion runs that left a result: the service's and the floor's, per connection count.</summary>
+    private static IEnumerable<(int Connections, JsonObject? Service, JsonObject? Floor)> IngestionRuns(Func<string, JsonObject?> load)
+    {
+        foreach (var connections in new[] { 8, 32, 64 })
+        {
+            var service = load($"ingest-c{connections}");
+            var floor = load($"floor-c{connections}");
+            if (service is not null || floor is not null)
+            {
+                yield return (connections, service, floor);
+            }
+        }
+    }
+
+    /// <summary>One side's pg_stat_statements columns: calls / plans, planning ms, execution ms, buffer hits.</summary>
+    private static string StatementCells(JsonObject? run) =>
+        $"{Fmt(Number(run, "pg_calls"), "0")} / {Fmt(Number(run, "pg_plans"), "0")} | {Fmt(Number(run, "pg_plan_ms"), "0.000")} | " +
+        $"{Fmt(Number(run, "pg_exec_ms"), "0.000")} | {Fmt(Number(run, "pg_hits"), "0.0")}";
 
     private static double Number(JsonObject? result, string path)
     {

@@ -83,8 +83,7 @@ public sealed partial class PostbackReceiver(
         var (rows, discrepancies) = SignedPostbackReader.Read(postback, keys.TimeZone, time);
         var stored = await store.StoreVerifiedAsync(incoming, verification.VerifiedWithCode!, rows,
             SignedPostbackReader.ToJson(discrepancies), cancellationToken);
-        metrics.DepositsCredited(stored.ConfirmedDeposits);
-        LogStored(logger, id, stored.Outcome, rows.Count, stored.NewTransactions, stored.ConfirmedDeposits, verification.VerifiedWithCode!);
+        Stored(id, stored, rows.Count, verification.VerifiedWithCode!);
         if (discrepancies.Count > 0)
         {
             LogDiscrepancies(logger, id, string.Join(", ", discrepancies.Select(d => d.Field).Distinct()));
@@ -120,8 +119,7 @@ public sealed partial class PostbackReceiver(
         {
             return null;
         }
-        metrics.DepositsCredited(stored.ConfirmedDeposits);
-        LogStored(logger, record.Id, stored.Outcome, rows.Count, stored.NewTransactions, stored.ConfirmedDeposits, verification.VerifiedWithCode!);
+        Stored(record.Id, stored, rows.Count, verification.VerifiedWithCode!);
         return new PostbackResult(PostbackAnswer.Ok, record.Id, stored.Outcome);
     }
 
@@ -139,6 +137,13 @@ public sealed partial class PostbackReceiver(
             metrics.RejectedPostbackNotRecorded();
         }
         return new PostbackResult(answer, postback.Id, PostbackOutcome.Rejected, reason);
+    }
+
+    /// <summary>A verified postback is stored (on arrival or by ops reverify): counted and logged alike.</summary>
+    private void Stored(Guid postbackId, StoredPostback stored, int transactions, string verifiedWith)
+    {
+        metrics.DepositsCredited(stored.ConfirmedDeposits);
+        LogStored(logger, postbackId, stored.Outcome, transactions, stored.NewTransactions, stored.ConfirmedDeposits, verifiedWith);
     }
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
