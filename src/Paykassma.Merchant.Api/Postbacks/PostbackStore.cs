@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Postbacks;
 
@@ -393,17 +394,5 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, TimeProvider time
     private static void AddArray<T>(NpgsqlParameterCollection parameters, T[] values, NpgsqlDbType elementType) =>
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values });
 
-    /// <summary>
-    /// Values from outside are fitted to their columns rather than failing the whole postback:
-    /// bounded in length, and without NUL (legal in JSON, impossible in PostgreSQL text).
-    /// </summary>
-    private static string? Truncate(string? value, int maxLength)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-        var bounded = value.Length <= maxLength ? value : value[..maxLength];
-        return bounded.Contains('\0', StringComparison.Ordinal) ? bounded.Replace('\0', '\uFFFD') : bounded;
-    }
+    private static string? Truncate(string? value, int maxLength) => ColumnText.Fit(value, maxLength);
 }

@@ -129,7 +129,7 @@ public sealed class ProofSubmitter(
             IdempotencyKey = idempotencyKey,
             RequestHash = requestHash,
             ScreenshotFileName = Path.GetFileNameWithoutExtension(valid.OriginalFileName) is { Length: > 0 } stem
-                ? (stem.Length > 200 ? stem[..200] : stem) + valid.Kind.Extension
+                ? ColumnText.Fit(stem, 200) + valid.Kind.Extension
                 : "screenshot" + valid.Kind.Extension,
             ScreenshotContentType = valid.Kind.ContentType,
             ScreenshotSize = valid.Screenshot.Length,
