@@ -50,7 +50,11 @@ public sealed class GatewayTimeZone
     public static GatewayTimeZone Parse(string? text) =>
         TryParse(text, out var zone) ? zone : throw new FormatException("Not a gateway time zone.");
 
-    /// <summary>Reads a gateway datetime (<c>yyyy-MM-dd HH:mm:ss</c>) as UTC; null when it is not one.</summary>
+    /// <summary>
+    /// Reads a gateway datetime (<c>yyyy-MM-dd HH:mm:ss</c>) as UTC; null when it is not one, or when it
+    /// names no representable instant (<c>0001-01-01 00:00:00</c> at +08:00 is before year 1 in UTC).
+    /// A gateway's "zero" date is data to keep, not a reason to fail.
+    /// </summary>
     public DateTimeOffset? ToUtc(string? gatewayDateTime)
     {
         if (!DateTime.TryParseExact(gatewayDateTime, DateTimeFormat, CultureInfo.InvariantCulture,
@@ -60,7 +64,13 @@ public sealed class GatewayTimeZone
         }
 
         var offset = _zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset).ToUniversalTime();
+        var utcTicks = local.Ticks - offset.Ticks;
+        // The extremes too: the database driver would store them as -infinity/infinity.
+        if (utcTicks <= DateTime.MinValue.Ticks || utcTicks >= DateTime.MaxValue.Ticks)
+        {
+            return null;
+        }
+        return new DateTimeOffset(utcTicks, TimeSpan.Zero);
     }
 
     /// <summary>Writes an instant as the gateway does (the sandbox uses it to play the gateway).</summary>

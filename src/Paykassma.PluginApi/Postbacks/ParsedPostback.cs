@@ -19,7 +19,13 @@ public sealed record ParsedPostback
     /// </summary>
     public required ReadOnlyMemory<byte> SignedJson { get; init; }
 
-    /// <summary>The items of the signed list, in order.</summary>
+    /// <summary>
+    /// Legacy format only: the same value encoded without flags, as older gateway versions signed it
+    /// (<c>md5($transactions->toJson())</c>). Null for the current format, which is signed one way.
+    /// </summary>
+    public ReadOnlyMemory<byte>? LegacyUnflaggedSignedJson { get; init; }
+
+    /// <summary>The items of the signed value, in order: a list's elements, an object's values, or the lone value.</summary>
     public required ImmutableArray<SignedTransaction> Transactions { get; init; }
 
     /// <summary>Top-level values that the signature does NOT cover.</summary>

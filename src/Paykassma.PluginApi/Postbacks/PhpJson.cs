@@ -50,6 +50,19 @@ public static class PhpJson
         return output.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// Writes an object member's key and colon (<c>"key":</c>) as PHP would: for callers that encode a
+    /// container member by member and need each value's own bytes.
+    /// </summary>
+    internal static bool TryWriteKey(JsonProperty property, IBufferWriter<byte> output, PhpJsonFlags flags)
+    {
+        var buffered = new BufferedUtf8Output(output);
+        var written = PhpJsonString.TryWrite(JsonMarshal.GetRawUtf8PropertyName(property), ref buffered, flags);
+        buffered.Write((flags & PhpJsonFlags.PrettyPrint) != 0 ? ": "u8 : ":"u8);
+        buffered.Flush();
+        return written;
+    }
+
     private static PhpJsonError WriteValue(JsonElement value, ref BufferedUtf8Output output, PhpJsonFlags flags, int depth)
     {
         switch (value.ValueKind)

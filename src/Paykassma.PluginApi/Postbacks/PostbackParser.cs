@@ -97,11 +97,6 @@ public static class PostbackParser
             return PostbackParseResult.Fail(PostbackParseReasons.NoSignedData, "The body has neither additional_data nor transactions.");
         }
 
-        if (signedList.ValueKind != JsonValueKind.Array)
-        {
-            return PostbackParseResult.Fail(PostbackParseReasons.SignedDataNotAList, $"{listName} is a JSON {PostbackParseFailures.Describe(signedList)}, not a list.");
-        }
-
         var listFailure = SignedListReader.TryRead(signedList, listName, bodyLength, out var signedJson, out var transactions);
         if (listFailure is not null)
         {
@@ -119,6 +114,9 @@ public static class PostbackParser
             Signature = envelope.Signature,
             AccessKey = envelope.AccessKey,
             SignedJson = signedJson,
+            LegacyUnflaggedSignedJson = format == PostbackFormat.Legacy
+                ? SignedListReader.EncodeWithoutFlags(signedList, signedJson.Length)
+                : (ReadOnlyMemory<byte>?)null,
             Transactions = transactions,
             Unsigned = envelope.ToUnsignedEnvelope(convertedAmountJson),
         });

@@ -40,19 +40,22 @@ public sealed class PostbackVerifier
             return PostbackVerification.Rejected(PostbackRejectReasons.ForeignAccessKey);
         }
 
-        var signedJson = postback.SignedJson.Span;
-        if (PostbackSignature.Matches(_currentKeyPrefix, signedJson, postback.Signature))
+        if (Matches(_currentKeyPrefix, postback))
         {
             return PostbackVerification.Verified(PostbackSigningKey.Current);
         }
 
-        if (_previousKeyPrefix is not null && PostbackSignature.Matches(_previousKeyPrefix, signedJson, postback.Signature))
+        if (_previousKeyPrefix is not null && Matches(_previousKeyPrefix, postback))
         {
             return PostbackVerification.Verified(PostbackSigningKey.Previous);
         }
 
         return PostbackVerification.Rejected(PostbackRejectReasons.BadSignature);
     }
+
+    private static bool Matches(byte[] keyPrefix, ParsedPostback postback) =>
+        PostbackSignature.Matches(keyPrefix, postback.SignedJson.Span, postback.Signature)
+        || (postback.LegacyUnflaggedSignedJson is { } unflagged && PostbackSignature.Matches(keyPrefix, unflagged.Span, postback.Signature));
 
     public override string ToString() => $"{nameof(PostbackVerifier)} (keys redacted)";
 

@@ -5,15 +5,18 @@ using System.Text.Json;
 namespace Paykassma.PluginApi.Postbacks;
 
 /// <summary>
-/// Re-encodes the signed list as PHP signed it and reads its items. Each item's bytes are a slice of the
-/// list's encoding, so storing them later costs no second encoding.
+/// Re-encodes the signed value as PHP signed it and reads its items. The gateway signs a PHP
+/// collection: usually a list, but a filtered collection keeps its keys and PHP writes it as an
+/// object keyed by index (<c>{"1":{…},"3":{…}}</c>), signed in that shape. So whatever shape arrived
+/// is encoded as it is, and the items are a list's elements, an object's values, or a lone value.
+/// Each item's bytes are a slice of the whole encoding, so storing them costs no second encoding.
 /// </summary>
 internal static class SignedListReader
 {
-    /// <returns>Null on success; otherwise why the list is not a list of transactions.</returns>
+    /// <returns>Null on success; otherwise why the value cannot be what PHP signed.</returns>
     public static PostbackParseFailure? TryRead(
-        JsonElement list,
-        string listName,
+        JsonElement signed,
+        string name,
         int capacityHint,
         out ReadOnlyMemory<byte> signedJson,
         out ImmutableArray<SignedTransaction> transactions)
@@ -23,51 +26,89 @@ internal static class SignedListReader
 
         // Re-encoding a PHP-made body rarely makes it longer, so a buffer of the body's size rarely regrows.
         var output = new ArrayBufferWriter<byte>(Math.Max(capacityHint, 256));
-        var itemRanges = new List<Range>();
-        output.Write("["u8);
-        foreach (var item in list.EnumerateArray())
+        var items = new List<(JsonElement Value, Range Json)>();
+        PostbackParseFailure? failure;
+        switch (signed.ValueKind)
         {
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                return new(PostbackParseReasons.TransactionNotAnObject, $"{At(listName, itemRanges.Count)} is a JSON {PostbackParseFailures.Describe(item)}, not an object.");
-            }
+            case JsonValueKind.Array:
+                output.Write("["u8);
+                foreach (var item in signed.EnumerateArray())
+                {
+                    if (items.Count > 0)
+                    {
+                        output.Write(","u8);
+                    }
+                    if ((failure = TryWriteItem(item, output, name, items)) is not null)
+                    {
+                        return failure;
+                    }
+                }
+                output.Write("]"u8);
+                break;
 
-            if (itemRanges.Count > 0)
-            {
-                output.Write(","u8);
-            }
+            case JsonValueKind.Object:
+                output.Write("{"u8);
+                foreach (var member in signed.EnumerateObject())
+                {
+                    if (items.Count > 0)
+                    {
+                        output.Write(","u8);
+                    }
+                    if (!PhpJson.TryWriteKey(member, output, PhpJsonFlags.Signing))
+                    {
+                        return PostbackParseFailures.InvalidString($"A key of {name}");
+                    }
+                    if ((failure = TryWriteItem(member.Value, output, name, items)) is not null)
+                    {
+                        return failure;
+                    }
+                }
+                output.Write("}"u8);
+                break;
 
-            var start = output.WrittenCount;
-            if (!PhpJson.TryWrite(item, output, PhpJsonFlags.Signing, out var error))
-            {
-                return error == PhpJsonError.TooDeep
-                    ? new(PostbackParseReasons.TooDeep, $"{At(listName, itemRanges.Count)} nests too deep.")
-                    : PostbackParseFailures.InvalidString(At(listName, itemRanges.Count));
-            }
-
-            itemRanges.Add(start..output.WrittenCount);
+            default:
+                if ((failure = TryWriteItem(signed, output, name, items)) is not null)
+                {
+                    return failure;
+                }
+                break;
         }
 
-        output.Write("]"u8);
-
-        var items = ImmutableArray.CreateBuilder<SignedTransaction>(itemRanges.Count);
-        foreach (var item in list.EnumerateArray())
+        var read = ImmutableArray.CreateBuilder<SignedTransaction>(items.Count);
+        foreach (var (value, json) in items)
         {
-            var transaction = SignedTransactionReader.Read(item, output.WrittenMemory[itemRanges[items.Count]]);
-            if (transaction is null)
-            {
-                return new(
-                    PostbackParseReasons.TransactionWithoutId,
-                    $"{At(listName, items.Count)} has no transaction_id (a non-empty string or a number).");
-            }
-
-            items.Add(transaction);
+            read.Add(SignedTransactionReader.Read(value, output.WrittenMemory[json]));
         }
 
         signedJson = output.WrittenMemory;
-        transactions = items.MoveToImmutable();
+        transactions = read.MoveToImmutable();
         return null;
     }
 
-    private static string At(string listName, int index) => $"{listName}[{index}]";
+    /// <summary>
+    /// The signed value without PHP's two flags (<c>\/</c>, <c>\uXXXX</c>): older gateway versions signed
+    /// legacy postbacks this way. Both are functions of the same signed value, so accepting either
+    /// lets no one change what was signed.
+    /// </summary>
+    public static ReadOnlyMemory<byte> EncodeWithoutFlags(JsonElement signed, int capacityHint)
+    {
+        var output = new ArrayBufferWriter<byte>(Math.Max(capacityHint, 256));
+        // The flagged encoding of the same value succeeded, and the flags change no validity rule.
+        return PhpJson.TryWrite(signed, output, PhpJsonFlags.None, out _) ? output.WrittenMemory : ReadOnlyMemory<byte>.Empty;
+    }
+
+    private static PostbackParseFailure? TryWriteItem(
+        JsonElement item, ArrayBufferWriter<byte> output, string name, List<(JsonElement, Range)> items)
+    {
+        var start = output.WrittenCount;
+        if (!PhpJson.TryWrite(item, output, PhpJsonFlags.Signing, out var error))
+        {
+            var where = $"{name}[{items.Count}]";
+            return error == PhpJsonError.TooDeep
+                ? new(PostbackParseReasons.TooDeep, $"{where} nests too deep.")
+                : PostbackParseFailures.InvalidString(where);
+        }
+        items.Add((item, start..output.WrittenCount));
+        return null;
+    }
 }

@@ -2,12 +2,16 @@ namespace Paykassma.PluginApi.Postbacks;
 
 /// <summary>
 /// One item of a postback's signed list. Every value here is covered by the signature once the
-/// postback has verified. Values of an unexpected JSON type are null, left for the caller to judge.
+/// postback has verified. Values missing or of an unexpected JSON type are null, left for the caller
+/// to judge: a genuine item is never refused here, however odd (it is stored and flagged).
 /// </summary>
 public sealed record SignedTransaction
 {
-    /// <summary>The gateway's id: a JSON string, or a number's raw text. Never empty.</summary>
-    public required string TransactionId { get; init; }
+    /// <summary>False when the item is not a JSON object (then only <see cref="Json"/> is set).</summary>
+    public required bool IsObject { get; init; }
+
+    /// <summary>The gateway's id: a JSON string, or a number's raw text; null when missing, empty or of another type.</summary>
+    public string? TransactionId { get; init; }
 
     /// <summary><c>amount</c> as sent: the string's value or the number's raw text (e.g. <c>"300"</c>, <c>300.5</c>).</summary>
     public string? AmountText { get; init; }

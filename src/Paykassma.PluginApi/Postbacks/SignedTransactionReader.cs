@@ -5,11 +5,16 @@ namespace Paykassma.PluginApi.Postbacks;
 /// <summary>Maps one signed list item to a <see cref="SignedTransaction"/>, for both postback formats.</summary>
 internal static class SignedTransactionReader
 {
-    /// <param name="item">An object whose strings have already been validated by re-encoding it.</param>
+    /// <param name="item">A value whose strings have already been validated by re-encoding it.</param>
     /// <param name="itemJson">The item's signed encoding.</param>
-    /// <returns>Null when the item has no usable <c>transaction_id</c>.</returns>
-    public static SignedTransaction? Read(JsonElement item, ReadOnlyMemory<byte> itemJson)
+    public static SignedTransaction Read(JsonElement item, ReadOnlyMemory<byte> itemJson)
     {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            // Signed, so kept as it is; there is nothing in it to read.
+            return new SignedTransaction { IsObject = false, Json = itemJson };
+        }
+
         string? transactionId = null;
         string? amount = null;
         string? currencyCode = null;
@@ -40,14 +45,11 @@ internal static class SignedTransactionReader
             else if (property.NameEquals("withdrawal_status"u8)) withdrawalStatus = JsonScalar.GetInt32(value, Text(value));
         }
 
-        if (string.IsNullOrEmpty(transactionId))
-        {
-            return null;
-        }
-
         return new SignedTransaction
         {
-            TransactionId = transactionId,
+            IsObject = true,
+            // An empty id identifies nothing: the item is then known by its signed bytes alone.
+            TransactionId = string.IsNullOrEmpty(transactionId) ? null : transactionId,
             AmountText = amount,
             Amount = JsonScalar.ParseDecimal(amount),
             CurrencyCode = currencyCode,

@@ -182,15 +182,6 @@ public sealed class PostbackParserTests
     [InlineData("null", PostbackParseReasons.NotAnObject)]
     [InlineData("{}", PostbackParseReasons.NoSignedData)]
     [InlineData("{\"signature\":\"s\",\"access_key\":\"k\"}", PostbackParseReasons.NoSignedData)]
-    [InlineData("{\"additional_data\":{}}", PostbackParseReasons.SignedDataNotAList)]
-    [InlineData("{\"additional_data\":null}", PostbackParseReasons.SignedDataNotAList)]
-    [InlineData("{\"transactions\":\"[]\"}", PostbackParseReasons.SignedDataNotAList)]
-    [InlineData("{\"additional_data\":[1]}", PostbackParseReasons.TransactionNotAnObject)]
-    [InlineData("{\"additional_data\":[{\"transaction_id\":\"1\"},[]]}", PostbackParseReasons.TransactionNotAnObject)]
-    [InlineData("{\"additional_data\":[{}]}", PostbackParseReasons.TransactionWithoutId)]
-    [InlineData("{\"additional_data\":[{\"transaction_id\":\"\"}]}", PostbackParseReasons.TransactionWithoutId)]
-    [InlineData("{\"additional_data\":[{\"transaction_id\":null}]}", PostbackParseReasons.TransactionWithoutId)]
-    [InlineData("{\"additional_data\":[{\"transaction_id\":{\"id\":1}}]}", PostbackParseReasons.TransactionWithoutId)]
     [InlineData("{\"additional_data\":[{\"transaction_id\":\"1\",\"comment\":\"\\ud800\"}]}", PostbackParseReasons.InvalidString)]
     [InlineData("{\"additional_data\":[{\"transaction_id\":\"1\",\"\\udc00\":1}]}", PostbackParseReasons.InvalidString)]
     [InlineData("{\"signature\":\"\\ud800\",\"additional_data\":[]}", PostbackParseReasons.InvalidString)]
@@ -205,6 +196,65 @@ public sealed class PostbackParserTests
         Assert.False(result.IsSuccess);
         Assert.Equal(reason, result.Failure.Reason);
         Assert.False(string.IsNullOrWhiteSpace(result.Failure.Message));
+    }
+
+    /// <summary>
+    /// The gateway signs a PHP collection as it is: a filtered one is an object keyed by index, and a
+    /// genuine postback is never refused for its shape. Whatever arrived is encoded as it arrived.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"additional_data\":{}}", "{}", 0)]
+    [InlineData("{\"additional_data\":[]}", "[]", 0)]
+    [InlineData("{\"additional_data\":null}", "null", 1)]
+    [InlineData("{\"transactions\":\"[]\"}", "\"[]\"", 1)]
+    [InlineData("{\"additional_data\":[1]}", "[1]", 1)]
+    [InlineData("{\"additional_data\":[{\"transaction_id\":\"1\"},[]]}", "[{\"transaction_id\":\"1\"},[]]", 2)]
+    [InlineData("{\"additional_data\":{\"1\":{\"transaction_id\":\"7\"},\"3\":{\"transaction_id\":\"9\",\"comment\":\"a\\/b\"}}}",
+        "{\"1\":{\"transaction_id\":\"7\"},\"3\":{\"transaction_id\":\"9\",\"comment\":\"a/b\"}}", 2)]
+    public void Any_signed_shape_is_read_as_it_arrived(string body, string signed, int items)
+    {
+        var result = Parse(body);
+
+        Assert.True(result.IsSuccess, result.Failure?.Message);
+        Assert.Equal(signed, Encoding.UTF8.GetString(result.Postback!.SignedJson.Span));
+        Assert.Equal(items, result.Postback!.Transactions.Length);
+    }
+
+    [Fact]
+    public void An_object_keyed_by_index_yields_its_values_as_items_each_with_its_own_signed_bytes()
+    {
+        var result = Parse("{\"additional_data\":{\"1\":{\"transaction_id\":\"7\",\"amount\":\"300\"},\"3\":{\"transaction_id\":9}}}");
+
+        Assert.Equal(["7", "9"], result.Postback!.Transactions.Select(t => t.TransactionId));
+        Assert.Equal("{\"transaction_id\":\"7\",\"amount\":\"300\"}", Encoding.UTF8.GetString(result.Postback!.Transactions[0].Json.Span));
+        Assert.Equal("{\"transaction_id\":9}", Encoding.UTF8.GetString(result.Postback!.Transactions[1].Json.Span));
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"transaction_id\":\"\"}")]
+    [InlineData("{\"transaction_id\":null}")]
+    [InlineData("{\"transaction_id\":{\"id\":1}}")]
+    public void An_item_without_a_usable_transaction_id_is_read_not_refused(string item)
+    {
+        var result = Parse($"{{\"additional_data\":[{{\"transaction_id\":\"1\"}},{item}]}}");
+
+        Assert.True(result.IsSuccess, result.Failure?.Message);
+        var odd = result.Postback!.Transactions[1];
+        Assert.True(odd.IsObject);
+        Assert.Null(odd.TransactionId);
+        Assert.Equal(item, Encoding.UTF8.GetString(odd.Json.Span));
+    }
+
+    [Fact]
+    public void A_legacy_postback_also_carries_its_value_without_flags_and_a_current_one_does_not()
+    {
+        var legacy = Parse("{\"transactions\":[{\"transaction_id\":\"1\",\"comment\":\"a/b \u0f56\"}]}");
+        var current = Parse("{\"additional_data\":[{\"transaction_id\":\"1\",\"comment\":\"a/b\"}]}");
+
+        Assert.Equal("[{\"transaction_id\":\"1\",\"comment\":\"a\\/b \\u0f56\"}]",
+            Encoding.UTF8.GetString(legacy.Postback!.LegacyUnflaggedSignedJson!.Value.Span));
+        Assert.Null(current.Postback!.LegacyUnflaggedSignedJson);
     }
 
     [Fact]
