@@ -32,6 +32,13 @@ public sealed class Deposit
     /// <summary>Set when the signed amount differs from what the user claimed.</summary>
     public bool AmountMismatch { get; set; }
 
+    /// <summary>
+    /// The proofs whose signed transactions credited this deposit, each once. Kept on the row so that
+    /// two postbacks crediting it at the same moment judge the mismatch against each other's proofs:
+    /// the second waits for the first's row lock and then reads this, not its own older snapshot.
+    /// </summary>
+    public Guid[] CreditedProofIds { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Paykassma.Merchant.Api.Persistence;
 using Paykassma.Merchant.Api.Postbacks;
 
 namespace Paykassma.Merchant.Api.Hosting;
@@ -81,23 +81,12 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
         // the pool stays. Transient server states (shutting down, too many connections) are outages.
         PostgresException { IsTransient: false } =>
             (StatusCodes.Status500InternalServerError, Problems.Internal, "An unexpected error occurred", null),
-        NpgsqlException or TimeoutException =>
+        var failure when DatabaseFailure.IsOutage(failure) =>
             (StatusCodes.Status503ServiceUnavailable, Problems.DatabaseUnavailable, "The database is unavailable; try again shortly", null),
         _ => (StatusCodes.Status500InternalServerError, Problems.Internal, "An unexpected error occurred", null),
     };
 
-    /// <summary>
-    /// EF Core wraps what the database said (DbUpdateException from SaveChanges,
-    /// InvalidOperationException from a query, a transaction or the retrying execution strategy, or
-    /// both): judge the database's own error.
-    /// </summary>
-    private static Exception Unwrap(Exception exception) => exception switch
-    {
-        // The execution strategy adds its own layer: "likely due to a transient failure" → DbUpdateException → Npgsql.
-        DbUpdateException { InnerException: { } inner } when Unwrap(inner) is NpgsqlException database => database,
-        InvalidOperationException { InnerException: { } inner } when Unwrap(inner) is NpgsqlException database => database,
-        _ => exception,
-    };
+    private static Exception Unwrap(Exception exception) => DatabaseFailure.Unwrap(exception);
 
     /// <summary>Says where the JSON went wrong (path and line) without echoing the client's payload back.</summary>
     private static string JsonDetail(BadHttpRequestException bad) =>

@@ -16,17 +16,21 @@ public sealed class MerchantMetrics
     private readonly Histogram<double> _postbackDuration;
     private readonly Counter<long> _rejectedNotRecorded;
     private readonly Counter<long> _depositsCredited;
+    private readonly Counter<long> _unappliedItems;
 
     public MerchantMetrics(IMeterFactory meters, QueueSnapshot snapshot)
     {
         var meter = meters.Create(MeterName);
         _postbacks = meter.CreateCounter<long>("paykassma.postbacks.received", description:
-            "Postbacks received, by outcome (accepted, duplicate, rejected), reject reason and the key that verified them");
+            "Postbacks received, by outcome (accepted, duplicate, rejected, held), reason and the key that verified them; "
+            + "held ones are verified postbacks the database could not apply: a person must look");
+        _unappliedItems = meter.CreateCounter<long>("paykassma.postbacks.items_unapplied", description:
+            "New signed items that credit nothing, by reason (no_matching_proof, amount_unreadable, currency_mismatch, …): listed for ops at /api/ops/transactions?unapplied=true");
         _postbackDuration = meter.CreateHistogram("paykassma.postback.duration", unit: "s",
             description: "Time to judge and store a postback (the gateway waits for it)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
         _rejectedNotRecorded = meter.CreateCounter<long>("paykassma.postbacks.rejected_not_recorded", description:
-            "Rejected postbacks answered but not written, because their source exceeded its recording rate (a junk flood)");
+            "Rejected postbacks answered but not written, because their source or all sources together exceeded the rejected-bytes budget (a junk flood)");
         _depositsCredited = meter.CreateCounter<long>("paykassma.deposits.credited", description:
             "Deposits credited with signed money by a postback (one paid in two transactions counts twice); the open ones are the paykassma.deposits gauge");
         _proofDeliveries = meter.CreateCounter<long>("paykassma.proofs.deliveries", description:
@@ -50,6 +54,9 @@ public sealed class MerchantMetrics
     }
 
     public void RejectedPostbackNotRecorded() => _rejectedNotRecorded.Add(1);
+
+    /// <param name="reason">A code from <see cref="Postbacks.UnappliedReasons"/> (a fixed set, chosen by our SQL).</param>
+    public void PostbackItemUnapplied(string reason) => _unappliedItems.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void DepositsCredited(int deposits)
     {

@@ -48,9 +48,13 @@ public static class OpsPostbacksApi
         JsonElement? Discrepancies,
         IReadOnlyList<OpsTransaction> Transactions);
 
+    /// <param name="TransactionId">Null for a signed item that carries none (see UnappliedReason).</param>
+    /// <param name="Applied">It credited its deposit; when false, UnappliedReason says why.</param>
+    /// <param name="UnappliedReason">no_matching_proof, no_matching_payout, amount_unreadable, amount_not_positive, amount_too_large, no_currency, currency_mismatch, no_transaction_id or not_an_object.</param>
+    /// <param name="ActivatedText">The signed activated_datetime when it names no representable instant (ActivatedAt is then null).</param>
     public sealed record OpsTransaction(
         Guid Id,
-        string TransactionId,
+        string? TransactionId,
         TransactionDirection Direction,
         decimal? Amount,
         string? AmountText,
@@ -61,8 +65,10 @@ public static class OpsPostbacksApi
         Guid? DepositId,
         bool Matched,
         bool Applied,
+        string? UnappliedReason,
         bool AmountMismatch,
         DateTimeOffset? ActivatedAt,
+        string? ActivatedText,
         int? TransactionType,
         string? WithdrawalId,
         int? WithdrawalStatus,
@@ -75,7 +81,8 @@ public static class OpsPostbacksApi
         {
             using var item = JsonDocument.Parse(t.Item);
             return new(t.Id, t.TransactionId, t.Direction, t.Amount, t.AmountText, t.CurrencyCode, t.WalletType, t.CustomOrderId,
-                t.ProofId, t.DepositId, t.DepositId is not null, t.Applied, t.AmountMismatch, t.ActivatedAt, t.TransactionType,
+                t.ProofId, t.DepositId, t.DepositId is not null, t.Applied, t.UnappliedReason, t.AmountMismatch, t.ActivatedAt,
+                t.ActivatedText, t.TransactionType,
                 t.WithdrawalId, t.WithdrawalStatus, t.AccountNumber, t.PostbackId, t.StoredAt, item.RootElement.Clone());
         }
     }
@@ -93,13 +100,14 @@ public static class OpsPostbacksApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapPost("/postbacks/{id:guid}/reverify", Reverify)
             .WithName("OpsReverifyPostback")
-            .WithSummary("Verify a stored rejected postback again with the current keys (after a key fix); applied if genuine")
+            .WithSummary("Verify a stored rejected or held postback again with the current keys and code (after a key or bug fix); applied if genuine")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         ops.MapGet("/transactions", ListTransactions)
             .WithName("OpsListTransactions")
-            .WithSummary("Signed gateway transactions: by gateway id, our custom order id, direction, deposit, matched or not");
+            .WithSummary("Signed gateway transactions: by gateway id, our custom order id, direction, deposit, matched or not, "
+                + "and the ones that credited nothing (unapplied=true, or reason=…), newest first");
         return ops;
     }
 
@@ -162,7 +170,7 @@ public static class OpsPostbacksApi
 
         var ids = postback.TransactionIds;
         var transactions = await db.GatewayTransactions.AsNoTracking()
-            .Where(t => t.PostbackId == id || ids.Contains(t.TransactionId))
+            .Where(t => t.PostbackId == id || (t.TransactionId != null && ids.Contains(t.TransactionId)))
             .OrderBy(t => t.StoredAt).ToListAsync(cancellationToken);
         JsonElement? discrepancies = null;
         if (postback.Discrepancies is not null)
@@ -188,7 +196,7 @@ public static class OpsPostbacksApi
         if (result is null)
         {
             return Problems.Result(StatusCodes.Status409Conflict, Problems.Base + "postback-not-rejected",
-                "Only a stored rejected postback (not an oversized one) can be verified again", $"Its outcome is {postback.Outcome}.");
+                "Only a stored rejected or held postback (kept whole) can be verified again", $"Its outcome is {postback.Outcome}.");
         }
         if (result.Answer != PostbackAnswer.Ok)
         {
@@ -202,10 +210,14 @@ public static class OpsPostbacksApi
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsTransaction>>, ValidationProblem>> ListTransactions(
         MerchantDbContext db, CancellationToken cancellationToken,
         string? transactionId = null, string? customOrderId = null, string? direction = null, Guid? depositId = null,
-        bool? matched = null, int page = 1, int pageSize = 50)
+        bool? matched = null, bool? unapplied = null, string? reason = null, int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
         var wanted = OpsApi.ParseFilter<TransactionDirection>(direction, "direction", errors);
+        if (reason is not null && !UnappliedReasons.All.Contains(reason))
+        {
+            errors["reason"] = [$"Must be one of: {string.Join(", ", UnappliedReasons.All)}."];
+        }
         OpsApi.CheckTextFilter(transactionId, "transactionId", errors);
         OpsApi.CheckTextFilter(customOrderId, "customOrderId", errors);
         if (errors.Count > 0)
@@ -233,6 +245,14 @@ public static class OpsPostbacksApi
         if (matched is { } m)
         {
             query = m ? query.Where(t => t.DepositId != null) : query.Where(t => t.DepositId == null);
+        }
+        if (unapplied is { } u)
+        {
+            query = u ? query.Where(t => t.UnappliedReason != null) : query.Where(t => t.UnappliedReason == null);
+        }
+        if (reason is not null)
+        {
+            query = query.Where(t => t.UnappliedReason == reason);
         }
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(t => t.StoredAt).Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(cancellationToken);

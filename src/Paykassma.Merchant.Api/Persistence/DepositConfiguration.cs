@@ -18,6 +18,7 @@ internal sealed class DepositConfiguration : IEntityTypeConfiguration<Deposit>
         deposit.Property(d => d.WalletType).HasMaxLength(190);
         deposit.Property(d => d.GatewayParams).HasColumnType("jsonb");
         deposit.Property(d => d.ConfirmedAmount).HasColumnType("numeric(20,2)");
+        deposit.Property(d => d.CreditedProofIds).HasDefaultValueSql("'{}'::uuid[]");
         // The expiry job's work list: only unconfirmed deposits, oldest first.
         deposit.HasIndex(d => d.CreatedAt).HasFilter("status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')")
             .HasDatabaseName("ix_deposits_unconfirmed_created_at");

@@ -16,6 +16,7 @@ internal sealed class PostbackRecordConfiguration : IEntityTypeConfiguration<Pos
         postback.Property(p => p.Id).ValueGeneratedNever();
         postback.Property(p => p.Outcome).HasConversion<SnakeCaseEnumConverter<PostbackOutcome>>().HasMaxLength(16);
         postback.Property(p => p.BodySha256).HasMaxLength(64);
+        postback.Property(p => p.SignedSha256).HasMaxLength(64);
         postback.Property(p => p.RemoteIp).HasMaxLength(64);
         postback.Property(p => p.RejectReason).HasMaxLength(64);
         postback.Property(p => p.RejectDetail).HasMaxLength(500);
@@ -30,6 +31,9 @@ internal sealed class PostbackRecordConfiguration : IEntityTypeConfiguration<Pos
         postback.HasIndex(p => p.TransactionIds).HasMethod("gin");
         postback.HasIndex(p => p.ReceivedAt);
         postback.HasIndex(p => new { p.Outcome, p.ReceivedAt });
+        // A postback with no items is a duplicate when its signed value was seen before: only those
+        // are looked up by it, so only those are indexed.
+        postback.HasIndex(p => p.SignedSha256).HasFilter("transaction_count = 0").HasDatabaseName("ix_postbacks_signed_sha256_no_items");
     }
 }
 
@@ -43,6 +47,10 @@ internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration
         transaction.Property(t => t.Id).ValueGeneratedNever();
         transaction.Property(t => t.Direction).HasConversion<SnakeCaseEnumConverter<TransactionDirection>>().HasMaxLength(16);
         transaction.Property(t => t.TransactionId).HasMaxLength(190);
+        transaction.Property(t => t.ItemSha256).HasMaxLength(64);
+        transaction.Property(t => t.UnappliedReason).HasMaxLength(32);
+        transaction.Property(t => t.ActivatedText).HasMaxLength(64);
+        transaction.Property(t => t.GatewayCreatedText).HasMaxLength(64);
         transaction.Property(t => t.Amount).HasColumnType("numeric");
         transaction.Property(t => t.AmountText).HasMaxLength(64);
         transaction.Property(t => t.CurrencyCode).HasMaxLength(16);
@@ -57,6 +65,12 @@ internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration
 
         // The gateway's id is unique per direction: redeliveries, however concurrent, store one row.
         transaction.HasIndex(t => new { t.Direction, t.TransactionId }).IsUnique();
+        // An item without an id is stored once too, known by its signed bytes.
+        transaction.HasIndex(t => new { t.Direction, t.ItemSha256 }).IsUnique().HasFilter("transaction_id IS NULL")
+            .HasDatabaseName("ux_gateway_transactions_item_without_id");
+        // Ops' list of what credited nothing: few rows, so a partial index.
+        transaction.HasIndex(t => t.StoredAt, "ix_gateway_transactions_unapplied_stored_at").HasFilter("unapplied_reason IS NOT NULL")
+            .HasDatabaseName("ix_gateway_transactions_unapplied_stored_at");
         transaction.HasIndex(t => t.CustomOrderId);
         transaction.HasIndex(t => t.DepositId);
         transaction.HasIndex(t => t.StoredAt);

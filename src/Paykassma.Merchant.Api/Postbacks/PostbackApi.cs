@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Paykassma.Merchant.Api.Hosting;
+using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Postbacks;
 
@@ -26,7 +26,7 @@ public static class PostbackApi
         group.MapPost(Route, ReceivePostback)
             .WithName("ReceivePostback")
             .WithSummary("Paykassma's signed postback (called by the gateway, not by people)")
-            .WithDescription("Answers 200 {\"status\":\"ok\"} once the postback is committed (also for one already known); " +
+            .WithDescription("Answers 200 {\"status\":\"ok\"} once a verified postback is committed, whatever its items hold (also for one already known); " +
                              "401 for a bad signature or foreign access key; 400 for a body that is not a postback; " +
                              "503 when it cannot be stored (the gateway resends).")
             .Produces<GatewayAnswer>(StatusCodes.Status200OK, "application/json")
@@ -46,7 +46,7 @@ public static class PostbackApi
     }
 
     public static async Task ReceivePostback(
-        HttpContext http, PostbackReceiver receiver, IOptions<PostbackOptions> options, NpgsqlDataSource dataSource, ILoggerFactory loggers)
+        HttpContext http, PostbackReceiver receiver, IOptions<PostbackOptions> options, ILoggerFactory loggers)
     {
         var limit = options.Value.MaxBodyBytes;
         using var body = await RawBody.ReadAsync(http, limit);
@@ -61,12 +61,13 @@ public static class PostbackApi
         {
             // Not the request's token: once we start storing, finish, even if the gateway hangs up.
             result = await receiver.ReceiveAsync(body.Content, (int)Math.Min(http.Request.ContentLength ?? body.Length, int.MaxValue),
-                body.Truncated, http.Connection.RemoteIpAddress?.ToString(), CancellationToken.None);
+                body.Truncated, http.Connection.RemoteIpAddress, CancellationToken.None);
         }
-        catch (Exception ex) when (IsStorageFailure(ex))
+        catch (Exception ex) when (DatabaseFailure.IsOutage(ex) || ex is OperationCanceledException)
         {
+            // Only an outage gets here (a refusal of a verified postback is held, of junk is a bug):
+            // the store has already started afresh on a broken connection, so the resend finds the pool healthy.
             loggers.CreateLogger(typeof(PostbackApi)).LogWarning(ex, "Postback not stored: the database is unavailable; answering 503");
-            dataSource.Clear();
             http.Response.Headers.RetryAfter = "5";
             await WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Fail("Temporarily unable to store the postback; please resend."));
             return;
@@ -161,11 +162,6 @@ public static class PostbackApi
             }
         }
     }
-
-    private static bool IsStorageFailure(Exception exception) =>
-        exception is NpgsqlException or TimeoutException
-        || exception is InvalidOperationException { InnerException: NpgsqlException or TimeoutException }
-        || exception is OperationCanceledException;
 
     /// <summary>
     /// For the pipeline's error paths (405, an exception): on the postback URL itself the answer is

@@ -11,6 +11,12 @@ public enum PostbackOutcome
 
     /// <summary>Not accepted (see the reason); kept for ops and for re-verification after a key fix.</summary>
     Rejected,
+
+    /// <summary>
+    /// Verified, but the database refused to apply it (a bug or an item shape nobody foresaw): its whole
+    /// body is kept and answered ok, nothing is credited, ops are told and apply it again (reverify).
+    /// </summary>
+    Held,
 }
 
 public enum TransactionDirection
@@ -29,7 +35,10 @@ public sealed class PostbackRecord
 
     public DateTimeOffset ReceivedAt { get; init; }
 
-    /// <summary>The body's bytes as received (only the first bytes of an oversized one).</summary>
+    /// <summary>
+    /// The body's bytes as received: whole when accepted or held (the evidence); only its first bytes
+    /// when rejected or a duplicate (see <see cref="BodyTruncated"/>, <see cref="BodyLength"/> and <see cref="BodySha256"/>).
+    /// </summary>
     public required byte[] Body { get; init; }
 
     public int BodyLength { get; init; }
@@ -38,11 +47,14 @@ public sealed class PostbackRecord
 
     public required string BodySha256 { get; init; }
 
+    /// <summary>SHA-256 (hex) of the signed value as re-encoded for the signature; null when the body did not parse.</summary>
+    public string? SignedSha256 { get; init; }
+
     public string? RemoteIp { get; init; }
 
     public PostbackOutcome Outcome { get; set; }
 
-    /// <summary>A stable code: a parse reason (not_json, …), missing_signature, foreign_access_key, bad_signature, too_large.</summary>
+    /// <summary>A stable code: a parse reason (not_json, …), missing_signature, foreign_access_key, bad_signature, too_large; apply_failed when held.</summary>
     public string? RejectReason { get; set; }
 
     public string? RejectDetail { get; set; }
@@ -89,7 +101,11 @@ public sealed class GatewayTransaction
 
     public TransactionDirection Direction { get; init; }
 
-    public required string TransactionId { get; init; }
+    /// <summary>Null for an item that carries none: it is then known by <see cref="ItemSha256"/>.</summary>
+    public string? TransactionId { get; init; }
+
+    /// <summary>SHA-256 (hex) of the signed item, for an item without a transaction id: what makes its redelivery a duplicate.</summary>
+    public string? ItemSha256 { get; init; }
 
     public decimal? Amount { get; init; }
 
@@ -109,12 +125,21 @@ public sealed class GatewayTransaction
     /// <summary>True when it confirmed its deposit (matched, positive amount, the deposit's currency).</summary>
     public bool Applied { get; init; }
 
+    /// <summary>Why it credited nothing (a code from <see cref="UnappliedReasons"/>); null when applied.</summary>
+    public string? UnappliedReason { get; init; }
+
     /// <summary>The signed amount differs from the amount the user claimed in the proof.</summary>
     public bool AmountMismatch { get; init; }
 
     public DateTimeOffset? ActivatedAt { get; init; }
 
+    /// <summary>The signed activated_datetime when it names no representable instant (ActivatedAt is then null).</summary>
+    public string? ActivatedText { get; init; }
+
     public DateTimeOffset? GatewayCreatedAt { get; init; }
+
+    /// <summary>The signed created_datetime when it names no representable instant.</summary>
+    public string? GatewayCreatedText { get; init; }
 
     public int? TransactionType { get; init; }
 
@@ -128,4 +153,24 @@ public sealed class GatewayTransaction
     public required string Item { get; init; }
 
     public DateTimeOffset StoredAt { get; init; }
+}
+
+/// <summary>Why a signed item credited nothing. The values are stable: they are stored, listed for ops and counted.</summary>
+public static class UnappliedReasons
+{
+    public const string NotAnObject = "not_an_object";
+    public const string NoTransactionId = "no_transaction_id";
+    public const string AmountUnreadable = "amount_unreadable";
+    public const string AmountNotPositive = "amount_not_positive";
+    public const string AmountTooLarge = "amount_too_large";
+    public const string NoCurrency = "no_currency";
+    public const string NoMatchingProof = "no_matching_proof";
+    public const string NoMatchingPayout = "no_matching_payout";
+    public const string CurrencyMismatch = "currency_mismatch";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        NotAnObject, NoTransactionId, AmountUnreadable, AmountNotPositive, AmountTooLarge, NoCurrency,
+        NoMatchingProof, NoMatchingPayout, CurrencyMismatch,
+    ];
 }

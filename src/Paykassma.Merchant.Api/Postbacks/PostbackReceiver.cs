@@ -1,4 +1,6 @@
+using System.Net;
 using System.Security.Cryptography;
+using Paykassma.Merchant.Api.Persistence;
 using Paykassma.PluginApi.Postbacks;
 
 namespace Paykassma.Merchant.Api.Postbacks;
@@ -6,7 +8,7 @@ namespace Paykassma.Merchant.Api.Postbacks;
 /// <summary>How to answer the gateway.</summary>
 public enum PostbackAnswer
 {
-    /// <summary>200 {"status":"ok"}: stored (new or already known).</summary>
+    /// <summary>200 {"status":"ok"}: stored (new, already known, or held for ops).</summary>
     Ok,
 
     /// <summary>400: not a postback.</summary>
@@ -22,9 +24,11 @@ public enum PostbackAnswer
 public sealed record PostbackResult(PostbackAnswer Answer, Guid PostbackId, PostbackOutcome Outcome, string? Reason = null, string? VerifiedWith = null);
 
 /// <summary>
-/// Judges a raw postback body: parse (PHP-compatible), verify the signature over the signed list,
-/// read the signed transactions, store. A rejected body is stored too, with its reason. Database
-/// errors propagate: the endpoint answers 503 and the gateway resends.
+/// Judges a raw postback body: parse (PHP-compatible), verify the signature over the signed value,
+/// read the signed items, store. A verified postback is the gateway's word: it is stored and
+/// answered ok whatever its items hold (odd items are flagged, never refused), and if the database
+/// refuses to apply it, it is kept whole as held. Only an outage propagates (the endpoint answers
+/// 503 and the gateway resends). A rejected body is kept too, as an excerpt, within a budget.
 /// </summary>
 public sealed partial class PostbackReceiver(
     PostbackStore store,
@@ -35,81 +39,101 @@ public sealed partial class PostbackReceiver(
     ILogger<PostbackReceiver> logger)
 {
     public async Task<PostbackResult> ReceiveAsync(
-        ReadOnlyMemory<byte> body, int bodyLength, bool truncated, string? remoteIp, CancellationToken cancellationToken)
+        ReadOnlyMemory<byte> body, int bodyLength, bool truncated, IPAddress? remoteIp, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var result = await JudgeAndStoreAsync(body, bodyLength, truncated, remoteIp, cancellationToken);
-        metrics.PostbackReceived(result.Outcome switch
-        {
-            PostbackOutcome.Accepted => "accepted",
-            PostbackOutcome.Duplicate => "duplicate",
-            _ => "rejected",
-        }, result.Reason, result.VerifiedWith, time.GetElapsedTime(started));
+        metrics.PostbackReceived(SnakeCaseEnumConverter<PostbackOutcome>.ToText(result.Outcome), result.Reason, result.VerifiedWith,
+            time.GetElapsedTime(started));
         return result;
     }
 
     private async Task<PostbackResult> JudgeAndStoreAsync(
-        ReadOnlyMemory<byte> body, int bodyLength, bool truncated, string? remoteIp, CancellationToken cancellationToken)
+        ReadOnlyMemory<byte> body, int bodyLength, bool truncated, IPAddress? remoteIp, CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();
-        var id = Guid.CreateVersion7(receivedAt);
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(body.Span));
+        var arrived = new IncomingPostback
+        {
+            Id = Guid.CreateVersion7(receivedAt),
+            ReceivedAt = receivedAt,
+            Body = body,
+            BodyLength = bodyLength,
+            BodyTruncated = truncated,
+            BodySha256 = Convert.ToHexStringLower(SHA256.HashData(body.Span)),
+            RemoteIp = remoteIp?.ToString(),
+        };
 
         if (truncated)
         {
-            var oversized = new IncomingPostback(id, receivedAt, body, bodyLength, true, sha256, remoteIp, null, null, null, null, null, null, []);
-            return await RejectAsync(oversized, PostbackAnswer.TooLarge, "too_large", $"The body is larger than {body.Length} bytes.", cancellationToken);
+            return await RejectAsync(arrived, remoteIp, PostbackAnswer.TooLarge, "too_large", $"The body is larger than {body.Length} bytes.", cancellationToken);
         }
 
         var parsed = PostbackParser.Parse(body);
         if (!parsed.IsSuccess)
         {
-            var unreadable = new IncomingPostback(id, receivedAt, body, bodyLength, false, sha256, remoteIp, null, null, null, null, null, null, []);
-            return await RejectAsync(unreadable, PostbackAnswer.NotAPostback, parsed.Failure.Reason, parsed.Failure.Message, cancellationToken);
+            return await RejectAsync(arrived, remoteIp, PostbackAnswer.NotAPostback, parsed.Failure.Reason, parsed.Failure.Message, cancellationToken);
         }
 
         var postback = parsed.Postback;
-        var incoming = new IncomingPostback(id, receivedAt, body, bodyLength, false, sha256, remoteIp,
-            postback.Format == PostbackFormat.Legacy ? "legacy" : "current",
-            postback.Signature, postback.AccessKey, postback.Unsigned.Direction, postback.Unsigned.AmountText, postback.Unsigned.Label,
-            postback.Transactions.Select(t => t.TransactionId).Distinct().ToArray());
+        var incoming = arrived with
+        {
+            Format = postback.Format == PostbackFormat.Legacy ? "legacy" : "current",
+            Signature = postback.Signature,
+            AccessKey = postback.AccessKey,
+            Direction = postback.Unsigned.Direction,
+            Amount = postback.Unsigned.AmountText,
+            Label = postback.Unsigned.Label,
+            TransactionIds = postback.Transactions.Where(t => t.TransactionId is not null).Select(t => t.TransactionId!).Distinct().ToArray(),
+            SignedSha256 = Convert.ToHexStringLower(SHA256.HashData(postback.SignedJson.Span)),
+        };
 
         var verification = keys.Verifier.Verify(postback);
         if (!verification.IsVerified)
         {
-            return await RejectAsync(incoming, PostbackAnswer.Unauthenticated, verification.RejectReason, null, cancellationToken);
+            return await RejectAsync(incoming, remoteIp, PostbackAnswer.Unauthenticated, verification.RejectReason, null, cancellationToken);
         }
 
-        var (rows, discrepancies) = SignedPostbackReader.Read(postback, keys.TimeZone, time);
-        var stored = await store.StoreVerifiedAsync(incoming, verification.VerifiedWithCode!, rows,
-            SignedPostbackReader.ToJson(discrepancies), cancellationToken);
-        Stored(id, stored, rows.Count, verification.VerifiedWithCode!);
-        if (discrepancies.Count > 0)
+        var verifiedWith = verification.VerifiedWithCode!;
+        StoredPostback stored;
+        int items;
+        try
         {
-            LogDiscrepancies(logger, id, string.Join(", ", discrepancies.Select(d => d.Field).Distinct()));
+            var (rows, discrepancies) = SignedPostbackReader.Read(postback, keys.TimeZone, time);
+            items = rows.Count;
+            stored = await store.StoreVerifiedAsync(incoming, verifiedWith, rows, SignedPostbackReader.ToJson(discrepancies), cancellationToken);
+            if (discrepancies.Count > 0)
+            {
+                LogDiscrepancies(logger, incoming.Id, string.Join(", ", discrepancies.Select(d => d.Field).Distinct()));
+            }
         }
-        return new PostbackResult(PostbackAnswer.Ok, id, stored.Outcome, VerifiedWith: verification.VerifiedWithCode);
+        catch (Exception ex) when (!DatabaseFailure.IsOutage(ex) && ex is not OperationCanceledException)
+        {
+            // Not an outage, so a resend would fail the same way, forever: keep it whole and say ok.
+            return await HoldAsync(incoming, verifiedWith, ex, cancellationToken);
+        }
+        Stored(incoming.Id, stored, items, verifiedWith);
+        return new PostbackResult(PostbackAnswer.Ok, incoming.Id, stored.Outcome, VerifiedWith: verifiedWith);
     }
 
     /// <summary>
-    /// Ops: judge a stored rejected postback again with today's keys (after a key fix). Null when
-    /// there is no such rejected postback; otherwise the new verdict, applied if it now verifies.
+    /// Ops: judge a stored rejected or held postback again with today's keys and code (after a key or
+    /// a bug fix). Null when there is no such postback; otherwise the new verdict, applied if it verifies.
     /// </summary>
     public async Task<PostbackResult?> ReverifyAsync(PostbackRecord record, CancellationToken cancellationToken)
     {
-        if (record.Outcome != PostbackOutcome.Rejected || record.BodyTruncated)
+        if (record.Outcome is not (PostbackOutcome.Rejected or PostbackOutcome.Held) || record.BodyTruncated)
         {
             return null;
         }
         var parsed = PostbackParser.Parse(record.Body);
         if (!parsed.IsSuccess)
         {
-            return new PostbackResult(PostbackAnswer.NotAPostback, record.Id, PostbackOutcome.Rejected, parsed.Failure.Reason);
+            return new PostbackResult(PostbackAnswer.NotAPostback, record.Id, record.Outcome, parsed.Failure.Reason);
         }
         var verification = keys.Verifier.Verify(parsed.Postback);
         if (!verification.IsVerified)
         {
-            return new PostbackResult(PostbackAnswer.Unauthenticated, record.Id, PostbackOutcome.Rejected, verification.RejectReason);
+            return new PostbackResult(PostbackAnswer.Unauthenticated, record.Id, record.Outcome, verification.RejectReason);
         }
 
         var (rows, discrepancies) = SignedPostbackReader.Read(parsed.Postback, keys.TimeZone, time);
@@ -124,30 +148,50 @@ public sealed partial class PostbackReceiver(
     }
 
     private async Task<PostbackResult> RejectAsync(
-        IncomingPostback postback, PostbackAnswer answer, string reason, string? detail, CancellationToken cancellationToken)
+        IncomingPostback postback, IPAddress? source, PostbackAnswer answer, string reason, string? detail, CancellationToken cancellationToken)
     {
-        if (shield.ShouldRecord(postback.RemoteIp))
+        if (shield.ShouldRecord(source, store.RejectedExcerpt(postback).Length))
         {
             await store.StoreRejectedAsync(postback, reason, detail, cancellationToken);
             LogRejected(logger, postback.Id, reason, postback.RemoteIp);
         }
         else
         {
-            // A flood from one source: answered and counted, not written (nor logged line by line).
+            // A flood: answered and counted, not written (nor logged line by line).
             metrics.RejectedPostbackNotRecorded();
         }
         return new PostbackResult(answer, postback.Id, PostbackOutcome.Rejected, reason);
     }
 
+    private async Task<PostbackResult> HoldAsync(IncomingPostback postback, string verifiedWith, Exception failure, CancellationToken cancellationToken)
+    {
+        // The database's own words (SQLSTATE and message) name the column or constraint, never a secret;
+        // anything else is named by its type only, as its message could quote the body.
+        var detail = DatabaseFailure.Refusal(failure) is { } refused
+            ? $"SQLSTATE {refused.SqlState}: {refused.MessageText}"
+            : $"{failure.GetType().Name} while applying it";
+        await store.StoreHeldAsync(postback, verifiedWith, detail, cancellationToken);
+        LogHeld(logger, failure, postback.Id, detail);
+        return new PostbackResult(PostbackAnswer.Ok, postback.Id, PostbackOutcome.Held, "apply_failed", verifiedWith);
+    }
+
     /// <summary>A verified postback is stored (on arrival or by ops reverify): counted and logged alike.</summary>
-    private void Stored(Guid postbackId, StoredPostback stored, int transactions, string verifiedWith)
+    private void Stored(Guid postbackId, StoredPostback stored, int items, string verifiedWith)
     {
         metrics.DepositsCredited(stored.ConfirmedDeposits);
-        LogStored(logger, postbackId, stored.Outcome, transactions, stored.NewTransactions, stored.ConfirmedDeposits, verifiedWith);
+        LogStored(logger, postbackId, stored.Outcome, items, stored.NewTransactions, stored.ConfirmedDeposits, verifiedWith);
+        if (stored.UnappliedReasons.Length > 0)
+        {
+            foreach (var reason in stored.UnappliedReasons)
+            {
+                metrics.PostbackItemUnapplied(reason);
+            }
+            LogUnapplied(logger, postbackId, stored.UnappliedReasons.Length, string.Join(", ", stored.UnappliedReasons.Distinct()));
+        }
     }
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
-        Message = "Postback {PostbackId} {Outcome}: {Transactions} signed transaction(s), {NewTransactions} new, {ConfirmedDeposits} deposit(s) confirmed (key {VerifiedWith})")]
+        Message = "Postback {PostbackId} {Outcome}: {Transactions} signed item(s), {NewTransactions} new, {ConfirmedDeposits} deposit(s) confirmed (key {VerifiedWith})")]
     private static partial void LogStored(ILogger logger, Guid postbackId, PostbackOutcome outcome, int transactions,
         int newTransactions, int confirmedDeposits, string verifiedWith);
 
@@ -157,4 +201,12 @@ public sealed partial class PostbackReceiver(
     [LoggerMessage(EventId = 6003, Level = LogLevel.Warning,
         Message = "Postback {PostbackId}: unsigned fields disagree with the signed data ({Fields}); the signed values were used")]
     private static partial void LogDiscrepancies(ILogger logger, Guid postbackId, string fields);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning,
+        Message = "Postback {PostbackId}: {Count} new signed item(s) credit nothing ({Reasons}); listed for ops")]
+    private static partial void LogUnapplied(ILogger logger, Guid postbackId, int count, string reasons);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Error,
+        Message = "Postback {PostbackId} verified but could not be applied ({Detail}); kept whole as held and answered ok: ops must apply it again")]
+    private static partial void LogHeld(ILogger logger, Exception exception, Guid postbackId, string detail);
 }

@@ -1,36 +1,80 @@
-using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Paykassma.Merchant.Api.Hosting;
 
 namespace Paykassma.Merchant.Api.Postbacks;
 
 /// <summary>
-/// Decides whether a rejected postback's body is written down. Junk is judged before this is
-/// asked (parsing and a signature check cost microseconds), so a genuine postback never meets
-/// it; what it bounds is how fast a flood of junk from one source can grow the database. The
-/// count is per instance and per minute: a shield, not an accounting.
+/// Decides whether a rejected postback is written down. Junk is judged before this is asked
+/// (parsing and a signature check cost microseconds), so a genuine, verified postback never meets
+/// it; what it bounds is how fast junk can grow the database. Two budgets a minute, per instance:
+/// a count per source (an IPv6 source is its /64, which one host can fill with addresses) and the
+/// bytes of all sources together, which no rotation of addresses escapes. A shield, not an accounting.
 /// </summary>
-public sealed class RejectedPostbackShield(IOptions<RateLimitOptions> options, TimeProvider time)
+public sealed class RejectedPostbackShield(IOptions<RateLimitOptions> limits, IOptions<PostbackOptions> options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Window> _windows = new();
+    /// <summary>What a row costs beyond its body (columns, index entries), so that empty bodies are not free.</summary>
+    public const int RowOverheadBytes = 512;
 
-    public bool ShouldRecord(string? source)
+    /// <summary>Sources tracked a minute. Past it new sources meet only the byte budget: memory stays bounded.</summary>
+    public const int MaxSourcesTracked = 10_000;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _countBySource = new(StringComparer.Ordinal);
+    private long _minute = -1;
+    private long _bytes;
+
+    public bool ShouldRecord(IPAddress? source, int bodyBytesKept)
     {
-        var limit = options.Value.RejectedPostbacksRecordedPerSourcePerMinute;
+        var perSource = limits.Value.RejectedPostbacksRecordedPerSourcePerMinute;
+        var cost = (long)bodyBytesKept + RowOverheadBytes;
+        var key = SourceKey(source);
         var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
-        var window = _windows.AddOrUpdate(source ?? "unknown",
-            _ => new Window(minute, 1),
-            (_, current) => current.Minute == minute ? current with { Count = current.Count + 1 } : new Window(minute, 1));
-        if (_windows.Count > 10_000)
+        lock (_gate)
         {
-            // Many sources: forget the ones from earlier minutes rather than grow without bound.
-            foreach (var stale in _windows.Where(pair => pair.Value.Minute != minute).Select(pair => pair.Key).ToList())
+            if (minute != _minute)
             {
-                _windows.TryRemove(stale, out _);
+                _minute = minute;
+                _bytes = 0;
+                _countBySource.Clear();
             }
+            if (_bytes + cost > options.Value.RejectedBytesPerMinute)
+            {
+                return false;
+            }
+            var known = _countBySource.TryGetValue(key, out var count);
+            if (count >= perSource)
+            {
+                return false;
+            }
+            if (known || _countBySource.Count < MaxSourcesTracked)
+            {
+                _countBySource[key] = count + 1;
+            }
+            _bytes += cost;
+            return true;
         }
-        return window.Count <= limit;
     }
 
-    private sealed record Window(long Minute, int Count);
+    /// <summary>An IPv4 address as it is; an IPv6 address by its /64 (one subscriber's network).</summary>
+    public static string SourceKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes).ToString() + "/64";
+    }
 }

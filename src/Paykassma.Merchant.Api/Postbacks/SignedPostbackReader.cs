@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Paykassma.PluginApi;
@@ -6,23 +7,50 @@ using Paykassma.PluginApi.Postbacks;
 
 namespace Paykassma.Merchant.Api.Postbacks;
 
-/// <summary>One signed transaction ready to store; every value comes from the signed data.</summary>
-public sealed record TransactionRow(
-    Guid Id,
-    TransactionDirection Direction,
-    string TransactionId,
-    decimal? Amount,
-    string? AmountText,
-    string? CurrencyCode,
-    string? WalletType,
-    string? CustomOrderId,
-    DateTimeOffset? ActivatedAt,
-    DateTimeOffset? GatewayCreatedAt,
-    int? TransactionType,
-    string? WithdrawalId,
-    int? WithdrawalStatus,
-    string? AccountNumber,
-    string Item);
+/// <summary>One signed item ready to store; every value comes from the signed data.</summary>
+public sealed record TransactionRow
+{
+    public required Guid Id { get; init; }
+
+    public required TransactionDirection Direction { get; init; }
+
+    /// <summary>Null when the item carries none; then <see cref="ItemSha256"/> identifies it.</summary>
+    public string? TransactionId { get; init; }
+
+    public string? ItemSha256 { get; init; }
+
+    public decimal? Amount { get; init; }
+
+    public string? AmountText { get; init; }
+
+    public string? CurrencyCode { get; init; }
+
+    public string? WalletType { get; init; }
+
+    public string? CustomOrderId { get; init; }
+
+    public DateTimeOffset? ActivatedAt { get; init; }
+
+    public string? ActivatedText { get; init; }
+
+    public DateTimeOffset? GatewayCreatedAt { get; init; }
+
+    public string? GatewayCreatedText { get; init; }
+
+    public int? TransactionType { get; init; }
+
+    public string? WithdrawalId { get; init; }
+
+    public int? WithdrawalStatus { get; init; }
+
+    public string? AccountNumber { get; init; }
+
+    /// <summary>Why it cannot credit, judged from the item alone; the database adds what needs our rows (no matching proof, …).</summary>
+    public string? UnappliedReason { get; init; }
+
+    /// <summary>The signed item as the gateway signed it.</summary>
+    public required string Item { get; init; }
+}
 
 /// <summary>An unsigned field that disagrees with the signed data: recorded for ops, never used.</summary>
 public sealed record Discrepancy(string Field, string? Unsigned, string? Signed);
@@ -30,10 +58,17 @@ public sealed record Discrepancy(string Field, string? Unsigned, string? Signed)
 /// <summary>
 /// Turns a verified postback into rows to store. Only signed values count: the top-level amount,
 /// label, direction, currency and wallet type are compared with the signed data and every
-/// disagreement is recorded, but nothing is taken from them that the signed data contradicts.
+/// disagreement is recorded, but nothing is taken from them. Never refuses an item: an odd one is
+/// stored with the reason it cannot credit.
 /// </summary>
 public static class SignedPostbackReader
 {
+    /// <summary>
+    /// Far above any deposit, far below what the deposit's numeric(20,2) total can hold: a larger
+    /// signed amount is kept and flagged rather than overflowing the credit.
+    /// </summary>
+    public const decimal MaxCreditableAmount = 1_000_000_000_000m;
+
     public static (IReadOnlyList<TransactionRow> Rows, IReadOnlyList<Discrepancy> Discrepancies) Read(
         ParsedPostback postback, GatewayTimeZone zone, TimeProvider time)
     {
@@ -43,30 +78,43 @@ public static class SignedPostbackReader
         var seen = new HashSet<(TransactionDirection, string)>();
         foreach (var signed in postback.Transactions)
         {
-            var direction = DirectionOf(signed, envelope.Direction, discrepancies);
+            var direction = DirectionOf(signed);
+            if (envelope.Direction is { } claimed && claimed != DirectionText(direction))
+            {
+                discrepancies.Add(new Discrepancy("direction", claimed, DirectionText(direction)));
+            }
+            var itemSha256 = signed.TransactionId is null ? Convert.ToHexStringLower(SHA256.HashData(signed.Json.Span)) : null;
             // A transaction listed twice in one postback is still one transaction.
-            if (!seen.Add((direction, signed.TransactionId)))
+            if (!seen.Add((direction, signed.TransactionId ?? "sha256:" + itemSha256)))
             {
                 continue;
             }
             Compare(discrepancies, "currency_code", envelope.CurrencyCode, signed.CurrencyCode);
             Compare(discrepancies, "wallet_type", envelope.WalletType, signed.WalletType);
-            rows.Add(new TransactionRow(
-                Guid.CreateVersion7(time.GetUtcNow()),
-                direction,
-                signed.TransactionId,
-                signed.Amount,
-                signed.AmountText,
-                signed.CurrencyCode,
-                signed.WalletType,
-                signed.CustomOrderId,
-                zone.ToUtc(signed.ActivatedDateTime),
-                zone.ToUtc(signed.CreatedDateTime),
-                signed.TransactionType,
-                signed.WithdrawalId,
-                signed.WithdrawalStatus,
-                signed.AccountNumber,
-                Encoding.UTF8.GetString(signed.Json.Span)));
+            var activatedAt = zone.ToUtc(signed.ActivatedDateTime);
+            var createdAt = zone.ToUtc(signed.CreatedDateTime);
+            rows.Add(new TransactionRow
+            {
+                Id = Guid.CreateVersion7(time.GetUtcNow()),
+                Direction = direction,
+                TransactionId = signed.TransactionId,
+                ItemSha256 = itemSha256,
+                Amount = signed.Amount,
+                AmountText = signed.AmountText,
+                CurrencyCode = signed.CurrencyCode,
+                WalletType = signed.WalletType,
+                CustomOrderId = signed.CustomOrderId,
+                ActivatedAt = activatedAt,
+                ActivatedText = Unrepresented(signed.ActivatedDateTime, activatedAt),
+                GatewayCreatedAt = createdAt,
+                GatewayCreatedText = Unrepresented(signed.CreatedDateTime, createdAt),
+                TransactionType = signed.TransactionType,
+                WithdrawalId = signed.WithdrawalId,
+                WithdrawalStatus = signed.WithdrawalStatus,
+                AccountNumber = signed.AccountNumber,
+                UnappliedReason = UnappliedReasonOf(signed, direction),
+                Item = Encoding.UTF8.GetString(signed.Json.Span),
+            });
         }
 
         // The top-level amount is unsigned: if it is none of the signed amounts, someone changed it.
@@ -87,33 +135,44 @@ public static class SignedPostbackReader
             ["signed"] = d.Signed?.Replace('\0', '\uFFFD'),
         }));
 
+    public static string DirectionText(TransactionDirection direction) =>
+        direction == TransactionDirection.Outgoing ? "outgoing" : "ingoing";
+
     /// <summary>
-    /// The top-level direction is unsigned. Signed withdrawal data (withdrawal_id/status) makes a
-    /// transaction outgoing whatever the top level says; a top level claiming "outgoing" without it
-    /// is believed (an outgoing row confirms no deposit) but recorded.
+    /// Signed data alone decides: a withdrawal is known by its signed withdrawal_id (or status), and
+    /// anything else is a deposit. The unsigned top-level direction only gets compared, so a replay
+    /// with "outgoing" cannot hide a deposit, nor "ingoing" turn a withdrawal into credit.
     /// </summary>
-    private static TransactionDirection DirectionOf(SignedTransaction signed, string? unsigned, List<Discrepancy> discrepancies)
+    private static TransactionDirection DirectionOf(SignedTransaction signed) =>
+        signed.WithdrawalId is not null || signed.WithdrawalStatus is not null ? TransactionDirection.Outgoing : TransactionDirection.Ingoing;
+
+    /// <summary>What in the item itself stops it from crediting a deposit; withdrawals are judged by the database.</summary>
+    private static string? UnappliedReasonOf(SignedTransaction signed, TransactionDirection direction)
     {
-        var signedOutgoing = signed.WithdrawalId is not null || signed.WithdrawalStatus is not null;
-        if (signedOutgoing)
+        if (!signed.IsObject)
         {
-            if (unsigned is not null && unsigned != "outgoing")
-            {
-                discrepancies.Add(new Discrepancy("direction", unsigned, "outgoing (signed withdrawal data)"));
-            }
-            return TransactionDirection.Outgoing;
+            return UnappliedReasons.NotAnObject;
         }
-        if (unsigned == "outgoing")
+        if (signed.TransactionId is null)
         {
-            discrepancies.Add(new Discrepancy("direction", unsigned, "no withdrawal data in the signed transaction"));
-            return TransactionDirection.Outgoing;
+            return UnappliedReasons.NoTransactionId;
         }
-        if (unsigned is not null && unsigned != "ingoing")
+        if (direction == TransactionDirection.Outgoing)
         {
-            discrepancies.Add(new Discrepancy("direction", unsigned, "ingoing"));
+            return null;
         }
-        return TransactionDirection.Ingoing;
+        return signed.Amount switch
+        {
+            null => UnappliedReasons.AmountUnreadable,
+            <= 0 => UnappliedReasons.AmountNotPositive,
+            >= MaxCreditableAmount => UnappliedReasons.AmountTooLarge,
+            _ when string.IsNullOrWhiteSpace(signed.CurrencyCode) => UnappliedReasons.NoCurrency,
+            _ => null,
+        };
     }
+
+    private static string? Unrepresented(string? signedText, DateTimeOffset? parsed) =>
+        parsed is null && !string.IsNullOrEmpty(signedText) ? signedText : null;
 
     private static void Compare(List<Discrepancy> discrepancies, string field, string? unsigned, string? signed)
     {

@@ -56,6 +56,13 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.PrimitiveCollection<Guid[]>("CreditedProofIds")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("credited_proof_ids")
+                        .HasDefaultValueSql("'{}'::uuid[]");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
@@ -175,6 +182,11 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("activated_at");
 
+                    b.Property<string>("ActivatedText")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("activated_text");
+
                     b.Property<decimal?>("Amount")
                         .HasColumnType("numeric")
                         .HasColumnName("amount");
@@ -216,10 +228,20 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("gateway_created_at");
 
+                    b.Property<string>("GatewayCreatedText")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("gateway_created_text");
+
                     b.Property<string>("Item")
                         .IsRequired()
                         .HasColumnType("json")
                         .HasColumnName("item");
+
+                    b.Property<string>("ItemSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("item_sha256");
 
                     b.Property<Guid>("PostbackId")
                         .HasColumnType("uuid")
@@ -234,7 +256,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnName("stored_at");
 
                     b.Property<string>("TransactionId")
-                        .IsRequired()
                         .HasMaxLength(190)
                         .HasColumnType("character varying(190)")
                         .HasColumnName("transaction_id");
@@ -242,6 +263,11 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.Property<int?>("TransactionType")
                         .HasColumnType("integer")
                         .HasColumnName("transaction_type");
+
+                    b.Property<string>("UnappliedReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("unapplied_reason");
 
                     b.Property<string>("WalletType")
                         .HasMaxLength(190)
@@ -275,9 +301,18 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("StoredAt")
                         .HasDatabaseName("ix_gateway_transactions_stored_at");
 
+                    b.HasIndex("Direction", "ItemSha256")
+                        .IsUnique()
+                        .HasDatabaseName("ux_gateway_transactions_item_without_id")
+                        .HasFilter("transaction_id IS NULL");
+
                     b.HasIndex("Direction", "TransactionId")
                         .IsUnique()
                         .HasDatabaseName("ix_gateway_transactions_direction_transaction_id");
+
+                    b.HasIndex(new[] { "StoredAt" }, "ix_gateway_transactions_unapplied_stored_at")
+                        .HasDatabaseName("ix_gateway_transactions_unapplied_stored_at")
+                        .HasFilter("unapplied_reason IS NOT NULL");
 
                     b.ToTable("gateway_transactions", null, t =>
                         {
@@ -377,6 +412,11 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("signature");
 
+                    b.Property<string>("SignedSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("signed_sha256");
+
                     b.Property<int>("TransactionCount")
                         .HasColumnType("integer")
                         .HasColumnName("transaction_count");
@@ -397,6 +437,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("ReceivedAt")
                         .HasDatabaseName("ix_postbacks_received_at");
 
+                    b.HasIndex("SignedSha256")
+                        .HasDatabaseName("ix_postbacks_signed_sha256_no_items")
+                        .HasFilter("transaction_count = 0");
+
                     b.HasIndex("TransactionIds")
                         .HasDatabaseName("ix_postbacks_transaction_ids");
 
@@ -407,7 +451,7 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.ToTable("postbacks", null, t =>
                         {
-                            t.HasCheckConstraint("ck_postbacks_outcome", "outcome IN ('accepted', 'duplicate', 'rejected')");
+                            t.HasCheckConstraint("ck_postbacks_outcome", "outcome IN ('accepted', 'duplicate', 'rejected', 'held')");
                         });
                 });
 

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Paykassma.Merchant.Api.Postbacks;
+
+/// <summary>
+/// Deletes rejected and duplicate postbacks older than Postbacks:RejectedRetention, a batch at a time.
+/// Accepted and held ones are never deleted: they are the evidence of money. Each batch is claimed
+/// with SKIP LOCKED, so any number of instances can run this at once without waiting on each other.
+/// </summary>
+public sealed partial class PostbackRetention(
+    NpgsqlDataSource dataSource,
+    IOptions<PostbackOptions> options,
+    TimeProvider time,
+    ILogger<PostbackRetention> logger) : BackgroundService
+{
+    public const int BatchSize = 1000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DeleteExpiredAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                LogFailed(logger, ex);
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.RetentionCheckInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Deletes every expired rejected or duplicate row, batch by batch; returns how many.</summary>
+    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int deleted;
+        do
+        {
+            deleted = await DeleteBatchAsync(cancellationToken);
+            total += deleted;
+        }
+        while (deleted == BatchSize);
+        if (total > 0)
+        {
+            LogDeleted(logger, total, options.Value.RejectedRetention);
+        }
+        return total;
+    }
+
+    private async Task<int> DeleteBatchAsync(CancellationToken cancellationToken)
+    {
+        // A duplicate or rejected postback brings no stored transaction (only the postback that
+        // inserted one is named by it); the NOT EXISTS keeps it so should that ever change.
+        await using var command = dataSource.CreateCommand("""
+            DELETE FROM postbacks
+            WHERE id IN (SELECT p.id FROM postbacks p
+                         WHERE p.outcome IN ('rejected', 'duplicate') AND p.received_at < $1
+                           AND NOT EXISTS (SELECT 1 FROM gateway_transactions g WHERE g.postback_id = p.id)
+                         ORDER BY p.received_at
+                         LIMIT $2
+                         FOR UPDATE SKIP LOCKED)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.GetUtcNow() - options.Value.RejectedRetention });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = BatchSize });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Information,
+        Message = "Deleted {Count} rejected or duplicate postback(s) older than {Retention}")]
+    private static partial void LogDeleted(ILogger logger, int count, TimeSpan retention);
+
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Warning, Message = "Postback retention round failed; retrying later")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,192 @@
+namespace Paykassma.Merchant.Api.Postbacks;
+
+/// <summary>
+/// The SQL that stores a verified postback in one statement (see <see cref="PostbackStore"/>). Each
+/// statement is assembled once from these parts; the parameters are positional ($n), listed here.
+/// </summary>
+internal static class PostbackStatements
+{
+    // The signed items as a relation. Parameters: $1 postback id, $2 the unsigned top-level label,
+    // $3..$21 the item columns (in the order of the SELECT below), $22 now, $23 discrepancies found
+    // in C# (jsonb). A postback almost always carries one item: it is passed as scalars, which
+    // PostgreSQL knows to be one row even in a generic plan; any other count goes as arrays.
+    private const string IncomingOne = """
+        WITH incoming AS (
+            SELECT $3::uuid AS id, $4::text AS direction, $5::text AS transaction_id, $6::text AS item_sha256,
+                $7::numeric AS amount, $8::text AS amount_text, $9::text AS currency_code, $10::text AS wallet_type,
+                $11::text AS custom_order_id, $12::timestamptz AS activated_at, $13::text AS activated_text,
+                $14::timestamptz AS gateway_created_at, $15::text AS gateway_created_text, $16::int AS transaction_type,
+                $17::text AS withdrawal_id, $18::int AS withdrawal_status, $19::text AS account_number,
+                $20::text AS unapplied_reason, $21::text AS item
+        ),
+        """;
+
+    private const string IncomingMany = """
+        WITH incoming AS (
+            SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::text[],
+                                 $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::timestamptz[], $15::text[],
+                                 $16::int[], $17::text[], $18::int[], $19::text[], $20::text[], $21::text[])
+                AS t(id, direction, transaction_id, item_sha256, amount, amount_text, currency_code, wallet_type,
+                     custom_order_id, activated_at, activated_text, gateway_created_at, gateway_created_text,
+                     transaction_type, withdrawal_id, withdrawal_status, account_number, unapplied_reason, item)
+        ),
+        """;
+
+    /// <summary>
+    /// Matches each signed item to our proof (deposits, by custom order id) and the proof's deposit,
+    /// inserts the items (each once: the unique keys decide), confirms the deposits of the newly
+    /// inserted applicable ones, marks their proofs forwarded (the gateway evidently has them), and
+    /// finds label discrepancies. An item that cannot credit is inserted all the same, with its reason.
+    /// </summary>
+    /// <remarks>
+    /// Every row is found by a unique index probe and read once (<c>matched</c>), then reused: this
+    /// statement runs for every postback, and each extra probe or plan node showed in PostgreSQL's CPU
+    /// per postback (bench/README.md). The plans are generic (prepared once per connection), so no
+    /// step may leave the planner a choice that depends on how many rows a status has. No expression
+    /// here may be NULL where a NOT NULL column takes it: a genuine postback must never fail to store.
+    /// </remarks>
+    private const string ApplyItems = """
+        matched AS (
+            SELECT i.*, p.id AS proof_id, p.deposit_id, p.amount AS proof_amount, p.status AS proof_status,
+                d.currency AS deposit_currency, d.label AS deposit_label
+            FROM incoming i
+            LEFT JOIN proofs p ON i.direction = 'ingoing' AND p.custom_transaction_id = i.custom_order_id
+            LEFT JOIN deposits d ON d.id = p.deposit_id
+        ),
+        inserted AS (
+            INSERT INTO gateway_transactions (id, postback_id, direction, transaction_id, item_sha256, amount, amount_text,
+                currency_code, wallet_type, custom_order_id, proof_id, deposit_id, applied, unapplied_reason, amount_mismatch,
+                activated_at, activated_text, gateway_created_at, gateway_created_text, transaction_type, withdrawal_id,
+                withdrawal_status, account_number, item, stored_at)
+            SELECT m.id, $1, m.direction, m.transaction_id, m.item_sha256, m.amount, m.amount_text, m.currency_code,
+                m.wallet_type, m.custom_order_id, m.proof_id, m.deposit_id, j.reason IS NULL, j.reason,
+                m.proof_id IS NOT NULL AND m.amount IS DISTINCT FROM m.proof_amount,
+                m.activated_at, m.activated_text, m.gateway_created_at, m.gateway_created_text, m.transaction_type,
+                m.withdrawal_id, m.withdrawal_status, m.account_number, m.item::json, $22
+            FROM matched m
+            CROSS JOIN LATERAL (SELECT COALESCE(m.unapplied_reason, CASE
+                WHEN m.direction = 'outgoing' THEN 'no_matching_payout'
+                WHEN m.proof_id IS NULL THEN 'no_matching_proof'
+                WHEN upper(m.currency_code) IS DISTINCT FROM upper(m.deposit_currency) THEN 'currency_mismatch'
+            END) AS reason) j
+            -- No target: the transaction id's key, or the signed bytes' key for an item without one.
+            ON CONFLICT DO NOTHING
+            RETURNING id, deposit_id, proof_id, amount, applied, unapplied_reason
+        ),
+        credited AS (
+            SELECT deposit_id, sum(amount) AS total, array_agg(DISTINCT proof_id) AS proof_ids
+            FROM inserted WHERE applied GROUP BY deposit_id
+        ),
+        confirmed AS (
+            -- Status only moves forward: any status becomes confirmed, confirmed stays confirmed, and
+            -- the confirmed amount is the sum of signed transactions, each added exactly once. Money
+            -- that arrives after expiry still confirms the deposit, flagged for ops. The mismatch is
+            -- judged from the row itself (its credited proofs), never from this statement's snapshot
+            -- of other tables: a concurrent postback for the deposit's other proof is seen once its
+            -- row lock is released.
+            UPDATE deposits d
+            SET status = 'confirmed',
+                confirmed_amount = COALESCE(d.confirmed_amount, 0) + c.total,
+                confirmed_at = COALESCE(d.confirmed_at, $22),
+                confirmed_after_expiry = d.confirmed_after_expiry OR d.status = 'expired',
+                credited_proof_ids = d.credited_proof_ids
+                    || ARRAY(SELECT x FROM unnest(c.proof_ids) x WHERE x <> ALL (d.credited_proof_ids)),
+                amount_mismatch = COALESCE(d.confirmed_amount, 0) + c.total <> COALESCE(
+                    (SELECT sum(p.amount) FROM proofs p WHERE p.id = ANY (d.credited_proof_ids || c.proof_ids)), 0),
+                updated_at = $22
+            FROM credited c
+            WHERE d.id = c.deposit_id
+            RETURNING d.id
+        ),
+        delivered AS (
+            -- Only the proofs this statement saw still waiting: almost always none, as the gateway
+            -- posts back after it accepted the proof. Found by primary key; the status is checked
+            -- again on the row itself, so a dispatcher's concurrent change is respected. Written as
+            -- NOT IN (same set, by ck_proofs_status) so that no plan can drive this from the status
+            -- index instead, reading every failed proof ever kept for every postback.
+            UPDATE proofs p SET status = 'forwarded', forwarded_at = COALESCE(p.forwarded_at, $22),
+                next_attempt_at = NULL, updated_at = $22
+            WHERE p.id = ANY (ARRAY(
+                    SELECT m.proof_id FROM matched m JOIN inserted i ON i.id = m.id
+                    WHERE m.proof_status IN ('submitting', 'queued', 'failed')))
+              AND p.status NOT IN ('forwarded', 'rejected')
+            RETURNING p.id
+        ),
+        label_mismatch AS (
+            -- The top-level label is unsigned; the deposit a signed transaction names (through its
+            -- proof) says whose it is. Checked for repeated transactions too.
+            SELECT jsonb_agg(DISTINCT jsonb_build_object('field', 'label', 'unsigned', $2::text, 'signed', m.deposit_label)) AS found
+            FROM matched m
+            WHERE $2::text IS NOT NULL AND m.deposit_label <> $2::text
+        )
+        """;
+
+    // Duplicate when it carried items and none was new. With no items at all there is nothing to
+    // decide by, so its signed value is: seen before, it is a duplicate (a replay stores no body).
+    private const string Outcome = """
+        CASE WHEN EXISTS (SELECT 1 FROM inserted) THEN 'accepted'
+             WHEN EXISTS (SELECT 1 FROM incoming) THEN 'duplicate'
+             WHEN EXISTS (SELECT 1 FROM postbacks s WHERE s.signed_sha256 = $37 AND s.transaction_count = 0
+                          AND s.outcome IN ('accepted', 'duplicate')) THEN 'duplicate'
+             ELSE 'accepted' END
+        """;
+
+    private const string Discrepancies = """
+        NULLIF(COALESCE($23::jsonb, '[]'::jsonb) || COALESCE((SELECT found FROM label_mismatch), '[]'::jsonb), '[]'::jsonb)
+        """;
+
+    // What the caller learns: the outcome, how many items were new, how many deposits were confirmed,
+    // and the reasons of the new items that credit nothing (for the metric and the log).
+    private const string Returning = """
+        RETURNING outcome, new_transaction_count, (SELECT count(*)::int FROM confirmed),
+            ARRAY(SELECT unapplied_reason FROM inserted WHERE unapplied_reason IS NOT NULL)
+        """;
+
+    // A verified postback: its row is inserted last, with the outcome the CTEs decided (the foreign
+    // key from gateway_transactions is checked at the end of the statement). A duplicate keeps only
+    // the first $38 bytes of its body: the accepted original holds the evidence. Further parameters:
+    // $24 received_at, $25 body, $26 body_length, $27 body_truncated, $28 body_sha256, $29 remote_ip,
+    // $30 verified_with, $31 format, $32 signature, $33 access_key, $34 direction, $35 amount,
+    // $36 transaction_ids, $37 signed_sha256, $38 bytes of a duplicate's body kept.
+    private const string InsertVerifiedPostback = $"""
+        INSERT INTO postbacks (id, received_at, body, body_length, body_truncated, body_sha256, remote_ip, outcome,
+            reject_reason, reject_detail, verified_with, format, signature, access_key, direction, amount, label,
+            transaction_ids, transaction_count, new_transaction_count, discrepancies, signed_sha256)
+        SELECT $1, $24, CASE WHEN v.outcome = 'duplicate' THEN substring($25 FROM 1 FOR $38) ELSE $25 END, $26,
+            $27 OR (v.outcome = 'duplicate' AND octet_length($25) > $38), $28, $29, v.outcome, NULL, NULL, $30, $31, $32,
+            $33, $34, $35, $2, $36, (SELECT count(*) FROM incoming), (SELECT count(*) FROM inserted), {Discrepancies}, $37
+        FROM (SELECT {Outcome} AS outcome) v
+        {Returning}
+        """;
+
+    // A stored rejected or held postback that now verifies (ops reverify): its row exists and is updated.
+    // Parameters $1..$23 only ($37 is never reached: a stored postback's items are counted already).
+    private const string UpdateReverifiedPostback = $"""
+        UPDATE postbacks
+        SET outcome = CASE WHEN EXISTS (SELECT 1 FROM inserted) OR NOT EXISTS (SELECT 1 FROM incoming)
+                           THEN 'accepted' ELSE 'duplicate' END,
+            transaction_count = (SELECT count(*) FROM incoming),
+            new_transaction_count = (SELECT count(*) FROM inserted),
+            discrepancies = {Discrepancies}
+        WHERE id = $1
+        {Returning}
+        """;
+
+    public const string StoreOne = IncomingOne + ApplyItems + InsertVerifiedPostback;
+
+    public const string StoreMany = IncomingMany + ApplyItems + InsertVerifiedPostback;
+
+    public const string Reverify = IncomingMany + ApplyItems + UpdateReverifiedPostback;
+
+    /// <summary>
+    /// A postback that was not applied: rejected (kept with its reason, its body cut to an excerpt)
+    /// or held (verified, but the statement above failed: kept whole). $1 id, $2 label, $3 outcome,
+    /// $4 reason, $5 detail, $6..$19 as $24..$37 above.
+    /// </summary>
+    public const string InsertUnapplied = """
+        INSERT INTO postbacks (id, label, outcome, reject_reason, reject_detail, received_at, body, body_length,
+            body_truncated, body_sha256, remote_ip, verified_with, format, signature, access_key, direction, amount,
+            transaction_ids, signed_sha256, transaction_count, new_transaction_count)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, cardinality($18::text[]), 0)
+        """;
+}
