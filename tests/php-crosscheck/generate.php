@@ -32,7 +32,7 @@ function writeFixture(string $path, array $content): void
 
 $corpus = [];
 for ($i = 0; $i < CORPUS_SIZE; $i++) {
-    $value = $i % 10 === 9 ? randomValue(4) : (mt_rand(0, 2) === 0 ? randomObject(1) : randomList(1));
+    $value = randomDocument();
     $encodings = [];
     foreach (FLAG_COMBINATIONS as $flags) {
         $encodings[(string)$flags] = encode($value, $flags);
