@@ -1,6 +1,6 @@
 <?php
-// The generator of random PHP values behind generate.php, in a file of its own so that other scripts
-// can draw the same kinds of values. Every draw goes through mt_rand, so a seed given to
+// The one generator of random PHP values, shared by generate.php (offline fixtures) and
+// differential.php (the live differential test). Every draw goes through mt_rand, so a seed given to
 // mt_srand replays the same values on the same PHP version. Strings are always valid UTF-8 and floats
 // always finite: json_encode refuses anything else, and the gateway cannot have signed it.
 
