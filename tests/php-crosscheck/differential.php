@@ -1,9 +1,10 @@
 <?php
 // The PHP side of the live differential test (PhpDifferentialTests): writes the hand-picked edge cases,
 // then <count> random values from the shared generator seeded with <seed>, each as PHP's json_encode
-// writes it. A first line "# PHP <version>", then one line per value: its name, then base64 of the encoding with no flags (the legacy
-// signature), with JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE (the current signature) and with
-// JSON_PRETTY_PRINT, separated by spaces. Base64 hands the bytes over untouched.
+// writes it. A first line "# PHP <version>", then one line per value: its name, then base64 of the
+// encoding with no flags (the legacy signature), with JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
+// (the current signature) and with JSON_PRETTY_PRINT, separated by spaces. Base64 hands the bytes over
+// untouched.
 // Run: php -d display_errors=stderr -d serialize_precision=-1 tests/php-crosscheck/differential.php <seed> <count>
 
 declare(strict_types=1);
