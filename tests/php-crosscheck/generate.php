@@ -5,6 +5,8 @@
 
 declare(strict_types=1);
 
+require __DIR__ . '/random-values.php';
+
 const SEED = 20260127;
 const CORPUS_SIZE = 400;
 const FLAG_COMBINATIONS = [
@@ -17,152 +19,9 @@ const FLAG_COMBINATIONS = [
     JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE,
     JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE,
 ];
-const SIGNING_FLAGS = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE;
 
 $fixtures = __DIR__ . '/../Paykassma.PluginApi.Tests/Fixtures';
 mt_srand(SEED);
-
-function utf8(int $codePoint): string
-{
-    if ($codePoint < 0x80) {
-        return chr($codePoint);
-    }
-    if ($codePoint < 0x800) {
-        return chr(0xC0 | ($codePoint >> 6)) . chr(0x80 | ($codePoint & 0x3F));
-    }
-    if ($codePoint < 0x10000) {
-        return chr(0xE0 | ($codePoint >> 12)) . chr(0x80 | (($codePoint >> 6) & 0x3F)) . chr(0x80 | ($codePoint & 0x3F));
-    }
-    return chr(0xF0 | ($codePoint >> 18)) . chr(0x80 | (($codePoint >> 12) & 0x3F))
-        . chr(0x80 | (($codePoint >> 6) & 0x3F)) . chr(0x80 | ($codePoint & 0x3F));
-}
-
-function pick(array $choices)
-{
-    return $choices[mt_rand(0, count($choices) - 1)];
-}
-
-function randomCharacter(): string
-{
-    switch (mt_rand(0, 13)) {
-        case 0: return chr(mt_rand(0x00, 0x1F));
-        case 1: return "\x7F";
-        case 2: return pick(['/', '"', '\\', '<', '>', '&', "'", '+', '%', '\\u', '\\/', '//', ' ']);
-        case 3:
-        case 4:
-        case 5: return chr(mt_rand(0x20, 0x7E));
-        case 6: return utf8(mt_rand(0x80, 0x7FF));
-        case 7:
-            do {
-                $codePoint = mt_rand(0x800, 0xFFFF);
-            } while ($codePoint >= 0xD800 && $codePoint <= 0xDFFF);
-            return utf8($codePoint);
-        case 8: return utf8(mt_rand(0x0F00, 0x0FDA));
-        case 9: return utf8(pick([0x2028, 0x2029]));
-        case 10: return utf8(mt_rand(0x10000, 0x10FFFF));
-        case 11: return utf8(mt_rand(0x1F300, 0x1FAFF));
-        case 12: return utf8(pick([0x80, 0xA0, 0xAD, 0x200B, 0x200D, 0xFEFF, 0xFFFD, 0xFFFE, 0xFFFF, 0xE000, 0x10FFFF, 0x1F1E7, 0x1F1F9]));
-        default: return pick(["\n", "\r", "\t", "\x08", "\x0C", "\x00"]);
-    }
-}
-
-function randomString(int $maxLength): string
-{
-    $text = '';
-    $length = mt_rand(0, $maxLength);
-    for ($i = 0; $i < $length; $i++) {
-        $text .= randomCharacter();
-    }
-    return $text;
-}
-
-function randomInteger(): int
-{
-    switch (mt_rand(0, 5)) {
-        case 0: return pick([0, -1, 1, PHP_INT_MAX, PHP_INT_MIN, 9007199254740993, -9007199254740993, 2147483648, -2147483649]);
-        case 1: return (mt_rand() << 32) | mt_rand();
-        case 2: return -((mt_rand() << 31) | mt_rand());
-        default: return mt_rand(-1000000, 1000000);
-    }
-}
-
-function randomFloat(): float
-{
-    switch (mt_rand(0, 4)) {
-        case 0:
-            return pick([0.1, 0.5, 300.5, -0.0, 0.0, 1e25, 1.5e300, 5e-324, 1.7976931348623157e308, 1e15, 1e16, 1e-5, 1e-4,
-                123456789012345678.0, 2.5, 100.0, -1.0e-7, 4.35, 0.30000000000000004, 9007199254740993.0]);
-        case 1:
-            return (mt_rand() / mt_getrandmax()) * (10 ** mt_rand(-30, 30)) * pick([1, -1]);
-        case 2:
-            return mt_rand(-100000, 100000) / 100;
-        default:
-            return (mt_rand() / mt_getrandmax()) * (10 ** mt_rand(-300, 300));
-    }
-}
-
-function randomKey(): string
-{
-    return mt_rand(0, 2) === 0 ? randomString(6) : pick(['amount', 'comment', 'a/b', 'id', 'x', 'список', "tab\tkey", 'emoji😀', '', '0', '7']);
-}
-
-function randomValue(int $depth)
-{
-    $kinds = $depth >= 5 ? 6 : 10;
-    switch (mt_rand(0, $kinds)) {
-        case 0: return null;
-        case 1: return mt_rand(0, 1) === 1;
-        case 2: return randomInteger();
-        case 3: return randomFloat();
-        case 4:
-        case 5:
-        case 6: return randomString(24);
-        case 7: return randomList($depth + 1);
-        case 8:
-        case 9: return randomAssociative($depth + 1);
-        default: return randomObject($depth + 1);
-    }
-}
-
-function randomList(int $depth): array
-{
-    $list = [];
-    $count = mt_rand(0, 5);
-    for ($i = 0; $i < $count; $i++) {
-        $list[] = randomValue($depth);
-    }
-    return $list;
-}
-
-// A PHP array with string keys: encoded as an object, or as a list when the keys happen to be 0..n-1.
-function randomAssociative(int $depth): array
-{
-    $array = [];
-    $count = mt_rand(0, 5);
-    for ($i = 0; $i < $count; $i++) {
-        $array[randomKey()] = randomValue($depth);
-    }
-    return $array;
-}
-
-// stdClass always encodes as an object, so empty objects {} appear too.
-function randomObject(int $depth): stdClass
-{
-    $object = new stdClass();
-    $count = mt_rand(0, 4);
-    for ($i = 0; $i < $count; $i++) {
-        $key = randomKey();
-        // PHP refuses property names that start with NUL (they mark private members).
-        $object->{str_starts_with($key, "\0") ? "k$key" : $key} = randomValue($depth);
-    }
-    return $object;
-}
-
-function encode($value, int $flags): string
-{
-    $json = json_encode($value, $flags | JSON_THROW_ON_ERROR);
-    return $json;
-}
 
 function writeFixture(string $path, array $content): void
 {
@@ -173,7 +32,7 @@ function writeFixture(string $path, array $content): void
 
 $corpus = [];
 for ($i = 0; $i < CORPUS_SIZE; $i++) {
-    $value = $i % 10 === 9 ? randomValue(4) : (mt_rand(0, 2) === 0 ? randomObject(1) : randomList(1));
+    $value = randomDocument();
     $encodings = [];
     foreach (FLAG_COMBINATIONS as $flags) {
         $encodings[(string)$flags] = encode($value, $flags);
@@ -182,15 +41,7 @@ for ($i = 0; $i < CORPUS_SIZE; $i++) {
 }
 
 // Hand-picked values first in line for a reader of the fixture.
-$edgeCases = [
-    'all-ascii-controls' => implode('', array_map('chr', range(0, 0x1F))) . "\x7F",
-    'line-terminators' => "a\u{2028}b\u{2029}c",
-    'astral' => "\u{1F1E7}\u{1F1F9} \u{1F600} \u{10FFFF}",
-    'punctuation' => "/ \\ \" < > & ' + % \\u0041",
-    'numbers' => [PHP_INT_MAX, PHP_INT_MIN, 1e25, 0.1, -0.0, 300.0, 300.5, 1.0e-7, 9007199254740993, 1.5e300, 5e-324],
-    'empties' => [[], new stdClass(), ['a' => [], 'b' => new stdClass(), 'c' => ''], [[[]]]],
-    'scalars' => [true, false, null, '', 0],
-];
+$edgeCases = edgeCaseValues();
 foreach (array_reverse($edgeCases, true) as $name => $value) {
     $encodings = [];
     foreach (FLAG_COMBINATIONS as $flags) {
