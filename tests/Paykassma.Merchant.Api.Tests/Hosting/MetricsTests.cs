@@ -59,6 +59,9 @@ public sealed class MetricsTests(FastDispatcherFactory api)
         Assert.Contains("key=\"current\"", text, StringComparison.Ordinal);
         Assert.Contains("reason=\"not_json\"", text, StringComparison.Ordinal);
         Assert.Contains("paykassma_postback_duration_seconds_bucket", text, StringComparison.Ordinal);
+        // The "metrics-" postback matched no proof: stored, credited nothing, counted by its reason.
+        Assert.Contains("paykassma_postbacks_items_unapplied_total{", text, StringComparison.Ordinal);
+        Assert.Contains("reason=\"no_matching_proof\"", text, StringComparison.Ordinal);
         Assert.Contains("paykassma_gateway_call_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("operation=\"create-deposit\"", text, StringComparison.Ordinal);
         Assert.Contains("operation=\"possible-transaction\"", text, StringComparison.Ordinal);

@@ -60,6 +60,28 @@ public static class ProofScript
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
+    /// <summary>
+    /// A deposit with a proof the gateway accepted (forwarded): what a postback is meant to confirm.
+    /// Its bank transaction number is fresh, so tests never claim each other's.
+    /// </summary>
+    public static async Task<(Guid DepositId, string CustomId)> ForwardedProofAsync(this MerchantApiFactory api, string label, int claimed = 300)
+    {
+        var depositId = await api.CreateDepositAsync(label);
+        return (depositId, await api.ForwardedProofAsync(label, depositId, claimed));
+    }
+
+    /// <summary>One more forwarded proof on an existing deposit; returns its custom_transaction_id.</summary>
+    public static async Task<string> ForwardedProofAsync(this MerchantApiFactory api, string label, Guid depositId, int claimed)
+    {
+        api.Gateway.AnswersProof(label);
+        using var client = api.ClientFor(label);
+        var upload = await client.UploadAsync(depositId,
+            Form(TestPostbacks.NewTransactionId(), claimed.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var proof = await upload.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("forwarded", proof.GetProperty("status").GetString());
+        return proof.GetProperty("customTransactionId").GetString()!;
+    }
+
     public static MultipartFormDataContent Form(string? transactionNumber = "123456789012", string? amount = "300",
         byte[]? screenshot = null, string fileName = "payment.png", string contentType = "image/png", bool withScreenshot = true)
     {

@@ -39,12 +39,16 @@ public static class TestPostbacks
     /// <summary>A signed postback body. Top-level values are unsigned and may be set to anything.</summary>
     public static byte[] Body(IEnumerable<JsonObject> items, string label = "labeluser", int topAmount = 300, string direction = "ingoing",
         PhpJsonFlags wire = PhpJsonFlags.None, string accessKey = MerchantApiFactory.PostbackAccessKey,
+        string privateKey = MerchantApiFactory.PostbackPrivateKey, string? signatureOverride = null) =>
+        SignedBody(new JsonArray(items.Select(i => (JsonNode)i.DeepClone()).ToArray()), label, topAmount, direction, wire, accessKey,
+            privateKey, signatureOverride);
+
+    /// <summary>A postback whose signed additional_data is any value: a list, an object keyed by index, a scalar.</summary>
+    public static byte[] SignedBody(JsonNode? additionalData, string label = "labeluser", int topAmount = 300, string direction = "ingoing",
+        PhpJsonFlags wire = PhpJsonFlags.None, string accessKey = MerchantApiFactory.PostbackAccessKey,
         string privateKey = MerchantApiFactory.PostbackPrivateKey, string? signatureOverride = null)
     {
-        var additional = new JsonArray(items.Select(i => (JsonNode)i.DeepClone()).ToArray());
-        using var signedDocument = JsonDocument.Parse(additional.ToJsonString());
-        var signature = signatureOverride ?? PostbackSignature.Compute(accessKey, privateKey,
-            PhpJson.Encode(signedDocument.RootElement, PhpJsonFlags.Signing));
+        var signature = signatureOverride ?? Sign(additionalData, PhpJsonFlags.Signing, accessKey, privateKey);
         var body = new JsonObject
         {
             ["signature"] = signature,
@@ -55,8 +59,58 @@ public static class TestPostbacks
             ["direction"] = direction,
             ["created_datetime"] = "2026-01-27 09:32:02",
             ["access_key"] = accessKey,
-            ["additional_data"] = additional,
+            ["additional_data"] = additionalData?.DeepClone(),
         };
+        return Encode(body, wire);
+    }
+
+    /// <summary>
+    /// A legacy-format postback (top-level stockpiling, a signed transactions list with custom_id),
+    /// signed over json_encode with the given flags: older gateway versions used none.
+    /// </summary>
+    public static byte[] LegacyBody(string transactionId, string customId, PhpJsonFlags signedWith, string amount = "300",
+        string comment = "Оплата / ཉེས་", string label = "labeluser")
+    {
+        var transactions = new JsonArray(new JsonObject
+        {
+            ["amount"] = amount,
+            ["currency_code"] = "BTN",
+            ["wallet_type"] = "bnb_ml",
+            ["transaction_id"] = transactionId,
+            ["transaction_type"] = 0,
+            ["created_datetime"] = "2026-01-27 09:32:02",
+            ["activated_datetime"] = "2026-01-27 09:32:01",
+            ["custom_id"] = customId,
+            ["comment"] = comment,
+        });
+        var body = new JsonObject
+        {
+            ["access_key"] = MerchantApiFactory.PostbackAccessKey,
+            ["label"] = label,
+            ["stockpiling"] = "1",
+            ["stockpiling_id"] = 12057,
+            ["transactions"] = transactions,
+            ["signature"] = Sign(transactions, signedWith, MerchantApiFactory.PostbackAccessKey, MerchantApiFactory.PostbackPrivateKey),
+        };
+        return Encode(body, PhpJsonFlags.None);
+    }
+
+    /// <summary>The same body with one top-level (unsigned) field set to anything: what a replayer can do.</summary>
+    public static byte[] WithTopLevel(byte[] body, string field, JsonNode? value)
+    {
+        var parsed = JsonNode.Parse(body)!.AsObject();
+        parsed[field] = value;
+        return Encode(parsed, PhpJsonFlags.None);
+    }
+
+    private static string Sign(JsonNode? value, PhpJsonFlags flags, string accessKey, string privateKey)
+    {
+        using var signedDocument = JsonDocument.Parse(value?.ToJsonString() ?? "null");
+        return PostbackSignature.Compute(accessKey, privateKey, PhpJson.Encode(signedDocument.RootElement, flags));
+    }
+
+    private static byte[] Encode(JsonObject body, PhpJsonFlags wire)
+    {
         using var wireDocument = JsonDocument.Parse(body.ToJsonString());
         return PhpJson.Encode(wireDocument.RootElement, wire);
     }

@@ -12,17 +12,7 @@ public sealed class PostbackTests(FastDispatcherFactory api)
 {
     private readonly string _label = GatewayScript.NewLabel("paid");
 
-    /// <summary>A deposit with a forwarded proof: what a postback is meant to confirm.</summary>
-    private async Task<(Guid DepositId, string CustomId)> ForwardedProofAsync(int claimed = 300)
-    {
-        var depositId = await api.CreateDepositAsync(_label);
-        api.Gateway.AnswersProof(_label);
-        using var client = api.ClientFor(_label);
-        var upload = await client.UploadAsync(depositId, ProofScript.Form(amount: claimed.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var proof = await upload.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("forwarded", proof.GetProperty("status").GetString());
-        return (depositId, proof.GetProperty("customTransactionId").GetString()!);
-    }
+    private Task<(Guid DepositId, string CustomId)> ForwardedProofAsync(int claimed = 300) => api.ForwardedProofAsync(_label, claimed);
 
     private Task<string?> DepositStatusAsync(Guid id) =>
         api.ScalarAsync<string>("SELECT status FROM deposits WHERE id = @id", ("id", id));

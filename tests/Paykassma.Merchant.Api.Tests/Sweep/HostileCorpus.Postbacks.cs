@@ -30,6 +30,16 @@ public sealed partial class HostileCorpus
             yield return Send(SweepCategories.WrongTypes, $"additional_data[0].{field} = {Shorten(value)}",
                 Edited(o => o["additional_data"]![0]![field] = JsonNode.Parse(value)));
         }
+        foreach (var (field, limit) in BoundedEnvelopeFields())
+        {
+            // A value cut at its column length must never split a surrogate pair (half an emoji cannot
+            // be written): an astral character straddling every length near the limit.
+            for (var prefix = limit - 2; prefix <= limit + 1; prefix++)
+            {
+                var value = new string('a', prefix) + "\U0001F600";
+                yield return Send(SweepCategories.BadEncoding, $"{field} = {prefix} × a + an emoji (column {limit})", Edited(o => o[field] = value));
+            }
+        }
         foreach (var (category, name, body) in MalformedJsonBodies())
         {
             yield return Send(category, name, body);
@@ -109,6 +119,10 @@ public sealed partial class HostileCorpus
 
     private static string[] EnvelopeFields() =>
         ["signature", "access_key", "amount", "currency_code", "label", "direction", "created_datetime", "wallet_type", "additional_data"];
+
+    /// <summary>Unsigned top-level fields that are stored, with their column lengths.</summary>
+    private static (string Field, int Limit)[] BoundedEnvelopeFields() =>
+        [("label", 190), ("signature", 128), ("access_key", 190), ("direction", 32), ("amount", 64)];
 
     private static string[] ItemFields() => ["transaction_id", "amount", "plugin_custom_order_id", "activated_datetime", "transaction_type", "currency_code"];
 

@@ -35,7 +35,10 @@ public sealed class HostileRequestSweepTests(ITestOutputHelper output) : IAsyncL
         // would be answered 429 by the rate limiter and never reach the code it is aimed at.
         _api.With("RateLimits:FrontendPerMinute", "100000")
             .With("RateLimits:ProofUploadsPerMinute", "100000")
-            .With("RateLimits:OpsPerMinute", "100000");
+            .With("RateLimits:OpsPerMinute", "100000")
+            // Every rejected postback is written, so that each hostile one reaches the database.
+            .With("RateLimits:RejectedPostbacksRecordedPerSourcePerMinute", "100000")
+            .With("Postbacks:RejectedBytesPerMinute", "1000000000");
         await _api.InitializeAsync();
         _api.UseKestrel(0);
         _api.StartServer();
