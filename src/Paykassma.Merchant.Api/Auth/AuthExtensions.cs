@@ -95,7 +95,7 @@ internal static class AuthExtensions
     /// AddAuthentication registers Data Protection, whose hosted service loads (on a fresh machine:
     /// creates and writes) the key ring at start-up. Nothing here protects data (bearer tokens only,
     /// no auth cookie, antiforgery is off), and measured it cost ~8 MB of idle RSS and part of the
-    /// start-to-ready time (XML, crypto, file IO; issue 6). Without the warm-up the key ring still
+    /// start-to-ready time (XML, crypto, file IO; bench/README.md). Without the warm-up the key ring still
     /// loads lazily on the first Protect/Unprotect, so anything that starts using it keeps working.
     /// </summary>
     private static void DropDataProtectionWarmUp(IServiceCollection services)
