@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Paykassma.PluginApi.Client;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace Paykassma.PluginApi;
@@ -21,6 +22,9 @@ public static class PluginApiServiceCollectionExtensions
         services.TryAddSingleton<PluginApiMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PaykassmaOptions>, PaykassmaOptionsValidator>());
         services.AddOptions<PaykassmaOptions>().ValidateOnStart();
+        // Polly logs each failed attempt at Error, though the retry (or the proof dispatcher) handles
+        // it and the call's own log line says how it ended: Error is kept for what needs a person.
+        services.Configure<TelemetryOptions>(options => options.SeverityProvider = HandledFailuresAreNotErrors);
 
         services.AddResiliencePipeline<string, GatewayReply>(PluginApiClient.PipelineName, (pipeline, context) =>
         {
@@ -61,4 +65,11 @@ public static class PluginApiServiceCollectionExtensions
                     InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) },
                 });
     }
+
+    private static ResilienceEventSeverity HandledFailuresAreNotErrors(SeverityProviderArguments args) => args.Event.EventName switch
+    {
+        "ExecutionAttempt" => ResilienceEventSeverity.Debug,
+        "OnRetry" or "OnTimeout" => ResilienceEventSeverity.Warning,
+        _ => args.Event.Severity,
+    };
 }
