@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Registry;
@@ -24,15 +24,20 @@ public sealed class PluginApiClient(
     internal const string PipelineName = "paykassma-plugin-api";
     internal const int MaxResponseBytes = 1024 * 1024;
 
+    private static readonly MediaTypeHeaderValue JsonUtf8 = new("application/json") { CharSet = "utf-8" };
+
     public async Task<CreateDepositAnswer> CreateDepositAsync(string label, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var path = "api/v1/transaction/create/" + Uri.EscapeDataString(settings.WalletType);
-        var payload = new CreateDepositPayload(settings.Currency, label);
+        // Serialized to bytes once, so the body has a Content-Length: JsonContent streams it and
+        // goes out chunked, which PHP behind some FastCGI proxies refuses or reads as empty.
+        var payload = JsonSerializer.SerializeToUtf8Bytes(
+            new CreateDepositPayload(settings.Currency, label), PluginApiJsonContext.Default.CreateDepositPayload);
 
         var call = await SendAsync("create-deposit", () => new HttpRequestMessage(HttpMethod.Post, path)
         {
-            Content = JsonContent.Create(payload, PluginApiJsonContext.Default.CreateDepositPayload),
+            Content = new ByteArrayContent(payload) { Headers = { ContentType = JsonUtf8 } },
         }, openContent: null, cancellationToken);
 
         if (call.Failure is { } failure)
@@ -83,6 +88,7 @@ public sealed class PluginApiClient(
     /// <summary>
     /// The gateway's multipart form with exactly its field names. The screenshot part is quoted
     /// the way browsers send it; text parts carry no content type, as in a browser form post.
+    /// Every part has a known length, so the form has a Content-Length and is never sent chunked.
     /// </summary>
     private static async Task<MultipartFormDataContent> BuildProofContentAsync(
         PossibleTransaction proof, PaykassmaOptions settings, CancellationToken cancellationToken)
@@ -95,7 +101,7 @@ public sealed class PluginApiClient(
         AddText(form, "amount", proof.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         AddText(form, "custom_transaction_id", proof.CustomTransactionId);
 
-        var screenshot = new StreamContent(await proof.OpenScreenshot(cancellationToken));
+        var screenshot = await LengthKnownContentAsync(await proof.OpenScreenshot(cancellationToken), cancellationToken);
         screenshot.Headers.ContentType = new MediaTypeHeaderValue(proof.ScreenshotContentType);
         screenshot.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data")
         {
@@ -104,6 +110,25 @@ public sealed class PluginApiClient(
         };
         form.Add(screenshot);
         return form;
+    }
+
+    /// <summary>
+    /// A seekable stream is sent as it is (its length is known); any other is read into memory
+    /// first. A multipart form whose parts' lengths are not all known goes out chunked, and the
+    /// gateway's PHP behind a FastCGI proxy may refuse such a body or read it as empty.
+    /// </summary>
+    private static async Task<HttpContent> LengthKnownContentAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        if (stream.CanSeek)
+        {
+            return new StreamContent(stream);
+        }
+        await using (stream)
+        {
+            var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken);
+            return new ByteArrayContent(buffer.GetBuffer(), 0, checked((int)buffer.Length));
+        }
     }
 
     private static void AddText(MultipartFormDataContent form, string name, string value)

@@ -12,6 +12,8 @@ namespace Paykassma.PluginApi.Client;
 /// <param name="OpenScreenshot">
 /// Opens the screenshot from its start. Called once per attempt: a consumed stream cannot be sent
 /// again, so every retry rebuilds the multipart body from a fresh stream. The client disposes it.
+/// Give a seekable stream (a MemoryStream over the bytes): its length goes into the request's
+/// Content-Length as it is; any other stream is first read into memory for that.
 /// </param>
 public sealed record PossibleTransaction(
     string Label,

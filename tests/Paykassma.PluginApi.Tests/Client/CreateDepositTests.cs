@@ -37,6 +37,20 @@ public sealed class CreateDepositTests : IDisposable
     }
 
     [Fact]
+    public async Task The_create_deposit_request_declares_its_content_length_and_is_not_chunked()
+    {
+        _gateway.Server.Given(CreateCall()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithBody("""{"status":"ok","params":{"Wallet number":"1","Account name":"A","is_check_amount":null}}"""));
+
+        await _gateway.Client.CreateDepositAsync("user-42", CancellationToken.None);
+
+        var request = Assert.Single(_gateway.Requests).RequestMessage!;
+        GatewayStub.AssertSentWithContentLength(request);
+        Assert.Equal("application/json; charset=utf-8", request.Headers!["Content-Type"].Single());
+        Assert.Equal("""{"currency":"BTN","label":"user-42"}""", request.Body);
+    }
+
+    [Fact]
     public async Task Fail_answer_is_a_refusal_with_the_gateways_message_and_is_not_retried()
     {
         _gateway.Server.Given(CreateCall()).RespondWith(Response.Create().WithStatusCode(200)

@@ -74,6 +74,18 @@ public sealed class GatewayStub : IDisposable
         return text.ToString();
     }
 
+    /// <summary>
+    /// The request declared its length and was not chunked: PHP behind some FastCGI proxies
+    /// refuses a chunked body or reads it as empty.
+    /// </summary>
+    public static void AssertSentWithContentLength(IRequestMessage request)
+    {
+        var headers = request.Headers!.ToDictionary(h => h.Key, h => h.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
+        Assert.False(headers.ContainsKey("Transfer-Encoding"), $"Transfer-Encoding: {string.Join(", ", headers.GetValueOrDefault("Transfer-Encoding") ?? [])}");
+        Assert.True(headers.TryGetValue("Content-Length", out var length), "no Content-Length header");
+        Assert.Equal(request.BodyAsBytes!.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(length));
+    }
+
     public static async Task<Dictionary<string, (string? FileName, string? ContentType, byte[] Bytes)>> ReadMultipartAsync(IRequestMessage request)
     {
         var contentType = request.Headers!["Content-Type"].Single();

@@ -64,6 +64,27 @@ public sealed class PossibleTransactionTests : IDisposable
         Assert.Equal(_screenshot, parts["screenshot"].Bytes);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_proof_request_declares_its_content_length_and_is_not_chunked_whatever_stream_the_screenshot_comes_in(bool seekable)
+    {
+        _gateway.Server.Given(ProofCall()).RespondWith(Response.Create().WithStatusCode(200).WithBody(SuccessBody));
+        var proof = Proof() with
+        {
+            OpenScreenshot = _ => ValueTask.FromResult<Stream>(seekable
+                ? new MemoryStream(_screenshot, writable: false)
+                : new ForwardOnlyStream(_screenshot)),
+        };
+
+        var answer = await _gateway.Client.SubmitPossibleTransactionAsync(proof, CancellationToken.None);
+
+        Assert.Equal(GatewayOutcome.Accepted, answer.Outcome);
+        var request = Assert.Single(_gateway.Requests).RequestMessage!;
+        GatewayStub.AssertSentWithContentLength(request);
+        Assert.Equal(_screenshot, (await GatewayStub.ReadMultipartAsync(request))["screenshot"].Bytes);
+    }
+
     [Fact]
     public async Task A_retry_rebuilds_the_body_and_resends_the_whole_screenshot()
     {
@@ -127,4 +148,31 @@ public sealed class PossibleTransactionTests : IDisposable
     }
 
     private static string Text(byte[] bytes) => System.Text.Encoding.UTF8.GetString(bytes);
+
+    /// <summary>A stream that cannot tell its length, like a network or decompression stream.</summary>
+    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes, writable: false);
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(buffer, cancellationToken);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
 }
