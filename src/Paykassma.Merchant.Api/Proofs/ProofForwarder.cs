@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Paykassma.PluginApi.Client;
 
@@ -81,8 +82,19 @@ public sealed partial class ProofForwarder(
         return TimeSpan.FromMilliseconds(ceiling * (0.5 + Random.Shared.NextDouble() / 2));
     }
 
+    /// <summary>
+    /// True for a refusal saying the gateway has this custom_transaction_id already: it must name
+    /// that id and use one of the configured phrases. "Already used" alone may be about the bank
+    /// transaction number, which is a refusal of the proof, not a sign that it was delivered.
+    /// </summary>
     internal static bool IsAlreadyKnown(string? message, ProofOptions settings) =>
-        message is not null && settings.AlreadyKnownMessages.Any(m => message.Contains(m, StringComparison.OrdinalIgnoreCase));
+        message is not null
+        && NamesCustomTransactionId().IsMatch(message)
+        && settings.AlreadyKnownMessages.Any(m => message.Contains(m, StringComparison.OrdinalIgnoreCase));
+
+    [GeneratedRegex(@"custom[\s_-]*transaction[\s_-]*id",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NamesCustomTransactionId();
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Proof {ProofId} forwarded to the gateway (attempt {Attempt})")]
     private static partial void LogForwarded(ILogger logger, Guid proofId, int attempt);

@@ -12,9 +12,12 @@ public sealed class ProofOptions
     public int MaxProofsPerDeposit { get; set; } = 10;
 
     /// <summary>
-    /// Refusal messages (case-insensitive substrings) meaning "this custom_transaction_id is known
-    /// already". After an attempt whose outcome we never saw, such a refusal means that attempt
-    /// got through, so the proof counts as forwarded, not rejected.
+    /// Phrases (case-insensitive substrings) which, in a refusal that also names the
+    /// custom_transaction_id (<c>custom_transaction_id</c>, <c>custom transaction id</c>, any case,
+    /// underscores, spaces or hyphens), mean "this custom_transaction_id is known already". After an
+    /// attempt whose outcome we never saw, such a refusal means that attempt got through, so the
+    /// proof counts as forwarded, not rejected. The same phrase about anything else ("Transaction
+    /// number already used", "key1 already used") is a refusal of the proof itself.
     /// </summary>
     public string[] AlreadyKnownMessages { get; set; } = ["already exists", "already used", "already been taken", "duplicate"];
 
@@ -55,6 +58,9 @@ public static class ProofServices
                 "Proofs:Dispatcher:MaxAttempts and BatchSize must be positive.")
             .Validate(o => o.Dispatcher.Lease > TimeSpan.Zero && o.Dispatcher.PollInterval > TimeSpan.Zero,
                 "Proofs:Dispatcher:Lease and PollInterval must be positive.")
+            // An empty phrase would be found in every refusal that names the id.
+            .Validate(o => o.AlreadyKnownMessages.All(m => !string.IsNullOrWhiteSpace(m)),
+                "Proofs:AlreadyKnownMessages must not hold an empty phrase.")
             .ValidateOnStart();
         services.AddScoped<ProofStore>();
         services.AddScoped<ProofForwarder>();

@@ -126,6 +126,28 @@ public sealed class SubmitProofTests(FastDispatcherFactory api)
     }
 
     [Fact]
+    public async Task A_retry_refused_because_the_transaction_number_is_already_used_is_rejected_not_counted_as_delivered()
+    {
+        var depositId = await api.CreateDepositAsync(_label);
+        // A 500 leaves the first attempt's outcome unknown; the retry is then refused about key1, not our id.
+        api.Gateway.Given(ProofScript.ProofCallFor(_label)).InScenario(_label).WillSetStateTo("answering")
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(500).WithBody("oops"));
+        api.Gateway.Given(ProofScript.ProofCallFor(_label)).InScenario(_label).WhenStateIs("answering")
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithBody("""{"status":"fail","message":"Transaction number already used"}"""));
+        using var client = api.ClientFor(_label);
+
+        var response = await client.UploadAsync(depositId, ProofScript.Form());
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.EndsWith("/proof-rejected", problem.GetProperty("type").GetString());
+        Assert.Equal("Transaction number already used", problem.GetProperty("gatewayMessage").GetString());
+        Assert.Equal(2, api.Gateway.ProofCallsFor(_label).Count);
+        Assert.Equal("rejected", await ProofStatusAsync(depositId));
+        Assert.Equal("proof_submitted", await DepositStatusAsync(depositId));
+    }
+
+    [Fact]
     public async Task The_same_idempotency_key_gives_the_same_answer_with_one_proof_and_one_gateway_call()
     {
         var depositId = await api.CreateDepositAsync(_label);
