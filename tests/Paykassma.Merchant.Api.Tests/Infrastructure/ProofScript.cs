@@ -82,9 +82,26 @@ public static class ProofScript
         return proof.GetProperty("customTransactionId").GetString()!;
     }
 
-    public static MultipartFormDataContent Form(string? transactionNumber = "123456789012", string? amount = "300",
+    /// <summary>
+    /// <see cref="Form"/>'s default transaction number: a new one on every call, because a number
+    /// may be held by one live proof only and the tests of a fixture share its database.
+    /// </summary>
+    public const string NewNumber = "new";
+
+    /// <summary>Outside 0000…/9999… (the sandbox's refuse/down numbers) and the fixed numbers tests use.</summary>
+    private static long _lastNumber = Random.Shared.NextInt64(300_000_000_000, 400_000_000_000);
+
+    /// <summary>A 12-digit transaction number no other call in this process was given.</summary>
+    public static string NewTransactionNumber() =>
+        Interlocked.Increment(ref _lastNumber).ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static MultipartFormDataContent Form(string? transactionNumber = NewNumber, string? amount = "300",
         byte[]? screenshot = null, string fileName = "payment.png", string contentType = "image/png", bool withScreenshot = true)
     {
+        if (transactionNumber == NewNumber)
+        {
+            transactionNumber = NewTransactionNumber();
+        }
         var form = new MultipartFormDataContent();
         if (transactionNumber is not null)
         {

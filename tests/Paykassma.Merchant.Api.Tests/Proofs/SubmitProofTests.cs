@@ -56,8 +56,9 @@ public sealed class SubmitProofTests(FastDispatcherFactory api)
         var depositId = await api.CreateDepositAsync(_label);
         api.Gateway.AnswersProof(_label, """{"status":"fail","message":"Transaction not found"}""");
         using var client = api.ClientFor(_label);
+        var number = ProofScript.NewTransactionNumber();
 
-        var response = await client.UploadAsync(depositId, ProofScript.Form());
+        var response = await client.UploadAsync(depositId, ProofScript.Form(number));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -72,7 +73,7 @@ public sealed class SubmitProofTests(FastDispatcherFactory api)
         Assert.Equal("Transaction not found", shown.GetProperty("gatewayMessage").GetString());
 
         // The same transaction number may be sent again once the first proof was rejected.
-        var again = await client.UploadAsync(depositId, ProofScript.Form());
+        var again = await client.UploadAsync(depositId, ProofScript.Form(number));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
         Assert.Equal(2, api.Gateway.ProofCallsFor(_label).Count);
     }
@@ -153,11 +154,12 @@ public sealed class SubmitProofTests(FastDispatcherFactory api)
         var depositId = await api.CreateDepositAsync(_label);
         api.Gateway.AnswersProof(_label, delay: TimeSpan.FromMilliseconds(500));
         var key = Guid.NewGuid().ToString();
+        var number = ProofScript.NewTransactionNumber();
         var screenshot = ProofScript.Png(seed: 9);
         var clients = Enumerable.Range(0, 4).Select(_ => api.ClientFor(_label)).ToList();
 
-        var responses = await Task.WhenAll(clients.Select(c => c.UploadAsync(depositId, ProofScript.Form(screenshot: screenshot), key)));
-        var again = await clients[0].UploadAsync(depositId, ProofScript.Form(screenshot: screenshot), key);
+        var responses = await Task.WhenAll(clients.Select(c => c.UploadAsync(depositId, ProofScript.Form(number, screenshot: screenshot), key)));
+        var again = await clients[0].UploadAsync(depositId, ProofScript.Form(number, screenshot: screenshot), key);
 
         Assert.All(responses.Append(again), r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
         var bodies = await Task.WhenAll(responses.Append(again).Select(r => r.Content.ReadFromJsonAsync<JsonElement>()));
@@ -178,11 +180,14 @@ public sealed class SubmitProofTests(FastDispatcherFactory api)
         api.Gateway.AnswersProof(_label);
         using var client = api.ClientFor(_label);
 
-        var first = await client.UploadAsync(depositId, ProofScript.Form());
-        var second = await client.UploadAsync(depositId, ProofScript.Form());
+        var number = ProofScript.NewTransactionNumber();
+
+        var first = await client.UploadAsync(depositId, ProofScript.Form(number));
+        var second = await client.UploadAsync(depositId, ProofScript.Form(number));
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.EndsWith("/duplicate-proof", (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
         Assert.Single(api.Gateway.ProofCallsFor(_label));
     }
 
@@ -212,10 +217,10 @@ public sealed class SubmitProofTests(FastDispatcherFactory api)
             INSERT INTO proofs (id, deposit_id, label, custom_transaction_id, transaction_number, amount, status, attempts,
                 attempt_limit, outcome_uncertain, next_attempt_at, request_hash, screenshot_file_name, screenshot_content_type,
                 screenshot_size, screenshot_sha256, created_at, updated_at)
-            VALUES (@id, @d, @l, @c, '123456789012', 300, 'submitting', 1, 10, false, now() - interval '1 minute', 'h',
+            VALUES (@id, @d, @l, @c, @n, 300, 'submitting', 1, 10, false, now() - interval '1 minute', 'h',
                 'a.png', 'image/png', 4, 'x', now(), now());
             INSERT INTO proof_screenshots (proof_id, data) VALUES (@id, '\x89504e47');
-            """, ("id", proofId), ("d", depositId), ("l", _label), ("c", "pm_" + proofId.ToString("N")));
+            """, ("id", proofId), ("d", depositId), ("l", _label), ("c", "pm_" + proofId.ToString("N")), ("n", ProofScript.NewTransactionNumber()));
 
         var status = await Eventually.WaitForAsync(() => ProofStatusAsync(depositId), s => s == "forwarded");
 
