@@ -7,6 +7,12 @@ namespace Paykassma.Merchant.Api.Persistence;
 
 internal sealed class ProofConfiguration : IEntityTypeConfiguration<Proof>
 {
+    /// <summary>Unique among live proofs; its violation on insert is the "number in use" answer.</summary>
+    public const string LiveTransactionNumberIndex = "ux_proofs_live_transaction_number";
+
+    /// <summary>Unique per deposit; its violation on insert means a concurrent request with the same key.</summary>
+    public const string IdempotencyKeyIndex = "ix_proofs_deposit_id_idempotency_key";
+
     public void Configure(EntityTypeBuilder<Proof> proof)
     {
         proof.ToTable("proofs", table =>
@@ -32,11 +38,15 @@ internal sealed class ProofConfiguration : IEntityTypeConfiguration<Proof>
         // The gateway requires it unique; the postback finds the proof by it.
         proof.HasIndex(p => p.CustomTransactionId).IsUnique();
         // One proof per key per deposit: a repeated upload answers the stored proof.
-        proof.HasIndex(p => new { p.DepositId, p.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
-        // The same bank transaction cannot be pending twice on one deposit (a double click without a key).
-        proof.HasIndex(p => new { p.DepositId, p.TransactionNumber }).IsUnique()
-            .HasFilter("status IN ('submitting', 'queued', 'forwarded')")
-            .HasDatabaseName("ux_proofs_live_transaction_number");
+        proof.HasIndex(p => new { p.DepositId, p.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL")
+            .HasDatabaseName(IdempotencyKeyIndex);
+        // One bank transfer is money in once: its transaction number may be held by one live proof,
+        // across all users and deposits (this also stops a double click without a key). Decided
+        // here, not by a check before the insert, so concurrent claims cannot both win. A proof the
+        // gateway refused frees its number; a failed one keeps it, since ops may send it again.
+        proof.HasIndex(p => p.TransactionNumber).IsUnique()
+            .HasFilter("status <> 'rejected'")
+            .HasDatabaseName(LiveTransactionNumberIndex);
         // The dispatcher's work list stays small however many proofs were ever delivered.
         proof.HasIndex(p => p.NextAttemptAt).HasFilter("status IN ('submitting', 'queued')")
             .HasDatabaseName("ix_proofs_due");

@@ -14,31 +14,56 @@ public sealed class ProofStore(Persistence.MerchantDbContext db, TimeProvider ti
 {
     /// <summary>
     /// Stores the proof, its screenshot and the deposit's move to <c>proof_submitted</c> in one
-    /// transaction. False when a unique constraint says the proof exists already (same
-    /// Idempotency-Key, or the same transaction number still pending on this deposit).
+    /// transaction, or nothing when a unique index refuses the proof: the same Idempotency-Key on
+    /// this deposit (a concurrent request), or its transaction number held by a live proof.
     /// </summary>
-    public async Task<bool> TryInsertAsync(Proof proof, ReadOnlyMemory<byte> screenshot, CancellationToken cancellationToken)
+    public async Task<ProofInsert> TryInsertAsync(Proof proof, ReadOnlyMemory<byte> screenshot, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var inserted = await db.Database.ExecuteSqlInterpolatedAsync($"""
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
+
+        // Plain Npgsql rather than EF Core: a refused claim is an expected answer, and EF Core
+        // would log every unique violation as a failed command at Error level.
+        await using (var command = new NpgsqlCommand("""
             INSERT INTO proofs (id, deposit_id, label, custom_transaction_id, transaction_number, amount, status,
                 attempts, attempt_limit, outcome_uncertain, next_attempt_at, idempotency_key, request_hash,
                 screenshot_file_name, screenshot_content_type, screenshot_size, screenshot_sha256, created_at, updated_at)
-            VALUES ({proof.Id}, {proof.DepositId}, {proof.Label}, {proof.CustomTransactionId}, {proof.TransactionNumber},
-                {proof.Amount}, 'submitting', {proof.Attempts}, {proof.AttemptLimit}, false, {proof.NextAttemptAt}, {proof.IdempotencyKey},
-                {proof.RequestHash}, {proof.ScreenshotFileName}, {proof.ScreenshotContentType}, {proof.ScreenshotSize},
-                {proof.ScreenshotSha256}, {proof.CreatedAt}, {proof.UpdatedAt})
-            ON CONFLICT DO NOTHING
-            """, cancellationToken);
-        if (inserted == 0)
+            VALUES ($1, $2, $3, $4, $5, $6, 'submitting', $7, $8, false, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            """, connection, npgsqlTransaction))
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return false;
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = proof.Id });
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = proof.DepositId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = proof.Label });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = proof.CustomTransactionId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = proof.TransactionNumber });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = proof.Amount });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = proof.Attempts });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = proof.AttemptLimit });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)proof.NextAttemptAt ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)proof.IdempotencyKey ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = proof.RequestHash });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = proof.ScreenshotFileName });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = proof.ScreenshotContentType });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = proof.ScreenshotSize });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = proof.ScreenshotSha256 });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = proof.CreatedAt });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = proof.UpdatedAt });
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException refused) when (refused.SqlState == PostgresErrorCodes.UniqueViolation
+                                                    && RefusedBy(refused.ConstraintName) is { } outcome)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                return outcome;
+            }
         }
 
         await using (var command = new NpgsqlCommand(
             "INSERT INTO proof_screenshots (proof_id, data) VALUES ($1, $2)",
-            (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction()))
+            connection, npgsqlTransaction))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = proof.Id });
             // Written straight from this memory; a Stream parameter would be copied about three times.
@@ -51,8 +76,21 @@ public sealed class ProofStore(Persistence.MerchantDbContext db, TimeProvider ti
             WHERE id = {proof.DepositId} AND status = 'awaiting_payment'
             """, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return ProofInsert.Stored;
     }
+
+    /// <summary>The unique indexes whose refusal is an answer; any other violation is a bug and stays an error.</summary>
+    private static ProofInsert? RefusedBy(string? constraint) => constraint switch
+    {
+        Persistence.ProofConfiguration.IdempotencyKeyIndex => ProofInsert.IdempotencyKeyTaken,
+        Persistence.ProofConfiguration.LiveTransactionNumberIndex => ProofInsert.TransactionNumberTaken,
+        _ => null,
+    };
+
+    /// <summary>Whether this deposit itself holds the number in a live proof (the user's own repeat).</summary>
+    public Task<bool> HoldsLiveTransactionNumberAsync(Guid depositId, string transactionNumber, CancellationToken cancellationToken) =>
+        db.Proofs.AnyAsync(p => p.DepositId == depositId && p.TransactionNumber == transactionNumber
+                                && p.Status != ProofStatus.Rejected, cancellationToken);
 
     public Task<Proof?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         db.Proofs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
@@ -180,4 +218,16 @@ public sealed class ProofStore(Persistence.MerchantDbContext db, TimeProvider ti
     /// <summary>Only the claimant of this attempt may record its outcome.</summary>
     private IQueryable<Proof> Claimed(Proof proof) =>
         db.Proofs.Where(p => p.Id == proof.Id && p.Status == ProofStatus.Submitting && p.Attempts == proof.Attempts);
+}
+
+/// <summary>What <see cref="ProofStore.TryInsertAsync"/> did.</summary>
+public enum ProofInsert
+{
+    Stored,
+
+    /// <summary>This deposit has a proof with the same Idempotency-Key (stored by a concurrent request).</summary>
+    IdempotencyKeyTaken,
+
+    /// <summary>A live proof (on any deposit) holds the transaction number.</summary>
+    TransactionNumberTaken,
 }

@@ -14,7 +14,11 @@ public enum SubmitProofStatus
     DepositNotFound,
     DepositClosed,
     TooManyProofs,
+    /// <summary>This deposit already has a live proof with the number (the user's own repeat).</summary>
     DuplicateTransactionNumber,
+
+    /// <summary>A live proof of another deposit (any user's) holds the number.</summary>
+    TransactionNumberInUse,
     IdempotencyKeyReused,
 }
 
@@ -63,15 +67,24 @@ public sealed class ProofSubmitter(
         }
 
         var proof = NewProof(depositId, label, valid, idempotencyKey, requestHash);
-        if (!await store.TryInsertAsync(proof, valid.Screenshot.Memory, cancellationToken))
+        var inserted = await store.TryInsertAsync(proof, valid.Screenshot.Memory, cancellationToken);
+        if (inserted != ProofInsert.Stored)
         {
-            // A unique constraint decided: the same key was stored by a concurrent request,
-            // or this transaction number is already pending on the deposit.
+            // A unique index decided, and nothing was written. A concurrent request with the same
+            // key stored its proof first: that is the answer, whichever index noticed (its proof
+            // holds the same number too).
             if (idempotencyKey is not null && await store.FindByIdempotencyKeyAsync(depositId, idempotencyKey, cancellationToken) is { } raced)
             {
                 return await ReplayAsync(raced, requestHash, cancellationToken);
             }
-            return new SubmitProofResult(SubmitProofStatus.DuplicateTransactionNumber);
+            if (inserted == ProofInsert.IdempotencyKeyTaken)
+            {
+                throw new InvalidOperationException($"Deposit {depositId}: the Idempotency-Key index refused a proof, but no proof holds the key.");
+            }
+            // Which 409 to give only: the claim was already refused, whatever this finds.
+            return new SubmitProofResult(await store.HoldsLiveTransactionNumberAsync(depositId, valid.TransactionNumber, cancellationToken)
+                ? SubmitProofStatus.DuplicateTransactionNumber
+                : SubmitProofStatus.TransactionNumberInUse);
         }
 
         // The proof is committed. The first attempt runs even if the client hangs up meanwhile

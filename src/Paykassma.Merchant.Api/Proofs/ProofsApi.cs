@@ -13,6 +13,7 @@ public static class ProofsApi
     public const string DepositClosed = Problems.Base + "deposit-closed";
     public const string TooManyProofs = Problems.Base + "too-many-proofs";
     public const string DuplicateProof = Problems.Base + "duplicate-proof";
+    public const string TransactionNumberInUse = Problems.Base + "transaction-number-in-use";
 
     /// <summary>Room for the text fields and multipart framing around the screenshot.</summary>
     private const long FormOverheadBytes = 64 * 1024;
@@ -35,6 +36,8 @@ public static class ProofsApi
             .WithDescription("The proof is stored before the gateway is called. 202 forwarded: the gateway has it. " +
                              "202 queued: the gateway is unreachable and the proof will be delivered later. " +
                              "422: the gateway refused it (see gatewayMessage); another proof may be sent. " +
+                             "409: the deposit is closed, or a proof that is not rejected already holds this transaction number " +
+                             "(duplicate-proof on this deposit, transaction-number-in-use on any other). " +
                              "Send an Idempotency-Key to make retries safe.")
             .Accepts<ProofForm>("multipart/form-data")
             .DisableAntiforgery()
@@ -89,6 +92,11 @@ public static class ProofsApi
                 "This deposit has too many proofs", $"At most {options.Value.MaxProofsPerDeposit} proofs per deposit."),
             SubmitProofStatus.DuplicateTransactionNumber => Problems.Result(StatusCodes.Status409Conflict, DuplicateProof,
                 "A proof with this transaction number is already being processed for this deposit"),
+            // Says nothing of the other claim (whose, which deposit, its state): only that the number is taken.
+            SubmitProofStatus.TransactionNumberInUse => Problems.Result(StatusCodes.Status409Conflict, TransactionNumberInUse,
+                "This transaction number has already been submitted",
+                "A bank transaction can be claimed by one deposit only. Check the 12-digit number in your bank app; " +
+                "if it is right, contact support."),
             _ => Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused,
                 "This Idempotency-Key was used with a different proof", "Use a new key for a new proof."),
         };

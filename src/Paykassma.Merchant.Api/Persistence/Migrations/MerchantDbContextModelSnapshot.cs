@@ -575,6 +575,11 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasDatabaseName("ix_proofs_due")
                         .HasFilter("status IN ('submitting', 'queued')");
 
+                    b.HasIndex("TransactionNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ux_proofs_live_transaction_number")
+                        .HasFilter("status <> 'rejected'");
+
                     b.HasIndex("DepositId", "CreatedAt")
                         .HasDatabaseName("ix_proofs_deposit_id_created_at");
 
@@ -582,11 +587,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_proofs_deposit_id_idempotency_key")
                         .HasFilter("idempotency_key IS NOT NULL");
-
-                    b.HasIndex("DepositId", "TransactionNumber")
-                        .IsUnique()
-                        .HasDatabaseName("ux_proofs_live_transaction_number")
-                        .HasFilter("status IN ('submitting', 'queued', 'forwarded')");
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_proofs_status_created_at");
