@@ -184,7 +184,7 @@ sets="$sets,paced:$paced_count"; service_total=$(( service_total + paced_count )
 floor_total=$(( per_run * $(echo "$connections" | wc -w) + 4000 ))
 say "Seeding $service_total deposits awaiting a postback (and $floor_total for the floor)..."
 psql_merchant -v prefix=pmb_ -v first=1 -v last="$service_total" -f bench/sql/seed.sql
-psql_merchant -v prefix=pmf_ -v first=1 -v last="$floor_total" -f bench/sql/seed.sql
+psql_merchant -v prefix=pmf_ -v number_base=500000000000 -v first=1 -v last="$floor_total" -f bench/sql/seed.sql
 psql_merchant -c "CREATE SEQUENCE IF NOT EXISTS bench_floor_seq"
 say "Generating $service_total signed postbacks..."
 bench postbacks --out-dir "$work/bodies" --access-key "$access_key" --private-key "$private_key" --prefix pmb_ --sets "$sets"
