@@ -28,14 +28,15 @@ public sealed record SubmitProofResult(SubmitProofStatus Status, Proof? Proof = 
 /// Stores a validated proof (the commit comes before any gateway call) and makes the first
 /// delivery attempt at once. A repeat with the same Idempotency-Key answers the stored proof.
 /// </summary>
-public sealed class ProofSubmitter(
+public sealed partial class ProofSubmitter(
     MerchantDbContext db,
     ProofStore store,
     ProofForwarder forwarder,
     IOptions<ProofOptions> options,
     IOptions<DepositOptions> depositOptions,
     IHostApplicationLifetime lifetime,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<ProofSubmitter> logger)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
@@ -82,9 +83,12 @@ public sealed class ProofSubmitter(
                 throw new InvalidOperationException($"Deposit {depositId}: the Idempotency-Key index refused a proof, but no proof holds the key.");
             }
             // Which 409 to give only: the claim was already refused, whatever this finds.
-            return new SubmitProofResult(await store.HoldsLiveTransactionNumberAsync(depositId, valid.TransactionNumber, cancellationToken)
-                ? SubmitProofStatus.DuplicateTransactionNumber
-                : SubmitProofStatus.TransactionNumberInUse);
+            if (await store.HoldsLiveTransactionNumberAsync(depositId, valid.TransactionNumber, cancellationToken))
+            {
+                return new SubmitProofResult(SubmitProofStatus.DuplicateTransactionNumber);
+            }
+            LogNumberInUse(logger, depositId, valid.TransactionNumber);
+            return new SubmitProofResult(SubmitProofStatus.TransactionNumberInUse);
         }
 
         // The proof is committed. The first attempt runs even if the client hangs up meanwhile
@@ -151,6 +155,11 @@ public sealed class ProofSubmitter(
             UpdatedAt = now,
         };
     }
+
+    // A mistyped number or someone claiming another's transfer: ops may want to see both claims.
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning,
+        Message = "Proof for deposit {DepositId} refused: transaction number {TransactionNumber} is held by a live proof of another deposit")]
+    private static partial void LogNumberInUse(ILogger logger, Guid depositId, string transactionNumber);
 
     private static string Fingerprint(ValidProof valid) => Convert.ToHexStringLower(SHA256.HashData(
         Encoding.UTF8.GetBytes($"proof|{valid.TransactionNumber}|{valid.Amount}|{valid.Sha256}")));

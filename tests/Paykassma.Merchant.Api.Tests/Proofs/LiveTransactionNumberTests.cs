@@ -57,6 +57,8 @@ public sealed class LiveTransactionNumberTests(FastDispatcherFactory api)
         Assert.Equal("awaiting_payment", await api.ScalarAsync<string>("SELECT status FROM deposits WHERE id = @d", ("d", bobDeposit)));
         Assert.Empty(api.Gateway.ProofCallsFor(bobLabel));
         Assert.Single(api.Gateway.ProofCallsFor(aliceLabel));
+        // Ops see the refused claim.
+        Assert.Contains(api.Logs.GetSnapshot(), r => r.Id.Id == 5006 && r.Message.Contains(bobDeposit.ToString(), StringComparison.Ordinal));
         alice.Dispose();
         bob.Dispose();
     }
