@@ -122,9 +122,11 @@ public sealed class PossibleTransactionTests : IDisposable
     [Fact]
     public async Task Timeout_then_already_exists_is_reported_as_uncertain()
     {
-        using var gateway = new GatewayStub(o => o.Resilience.AttemptTimeout = TimeSpan.FromSeconds(1));
+        // The first attempt must time out and the retry must not: 3 s is far above a quick answer on a
+        // loaded machine (1 s was once exceeded by the retry itself), 10 s far above the timeout.
+        using var gateway = new GatewayStub(o => o.Resilience.AttemptTimeout = TimeSpan.FromSeconds(3));
         gateway.Server.Given(ProofCall()).InScenario("slow").WillSetStateTo("fast")
-            .RespondWith(Response.Create().WithDelay(TimeSpan.FromSeconds(3)).WithStatusCode(200).WithBody(SuccessBody));
+            .RespondWith(Response.Create().WithDelay(TimeSpan.FromSeconds(10)).WithStatusCode(200).WithBody(SuccessBody));
         gateway.Server.Given(ProofCall()).InScenario("slow").WhenStateIs("fast")
             .RespondWith(Response.Create().WithStatusCode(200)
                 .WithBody("""{"status":"fail","message":"custom_transaction_id already exists"}"""));
