@@ -105,10 +105,10 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
             await using var command = dataSource.CreateCommand(PostbackStatements.InsertUnapplied);
             var parameters = command.Parameters;
             Add(parameters, postback.Id);
-            AddText(parameters, postback.Label, 190);
+            AddText(parameters, postback.Label, ColumnLimits.GatewayText);
             Add(parameters, SnakeCaseEnumConverter<PostbackOutcome>.ToText(outcome));
-            AddText(parameters, reason, 64);
-            AddText(parameters, detail, 500);
+            AddText(parameters, reason, ColumnLimits.ReasonCode);
+            AddText(parameters, detail, ColumnLimits.RejectDetail);
             AddPostbackParameters(parameters, postback, body, bodyTruncated, verifiedWith);
             await command.ExecuteNonQueryAsync(cancellationToken);
             return true;
@@ -198,28 +198,28 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
         bool scalars)
     {
         Add(parameters, postbackId);
-        AddText(parameters, label, 190);
+        AddText(parameters, label, ColumnLimits.GatewayText);
         if (scalars)
         {
             var r = rows[0];
             Add(parameters, r.Id);
             Add(parameters, SignedPostbackReader.DirectionText(r.Direction));
-            AddText(parameters, r.TransactionId, 190);
-            AddText(parameters, r.ItemSha256, 64);
+            AddText(parameters, r.TransactionId, ColumnLimits.GatewayText);
+            AddText(parameters, r.ItemSha256, ColumnLimits.Sha256Hex);
             AddNullable(parameters, r.Amount, NpgsqlDbType.Numeric);
-            AddText(parameters, r.AmountText, 64);
-            AddText(parameters, r.CurrencyCode, 16);
-            AddText(parameters, r.WalletType, 190);
-            AddText(parameters, r.CustomOrderId, 190);
+            AddText(parameters, r.AmountText, ColumnLimits.AmountText);
+            AddText(parameters, r.CurrencyCode, ColumnLimits.CurrencyCode);
+            AddText(parameters, r.WalletType, ColumnLimits.GatewayText);
+            AddText(parameters, r.CustomOrderId, ColumnLimits.GatewayText);
             AddNullable(parameters, r.ActivatedAt, NpgsqlDbType.TimestampTz);
-            AddText(parameters, r.ActivatedText, 64);
+            AddText(parameters, r.ActivatedText, ColumnLimits.GatewayDateText);
             AddNullable(parameters, r.GatewayCreatedAt, NpgsqlDbType.TimestampTz);
-            AddText(parameters, r.GatewayCreatedText, 64);
+            AddText(parameters, r.GatewayCreatedText, ColumnLimits.GatewayDateText);
             AddNullable(parameters, r.TransactionType, NpgsqlDbType.Integer);
-            AddText(parameters, r.WithdrawalId, 64);
+            AddText(parameters, r.WithdrawalId, ColumnLimits.WithdrawalId);
             AddNullable(parameters, r.WithdrawalStatus, NpgsqlDbType.Integer);
-            AddText(parameters, r.AccountNumber, 190);
-            AddText(parameters, r.UnappliedReason, 32);
+            AddText(parameters, r.AccountNumber, ColumnLimits.GatewayText);
+            AddText(parameters, r.UnappliedReason, ColumnLimits.UnappliedReason);
             // json, not jsonb: the signed item may hold \u0000, which jsonb refuses and json keeps.
             parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = r.Item });
         }
@@ -227,22 +227,22 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
         {
             AddArray(parameters, rows.Select(r => r.Id).ToArray(), NpgsqlDbType.Uuid);
             AddArray(parameters, rows.Select(r => SignedPostbackReader.DirectionText(r.Direction)).ToArray(), NpgsqlDbType.Text);
-            AddTexts(parameters, rows, r => r.TransactionId, 190);
-            AddTexts(parameters, rows, r => r.ItemSha256, 64);
+            AddTexts(parameters, rows, r => r.TransactionId, ColumnLimits.GatewayText);
+            AddTexts(parameters, rows, r => r.ItemSha256, ColumnLimits.Sha256Hex);
             AddArray(parameters, rows.Select(r => r.Amount).ToArray(), NpgsqlDbType.Numeric);
-            AddTexts(parameters, rows, r => r.AmountText, 64);
-            AddTexts(parameters, rows, r => r.CurrencyCode, 16);
-            AddTexts(parameters, rows, r => r.WalletType, 190);
-            AddTexts(parameters, rows, r => r.CustomOrderId, 190);
+            AddTexts(parameters, rows, r => r.AmountText, ColumnLimits.AmountText);
+            AddTexts(parameters, rows, r => r.CurrencyCode, ColumnLimits.CurrencyCode);
+            AddTexts(parameters, rows, r => r.WalletType, ColumnLimits.GatewayText);
+            AddTexts(parameters, rows, r => r.CustomOrderId, ColumnLimits.GatewayText);
             AddArray(parameters, rows.Select(r => r.ActivatedAt).ToArray(), NpgsqlDbType.TimestampTz);
-            AddTexts(parameters, rows, r => r.ActivatedText, 64);
+            AddTexts(parameters, rows, r => r.ActivatedText, ColumnLimits.GatewayDateText);
             AddArray(parameters, rows.Select(r => r.GatewayCreatedAt).ToArray(), NpgsqlDbType.TimestampTz);
-            AddTexts(parameters, rows, r => r.GatewayCreatedText, 64);
+            AddTexts(parameters, rows, r => r.GatewayCreatedText, ColumnLimits.GatewayDateText);
             AddArray(parameters, rows.Select(r => r.TransactionType).ToArray(), NpgsqlDbType.Integer);
-            AddTexts(parameters, rows, r => r.WithdrawalId, 64);
+            AddTexts(parameters, rows, r => r.WithdrawalId, ColumnLimits.WithdrawalId);
             AddArray(parameters, rows.Select(r => r.WithdrawalStatus).ToArray(), NpgsqlDbType.Integer);
-            AddTexts(parameters, rows, r => r.AccountNumber, 190);
-            AddTexts(parameters, rows, r => r.UnappliedReason, 32);
+            AddTexts(parameters, rows, r => r.AccountNumber, ColumnLimits.GatewayText);
+            AddTexts(parameters, rows, r => r.UnappliedReason, ColumnLimits.UnappliedReason);
             AddArray(parameters, rows.Select(r => r.Item).ToArray(), NpgsqlDbType.Text);
         }
         Add(parameters, time.GetUtcNow());
@@ -258,15 +258,15 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
         Add(parameters, postback.BodyLength);
         Add(parameters, bodyTruncated);
         Add(parameters, postback.BodySha256);
-        AddText(parameters, postback.RemoteIp, 64);
-        AddText(parameters, verifiedWith, 16);
-        AddText(parameters, postback.Format, 16);
-        AddText(parameters, postback.Signature, 128);
-        AddText(parameters, postback.AccessKey, 190);
-        AddText(parameters, postback.Direction, 32);
-        AddText(parameters, postback.Amount, 64);
-        AddArray(parameters, postback.TransactionIds.Take(100).Select(id => ColumnText.Fit(id, 190)!).ToArray(), NpgsqlDbType.Text);
-        AddText(parameters, postback.SignedSha256, 64);
+        AddText(parameters, postback.RemoteIp, ColumnLimits.RemoteIp);
+        AddText(parameters, verifiedWith, ColumnLimits.KeyName);
+        AddText(parameters, postback.Format, ColumnLimits.Format);
+        AddText(parameters, postback.Signature, ColumnLimits.Signature);
+        AddText(parameters, postback.AccessKey, ColumnLimits.GatewayText);
+        AddText(parameters, postback.Direction, ColumnLimits.Direction);
+        AddText(parameters, postback.Amount, ColumnLimits.AmountText);
+        AddArray(parameters, postback.TransactionIds.Take(100).Select(id => ColumnText.Fit(id, ColumnLimits.GatewayText)!).ToArray(), NpgsqlDbType.Text);
+        AddText(parameters, postback.SignedSha256, ColumnLimits.Sha256Hex);
     }
 
     private static void Add<T>(NpgsqlParameterCollection parameters, T value) =>
