@@ -45,6 +45,7 @@ internal static class MerchantServiceExtensions
         {
             var json = options.SerializerOptions;
             json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+            json.Converters.Add(new MoneyJsonConverter());
             // A field we do not know is a client bug worth a 400, not something to ignore silently.
             json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             json.AllowDuplicateProperties = false;

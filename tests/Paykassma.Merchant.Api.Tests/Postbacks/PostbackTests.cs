@@ -41,6 +41,8 @@ public sealed class PostbackTests(FastDispatcherFactory api)
         var deposit = await owner.GetFromJsonAsync<JsonElement>($"/api/deposits/{depositId}");
         Assert.Equal("confirmed", deposit.GetProperty("status").GetString());
         Assert.Equal(300m, deposit.GetProperty("confirmedAmount").GetDecimal());
+        // One money format: the numeric(20,2) column's 300.00 reads as the announced amount's 300.
+        Assert.Equal("300", deposit.GetProperty("confirmedAmount").GetRawText());
         // The gateway's +08:00 datetime is stored as the UTC instant.
         Assert.Equal(new DateTime(2026, 1, 27, 1, 32, 1, DateTimeKind.Utc),
             (await api.ScalarAsync<DateTime>("SELECT activated_at FROM gateway_transactions WHERE transaction_id = @t", ("t", transactionId))).ToUniversalTime());
