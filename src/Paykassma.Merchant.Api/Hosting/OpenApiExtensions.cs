@@ -22,7 +22,17 @@ internal static class OpenApiExtensions
                     Title = "Paykassma merchant API",
                     Version = "v1",
                     Description = "Deposits by bank transfer (bnb_ml, BTN) through Paykassma: requisites, payment proofs, signed postbacks.",
+                    // The merchant's own service: not open source. An SPDX LicenseRef says so in a form tools read.
+                    License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" },
                 };
+                // Relative: the API is where the document was fetched from. The request's own URL would
+                // say localhost in development and http:// behind a TLS proxy, and the document would
+                // differ from host to host; frontends set their base URL per environment anyway.
+                document.Servers = [new OpenApiServer { Url = "/", Description = "The host that served this document" }];
+                foreach (var tag in document.Tags?.AsEnumerable() ?? [])
+                {
+                    tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name ?? "");
+                }
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
@@ -37,7 +47,13 @@ internal static class OpenApiExtensions
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
+                if (metadata.OfType<IAllowAnonymous>().Any())
+                {
+                    // Anonymous on purpose (the postback's signature is its authentication): said
+                    // explicitly, so generators and scanners do not assume the bearer scheme.
+                    operation.Security = [];
+                }
+                else if (metadata.OfType<IAuthorizeData>().Any())
                 {
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement
@@ -49,6 +65,16 @@ internal static class OpenApiExtensions
             });
             options.AddExamples();
         });
+
+    /// <summary>What each tag (one per feature, set with WithTags) groups, for the document's readers.</summary>
+    private static readonly Dictionary<string, string> TagDescriptions = new()
+    {
+        ["Deposits"] = "The frontend's calls for a user's deposits: start one (bank requisites to pay to), read one, list them.",
+        ["Proofs"] = "The frontend's upload of a payment proof (transaction number, amount, screenshot) for a deposit.",
+        ["Gateway"] = "Called by Paykassma, not by people: the signed postback that confirms a deposit.",
+        ["Operations"] = "For operations staff (the ops role): find deposits, proofs, postbacks and transactions; retry and reverify.",
+        ["Development"] = "Development only: tokens for trying the API from Swagger UI.",
+    };
 
     public static WebApplication MapMerchantOpenApi(this WebApplication app)
     {
