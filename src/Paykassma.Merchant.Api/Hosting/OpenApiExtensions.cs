@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Paykassma.Merchant.Api.Auth;
 
@@ -63,8 +65,44 @@ internal static class OpenApiExtensions
                 }
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer(DescribeFormsByTheirDeclaredType);
+            options.AddProblemSchema();
             options.AddExamples();
+            // Last: after the transformers above replaced schemas, drop the ones nothing refers to.
+            options.RemoveUnusedSchemas();
         });
+
+    /// <summary>
+    /// An endpoint that reads its form by hand (IFormCollection, so every field's problem can be
+    /// reported together) names the form's shape with Accepts&lt;T&gt;(multipart/form-data); the
+    /// framework still describes the raw collection, an array of key/value pairs that no client can
+    /// fill. The declared type is the contract: its schema (a component, so clients can name it) goes
+    /// in its place.
+    /// </summary>
+    private static async Task DescribeFormsByTheirDeclaredType(
+        OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        // The last accepts metadata wins, as everywhere in endpoint metadata: the endpoint's own
+        // Accepts<T> comes after what the framework inferred from the IFormCollection parameter.
+        var form = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAcceptsMetadata>().LastOrDefault();
+        if (form?.RequestType is not { } type || type == typeof(IFormCollection)
+            || !form.ContentTypes.Any(contentType => contentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+            || operation.RequestBody?.Content is not { } content || context.Document is not { } document)
+        {
+            return;
+        }
+        if (document.Components?.Schemas?.ContainsKey(type.Name) != true)
+        {
+            document.AddComponent(type.Name, await context.GetOrCreateSchemaAsync(type, null, cancellationToken));
+        }
+        foreach (var contentType in form.ContentTypes)
+        {
+            if (content.TryGetValue(contentType, out var media))
+            {
+                media.Schema = new OpenApiSchemaReference(type.Name, document);
+            }
+        }
+    }
 
     /// <summary>What each tag (one per feature, set with WithTags) groups, for the document's readers.</summary>
     private static readonly Dictionary<string, string> TagDescriptions = new()

@@ -32,9 +32,22 @@ public sealed class OpenApiTests(MerchantApiFactory api)
             {
                 Assert.True(response.Value.TryGetProperty("content", out var content), $"{method} {path} {response.Name} has no body schema");
                 var expected = path == "/api/paykassma/postback" ? "application/json" : "application/problem+json";
-                Assert.True(content.TryGetProperty(expected, out _), $"{method} {path} {response.Name} is not {expected}");
+                Assert.True(content.TryGetProperty(expected, out var media), $"{method} {path} {response.Name} is not {expected}");
+                if (expected == "application/problem+json")
+                {
+                    // One problem schema for every problem answer, declaring the members the examples carry.
+                    Assert.Equal("#/components/schemas/Problem", media.GetProperty("schema").GetProperty("$ref").GetString());
+                }
             }
         }
+        var problem = document.GetProperty("components").GetProperty("schemas").GetProperty("Problem").GetProperty("properties");
+        foreach (var member in new[] { "type", "title", "status", "detail", "traceId", "errors", "gatewayMessage", "proof" })
+        {
+            Assert.True(problem.TryGetProperty(member, out _), $"The Problem schema does not declare {member}");
+        }
+        var proofUpload = document.GetProperty("paths").GetProperty("/api/deposits/{id}/proof").GetProperty("post")
+            .GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data");
+        Assert.Equal("#/components/schemas/ProofForm", proofUpload.GetProperty("schema").GetProperty("$ref").GetString());
 
         var create = document.GetProperty("paths").GetProperty("/api/deposits").GetProperty("post");
         foreach (var status in new[] { "201", "400", "401", "403", "409", "422", "429", "502", "503", "504" })
