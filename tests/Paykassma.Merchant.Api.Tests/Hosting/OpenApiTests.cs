@@ -33,6 +33,7 @@ public sealed class OpenApiTests(MerchantApiFactory api)
                 Assert.True(response.Value.TryGetProperty("content", out var content), $"{method} {path} {response.Name} has no body schema");
                 var expected = path == "/api/paykassma/postback" ? "application/json" : "application/problem+json";
                 Assert.True(content.TryGetProperty(expected, out var media), $"{method} {path} {response.Name} is not {expected}");
+                Assert.True(media.TryGetProperty("example", out _), $"{method} {path} {response.Name} has no example");
                 if (expected == "application/problem+json")
                 {
                     // One problem schema for every problem answer, declaring the members the examples carry.
@@ -50,9 +51,14 @@ public sealed class OpenApiTests(MerchantApiFactory api)
         Assert.Equal("#/components/schemas/ProofForm", proofUpload.GetProperty("schema").GetProperty("$ref").GetString());
 
         var create = document.GetProperty("paths").GetProperty("/api/deposits").GetProperty("post");
-        foreach (var status in new[] { "201", "400", "401", "403", "409", "422", "429", "502", "503", "504" })
+        foreach (var status in new[] { "201", "400", "401", "403", "409", "413", "415", "422", "429", "502", "503", "504" })
         {
             Assert.True(create.GetProperty("responses").TryGetProperty(status, out _), $"POST /api/deposits does not describe {status}");
+        }
+        var upload = document.GetProperty("paths").GetProperty("/api/deposits/{id}/proof").GetProperty("post");
+        foreach (var status in new[] { "202", "400", "401", "403", "404", "409", "413", "415", "422", "429", "503", "504" })
+        {
+            Assert.True(upload.GetProperty("responses").TryGetProperty(status, out _), $"POST /api/deposits/{{id}}/proof does not describe {status}");
         }
         Assert.Equal(300, create.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example").GetProperty("amount").GetInt32());
         Assert.Equal("awaiting_payment", create.GetProperty("responses").GetProperty("201").GetProperty("content")
