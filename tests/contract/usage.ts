@@ -68,6 +68,12 @@ export async function startDeposit(api: MerchantApi, amount: number | null, idem
   return instructions(data);
 }
 
+// The gateway's other requisites are free-form JSON by name: readable values, not `never`
+// (a bare object schema generates Record<string, never>, which compiles anywhere and holds nothing).
+type IsNever<T> = [T] extends [never] ? true : false;
+const otherParamsAreReadable: IsNever<Deposit["requisites"]["otherParams"][string]> = false;
+void otherParamsAreReadable;
+
 function instructions(deposit: Deposit): PaymentInstructions {
   const bankName = deposit.requisites.otherParams["Bank name"];
   return {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
@@ -66,6 +68,16 @@ internal static class OpenApiExtensions
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(DescribeFormsByTheirDeclaredType);
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                // A map of raw JSON values (the gateway's other requisites, by their own names) came
+                // out as a bare object, which generators read as "no members": any JSON, by any name.
+                if (context.JsonTypeInfo is { Kind: JsonTypeInfoKind.Dictionary, ElementType: { } values } && values == typeof(JsonElement))
+                {
+                    schema.AdditionalProperties = new OpenApiSchema();
+                }
+                return Task.CompletedTask;
+            });
             options.AddProblemSchema();
             options.AddExamples();
             // Last: after the transformers above replaced schemas, drop the ones nothing refers to.
