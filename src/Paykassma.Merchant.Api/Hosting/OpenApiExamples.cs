@@ -32,6 +32,35 @@ internal static class OpenApiExamples
          "account_number":"","account_name":"","account_email":"","bank_details":{"bank_code":"","branch_code":""}}]}
         """;
 
+    private const string OpsDeposit = """
+        {"id":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","label":"labeluser","status":"confirmed","amount":300,"confirmedAmount":300,
+         "amountMismatch":false,"confirmedAfterExpiry":false,"currency":"BTN","walletNumber":"200100300400",
+         "createdAt":"2026-01-27T01:30:00+00:00","updatedAt":"2026-01-27T01:32:02+00:00","confirmedAt":"2026-01-27T01:32:02+00:00","expiredAt":null}
+        """;
+
+    private const string OpsProof = """
+        {"id":"0192f0a1-8d4f-7e3b-8c2f-4a5b6c7d8e9f","depositId":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","label":"labeluser","status":"forwarded",
+         "transactionNumber":"293397556789","amount":300,"customTransactionId":"pm_0192f0a18d4f7e3b8c2f4a5b6c7d8e9f","gatewayMessage":"",
+         "attempts":1,"attemptLimit":300,"outcomeUncertain":false,"lastError":null,"nextAttemptAt":null,"screenshotFileName":"receipt.png",
+         "screenshotContentType":"image/png","screenshotSize":48213,"screenshotSha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         "createdAt":"2026-01-27T01:31:00+00:00","updatedAt":"2026-01-27T01:31:01+00:00","forwardedAt":"2026-01-27T01:31:01+00:00"}
+        """;
+
+    private const string OpsPostbackSummary = """
+        {"id":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","receivedAt":"2026-01-27T01:32:02+00:00","outcome":"accepted","rejectReason":null,
+         "verifiedWith":"current","format":"current","direction":"ingoing","amount":"300","label":"labeluser","transactionIds":["293397556789"],
+         "transactionCount":1,"newTransactionCount":1,"hasDiscrepancies":false,"bodyLength":812,"remoteIp":"203.0.113.7","reverifiedAt":null}
+        """;
+
+    private const string OpsTransaction = """
+        {"id":"0192f0a1-a06b-7a5d-8e4b-6c7d8e9fa0b1","transactionId":"293397556789","direction":"ingoing","amount":300,"amountText":"300",
+         "currencyCode":"BTN","walletType":"bnb_ml","customOrderId":"pm_0192f0a18d4f7e3b8c2f4a5b6c7d8e9f",
+         "proofId":"0192f0a1-8d4f-7e3b-8c2f-4a5b6c7d8e9f","depositId":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","matched":true,"applied":true,
+         "amountMismatch":false,"activatedAt":"2026-01-27T09:32:01+00:00","transactionType":0,"withdrawalId":null,"withdrawalStatus":null,
+         "accountNumber":"","postbackId":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","storedAt":"2026-01-27T01:32:02+00:00",
+         "item":{"transaction_id":"293397556789","amount":"300","currency_code":"BTN","plugin_custom_order_id":"pm_0192f0a18d4f7e3b8c2f4a5b6c7d8e9f"}}
+        """;
+
     private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
     private static readonly Dictionary<string, (string? Request, Dictionary<string, string> Responses)> Examples = new()
@@ -52,7 +81,7 @@ internal static class OpenApiExamples
         ["GetDeposit"] = (null, new() { ["200"] = Deposit }),
         ["ListDeposits"] = (null, new()
         {
-            ["200"] = $$"""{"items":[{{Deposit}}],"page":1,"pageSize":20,"total":1}""",
+            ["200"] = Page(Deposit, 20),
             ["400"] = Problem(400, "validation", "One or more validation errors occurred.", $$""","errors":{"page":["{{Paging.Rule(100)}}"]}"""),
         }),
         ["SubmitProof"] = ("""{"transactionNumber":"293397556789","amount":"300"}""", new()
@@ -74,10 +103,28 @@ internal static class OpenApiExamples
             ["413"] = """{"status":"fail","message":"The body is too large for a postback."}""",
             ["503"] = """{"status":"fail","message":"Temporarily unable to store the postback; please resend."}""",
         }),
+        ["OpsListDeposits"] = (null, new() { ["200"] = Page(OpsDeposit, 50) }),
+        ["OpsGetDeposit"] = (null, new()
+        {
+            ["200"] = $$"""{"deposit":{{OpsDeposit}},"proofs":[{{OpsProof}}],"transactions":[{{OpsTransaction}}],"postbacks":[{{OpsPostbackSummary}}]}""",
+        }),
+        ["OpsListProofs"] = (null, new() { ["200"] = Page(OpsProof, 50) }),
         ["OpsRetryProof"] = (null, new() { ["404"] = Problem(404, "not-found", "No failed proof with that id", "") }),
-        ["OpsGetPostback"] = (null, new() { ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No postback with that id." """) }),
+        ["OpsListPostbacks"] = (null, new() { ["200"] = Page(OpsPostbackSummary, 50) }),
+        ["OpsGetPostback"] = (null, new()
+        {
+            ["200"] = $$"""
+                {"postback":{{OpsPostbackSummary}},"rejectDetail":null,"signature":"c97b48a87f9b5b1fdf5412f71c2058a68080d33e",
+                 "accessKey":"uowkn0b3LfBxpcWYHi4_","bodySha256":"2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+                 "bodyTruncated":false,"body":"{\"signature\":\"c97b48a8…\"}","bodyBase64":"eyJzaWduYXR1cmUiOiJjOTdiNDhhOOKApiJ9",
+                 "discrepancies":null,"transactions":[{{OpsTransaction}}]}
+                """,
+            ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No postback with that id." """),
+        }),
+        ["OpsListTransactions"] = (null, new() { ["200"] = Page(OpsTransaction, 50) }),
         ["OpsReverifyPostback"] = (null, new()
         {
+            ["200"] = """{"postbackId":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","outcome":"accepted","rejectReason":null}""",
             ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No postback with that id." """),
             ["409"] = Problem(409, "postback-not-rejected", "Only a stored rejected postback (not an oversized one) can be verified again",
                 ""","detail":"Its outcome is Applied." """),
@@ -150,6 +197,9 @@ internal static class OpenApiExamples
         }
         return Task.CompletedTask;
     });
+
+    /// <summary>A first page holding one item, as every list answers.</summary>
+    private static string Page(string item, int pageSize) => $$"""{"items":[{{item}}],"page":1,"pageSize":{{pageSize}},"total":1}""";
 
     /// <summary>One of this API's own problem types, as <see cref="Problems"/> writes it (every problem carries the trace id).</summary>
     private static string Problem(int status, string type, string title, string extra) =>

@@ -78,6 +78,7 @@ internal static class OpenApiExtensions
                 }
                 return Task.CompletedTask;
             });
+            options.AddDocumentTransformer(LetAnyJsonBeNull);
             options.AddProblemSchema();
             options.AddExamples();
             // Last: after the transformers above replaced schemas, drop the ones nothing refers to.
@@ -115,6 +116,34 @@ internal static class OpenApiExtensions
             }
         }
     }
+
+    /// <summary>
+    /// A nullable raw JSON value (JsonElement?) is described as oneOf [null, JsonElement]; but
+    /// JsonElement's schema is any JSON, null included, so a null matches both branches and fails the
+    /// oneOf (Redocly refused the ops postback example over it). Any JSON already covers null.
+    /// </summary>
+    private static Task LetAnyJsonBeNull(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var owner in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+        {
+            foreach (var (name, property) in owner.Properties?.ToList() ?? [])
+            {
+                if (property.OneOf is { Count: 2 } branches
+                    && branches.Count(branch => branch.Type == JsonSchemaType.Null) == 1
+                    && branches.Single(branch => branch.Type != JsonSchemaType.Null) is OpenApiSchemaReference anyJson
+                    && IsAnyJson(anyJson))
+                {
+                    owner.Properties![name] = anyJson;
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    private static bool IsAnyJson(IOpenApiSchema schema) =>
+        schema.Type is null && schema.Properties is null or { Count: 0 } && schema.Enum is null or { Count: 0 }
+        && schema.OneOf is null or { Count: 0 } && schema.AnyOf is null or { Count: 0 } && schema.AllOf is null or { Count: 0 }
+        && schema.Items is null && schema.AdditionalProperties is null;
 
     /// <summary>What each tag (one per feature, set with WithTags) groups, for the document's readers.</summary>
     private static readonly Dictionary<string, string> TagDescriptions = new()

@@ -28,6 +28,11 @@ public sealed class OpenApiTests(MerchantApiFactory api)
             Assert.True(operation.TryGetProperty("operationId", out _), $"{method} {path} has no operationId");
             var responses = operation.GetProperty("responses").EnumerateObject().ToList();
             Assert.Contains(responses, r => r.Name.StartsWith('2'));
+            foreach (var success in responses.Where(r => r.Name[0] == '2' && r.Value.TryGetProperty("content", out var body) && body.TryGetProperty("application/json", out _)))
+            {
+                Assert.True(success.Value.GetProperty("content").GetProperty("application/json").TryGetProperty("example", out _),
+                    $"{method} {path} {success.Name} has no example");
+            }
             foreach (var response in responses.Where(r => r.Name[0] is '4' or '5'))
             {
                 Assert.True(response.Value.TryGetProperty("content", out var content), $"{method} {path} {response.Name} has no body schema");
