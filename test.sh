@@ -9,6 +9,7 @@ cd "$(dirname "$0")"
 . scripts/lib/postgres.sh
 . scripts/lib/chromium.sh
 . scripts/lib/php.sh
+. scripts/lib/node-tools.sh
 
 drills_project=tests/Paykassma.Drills.Tests
 drills_namespace=Paykassma.Drills.Tests
@@ -28,6 +29,7 @@ done
 pg_ensure_installed || exit 1
 chromium_ensure_installed || echo "Continuing without Chromium: the Swagger UI browser test will fail." >&2
 php_ensure_installed || echo "Continuing without PHP: the PHP differential test will fail (or be skipped if apt-get is missing)." >&2
+node_tools_ensure_installed || echo "Continuing without the npm tools: the API contract tests (ContractTests) will fail." >&2
 work=$(mktemp -d /tmp/merchant-test.XXXXXX)
 chmod 755 "$work"
 port=$(pg_free_port)

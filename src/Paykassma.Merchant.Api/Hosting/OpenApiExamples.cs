@@ -32,22 +32,68 @@ internal static class OpenApiExamples
          "account_number":"","account_name":"","account_email":"","bank_details":{"bank_code":"","branch_code":""}}]}
         """;
 
+    private const string OpsDeposit = """
+        {"id":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","label":"labeluser","status":"confirmed","amount":300,"confirmedAmount":300,
+         "amountMismatch":false,"confirmedAfterExpiry":false,"currency":"BTN","walletNumber":"200100300400",
+         "createdAt":"2026-01-27T01:30:00+00:00","updatedAt":"2026-01-27T01:32:02+00:00","confirmedAt":"2026-01-27T01:32:02+00:00","expiredAt":null}
+        """;
+
+    private const string OpsProof = """
+        {"id":"0192f0a1-8d4f-7e3b-8c2f-4a5b6c7d8e9f","depositId":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","label":"labeluser","status":"forwarded",
+         "transactionNumber":"293397556789","amount":300,"customTransactionId":"pm_0192f0a18d4f7e3b8c2f4a5b6c7d8e9f","gatewayMessage":"",
+         "attempts":1,"attemptLimit":300,"outcomeUncertain":false,"lastError":null,"nextAttemptAt":null,"screenshotFileName":"receipt.png",
+         "screenshotContentType":"image/png","screenshotSize":48213,"screenshotSha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         "createdAt":"2026-01-27T01:31:00+00:00","updatedAt":"2026-01-27T01:31:01+00:00","forwardedAt":"2026-01-27T01:31:01+00:00"}
+        """;
+
+    private const string OpsPostbackSummary = """
+        {"id":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","receivedAt":"2026-01-27T01:32:02+00:00","outcome":"accepted","rejectReason":null,
+         "verifiedWith":"current","format":"current","direction":"ingoing","amount":"300","label":"labeluser","transactionIds":["293397556789"],
+         "transactionCount":1,"newTransactionCount":1,"hasDiscrepancies":false,"bodyLength":812,"remoteIp":"203.0.113.7","reverifiedAt":null}
+        """;
+
+    private const string OpsTransaction = """
+        {"id":"0192f0a1-a06b-7a5d-8e4b-6c7d8e9fa0b1","transactionId":"293397556789","direction":"ingoing","amount":300,"amountText":"300",
+         "currencyCode":"BTN","walletType":"bnb_ml","customOrderId":"pm_0192f0a18d4f7e3b8c2f4a5b6c7d8e9f",
+         "proofId":"0192f0a1-8d4f-7e3b-8c2f-4a5b6c7d8e9f","depositId":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","matched":true,"applied":true,
+         "amountMismatch":false,"activatedAt":"2026-01-27T09:32:01+00:00","transactionType":0,"withdrawalId":null,"withdrawalStatus":null,
+         "accountNumber":"","postbackId":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","storedAt":"2026-01-27T01:32:02+00:00",
+         "item":{"transaction_id":"293397556789","amount":"300","currency_code":"BTN","plugin_custom_order_id":"pm_0192f0a18d4f7e3b8c2f4a5b6c7d8e9f"}}
+        """;
+
+    private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
     private static readonly Dictionary<string, (string? Request, Dictionary<string, string> Responses)> Examples = new()
     {
         ["CreateDeposit"] = ("""{"amount":300}""", new()
         {
             ["201"] = Deposit,
             ["400"] = Problem(400, "validation", "One or more validation errors occurred.", ""","errors":{"amount":["The amount must be at most 1000000."]}"""),
+            ["409"] = Problem(409, "idempotency-key-in-progress", "A request with this Idempotency-Key is still in progress", ""","detail":"Retry shortly with the same key." """),
+            ["415"] = Problem(415, "unsupported-media-type", "JSON bodies must be UTF-8",
+                ""","detail":"Send Content-Type: application/json (optionally with charset=utf-8)." """),
+            ["422"] = Problem(422, "idempotency-key-reused", "This Idempotency-Key was used with a different request",
+                ""","detail":"Use a new key for a new request; repeat the same body to retry." """),
             ["502"] = Problem(502, "gateway-refused", "The payment gateway refused the deposit", ""","detail":"Label is blocked","gatewayMessage":"Label is blocked" """),
             ["503"] = Problem(503, "gateway-unavailable", "The payment gateway is unavailable", ""","detail":"Try again shortly." """),
+            ["504"] = Problem(504, "gateway-timeout", "The payment gateway did not answer in time", ""","detail":"Try again shortly." """),
         }),
-        ["GetDeposit"] = (null, new() { ["200"] = Deposit, ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No deposit with that id." """) }),
-        ["SubmitProof"] = (null, new()
+        ["GetDeposit"] = (null, new() { ["200"] = Deposit }),
+        ["ListDeposits"] = (null, new()
+        {
+            ["200"] = Page(Deposit, 20),
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.", $$""","errors":{"page":["{{Paging.Rule(100)}}"]}"""),
+        }),
+        ["SubmitProof"] = ("""{"transactionNumber":"293397556789","amount":"300"}""", new()
         {
             ["202"] = Proof,
             ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
                 ""","errors":{"transactionNumber":["The transaction number must be exactly 12 digits (0-9), as shown in the bank app."]}"""),
-            ["422"] = Problem(422, "proof-rejected", "The payment gateway refused this proof", ""","detail":"Transaction not found","gatewayMessage":"Transaction not found" """),
+            ["409"] = Problem(409, "deposit-closed", "This deposit no longer accepts proofs", ""","detail":"It is confirmed or expired. Start a new deposit." """),
+            ["415"] = Problem(415, "malformed-request", "The request could not be read",
+                ""","detail":"Expected a supported form media type but got \"application/json\"." """),
+            ["422"] = Problem(422, "proof-rejected", "The payment gateway refused this proof",
+                ""","detail":"Transaction not found","gatewayMessage":"Transaction not found","proof":""" + RejectedProof),
         }),
         ["ReceivePostback"] = (Postback, new()
         {
@@ -57,14 +103,70 @@ internal static class OpenApiExamples
             ["413"] = """{"status":"fail","message":"The body is too large for a postback."}""",
             ["503"] = """{"status":"fail","message":"Temporarily unable to store the postback; please resend."}""",
         }),
+        ["OpsListDeposits"] = (null, new() { ["200"] = Page(OpsDeposit, 50) }),
+        ["OpsGetDeposit"] = (null, new()
+        {
+            ["200"] = $$"""{"deposit":{{OpsDeposit}},"proofs":[{{OpsProof}}],"transactions":[{{OpsTransaction}}],"postbacks":[{{OpsPostbackSummary}}]}""",
+        }),
+        ["OpsListProofs"] = (null, new() { ["200"] = Page(OpsProof, 50) }),
+        ["OpsRetryProof"] = (null, new() { ["404"] = Problem(404, "not-found", "No failed proof with that id", "") }),
+        ["OpsListPostbacks"] = (null, new() { ["200"] = Page(OpsPostbackSummary, 50) }),
+        ["OpsGetPostback"] = (null, new()
+        {
+            ["200"] = $$"""
+                {"postback":{{OpsPostbackSummary}},"rejectDetail":null,"signature":"c97b48a87f9b5b1fdf5412f71c2058a68080d33e",
+                 "accessKey":"uowkn0b3LfBxpcWYHi4_","bodySha256":"2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+                 "bodyTruncated":false,"body":"{\"signature\":\"c97b48a8…\"}","bodyBase64":"eyJzaWduYXR1cmUiOiJjOTdiNDhhOOKApiJ9",
+                 "discrepancies":null,"transactions":[{{OpsTransaction}}]}
+                """,
+            ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No postback with that id." """),
+        }),
+        ["OpsListTransactions"] = (null, new() { ["200"] = Page(OpsTransaction, 50) }),
+        ["OpsReverifyPostback"] = (null, new()
+        {
+            ["200"] = """{"postbackId":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","outcome":"accepted","rejectReason":null}""",
+            ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No postback with that id." """),
+            ["409"] = Problem(409, "postback-not-rejected", "Only a stored rejected postback (not an oversized one) can be verified again",
+                ""","detail":"Its outcome is Applied." """),
+            ["422"] = Problem(422, "postback-still-rejected", "The postback still does not verify",
+                ""","detail":"Reason: bad_signature.","reason":"bad_signature" """),
+        }),
+        ["OpsDownloadScreenshot"] = (null, new() { ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No proof with that id." """) }),
+        ["DevToken"] = ("""{"label":"alice","ops":false,"lifetimeMinutes":60}""", new()
+        {
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
+                ""","errors":{"label":["label: 1 to 190 characters, no control characters; lifetimeMinutes: 1 to 1440."]}"""),
+        }),
     };
+
+    /// <summary>
+    /// The problem an answer of this status usually is, for every operation that has no example of
+    /// its own: the pipeline's answers (authentication, rate limit, database, request timeout) are
+    /// the same whichever endpoint was called.
+    /// </summary>
+    private static readonly Dictionary<string, string> CommonProblems = new()
+    {
+        ["400"] = Problem(400, "validation", "One or more validation errors occurred.", $$""","errors":{"page":["{{Paging.Rule(200)}}"]}"""),
+        ["401"] = HttpProblem(401, "15.5.2", "Unauthorized"),
+        ["403"] = HttpProblem(403, "15.5.4", "Forbidden"),
+        ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No deposit with that id." """),
+        ["413"] = Problem(413, "malformed-request", "Request body too large", ""),
+        ["429"] = Problem(429, "rate-limited", "Too many requests", ""","detail":"Slow down and retry after the time in Retry-After." """),
+        ["503"] = Problem(503, "database-unavailable", "The database is unavailable; try again shortly", ""),
+        // The request's time limit ran out (RequestTimeouts) before the service could answer.
+        ["504"] = HttpProblem(504, "15.6.5", "Gateway Timeout"),
+    };
+
+    /// <summary>A refused proof as the 422 proof-rejected problem carries it.</summary>
+    private const string RejectedProof = """
+        {"id":"0192f0a1-8d4f-7e3b-8c2f-4a5b6c7d8e9f","depositId":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","status":"rejected",
+         "transactionNumber":"000000000000","amount":300,"customTransactionId":"pm_0192f0a18d4f7e3b8c2f4a5b6c7d8e9f",
+         "gatewayMessage":"Transaction not found","createdAt":"2026-01-27T01:31:00+00:00","forwardedAt":"2026-01-27T01:31:01+00:00"}
+        """;
 
     public static OpenApiOptions AddExamples(this OpenApiOptions options) => options.AddOperationTransformer((operation, context, _) =>
     {
-        if (operation.OperationId is not { } id || !Examples.TryGetValue(id, out var examples))
-        {
-            return Task.CompletedTask;
-        }
+        var examples = operation.OperationId is { } id ? Examples.GetValueOrDefault(id) : default;
         if (examples.Request is { } request)
         {
             // The postback body is read raw (no binding), so its document entry is written here.
@@ -74,16 +176,20 @@ internal static class OpenApiExamples
                 Description = "JSON body",
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() },
             };
-            if (operation.RequestBody.Content?.TryGetValue("application/json", out var media) == true)
+            // A multipart form's example is its text fields by name (a file has no example).
+            foreach (var media in operation.RequestBody.Content?.Values ?? [])
             {
                 media.Example = JsonNode.Parse(request);
             }
         }
-        foreach (var (status, example) in examples.Responses)
+        foreach (var (status, response) in operation.Responses ?? [])
         {
-            if (operation.Responses?.TryGetValue(status, out var response) == true && response.Content is { Count: > 0 } content)
+            var own = examples.Responses?.GetValueOrDefault(status);
+            foreach (var (mediaType, media) in response.Content ?? new Dictionary<string, OpenApiMediaType>())
             {
-                foreach (var media in content.Values)
+                // Common problems fit problem answers only (the postback answers in the gateway's shape).
+                var example = own ?? (mediaType == "application/problem+json" ? CommonProblems.GetValueOrDefault(status) : null);
+                if (example is not null)
                 {
                     media.Example = JsonNode.Parse(example);
                 }
@@ -92,6 +198,14 @@ internal static class OpenApiExamples
         return Task.CompletedTask;
     });
 
+    /// <summary>A first page holding one item, as every list answers.</summary>
+    private static string Page(string item, int pageSize) => $$"""{"items":[{{item}}],"page":1,"pageSize":{{pageSize}},"total":1}""";
+
+    /// <summary>One of this API's own problem types, as <see cref="Problems"/> writes it (every problem carries the trace id).</summary>
     private static string Problem(int status, string type, string title, string extra) =>
-        $$"""{"type":"https://paykassma-merchant.local/problems/{{type}}","title":"{{title}}","status":{{status}}{{extra.TrimEnd()}},"traceId":"4bf92f3577b34da6a3ce929d0e0e4736"}""";
+        $$"""{"type":"{{Problems.Base}}{{type}}","title":"{{title}}","status":{{status}}{{extra.TrimEnd()}},"traceId":"{{TraceId}}"}""";
+
+    /// <summary>A plain HTTP status answered by the pipeline: the framework names its RFC 9110 section.</summary>
+    private static string HttpProblem(int status, string section, string title) =>
+        $$"""{"type":"https://tools.ietf.org/html/rfc9110#section-{{section}}","title":"{{title}}","status":{{status}},"traceId":"{{TraceId}}"}""";
 }

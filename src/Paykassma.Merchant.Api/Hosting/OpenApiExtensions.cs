@@ -1,4 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Paykassma.Merchant.Api.Auth;
 
@@ -22,7 +26,17 @@ internal static class OpenApiExtensions
                     Title = "Paykassma merchant API",
                     Version = "v1",
                     Description = "Deposits by bank transfer (bnb_ml, BTN) through Paykassma: requisites, payment proofs, signed postbacks.",
+                    // The merchant's own service: not open source. An SPDX LicenseRef says so in a form tools read.
+                    License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" },
                 };
+                // Relative: the API is where the document was fetched from. The request's own URL would
+                // say localhost in development and http:// behind a TLS proxy, and the document would
+                // differ from host to host; frontends set their base URL per environment anyway.
+                document.Servers = [new OpenApiServer { Url = "/", Description = "The host that served this document" }];
+                foreach (var tag in document.Tags?.AsEnumerable() ?? [])
+                {
+                    tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name ?? "");
+                }
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
@@ -37,7 +51,13 @@ internal static class OpenApiExtensions
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
+                if (metadata.OfType<IAllowAnonymous>().Any())
+                {
+                    // Anonymous on purpose (the postback's signature is its authentication): said
+                    // explicitly, so generators and scanners do not assume the bearer scheme.
+                    operation.Security = [];
+                }
+                else if (metadata.OfType<IAuthorizeData>().Any())
                 {
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement
@@ -47,8 +67,93 @@ internal static class OpenApiExtensions
                 }
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer(DescribeFormsByTheirDeclaredType);
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                // A map of raw JSON values (the gateway's other requisites, by their own names) came
+                // out as a bare object, which generators read as "no members": any JSON, by any name.
+                if (context.JsonTypeInfo is { Kind: JsonTypeInfoKind.Dictionary, ElementType: { } values } && values == typeof(JsonElement))
+                {
+                    schema.AdditionalProperties = new OpenApiSchema();
+                }
+                return Task.CompletedTask;
+            });
+            options.AddDocumentTransformer(LetAnyJsonBeNull);
+            options.AddProblemSchema();
             options.AddExamples();
+            // Last: after the transformers above replaced schemas, drop the ones nothing refers to.
+            options.RemoveUnusedSchemas();
         });
+
+    /// <summary>
+    /// An endpoint that reads its form by hand (IFormCollection, so every field's problem can be
+    /// reported together) names the form's shape with Accepts&lt;T&gt;(multipart/form-data); the
+    /// framework still describes the raw collection, an array of key/value pairs that no client can
+    /// fill. The declared type is the contract: its schema (a component, so clients can name it) goes
+    /// in its place.
+    /// </summary>
+    private static async Task DescribeFormsByTheirDeclaredType(
+        OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        // The last accepts metadata wins, as everywhere in endpoint metadata: the endpoint's own
+        // Accepts<T> comes after what the framework inferred from the IFormCollection parameter.
+        var form = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAcceptsMetadata>().LastOrDefault();
+        if (form?.RequestType is not { } type || type == typeof(IFormCollection)
+            || !form.ContentTypes.Any(contentType => contentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+            || operation.RequestBody?.Content is not { } content || context.Document is not { } document)
+        {
+            return;
+        }
+        if (document.Components?.Schemas?.ContainsKey(type.Name) != true)
+        {
+            document.AddComponent(type.Name, await context.GetOrCreateSchemaAsync(type, null, cancellationToken));
+        }
+        foreach (var contentType in form.ContentTypes)
+        {
+            if (content.TryGetValue(contentType, out var media))
+            {
+                media.Schema = new OpenApiSchemaReference(type.Name, document);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A nullable raw JSON value (JsonElement?) is described as oneOf [null, JsonElement]; but
+    /// JsonElement's schema is any JSON, null included, so a null matches both branches and fails the
+    /// oneOf (Redocly refused the ops postback example over it). Any JSON already covers null.
+    /// </summary>
+    private static Task LetAnyJsonBeNull(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var owner in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+        {
+            foreach (var (name, property) in owner.Properties?.ToList() ?? [])
+            {
+                if (property.OneOf is { Count: 2 } branches
+                    && branches.Count(branch => branch.Type == JsonSchemaType.Null) == 1
+                    && branches.Single(branch => branch.Type != JsonSchemaType.Null) is OpenApiSchemaReference anyJson
+                    && IsAnyJson(anyJson))
+                {
+                    owner.Properties![name] = anyJson;
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    private static bool IsAnyJson(IOpenApiSchema schema) =>
+        schema.Type is null && schema.Properties is null or { Count: 0 } && schema.Enum is null or { Count: 0 }
+        && schema.OneOf is null or { Count: 0 } && schema.AnyOf is null or { Count: 0 } && schema.AllOf is null or { Count: 0 }
+        && schema.Items is null && schema.AdditionalProperties is null;
+
+    /// <summary>What each tag (one per feature, set with WithTags) groups, for the document's readers.</summary>
+    private static readonly Dictionary<string, string> TagDescriptions = new()
+    {
+        ["Deposits"] = "The frontend's calls for a user's deposits: start one (bank requisites to pay to), read one, list them.",
+        ["Proofs"] = "The frontend's upload of a payment proof (transaction number, amount, screenshot) for a deposit.",
+        ["Gateway"] = "Called by Paykassma, not by people: the signed postback that confirms a deposit.",
+        ["Operations"] = "For operations staff (the ops role): find deposits, proofs, postbacks and transactions; retry and reverify.",
+        ["Development"] = "Development only: tokens for trying the API from Swagger UI.",
+    };
 
     public static WebApplication MapMerchantOpenApi(this WebApplication app)
     {

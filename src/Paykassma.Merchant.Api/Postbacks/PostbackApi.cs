@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.ComponentModel;
 using Microsoft.Extensions.Options;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Persistence;
@@ -17,8 +18,13 @@ public static class PostbackApi
 
     private static readonly byte[] Ok = """{"status":"ok"}"""u8.ToArray();
 
-    /// <summary>The gateway's answer shape, for the OpenAPI document: "ok", or "fail" with a message.</summary>
-    public sealed record GatewayAnswer(string Status, string? Message);
+    /// <summary>The gateway's answer once the postback is committed, for the OpenAPI document: {"status":"ok"}.</summary>
+    public sealed record PostbackAccepted([property: Description("Always \"ok\".")] string Status);
+
+    /// <summary>Any other answer, for the OpenAPI document: {"status":"fail"} and why, in the gateway's shape.</summary>
+    public sealed record PostbackFailed(
+        [property: Description("Always \"fail\".")] string Status,
+        [property: Description("Why the postback was not stored, for the gateway's logs.")] string Message);
 
     public static RouteGroupBuilder MapPostbackApi(this IEndpointRouteBuilder app)
     {
@@ -29,11 +35,11 @@ public static class PostbackApi
             .WithDescription("Answers 200 {\"status\":\"ok\"} once a verified postback is committed, whatever its items hold (also for one already known); " +
                              "401 for a bad signature or foreign access key; 400 for a body that is not a postback; " +
                              "503 when it cannot be stored (the gateway resends).")
-            .Produces<GatewayAnswer>(StatusCodes.Status200OK, "application/json")
-            .Produces<GatewayAnswer>(StatusCodes.Status400BadRequest, "application/json")
-            .Produces<GatewayAnswer>(StatusCodes.Status401Unauthorized, "application/json")
-            .Produces<GatewayAnswer>(StatusCodes.Status413PayloadTooLarge, "application/json")
-            .Produces<GatewayAnswer>(StatusCodes.Status503ServiceUnavailable, "application/json")
+            .Produces<PostbackAccepted>(StatusCodes.Status200OK, "application/json")
+            .Produces<PostbackFailed>(StatusCodes.Status400BadRequest, "application/json")
+            .Produces<PostbackFailed>(StatusCodes.Status401Unauthorized, "application/json")
+            .Produces<PostbackFailed>(StatusCodes.Status413PayloadTooLarge, "application/json")
+            .Produces<PostbackFailed>(StatusCodes.Status503ServiceUnavailable, "application/json")
             .DisableAntiforgery()
             // Nothing to validate (the body is read raw, the other parameters are services), yet the
             // global validation filter walked the parameters on every postback: ~2% of its CPU.

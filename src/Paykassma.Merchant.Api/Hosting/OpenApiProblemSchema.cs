@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Paykassma.Merchant.Api.Hosting;
+
+/// <summary>
+/// One schema, <c>Problem</c>, for every problem answer in the document. The framework describes
+/// ProducesProblem answers as a bare ProblemDetails and ValidationProblem ones as
+/// HttpValidationProblemDetails, neither with the members this service adds (traceId on every
+/// problem, gatewayMessage, proof, reason): a client generated from them could not read those, and
+/// examples carrying them did not match. Every extension member a problem can carry is declared here
+/// (the framework's two schemas, then unused, are dropped by RemoveUnusedSchemas).
+/// </summary>
+internal static class OpenApiProblemSchema
+{
+    public const string Name = "Problem";
+    private const string ProblemMediaType = "application/problem+json";
+
+    public static OpenApiOptions AddProblemSchema(this OpenApiOptions options) => options.AddDocumentTransformer((document, _, _) =>
+    {
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas[Name] = Schema(document);
+        foreach (var operation in document.Paths.Values.SelectMany(path => path.Operations?.Values.AsEnumerable() ?? []))
+        {
+            foreach (var response in operation.Responses?.Values.AsEnumerable() ?? [])
+            {
+                if (response.Content?.TryGetValue(ProblemMediaType, out var media) == true)
+                {
+                    media.Schema = new OpenApiSchemaReference(Name, document);
+                }
+            }
+        }
+        return Task.CompletedTask;
+    });
+
+    private static OpenApiSchema Schema(OpenApiDocument document) => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = "An RFC 9457 problem, as every error of this API except the postback's is answered. " +
+                      "Branch on type, never on the wording of title or detail.",
+        Required = new HashSet<string> { "type", "title", "status", "traceId" },
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["type"] = Text("Stable problem type: https://paykassma-merchant.local/problems/{name} for this API's own " +
+                            "(validation, not-found, gateway-refused, proof-rejected, …), an RFC 9110 section for plain HTTP statuses."),
+            ["title"] = Text("Short human-readable summary; may change wording."),
+            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The HTTP status code." },
+            ["detail"] = Text("What happened in this case, for people."),
+            ["instance"] = Text("A URI for this occurrence, when there is one."),
+            ["traceId"] = Text("The request's trace id: quote it to support, who find the request's logs by it."),
+            ["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "Validation problems (type validation): the messages for every refused field or header, by its name, all at once.",
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+            },
+            ["gatewayMessage"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String | JsonSchemaType.Null,
+                Description = "The payment gateway's own message, when the gateway refused (gateway-refused, proof-rejected).",
+            },
+            ["proof"] = new OpenApiSchemaReference("ProofResponse", document)
+            {
+                Description = "The refused proof as stored (proof-rejected): its status is rejected; another proof may be sent.",
+            },
+            ["reason"] = Text("Why a postback still does not verify (postback-still-rejected), as recorded."),
+        },
+    };
+
+    private static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
+}
