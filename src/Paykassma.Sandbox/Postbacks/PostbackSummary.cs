@@ -1,0 +1,33 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
+
+namespace Paykassma.Sandbox.Postbacks;
+
+/// <summary>A postback as listed: what it is and how its delivery stands, without the body.</summary>
+public record PostbackSummary : PostbackFacts
+{
+    [SetsRequiredMembers]
+    internal PostbackSummary(PostbackFacts facts, PostbackState state, int attemptCount, PostbackAttempt? lastAttempt, DateTimeOffset? nextAttemptAt)
+        : base(facts)
+    {
+        State = state;
+        AttemptCount = attemptCount;
+        LastAttempt = lastAttempt;
+        NextAttemptAt = nextAttemptAt;
+    }
+
+    // Ordered after the facts' fields: System.Text.Json would otherwise write a derived record's own properties first.
+
+    [JsonPropertyOrder(1)]
+    public required PostbackState State { get; init; }
+
+    [JsonPropertyOrder(1)]
+    public required int AttemptCount { get; init; }
+
+    [JsonPropertyOrder(1)]
+    public PostbackAttempt? LastAttempt { get; init; }
+
+    /// <summary>When the next attempt is due, for a pending postback that waits (the first delay, or a resend).</summary>
+    [JsonPropertyOrder(1)]
+    public DateTimeOffset? NextAttemptAt { get; init; }
+}
