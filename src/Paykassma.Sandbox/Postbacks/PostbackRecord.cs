@@ -114,6 +114,11 @@ public sealed class PostbackRecord
     }
 
     // Called under the lock, so the state, the attempts and the next resend are shown as of one moment.
-    private PostbackSummary Summarize() =>
-        new(Facts, _state, _attemptCount, _attempts.Count == 0 ? null : _attempts.Last(), _nextAttemptAt);
+    private PostbackSummary Summarize() => new(Facts)
+    {
+        State = _state,
+        AttemptCount = _attemptCount,
+        LastAttempt = _attempts.Count == 0 ? null : _attempts.Last(),
+        NextAttemptAt = _nextAttemptAt,
+    };
 }

@@ -6,23 +6,19 @@ namespace Paykassma.Sandbox.Postbacks;
 /// <summary>A postback as listed: what it is and how its delivery stands, without the body.</summary>
 public record PostbackSummary : PostbackFacts
 {
+    /// <summary>The delivery fields are set by <see cref="PostbackRecord"/>, under its lock.</summary>
     [SetsRequiredMembers]
-    internal PostbackSummary(PostbackFacts facts, PostbackState state, int attemptCount, PostbackAttempt? lastAttempt, DateTimeOffset? nextAttemptAt)
-        : base(facts)
+    internal PostbackSummary(PostbackFacts facts) : base(facts)
     {
-        State = state;
-        AttemptCount = attemptCount;
-        LastAttempt = lastAttempt;
-        NextAttemptAt = nextAttemptAt;
     }
 
     // Ordered after the facts' fields: System.Text.Json would otherwise write a derived record's own properties first.
 
     [JsonPropertyOrder(1)]
-    public required PostbackState State { get; init; }
+    public PostbackState State { get; init; }
 
     [JsonPropertyOrder(1)]
-    public required int AttemptCount { get; init; }
+    public int AttemptCount { get; init; }
 
     [JsonPropertyOrder(1)]
     public PostbackAttempt? LastAttempt { get; init; }
