@@ -52,7 +52,7 @@ internal sealed partial class PostbackDelivery(
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             statusCode = (int)response.StatusCode;
             var answerBytes = await ReadAnswerAsync(response.Content, linked.Token);
-            answer = PostbackRecord.Truncate(Encoding.UTF8.GetString(answerBytes));
+            answer = PostbackAttempt.TruncateAnswer(Encoding.UTF8.GetString(answerBytes));
             ok = response.StatusCode == HttpStatusCode.OK && SaysOk(answerBytes);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -70,11 +70,11 @@ internal sealed partial class PostbackDelivery(
         record.Record(attempt);
         if (ok)
         {
-            LogAnsweredOk(logger, record.Id, record.Kind, number, record.CustomTransactionId);
+            LogAnsweredOk(logger, record.Facts.Id, record.Facts.Kind, number, record.Facts.CustomTransactionId);
         }
         else
         {
-            LogNotDelivered(logger, record.Id, record.Kind, number, statusCode, error ?? "answer is not {\"status\":\"ok\"}");
+            LogNotDelivered(logger, record.Facts.Id, record.Facts.Kind, number, statusCode, error ?? "answer is not {\"status\":\"ok\"}");
         }
 
         return attempt;

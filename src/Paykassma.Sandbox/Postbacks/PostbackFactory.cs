@@ -95,7 +95,7 @@ internal sealed partial class PostbackFactory
         body["amount"] = amount;
         body["label"] = label;
 
-        var record = new PostbackRecord
+        var facts = new PostbackFacts
         {
             Id = _store.NextId(),
             Kind = kind,
@@ -110,36 +110,28 @@ internal sealed partial class PostbackFactory
             WithdrawalId = draft.WithdrawalId,
             GenuineSignature = kind is not (PostbackKind.Forged or PostbackKind.TamperedSigned),
             Encoding = encoding,
-            Signature = signature,
-            Body = GatewayPostback.Encode(body, encoding),
         };
-        LogBuilt(_logger, record.Id, kind, draft.Direction, draft.PluginCustomOrderId, draft.TransactionId, amount);
-        return record;
+        return Logged(new PostbackRecord { Facts = facts, Signature = signature, Body = GatewayPostback.Encode(body, encoding) });
     }
 
     /// <summary>The same bytes again under a new id, as the gateway's redelivery of a postback it thinks was lost.</summary>
     public PostbackRecord Duplicate(PostbackRecord original)
     {
-        var record = new PostbackRecord
+        var facts = original.Facts with
         {
             Id = _store.NextId(),
             Kind = PostbackKind.Duplicate,
             Source = PostbackSource.Control,
             CreatedAt = _time.GetUtcNow(),
-            Direction = original.Direction,
-            CustomTransactionId = original.CustomTransactionId,
-            TransactionId = original.TransactionId,
-            Label = original.Label,
-            Amount = original.Amount,
-            SignedAmount = original.SignedAmount,
-            WithdrawalId = original.WithdrawalId,
-            GenuineSignature = original.GenuineSignature,
-            DuplicateOf = original.Id,
-            Encoding = original.Encoding,
-            Signature = original.Signature,
-            Body = original.Body,
+            DuplicateOf = original.Facts.Id,
         };
-        LogBuilt(_logger, record.Id, record.Kind, record.Direction, record.CustomTransactionId, record.TransactionId, record.Amount);
+        return Logged(new PostbackRecord { Facts = facts, Signature = original.Signature, Body = original.Body });
+    }
+
+    private PostbackRecord Logged(PostbackRecord record)
+    {
+        var facts = record.Facts;
+        LogBuilt(_logger, facts.Id, facts.Kind, facts.Direction, facts.CustomTransactionId, facts.TransactionId, facts.Amount);
         return record;
     }
 

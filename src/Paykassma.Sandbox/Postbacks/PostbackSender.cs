@@ -86,7 +86,7 @@ internal sealed partial class PostbackSender(
                 if (_options.AttemptsExhausted(record.AttemptCount))
                 {
                     record.Settle(PostbackState.GaveUp);
-                    LogGaveUp(logger, record.Id, record.AttemptCount);
+                    LogGaveUp(logger, record.Facts.Id, record.AttemptCount);
                     return;
                 }
 
@@ -100,7 +100,7 @@ internal sealed partial class PostbackSender(
         catch (Exception exception)
         {
             // A bug here must not end the sender for every other postback.
-            LogDeliveryFailed(logger, exception, record.Id);
+            LogDeliveryFailed(logger, exception, record.Facts.Id);
         }
     }
 

@@ -22,10 +22,10 @@ public sealed class PostbackStore(IOptions<PostbackOptions> options)
     {
         lock (_lock)
         {
-            _byId[record.Id] = _byAge.AddLast(record);
+            _byId[record.Facts.Id] = _byAge.AddLast(record);
             while (_byAge.Count > _limit)
             {
-                _byId.Remove(_byAge.First!.Value.Id);
+                _byId.Remove(_byAge.First!.Value.Facts.Id);
                 _byAge.RemoveFirst();
             }
         }
@@ -55,7 +55,7 @@ public sealed class PostbackStore(IOptions<PostbackOptions> options)
             var newestFirst = _byAge.Reverse();
             return (customTransactionId is null
                     ? newestFirst
-                    : newestFirst.Where(record => string.Equals(record.CustomTransactionId, customTransactionId, StringComparison.Ordinal)))
+                    : newestFirst.Where(record => string.Equals(record.Facts.CustomTransactionId, customTransactionId, StringComparison.Ordinal)))
                 .ToArray();
         }
     }

@@ -1,12 +1,13 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
-using Paykassma.PluginApi;
 using Paykassma.Sandbox.Gateway;
 using Paykassma.Sandbox.Proofs;
 
 namespace Paykassma.Sandbox.Postbacks;
 
-/// <summary>Turns a <see cref="PostbackTriggerRequest"/> into a postback, or into the problems that name each bad field.</summary>
+/// <summary>
+/// Turns a <see cref="PostbackTriggerRequest"/> into a postback, or into the problems that name each bad field:
+/// which fields each kind takes, where its defaults come from, and the draft it becomes.
+/// </summary>
 internal sealed class PostbackTriggers(
     PostbackFactory factory,
     PostbackStore postbacks,
@@ -22,11 +23,7 @@ internal sealed class PostbackTriggers(
     public const string DefaultWithdrawalLabel = "sandbox-user";
     public const string DefaultAccountNumber = "88812345";
 
-    /// <summary>
-    /// Far beyond any payment, yet ten times it (the default tampering) stays exact in a JavaScript
-    /// number, so any client can show what was sent.
-    /// </summary>
-    public const long MaxAmount = 100_000_000_000_000;
+    private const string NoProofToTakeItFrom = "(no accepted proof has this customTransactionId)";
 
     private static readonly Dictionary<string, PostbackKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -52,59 +49,57 @@ internal sealed class PostbackTriggers(
         [PostbackKind.Duplicate] = ["of", "count"],
     };
 
-    public sealed record Outcome(PostbackRecord? Record, int Copies, Dictionary<string, string[]> Errors);
+    public sealed record Outcome(PostbackRecord? Record, int Copies, Dictionary<string, string[]> Errors)
+    {
+        public static Outcome Refused(PostbackTriggerChecks checks) => new(null, 0, checks.Errors);
+    }
 
     public Outcome Create(PostbackTriggerRequest request)
     {
-        var errors = new Dictionary<string, string[]>();
+        var checks = new PostbackTriggerChecks(factory.Clock, time, options.Value.WireEncoding);
         if (request.Kind is null || !Kinds.TryGetValue(request.Kind.Trim(), out var kind))
         {
-            errors["kind"] = [$"kind is required: one of {KindNames}"];
-            return new(null, 0, errors);
+            checks.Add("kind", $"kind is required: one of {KindNames}");
+            return Outcome.Refused(checks);
         }
 
         foreach (var field in request.FieldsGiven().Where(field => !FieldsOfKind[kind].Contains(field)))
         {
-            errors[field] = [$"{field} does not apply to kind {request.Kind.Trim().ToLowerInvariant()}"];
+            checks.Add(field, $"{field} does not apply to kind {request.Kind.Trim().ToLowerInvariant()}");
         }
 
-        // JSON may carry "\ud800", which no UTF-8 (and so no PHP postback) can hold; refused here, not a 500 later.
-        foreach (var (field, _) in request.TextFields().Where(text => HasLoneSurrogate(text.Value)))
+        checks.ValidUnicode(request.TextFields());
+        if (checks.Failed)
         {
-            errors[field] = [$"{field} must be valid Unicode (it has a lone surrogate escape)"];
-        }
-
-        if (errors.Count > 0)
-        {
-            return new(null, 0, errors);
+            return Outcome.Refused(checks);
         }
 
         return kind switch
         {
-            PostbackKind.Duplicate => Duplicate(request, errors),
-            PostbackKind.Withdrawal => Withdrawal(request, errors),
-            _ => Deposit(kind, request, errors),
+            PostbackKind.Duplicate => Duplicate(request, checks),
+            PostbackKind.Withdrawal => Withdrawal(request, checks),
+            _ => Deposit(kind, request, checks),
         };
     }
 
-    private Outcome Duplicate(PostbackTriggerRequest request, Dictionary<string, string[]> errors)
+    private Outcome Duplicate(PostbackTriggerRequest request, PostbackTriggerChecks checks)
     {
         var original = request.Of is { } id ? postbacks.Find(id) : postbacks.Newest();
         if (original is null)
         {
-            errors["of"] = [request.Of is { } missing ? $"of: no postback {missing} is kept" : "of: there is no postback to repeat yet"];
+            checks.Add("of", request.Of is { } missing ? $"of: no postback {missing} is kept" : "of: there is no postback to repeat yet");
         }
 
         var copies = request.Count ?? 1;
         if (copies is < 1 or > MaxCount)
         {
-            errors["count"] = [$"count must be between 1 and {MaxCount}"];
+            checks.Add("count", $"count must be between 1 and {MaxCount}");
         }
 
-        return errors.Count > 0 ? new(null, 0, errors) : new(factory.Duplicate(original!), copies, errors);
+        return checks.Failed ? Outcome.Refused(checks) : new(factory.Duplicate(original!), copies, checks.Errors);
     }
 
-    private Outcome Deposit(PostbackKind kind, PostbackTriggerRequest request, Dictionary<string, string[]> errors)
+    private Outcome Deposit(PostbackKind kind, PostbackTriggerRequest request, PostbackTriggerChecks checks)
     {
         ReceivedProof? proof = null;
         if (request.Proof is { } proofId)
@@ -112,53 +107,34 @@ internal sealed class PostbackTriggers(
             proof = AcceptedProof(proofId);
             if (proof is null)
             {
-                errors["proof"] = [proofs.Find(proofId) is null
+                checks.Add("proof", proofs.Find(proofId) is null
                     ? $"proof: no proof {proofId} was received"
-                    : $"proof: {proofId} was refused, so there is no transaction to report"];
-                return new(null, 0, errors);
+                    : $"proof: {proofId} was refused, so there is no transaction to report");
+                return Outcome.Refused(checks);
             }
         }
 
         var customTransactionId = request.CustomTransactionId ?? proof?.CustomTransactionId;
         if (customTransactionId is null)
         {
-            errors["customTransactionId"] = ["customTransactionId is required (or give proof: the custom_transaction_id of a received proof)"];
+            checks.Add("customTransactionId", "customTransactionId is required (or give proof: the custom_transaction_id of a received proof)");
         }
         else if (FieldRules.CheckText("customTransactionId", customTransactionId, FieldRules.MaxTextLength) is { } problem)
         {
-            errors["customTransactionId"] = [problem];
+            checks.Add("customTransactionId", problem);
         }
 
         // Defaults come from the proof the postback is about, so a test can say as little as it wants to.
         proof ??= customTransactionId is null ? null : AcceptedProof(customTransactionId);
-        var amount = Amount(request.Amount ?? proof?.Amount, "amount", errors, "(no accepted proof has this customTransactionId)");
-        var label = Label(request.Label ?? proof?.Label, errors, "(no accepted proof has this customTransactionId)");
-        var transactionId = TransactionId(request.TransactionId ?? proof?.TransactionId, errors);
-        var encoding = Encoding(request.Encoding, errors);
-        var activated = Activated(request.ActivatedAt, proof?.ReceivedAt, errors);
-
-        PostbackTampering? tampering = null;
-        if (kind == PostbackKind.Tampered)
+        var amount = checks.Amount(request.Amount ?? proof?.Amount, NoProofToTakeItFrom);
+        var label = checks.Label(request.Label ?? proof?.Label, NoProofToTakeItFrom);
+        var transactionId = checks.TransactionId(request.TransactionId ?? proof?.TransactionId);
+        var encoding = checks.Encoding(request.Encoding);
+        var activated = checks.ActivatedAt(request.ActivatedAt, proof?.ReceivedAt);
+        var tampering = Tampering(kind, request, amount, checks);
+        if (checks.Failed)
         {
-            // Neither given: change the amount, the tampering a merchant must above all not fall for.
-            tampering = new PostbackTampering(
-                TopLevelAmount: request.TopLevelAmount ?? (request.TopLevelLabel is null ? amount * 10 : null),
-                TopLevelLabel: request.TopLevelLabel);
-        }
-        else if (kind == PostbackKind.TamperedSigned)
-        {
-            var tamperedAmount = request.TamperedAmount ?? amount * 10;
-            if (request.TamperedAmount is not null && tamperedAmount == amount)
-            {
-                errors["tamperedAmount"] = ["tamperedAmount must differ from amount, or nothing signed would change"];
-            }
-
-            tampering = new PostbackTampering(SignedAmount: tamperedAmount);
-        }
-
-        if (errors.Count > 0)
-        {
-            return new(null, 0, errors);
+            return Outcome.Refused(checks);
         }
 
         var draft = new PostbackDraft
@@ -171,39 +147,64 @@ internal sealed class PostbackTriggers(
             ActivatedDateTime = activated,
             CreatedDateTime = factory.Clock.ToGatewayText(time.GetUtcNow()),
             StockpilingId = factory.NextStockpilingId(),
-            TransactionId = transactionId!,
+            TransactionId = transactionId,
             TransactionType = 0,
             PluginCustomOrderId = customTransactionId,
             Comment = request.Comment ?? "",
         };
-        return new(factory.Build(kind, PostbackSource.Control, draft, encoding, tampering), 1, errors);
+        return new(factory.Build(kind, PostbackSource.Control, draft, encoding, tampering), 1, checks.Errors);
     }
 
-    private Outcome Withdrawal(PostbackTriggerRequest request, Dictionary<string, string[]> errors)
+    /// <summary>What the tampering kinds change after signing; null for the kinds sent as signed.</summary>
+    private static PostbackTampering? Tampering(PostbackKind kind, PostbackTriggerRequest request, long amount, PostbackTriggerChecks checks)
     {
-        var amount = Amount(request.Amount, "amount", errors, "(a withdrawal has no proof to take it from)");
-        var label = Label(request.Label ?? DefaultWithdrawalLabel, errors, "");
-        var transactionId = TransactionId(request.TransactionId, errors);
-        var encoding = Encoding(request.Encoding, errors);
-        var activated = Activated(request.ActivatedAt, null, errors);
+        if (kind == PostbackKind.Tampered)
+        {
+            // Neither given: change the amount, the tampering a merchant must above all not fall for.
+            return new PostbackTampering(
+                TopLevelAmount: request.TopLevelAmount ?? (request.TopLevelLabel is null ? amount * 10 : null),
+                TopLevelLabel: request.TopLevelLabel);
+        }
+
+        if (kind == PostbackKind.TamperedSigned)
+        {
+            var tamperedAmount = request.TamperedAmount ?? amount * 10;
+            if (request.TamperedAmount is not null && tamperedAmount == amount)
+            {
+                checks.Add("tamperedAmount", "tamperedAmount must differ from amount, or nothing signed would change");
+            }
+
+            return new PostbackTampering(SignedAmount: tamperedAmount);
+        }
+
+        return null;
+    }
+
+    private Outcome Withdrawal(PostbackTriggerRequest request, PostbackTriggerChecks checks)
+    {
+        var amount = checks.Amount(request.Amount, "(a withdrawal has no proof to take it from)");
+        var label = checks.Label(request.Label ?? DefaultWithdrawalLabel, "");
+        var transactionId = checks.TransactionId(request.TransactionId);
+        var encoding = checks.Encoding(request.Encoding);
+        var activated = checks.ActivatedAt(request.ActivatedAt, null);
         if (request.WithdrawalId is <= 0)
         {
-            errors["withdrawalId"] = ["withdrawalId must be greater than 0"];
+            checks.Add("withdrawalId", "withdrawalId must be greater than 0");
         }
 
         if (request.WithdrawalStatus is < 0)
         {
-            errors["withdrawalStatus"] = ["withdrawalStatus must be 0 or more (1 = paid, 5 = cancelled, as integrations read them)"];
+            checks.Add("withdrawalStatus", "withdrawalStatus must be 0 or more (1 = paid, 5 = cancelled, as integrations read them)");
         }
 
         if (request.AccountNumber is { Length: > FieldRules.MaxTextLength })
         {
-            errors["accountNumber"] = [$"accountNumber must be at most {FieldRules.MaxTextLength} characters"];
+            checks.Add("accountNumber", $"accountNumber must be at most {FieldRules.MaxTextLength} characters");
         }
 
-        if (errors.Count > 0)
+        if (checks.Failed)
         {
-            return new(null, 0, errors);
+            return Outcome.Refused(checks);
         }
 
         var draft = new PostbackDraft
@@ -216,7 +217,7 @@ internal sealed class PostbackTriggers(
             ActivatedDateTime = activated,
             CreatedDateTime = factory.Clock.ToGatewayText(time.GetUtcNow()),
             StockpilingId = factory.NextStockpilingId(),
-            TransactionId = transactionId!,
+            TransactionId = transactionId,
             TransactionType = 1,
             PluginCustomOrderId = null,
             WithdrawalId = request.WithdrawalId ?? Random.Shared.Next(1_000, 1_000_000),
@@ -224,114 +225,9 @@ internal sealed class PostbackTriggers(
             AccountNumber = request.AccountNumber ?? DefaultAccountNumber,
             Comment = request.Comment ?? "",
         };
-        return new(factory.Build(PostbackKind.Withdrawal, PostbackSource.Control, draft, encoding), 1, errors);
+        return new(factory.Build(PostbackKind.Withdrawal, PostbackSource.Control, draft, encoding), 1, checks.Errors);
     }
 
     private ReceivedProof? AcceptedProof(string customTransactionId) =>
         proofs.Find(customTransactionId) is { Outcome: ProofOutcome.Accepted } proof ? proof : null;
-
-    private static long Amount(long? amount, string field, Dictionary<string, string[]> errors, string whyRequired)
-    {
-        switch (amount)
-        {
-            case null:
-                errors[field] = [$"{field} is required {whyRequired}".TrimEnd()];
-                return 0;
-            case <= 0:
-                errors[field] = [$"{field} must be greater than 0"];
-                return 0;
-            case > MaxAmount:
-                errors[field] = [$"{field} must be at most {MaxAmount}"];
-                return 0;
-            default:
-                return amount.Value;
-        }
-    }
-
-    private static string? Label(string? label, Dictionary<string, string[]> errors, string whyRequired)
-    {
-        var problem = label is null
-            ? $"label is required {whyRequired}".TrimEnd()
-            : FieldRules.CheckText("label", label, FieldRules.MaxTextLength);
-        if (problem is not null)
-        {
-            errors["label"] = [problem];
-        }
-
-        return label;
-    }
-
-    private static string? TransactionId(string? transactionId, Dictionary<string, string[]> errors)
-    {
-        if (transactionId is null)
-        {
-            return GatewayIds.NewTransactionId();
-        }
-
-        if (!GatewayIds.IsTransactionId(transactionId))
-        {
-            errors["transactionId"] = ["transactionId must be exactly 12 digits (0-9)"];
-        }
-
-        return transactionId;
-    }
-
-    private PostbackWireEncoding Encoding(string? text, Dictionary<string, string[]> errors)
-    {
-        if (text is null)
-        {
-            return options.Value.WireEncoding;
-        }
-
-        if (!PostbackWireEncodings.TryParse(text, out var encoding))
-        {
-            errors["encoding"] = [$"encoding must be one of: {PostbackWireEncodings.Names}"];
-        }
-
-        return encoding;
-    }
-
-    /// <summary>
-    /// Gateway text (<c>2026-01-27 09:32:01</c>, taken as it is) or an instant with an offset, written in the
-    /// account's zone. Default: when the proof came in, else now.
-    /// </summary>
-    private string Activated(string? text, DateTimeOffset? proofReceivedAt, Dictionary<string, string[]> errors)
-    {
-        if (text is null)
-        {
-            return factory.Clock.ToGatewayText(proofReceivedAt ?? time.GetUtcNow());
-        }
-
-        if (DateTime.TryParseExact(text, GatewayTimeZone.DateTimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-        {
-            return text;
-        }
-
-        if (text.Contains('T', StringComparison.Ordinal)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant)
-            && (text.EndsWith('Z') || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal)))
-        {
-            return factory.Clock.ToGatewayText(instant);
-        }
-
-        errors["activatedAt"] = [$"activatedAt must be '{GatewayTimeZone.DateTimeFormat}' (in Sandbox:TimeZone) or an ISO 8601 instant with an offset, e.g. 2026-01-27T01:32:01Z"];
-        return "";
-    }
-
-    private static bool HasLoneSurrogate(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

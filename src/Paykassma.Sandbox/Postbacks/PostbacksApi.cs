@@ -80,7 +80,7 @@ internal static class PostbacksApi
         }
 
         await outbox.SendNowAsync(record, outcome.Copies);
-        return TypedResults.Created($"/sandbox/postbacks/{record.Id}", record.ToDetail());
+        return TypedResults.Created($"/sandbox/postbacks/{record.Facts.Id}", record.ToDetail());
     }
 
     private static async Task<Results<Ok<PostbackDetail>, NotFound, ValidationProblem, ProblemHttpResult>> ResendAsync(
