@@ -132,7 +132,7 @@ internal static class EdgeProtection
                     ProblemDetails =
                     {
                         Status = StatusCodes.Status429TooManyRequests,
-                        Type = Problems.Base + "rate-limited",
+                        Type = Problems.RateLimited,
                         Title = "Too many requests",
                         Detail = "Slow down and retry after the time in Retry-After.",
                     },

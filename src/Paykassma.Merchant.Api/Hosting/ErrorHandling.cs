@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 using Paykassma.Merchant.Api.Persistence;
-using Paykassma.Merchant.Api.Postbacks;
 
 namespace Paykassma.Merchant.Api.Hosting;
 
@@ -45,9 +44,9 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
         {
             http.Response.Headers.RetryAfter = "5";
         }
-        if (PostbackApi.IsPostbackRequest(http))
+        if (OwnErrorShape.Of(http) is { } shape)
         {
-            await PostbackApi.WriteFailAsync(http, status, title);
+            await shape.WriteErrorAsync(http, status, title);
             return true;
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -1,20 +1,19 @@
 using Microsoft.Net.Http.Headers;
-using Paykassma.Merchant.Api.Postbacks;
 
 namespace Paykassma.Merchant.Api.Hosting;
 
 /// <summary>
 /// JSON is UTF-8 (RFC 8259). A JSON body declared in another charset is refused with 415 before
 /// binding: the framework would otherwise throw an InvalidOperationException for an unknown one
-/// ("charset=bogus"), and transcode a known one we never test with. The postback URL is left alone:
-/// it reads raw bytes, and the gateway is never refused over a header.
+/// ("charset=bogus"), and transcode a known one we never test with. An endpoint with its own error shape
+/// (the postback URL) is left alone: it reads raw bytes, and the gateway is never refused over a header.
 /// </summary>
 public static class JsonCharset
 {
     public static IApplicationBuilder UseUtf8JsonOnly(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>
         {
-            if (http.Request.ContentType is not null && !PostbackApi.IsPostbackRequest(http) && DeclaresOtherCharset(http.Request.ContentType))
+            if (http.Request.ContentType is not null && OwnErrorShape.Of(http) is null && DeclaresOtherCharset(http.Request.ContentType))
             {
                 await Problems.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType,
                     "JSON bodies must be UTF-8", "Send Content-Type: application/json (optionally with charset=utf-8).");

@@ -76,8 +76,8 @@ internal static class MerchantServiceExtensions
         app.UseEdgeProtection();
         app.UseMerchantRequestLogging();
         app.UseExceptionHandler();
-        // Empty 4xx answers (401, 403, 404 of unknown routes, 405, 429) become problem details too;
-        // on the postback URL, the gateway's {"status":"fail"} instead.
+        // Empty 4xx answers (401, 403, 404 of unknown routes, 405, 429) become problem details too,
+        // with this project's types; an endpoint with its own error shape (the postback URL) writes its own.
         app.UseStatusCodePages(WriteEmptyErrorAsync);
         app.UseUtf8JsonOnly();
         app.UseEndpointRequestBodyLimits();
@@ -91,11 +91,11 @@ internal static class MerchantServiceExtensions
     private static Task WriteEmptyErrorAsync(StatusCodeContext context)
     {
         var http = context.HttpContext;
-        if (PostbackApi.IsPostbackRequest(http))
+        if (OwnErrorShape.Of(http) is { } shape)
         {
-            return PostbackApi.WriteFailAsync(http, http.Response.StatusCode, ReasonPhrases.GetReasonPhrase(http.Response.StatusCode));
+            return shape.WriteErrorAsync(http, http.Response.StatusCode, ReasonPhrases.GetReasonPhrase(http.Response.StatusCode));
         }
-        return Problems.WriteAsync(http, http.Response.StatusCode);
+        return Problems.WriteAsync(http, http.Response.StatusCode, Problems.ForStatus(http.Response.StatusCode));
     }
 
     public static WebApplication MapMerchantEndpoints(this WebApplication app)

@@ -55,8 +55,8 @@ internal static class OpenApiExamples
     private const string OpsTransaction = """
         {"id":"0192f0a1-a06b-7a5d-8e4b-6c7d8e9fa0b1","transactionId":"293397556789","direction":"ingoing","amount":300,"amountText":"300",
          "currencyCode":"BTN","walletType":"bnb_ml","customOrderId":"pm_0192f0a18d4f7e3b8c2f4a5b6c7d8e9f",
-         "proofId":"0192f0a1-8d4f-7e3b-8c2f-4a5b6c7d8e9f","depositId":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","matched":true,"applied":true,
-         "amountMismatch":false,"activatedAt":"2026-01-27T09:32:01+00:00","transactionType":0,"withdrawalId":null,"withdrawalStatus":null,
+         "proofId":"0192f0a1-8d4f-7e3b-8c2f-4a5b6c7d8e9f","depositId":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","matched":true,"applied":true,"unappliedReason":null,
+         "amountMismatch":false,"activatedAt":"2026-01-27T09:32:01+00:00","activatedText":null,"transactionType":0,"withdrawalId":null,"withdrawalStatus":null,
          "accountNumber":"","postbackId":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","storedAt":"2026-01-27T01:32:02+00:00",
          "item":{"transaction_id":"293397556789","amount":"300","currency_code":"BTN","plugin_custom_order_id":"pm_0192f0a18d4f7e3b8c2f4a5b6c7d8e9f"}}
         """;

@@ -21,6 +21,25 @@ public static class Problems
     public const string DatabaseUnavailable = Base + "database-unavailable";
     public const string ServiceStopping = Base + "service-stopping";
     public const string Internal = Base + "internal";
+    public const string Unauthorized = Base + "unauthorized";
+    public const string Forbidden = Base + "forbidden";
+    public const string MethodNotAllowed = Base + "method-not-allowed";
+    public const string RateLimited = Base + "rate-limited";
+    public const string PostbackNotRejected = Base + "postback-not-rejected";
+    public const string PostbackStillRejected = Base + "postback-still-rejected";
+
+    /// <summary>The project's type for an answer the framework gives without a body (401, 403, 404, 405, 429…).</summary>
+    public static string? ForStatus(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => Unauthorized,
+        StatusCodes.Status403Forbidden => Forbidden,
+        StatusCodes.Status404NotFound => NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge or StatusCodes.Status400BadRequest => MalformedRequest,
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => RateLimited,
+        _ => null,
+    };
 
     public static ProblemHttpResult Result(
         int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>

@@ -195,12 +195,12 @@ public static class OpsPostbacksApi
         var result = await receiver.ReverifyAsync(postback, cancellationToken);
         if (result is null)
         {
-            return Problems.Result(StatusCodes.Status409Conflict, Problems.Base + "postback-not-rejected",
+            return Problems.Result(StatusCodes.Status409Conflict, Problems.PostbackNotRejected,
                 "Only a stored rejected or held postback (kept whole) can be verified again", $"Its outcome is {postback.Outcome}.");
         }
         if (result.Answer != PostbackAnswer.Ok)
         {
-            return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.Base + "postback-still-rejected",
+            return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.PostbackStillRejected,
                 "The postback still does not verify", $"Reason: {result.Reason}.",
                 new Dictionary<string, object?> { ["reason"] = result.Reason });
         }

@@ -28,7 +28,12 @@ public static class PostbackApi
 
     public static RouteGroupBuilder MapPostbackApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("").WithTags("Gateway").AllowAnonymous();
+        var group = app.MapGroup("").WithTags("Gateway").AllowAnonymous()
+            .WithMetadata(new OwnErrorShape(WriteFailAsync));
+        // Another method is still the gateway's URL: its 405 too is in the gateway's shape.
+        group.MapMethods(Route, [HttpMethods.Get, HttpMethods.Head, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options],
+                MethodNotAllowed)
+            .ExcludeFromDescription();
         group.MapPost(Route, ReceivePostback)
             .WithName("ReceivePostback")
             .WithSummary("Paykassma's signed postback (called by the gateway, not by people)")
@@ -169,14 +174,13 @@ public static class PostbackApi
         }
     }
 
-    /// <summary>
-    /// For the pipeline's error paths (405, an exception): on the postback URL itself the answer is
-    /// the gateway's {"status":"fail"} shape, never a problem document it does not read.
-    /// </summary>
-    public static bool IsPostbackRequest(HttpContext http) =>
-        string.Equals(http.Request.Path.Value?.TrimEnd('/'), Route, StringComparison.OrdinalIgnoreCase);
+    private static Task MethodNotAllowed(HttpContext http)
+    {
+        http.Response.Headers.Allow = HttpMethods.Post;
+        return WriteFailAsync(http, StatusCodes.Status405MethodNotAllowed, "Method Not Allowed");
+    }
 
-    public static Task WriteFailAsync(HttpContext http, int status, string message) => WriteAsync(http, status, Fail(message));
+    private static Task WriteFailAsync(HttpContext http, int status, string message) => WriteAsync(http, status, Fail(message));
 
     private static byte[] Fail(string message) =>
         System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["status"] = "fail", ["message"] = message });
