@@ -185,8 +185,10 @@ public static class RawHttp
             }
             if (response.Header("Transfer-Encoding")?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)
             {
-                return Dechunk(bytes.AsSpan(bodyStart)) is { } body ? response with { Body = body }
-                    : complete ? response with { Body = bytes[bodyStart..], Truncated = true } : null;
+                // The server may close before its last chunk when the request itself never ended
+                // (a request without its last chunk): judge the whole chunks that did arrive.
+                var body = Dechunk(bytes.AsSpan(bodyStart), out var ended);
+                return ended ? response with { Body = body } : complete ? response with { Body = body, Truncated = true } : null;
             }
             if (long.TryParse(response.Header("Content-Length"), NumberStyles.None, CultureInfo.InvariantCulture, out var length))
             {
@@ -197,29 +199,32 @@ public static class RawHttp
         }
     }
 
-    private static byte[]? Dechunk(ReadOnlySpan<byte> chunked)
+    /// <summary>The body of the whole chunks in <paramref name="chunked"/>; <paramref name="ended"/> when the last chunk arrived too.</summary>
+    private static byte[] Dechunk(ReadOnlySpan<byte> chunked, out bool ended)
     {
         var body = new MemoryStream();
+        ended = false;
         while (true)
         {
             var lineEnd = chunked.IndexOf("\r\n"u8);
             if (lineEnd < 0)
             {
-                return null;
+                return body.ToArray();
             }
             var sizeText = Encoding.ASCII.GetString(chunked[..lineEnd]).Split(';')[0].Trim();
             if (!int.TryParse(sizeText, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var size))
             {
-                return null;
+                return body.ToArray();
             }
             chunked = chunked[(lineEnd + 2)..];
             if (size == 0)
             {
-                return chunked.IndexOf("\r\n"u8) >= 0 ? body.ToArray() : null;
+                ended = chunked.IndexOf("\r\n"u8) >= 0;
+                return body.ToArray();
             }
             if (chunked.Length < size + 2)
             {
-                return null;
+                return body.ToArray();
             }
             body.Write(chunked[..size]);
             chunked = chunked[(size + 2)..];
