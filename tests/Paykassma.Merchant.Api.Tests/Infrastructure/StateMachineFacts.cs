@@ -41,6 +41,23 @@ internal static partial class StateMachineFacts
             .ToList();
     }
 
+    /// <summary>Every move has a row, and every status is some move's start or end.</summary>
+    public static void AssertComplete<TStatus, TMove>(StatusMachine<TStatus, TMove> machine)
+        where TStatus : struct, Enum where TMove : struct, Enum
+    {
+        Assert.Equal(Enum.GetValues<TMove>().Order(), machine.All.Keys.Order());
+        var used = machine.All.Values.SelectMany(m => m.From.Append(m.To)).ToHashSet();
+        Assert.All(Enum.GetValues<TStatus>(), status => Assert.Contains(status, used));
+    }
+
+    /// <summary>The status values the machine's SQL lists and literals name, unquoted.</summary>
+    public static string[] EmittedValues<TStatus, TMove>(StatusMachine<TStatus, TMove> machine)
+        where TStatus : struct, Enum where TMove : struct, Enum =>
+        machine.All.Keys
+            .SelectMany(move => new[] { machine.SqlFrom(move), machine.SqlNotFrom(move), machine.SqlTo(move) })
+            .SelectMany(sql => Quoted().Matches(sql).Select(m => m.Groups[1].Value))
+            .Distinct().Order().ToArray();
+
     /// <summary>Every status reachable from <paramref name="from"/> in one or more moves.</summary>
     public static HashSet<TStatus> Reachable<TStatus, TMove>(StatusMachine<TStatus, TMove> machine, TStatus from)
         where TStatus : struct, Enum where TMove : struct, Enum
