@@ -149,6 +149,8 @@ public sealed partial class DepositCreator(
     /// </summary>
     private async Task<bool> InsertAsync(Deposit deposit, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        // A pooled connection of the data source, held for this one statement: a data-source command
+        // cannot be prepared.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             idempotencyKey is null ? DepositStatements.Insert : DepositStatements.InsertCompletingKey, connection);
