@@ -1,10 +1,8 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Paykassma.Merchant.Api.Idempotency;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.PluginApi;
 using Paykassma.PluginApi.Client;
@@ -30,7 +28,8 @@ public sealed record CreateDepositResult(
 /// <summary>
 /// Asks the gateway for requisites and stores the deposit. With an Idempotency-Key the key is
 /// claimed in PostgreSQL first (its primary key decides between racing requests), so one key means
-/// one gateway call and one deposit; a repeat answers the stored deposit.
+/// one gateway call and one deposit; a repeat answers the stored deposit. Reads go through EF Core,
+/// each write is one statement (ADR 0001).
 /// </summary>
 public sealed partial class DepositCreator(
     MerchantDbContext db,
@@ -38,11 +37,10 @@ public sealed partial class DepositCreator(
     PluginApiClient gateway,
     IOptions<PaykassmaOptions> paykassma,
     IOptions<DepositOptions> options,
+    FirstRequestWaiter waiter,
     TimeProvider time,
     ILogger<DepositCreator> logger)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
-
     public async Task<CreateDepositResult> CreateAsync(string label, int? amount, string? idempotencyKey, CancellationToken cancellationToken)
     {
         if (idempotencyKey is null)
@@ -51,8 +49,8 @@ public sealed partial class DepositCreator(
                    ?? throw new System.Diagnostics.UnreachableException("Without a key there is no race to lose.");
         }
 
-        var requestHash = Fingerprint(amount);
-        var giveUpAt = time.GetUtcNow() + options.Value.IdempotencyWait;
+        var requestHash = RequestFingerprint.Of($"create-deposit|amount={amount}");
+        var wait = waiter.Start();
         while (true)
         {
             if (await TryClaimAsync(label, idempotencyKey, requestHash, cancellationToken))
@@ -72,7 +70,7 @@ public sealed partial class DepositCreator(
             {
                 continue; // The claimant failed and released the key: claim it ourselves.
             }
-            if (!string.Equals(record.RequestHash, requestHash, StringComparison.Ordinal))
+            if (!RequestFingerprint.SameRequest(record.RequestHash, requestHash))
             {
                 return new CreateDepositResult(CreateDepositStatus.IdempotencyKeyReused);
             }
@@ -82,8 +80,7 @@ public sealed partial class DepositCreator(
                 return new CreateDepositResult(CreateDepositStatus.Replayed, deposit);
             }
 
-            var now = time.GetUtcNow();
-            if (record.LockedUntil < now && await TryTakeOverAsync(label, idempotencyKey, cancellationToken))
+            if (record.LockedUntil < time.GetUtcNow() && await TryTakeOverAsync(label, idempotencyKey, cancellationToken))
             {
                 LogTakeOver(logger, idempotencyKey);
                 var result = await CallGatewayAndStoreAsync(label, amount, idempotencyKey, cancellationToken);
@@ -93,11 +90,10 @@ public sealed partial class DepositCreator(
                 }
                 continue;
             }
-            if (now >= giveUpAt)
+            if (!await wait.NextPollAsync(cancellationToken))
             {
                 return new CreateDepositResult(CreateDepositStatus.IdempotencyKeyInProgress);
             }
-            await Task.Delay(PollInterval, time, cancellationToken);
         }
     }
 
@@ -122,28 +118,14 @@ public sealed partial class DepositCreator(
             }
 
             var deposit = NewDeposit(label, amount, answer);
-            if (idempotencyKey is null)
+            // One INSERT, its own transaction: one round trip and one durable commit. With a key, the
+            // same statement completes the key, so the deposit and the key commit together or not at all.
+            var inserted = await InsertAsync(deposit, idempotencyKey, cancellationToken);
+            stored = true; // Ours, or (no row) the key belongs to the deposit that won: keep the key either way.
+            if (!inserted)
             {
-                // One INSERT, its own transaction: one round trip and one durable commit.
-                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                await InsertAsync(deposit, connection, transaction: null, cancellationToken);
-                stored = true;
-                LogCreated(logger, deposit.Id);
-                return new CreateDepositResult(CreateDepositStatus.Created, deposit);
-            }
-
-            // With a key, the deposit and the key's completion commit together or not at all.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await InsertAsync(deposit, (NpgsqlConnection)db.Database.GetDbConnection(),
-                (NpgsqlTransaction)transaction.GetDbTransaction(), cancellationToken);
-            if (!await TryCompleteAsync(label, idempotencyKey, deposit.Id, cancellationToken))
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                stored = true; // The key belongs to the deposit that won; keep it.
                 return null;
             }
-            await transaction.CommitAsync(cancellationToken);
-            stored = true;
             LogCreated(logger, deposit.Id);
             return new CreateDepositResult(CreateDepositStatus.Created, deposit);
         }
@@ -160,32 +142,36 @@ public sealed partial class DepositCreator(
     }
 
     /// <summary>
-    /// The deposit's row. Every user waits on this: a hand-written INSERT, prepared once per pooled
-    /// connection, rather than EF Core's change tracking and update pipeline for one row (about
-    /// 0.7-1 ms less per creation in bench/).
+    /// The deposit's row (completing the key when there is one). Every user waits on this: a
+    /// hand-written statement, prepared once per pooled connection, rather than EF Core's change
+    /// tracking and update pipeline for one row (deposit creation overhead, bench/README.md).
+    /// Returns false when, with a key, another request completed the key first.
     /// </summary>
-    private static async Task InsertAsync(
-        Deposit deposit, NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    private async Task<bool> InsertAsync(Deposit deposit, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO deposits (id, label, status, currency, wallet_type, amount, wallet_number, account_name,
-                is_check_amount, gateway_params, amount_mismatch, confirmed_after_expiry, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, false, $11, $11)
-            """, connection, transaction);
-        var parameters = command.Parameters;
-        parameters.Add(new NpgsqlParameter<Guid> { TypedValue = deposit.Id });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = deposit.Label });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = SnakeCaseEnumConverter<DepositStatus>.ToText(deposit.Status) });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = deposit.Currency });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = deposit.WalletType });
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)deposit.Amount ?? DBNull.Value });
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)deposit.WalletNumber ?? DBNull.Value });
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)deposit.AccountName ?? DBNull.Value });
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = (object?)deposit.IsCheckAmount ?? DBNull.Value });
-        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = deposit.GatewayParams });
-        parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = deposit.CreatedAt });
+        // A pooled connection of the data source, held for this one statement: a data-source command
+        // cannot be prepared.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            idempotencyKey is null ? DepositStatements.Insert : DepositStatements.InsertCompletingKey, connection);
+        command.Parameters
+            .With(deposit.Id)
+            .With(deposit.Label)
+            .With(SnakeCaseEnumConverter<DepositStatus>.ToText(deposit.Status))
+            .With(deposit.Currency)
+            .With(deposit.WalletType)
+            .WithNullable(deposit.Amount, NpgsqlDbType.Integer)
+            .WithNullable(deposit.WalletNumber, NpgsqlDbType.Text)
+            .WithNullable(deposit.AccountName, NpgsqlDbType.Text)
+            .WithNullable(deposit.IsCheckAmount, NpgsqlDbType.Boolean)
+            .WithNullable(deposit.GatewayParams, NpgsqlDbType.Jsonb)
+            .With(deposit.CreatedAt);
+        if (idempotencyKey is not null)
+        {
+            command.Parameters.With(idempotencyKey);
+        }
         await command.PrepareAsync(cancellationToken);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     private Deposit NewDeposit(string label, int? amount, CreateDepositAnswer answer)
@@ -212,42 +198,27 @@ public sealed partial class DepositCreator(
     private async Task<bool> TryClaimAsync(string label, string key, string requestHash, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var lockedUntil = now + options.Value.IdempotencyLease;
-        var inserted = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO deposit_idempotency_keys (label, key, request_hash, locked_until, created_at)
-            VALUES ({label}, {key}, {requestHash}, {lockedUntil}, {now})
-            ON CONFLICT (label, key) DO NOTHING
-            """, cancellationToken);
-        return inserted == 1;
+        await using var command = dataSource.CreateCommand(DepositStatements.ClaimKey);
+        command.Parameters.With(label).With(key).With(requestHash).With(now + options.Value.IdempotencyLease).With(now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    /// <summary>The claimant's lease lapsed (it crashed, presumably): this request runs the key instead.</summary>
     private async Task<bool> TryTakeOverAsync(string label, string key, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var lockedUntil = now + options.Value.IdempotencyLease;
-        var updated = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE deposit_idempotency_keys SET locked_until = {lockedUntil}
-            WHERE label = {label} AND key = {key} AND deposit_id IS NULL AND locked_until < {now}
-            """, cancellationToken);
-        return updated == 1;
-    }
-
-    private async Task<bool> TryCompleteAsync(string label, string key, Guid depositId, CancellationToken cancellationToken)
-    {
-        var updated = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE deposit_idempotency_keys SET deposit_id = {depositId}
-            WHERE label = {label} AND key = {key} AND deposit_id IS NULL
-            """, cancellationToken);
-        return updated == 1;
+        return await db.DepositIdempotencyKeys
+            .Where(r => r.Label == label && r.Key == key && r.DepositId == null && r.LockedUntil < now)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.LockedUntil, lockedUntil), cancellationToken) == 1;
     }
 
     private async Task ReleaseAsync(string label, string key)
     {
         try
         {
-            await db.Database.ExecuteSqlInterpolatedAsync($"""
-                DELETE FROM deposit_idempotency_keys WHERE label = {label} AND key = {key} AND deposit_id IS NULL
-                """, CancellationToken.None);
+            await db.DepositIdempotencyKeys.Where(r => r.Label == label && r.Key == key && r.DepositId == null)
+                .ExecuteDeleteAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
         {
@@ -255,10 +226,6 @@ public sealed partial class DepositCreator(
             LogReleaseFailed(logger, ex, key);
         }
     }
-
-    /// <summary>What makes two requests "the same request" for one key.</summary>
-    private static string Fingerprint(int? amount) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"create-deposit|amount={amount}")));
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Deposit {DepositId} created")]
     private static partial void LogCreated(ILogger logger, Guid depositId);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Deposits;
 
@@ -54,18 +55,8 @@ public sealed partial class DepositExpiry(
     public async Task<int> ExpireDueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var command = dataSource.CreateCommand("""
-            UPDATE deposits SET status = 'expired', expired_at = $1, updated_at = $1
-            WHERE id IN (SELECT id FROM deposits
-                         WHERE status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation') AND created_at < $2
-                         ORDER BY created_at
-                         LIMIT $3
-                         FOR UPDATE SKIP LOCKED)
-              AND status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')
-            """);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now - options.Value.ExpireAfter });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = BatchSize });
+        await using var command = dataSource.CreateCommand(DepositStatements.Expire);
+        command.Parameters.With(now).With(now - options.Value.ExpireAfter).With(BatchSize);
         var expired = await command.ExecuteNonQueryAsync(cancellationToken);
         if (expired > 0)
         {

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Paykassma.Merchant.Api.Idempotency;
+
 namespace Paykassma.Merchant.Api.Deposits;
 
 /// <summary>Deposit rules (<c>Deposits</c> section).</summary>
@@ -8,7 +11,10 @@ public sealed class DepositOptions
     /// <summary>The largest amount (whole BTN) a user may announce or claim to have paid.</summary>
     public int MaxAmount { get; set; } = 1_000_000;
 
-    /// <summary>How long a repeated request waits for the first one with the same Idempotency-Key.</summary>
+    /// <summary>
+    /// How long a repeated request waits for the first one with the same Idempotency-Key; it sets
+    /// <see cref="Idempotency.IdempotencyOptions.Wait"/> for every feature (its documented key).
+    /// </summary>
     public TimeSpan IdempotencyWait { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
@@ -33,6 +39,9 @@ public static class DepositServices
             .Validate(o => o.ExpireAfter > TimeSpan.Zero && o.ExpiryCheckInterval > TimeSpan.Zero,
                 "Deposits:ExpireAfter and Deposits:ExpiryCheckInterval must be positive.")
             .ValidateOnStart();
+        services.AddIdempotency();
+        services.AddOptions<IdempotencyOptions>()
+            .Configure<IOptions<DepositOptions>>((idempotency, deposits) => idempotency.Wait = deposits.Value.IdempotencyWait);
         services.AddScoped<DepositCreator>();
         services.AddSingleton<DepositExpiry>();
         services.AddHostedService(provider => provider.GetRequiredService<DepositExpiry>());

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Hosting;
+using Paykassma.Merchant.Api.Idempotency;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.PluginApi.Client;
 
@@ -11,10 +12,6 @@ namespace Paykassma.Merchant.Api.Deposits;
 
 public static class DepositsApi
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-    public const string ReplayedHeader = "Idempotent-Replayed";
-    private const int MaxIdempotencyKeyLength = 255;
-
     public static RouteGroupBuilder MapDepositsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/deposits")
@@ -53,7 +50,7 @@ public static class DepositsApi
 
     public static async Task<Results<Created<DepositResponse>, ValidationProblem, ProblemHttpResult>> CreateDeposit(
         [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] CreateDepositRequest? request,
-        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        [FromHeader(Name = IdempotencyHeader.Name)] string? idempotencyKey,
         CurrentUser user,
         DepositCreator creator,
         IOptions<DepositOptions> options,
@@ -65,11 +62,7 @@ public static class DepositsApi
         {
             errors["amount"] = [$"The amount must be at most {options.Value.MaxAmount}."];
         }
-        // A header sent empty binds as null; it is still a malformed key, not "no key".
-        if (http.Request.Headers.ContainsKey(IdempotencyKeyHeader) && !IsValidIdempotencyKey(idempotencyKey ?? ""))
-        {
-            errors[IdempotencyKeyHeader] = [$"Use 1 to {MaxIdempotencyKeyLength} visible ASCII characters."];
-        }
+        IdempotencyHeader.Validate(http.Request, idempotencyKey, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
@@ -82,7 +75,7 @@ public static class DepositsApi
             case CreateDepositStatus.Replayed:
                 if (result.Status == CreateDepositStatus.Replayed)
                 {
-                    http.Response.Headers[ReplayedHeader] = "true";
+                    IdempotencyHeader.MarkReplayed(http.Response);
                 }
                 return TypedResults.Created($"/api/deposits/{result.Deposit!.Id}", DepositResponse.From(result.Deposit, []));
             case CreateDepositStatus.GatewayRefused:
@@ -92,8 +85,7 @@ public static class DepositsApi
             case CreateDepositStatus.GatewayFailed:
                 return GatewayFailureProblem(http, result.GatewayFailure);
             case CreateDepositStatus.IdempotencyKeyReused:
-                return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused,
-                    "This Idempotency-Key was used with a different request",
+                return IdempotencyHeader.Reused("This Idempotency-Key was used with a different request",
                     "Use a new key for a new request; repeat the same body to retry.");
             default:
                 http.Response.Headers.RetryAfter = "2";
@@ -151,7 +143,4 @@ public static class DepositsApi
             : Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.GatewayUnavailable,
                 "The payment gateway is unavailable", "Try again shortly.");
     }
-
-    internal static bool IsValidIdempotencyKey(string key) =>
-        key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~');
 }

@@ -37,7 +37,7 @@ internal static class PersistenceExtensions
     /// each time a pooled connection is taken (RESET ALL, UNLISTEN *, DISCARD… before the first query)
     /// is pure cost on every postback; and EF Core's few hot queries are worth preparing once per
     /// connection rather than planning on every call. (Kept with the other pool and query changes
-    /// that took ingestion from 431 to 819 postbacks/s, bench/README.md; not measured one by one.)
+    /// measured together as postback ingestion in bench/README.md; not measured one by one.)
     /// </summary>
     internal static NpgsqlDataSource CreateDataSource(string connectionString)
     {

@@ -53,7 +53,7 @@ internal sealed class ProofConfiguration : IEntityTypeConfiguration<Proof>
         proof.HasIndex(p => new { p.Status, p.CreatedAt });
         // A deposit's proofs (the upload's per-deposit limit, the deposit's detail and lists): the two
         // unique indexes above are partial, so without this each of those read every proof ever stored
-        // (155 ms at 300 000 proofs in bench/).
+        // (the probes at 300 000 rows in bench/README.md).
         proof.HasIndex(p => new { p.DepositId, p.CreatedAt });
     }
 }

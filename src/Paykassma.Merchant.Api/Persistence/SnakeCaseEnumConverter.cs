@@ -29,5 +29,15 @@ public sealed class SnakeCaseEnumConverter<TEnum>() : ValueConverter<TEnum, stri
     public static string AllowedValues() => string.Join(", ", Enum.GetValues<TEnum>().Select(ToText));
 
     /// <summary>The SQL list of every value, for check constraints.</summary>
-    public static string SqlValues() => string.Join(", ", Enum.GetValues<TEnum>().Select(v => $"'{ToText(v)}'"));
+    public static string SqlValues() => SqlList(Enum.GetValues<TEnum>());
+
+    /// <summary>One value as an SQL literal, spelled as the column stores it: <c>'awaiting_payment'</c>.</summary>
+    public static string SqlLiteral(TEnum value) => $"'{ToText(value)}'";
+
+    /// <summary>
+    /// Values as an SQL list in enum order, whatever order they are given in, so that a statement's
+    /// guard reads exactly like the index filter that serves it.
+    /// </summary>
+    public static string SqlList(IEnumerable<TEnum> values) =>
+        string.Join(", ", Enum.GetValues<TEnum>().Where(values.Contains).Select(SqlLiteral));
 }

@@ -1,3 +1,6 @@
+using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Proofs;
+
 namespace Paykassma.Merchant.Api.Postbacks;
 
 /// <summary>
@@ -45,7 +48,7 @@ internal static class PostbackStatements
     /// step may leave the planner a choice that depends on how many rows a status has. No expression
     /// here may be NULL where a NOT NULL column takes it: a genuine postback must never fail to store.
     /// </remarks>
-    private const string ApplyItems = """
+    private static readonly string ApplyItems = $"""
         matched AS (
             SELECT i.*, p.id AS proof_id, p.deposit_id, p.amount AS proof_amount, p.status AS proof_status,
                 d.currency AS deposit_currency, d.label AS deposit_label
@@ -85,10 +88,10 @@ internal static class PostbackStatements
             -- of other tables: a concurrent postback for the deposit's other proof is seen once its
             -- row lock is released.
             UPDATE deposits d
-            SET status = 'confirmed',
+            SET status = {DepositTransitions.Moves.SqlTo(DepositMove.Confirm)},
                 confirmed_amount = COALESCE(d.confirmed_amount, 0) + c.total,
                 confirmed_at = COALESCE(d.confirmed_at, $22),
-                confirmed_after_expiry = d.confirmed_after_expiry OR d.status = 'expired',
+                confirmed_after_expiry = d.confirmed_after_expiry OR d.status = {DepositTransitions.Sql(DepositStatus.Expired)},
                 credited_proof_ids = d.credited_proof_ids
                     || ARRAY(SELECT x FROM unnest(c.proof_ids) x WHERE x <> ALL (d.credited_proof_ids)),
                 amount_mismatch = COALESCE(d.confirmed_amount, 0) + c.total <> COALESCE(
@@ -104,12 +107,12 @@ internal static class PostbackStatements
             -- again on the row itself, so a dispatcher's concurrent change is respected. Written as
             -- NOT IN (same set, by ck_proofs_status) so that no plan can drive this from the status
             -- index instead, reading every failed proof ever kept for every postback.
-            UPDATE proofs p SET status = 'forwarded', forwarded_at = COALESCE(p.forwarded_at, $22),
+            UPDATE proofs p SET status = {ProofTransitions.Moves.SqlTo(ProofMove.DeliveredByPostback)}, forwarded_at = COALESCE(p.forwarded_at, $22),
                 next_attempt_at = NULL, updated_at = $22
             WHERE p.id = ANY (ARRAY(
                     SELECT m.proof_id FROM matched m JOIN inserted i ON i.id = m.id
-                    WHERE m.proof_status IN ('submitting', 'queued', 'failed')))
-              AND p.status NOT IN ('forwarded', 'rejected')
+                    WHERE m.proof_status IN ({ProofTransitions.Moves.SqlFrom(ProofMove.DeliveredByPostback)})))
+              AND p.status NOT IN ({ProofTransitions.Moves.SqlNotFrom(ProofMove.DeliveredByPostback)})
             RETURNING p.id
         ),
         label_mismatch AS (
@@ -172,11 +175,11 @@ internal static class PostbackStatements
         {Returning}
         """;
 
-    public const string StoreOne = IncomingOne + ApplyItems + InsertVerifiedPostback;
+    public static readonly string StoreOne = IncomingOne + ApplyItems + InsertVerifiedPostback;
 
-    public const string StoreMany = IncomingMany + ApplyItems + InsertVerifiedPostback;
+    public static readonly string StoreMany = IncomingMany + ApplyItems + InsertVerifiedPostback;
 
-    public const string Reverify = IncomingMany + ApplyItems + UpdateReverifiedPostback;
+    public static readonly string Reverify = IncomingMany + ApplyItems + UpdateReverifiedPostback;
 
     /// <summary>
     /// A postback that was not applied: rejected (kept with its reason, its body cut to an excerpt)

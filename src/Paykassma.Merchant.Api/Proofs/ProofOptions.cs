@@ -1,3 +1,5 @@
+using Paykassma.Merchant.Api.Idempotency;
+
 namespace Paykassma.Merchant.Api.Proofs;
 
 /// <summary>Proof rules and the dispatcher's schedule (<c>Proofs</c> section).</summary>
@@ -62,6 +64,7 @@ public static class ProofServices
             .Validate(o => o.AlreadyKnownMessages.All(m => !string.IsNullOrWhiteSpace(m)),
                 "Proofs:AlreadyKnownMessages must not hold an empty phrase.")
             .ValidateOnStart();
+        services.AddIdempotency();
         services.AddScoped<ProofStore>();
         services.AddScoped<ProofForwarder>();
         services.AddScoped<ProofSubmitter>();

@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Idempotency;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Proofs;
@@ -33,13 +32,11 @@ public sealed partial class ProofSubmitter(
     ProofStore store,
     ProofForwarder forwarder,
     IOptions<ProofOptions> options,
-    IOptions<DepositOptions> depositOptions,
+    FirstRequestWaiter waiter,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<ProofSubmitter> logger)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
-
     public async Task<SubmitProofResult> SubmitAsync(
         Guid depositId, string label, ValidProof valid, string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -111,15 +108,14 @@ public sealed partial class ProofSubmitter(
     /// </summary>
     private async Task<SubmitProofResult> ReplayAsync(Proof proof, string requestHash, CancellationToken cancellationToken)
     {
-        if (!string.Equals(proof.RequestHash, requestHash, StringComparison.Ordinal))
+        if (!RequestFingerprint.SameRequest(proof.RequestHash, requestHash))
         {
             return new SubmitProofResult(SubmitProofStatus.IdempotencyKeyReused, proof);
         }
 
-        var giveUpAt = time.GetUtcNow() + depositOptions.Value.IdempotencyWait;
-        while (proof.Status == ProofStatus.Submitting && time.GetUtcNow() < giveUpAt)
+        var wait = waiter.Start();
+        while (proof.Status == ProofStatus.Submitting && await wait.NextPollAsync(cancellationToken))
         {
-            await Task.Delay(PollInterval, time, cancellationToken);
             proof = await store.FindAsync(proof.Id, cancellationToken) ?? proof;
         }
         return new SubmitProofResult(SubmitProofStatus.Replayed, proof);
@@ -161,6 +157,6 @@ public sealed partial class ProofSubmitter(
         Message = "Proof for deposit {DepositId} refused: transaction number {TransactionNumber} is held by a live proof of another deposit")]
     private static partial void LogNumberInUse(ILogger logger, Guid depositId, string transactionNumber);
 
-    private static string Fingerprint(ValidProof valid) => Convert.ToHexStringLower(SHA256.HashData(
-        Encoding.UTF8.GetBytes($"proof|{valid.TransactionNumber}|{valid.Amount}|{valid.Sha256}")));
+    private static string Fingerprint(ValidProof valid) =>
+        RequestFingerprint.Of($"proof|{valid.TransactionNumber}|{valid.Amount}|{valid.Sha256}");
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Hosting;
+using Paykassma.Merchant.Api.Idempotency;
 
 namespace Paykassma.Merchant.Api.Proofs;
 
@@ -56,7 +57,7 @@ public static class ProofsApi
     public static async Task<Results<Accepted<ProofResponse>, ValidationProblem, ProblemHttpResult>> SubmitProof(
         Guid id,
         IFormCollection form,
-        [FromHeader(Name = DepositsApi.IdempotencyKeyHeader)] string? idempotencyKey,
+        [FromHeader(Name = IdempotencyHeader.Name)] string? idempotencyKey,
         CurrentUser user,
         ProofSubmitter submitter,
         IOptions<ProofOptions> options,
@@ -65,10 +66,7 @@ public static class ProofsApi
         CancellationToken cancellationToken)
     {
         var (valid, errors) = await ProofFormValidator.ValidateAsync(form, options.Value, depositOptions.Value.MaxAmount, cancellationToken);
-        if (http.Request.Headers.ContainsKey(DepositsApi.IdempotencyKeyHeader) && !DepositsApi.IsValidIdempotencyKey(idempotencyKey ?? ""))
-        {
-            errors[DepositsApi.IdempotencyKeyHeader] = ["Use 1 to 255 visible ASCII characters."];
-        }
+        IdempotencyHeader.Validate(http.Request, idempotencyKey, errors);
         if (valid is null || errors.Count > 0)
         {
             valid?.Dispose();
@@ -82,7 +80,7 @@ public static class ProofsApi
         }
         if (result.Status == SubmitProofStatus.Replayed)
         {
-            http.Response.Headers[DepositsApi.ReplayedHeader] = "true";
+            IdempotencyHeader.MarkReplayed(http.Response);
         }
         return result.Status switch
         {
@@ -99,8 +97,7 @@ public static class ProofsApi
                 "This transaction number has already been submitted",
                 "A bank transaction can be claimed by one deposit only. Check the 12-digit number in your bank app; " +
                 "if it is right, contact support."),
-            _ => Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused,
-                "This Idempotency-Key was used with a different proof", "Use a new key for a new proof."),
+            _ => IdempotencyHeader.Reused("This Idempotency-Key was used with a different proof", "Use a new key for a new proof."),
         };
     }
 

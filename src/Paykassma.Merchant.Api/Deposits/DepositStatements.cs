@@ -1,0 +1,65 @@
+namespace Paykassma.Merchant.Api.Deposits;
+
+/// <summary>
+/// The deposit feature's writes that EF Core's ExecuteUpdate cannot express: inserts, ON CONFLICT and
+/// a multi-table change, each one statement (its own transaction) on the NpgsqlDataSource, with
+/// positional parameters listed here (ADR 0001).
+/// </summary>
+internal static class DepositStatements
+{
+    // $1 id, $2 label, $3 status, $4 currency, $5 wallet_type, $6 amount, $7 wallet_number,
+    // $8 account_name, $9 is_check_amount, $10 gateway_params (jsonb), $11 now.
+    private const string DepositColumns = """
+        INSERT INTO deposits (id, label, status, currency, wallet_type, amount, wallet_number, account_name,
+            is_check_amount, gateway_params, amount_mismatch, confirmed_after_expiry, created_at, updated_at)
+        """;
+
+    private const string DepositValues = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, false, $11, $11";
+
+    /// <summary>A deposit without an Idempotency-Key: one INSERT, its own commit.</summary>
+    public const string Insert = $"""
+        {DepositColumns}
+        VALUES ({DepositValues})
+        """;
+
+    /// <summary>
+    /// A deposit with a key, and the key's completion, committed together or not at all: the row is
+    /// inserted only if this request still holds the key ($12; the label is $2). No row means our
+    /// lease had lapsed and another request completed the key first. The key's foreign key to the
+    /// new deposit is checked at the end of the statement, when the deposit exists.
+    /// </summary>
+    public const string InsertCompletingKey = $"""
+        WITH completed AS (
+            UPDATE deposit_idempotency_keys SET deposit_id = $1
+            WHERE label = $2 AND key = $12 AND deposit_id IS NULL
+            RETURNING key
+        )
+        {DepositColumns}
+        SELECT {DepositValues} FROM completed
+        """;
+
+    /// <summary>
+    /// Claims a key for this request: $1 label, $2 key, $3 request fingerprint, $4 lease end, $5 now.
+    /// The primary key decides between racing requests; one row inserted means ours.
+    /// </summary>
+    public const string ClaimKey = """
+        INSERT INTO deposit_idempotency_keys (label, key, request_hash, locked_until, created_at)
+        VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (label, key) DO NOTHING
+        """;
+
+    /// <summary>
+    /// Expires up to a batch of due deposits: $1 now, $2 created before, $3 batch size. The status is
+    /// checked again on the locked row, so a confirmation that lands first wins. The inner guard is
+    /// the filter of <c>ix_deposits_unconfirmed_created_at</c>, which serves it.
+    /// </summary>
+    public static readonly string Expire = $"""
+        UPDATE deposits SET status = {DepositTransitions.Moves.SqlTo(DepositMove.Expire)}, expired_at = $1, updated_at = $1
+        WHERE id IN (SELECT id FROM deposits
+                     WHERE status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.Expire)}) AND created_at < $2
+                     ORDER BY created_at
+                     LIMIT $3
+                     FOR UPDATE SKIP LOCKED)
+          AND status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.Expire)})
+        """;
+}

@@ -1,0 +1,84 @@
+using Paykassma.Merchant.Api.Deposits;
+
+namespace Paykassma.Merchant.Api.Proofs;
+
+/// <summary>
+/// The proof feature's writes that EF Core's ExecuteUpdate cannot express: an insert into several
+/// tables, a change of two tables, a claim with FOR UPDATE SKIP LOCKED … RETURNING. Each is one
+/// statement (its own transaction) on the NpgsqlDataSource, with positional parameters listed
+/// here; the status literals come from the state machines (ADR 0001).
+/// </summary>
+internal static class ProofStatements
+{
+    /// <summary>
+    /// Stores the proof, its screenshot and the deposit's move to <c>proof_submitted</c>, or nothing
+    /// when a unique index refuses the proof. Parameters: $1 id, $2 deposit_id, $3 label,
+    /// $4 custom_transaction_id, $5 transaction_number, $6 amount, $7 attempts, $8 attempt_limit,
+    /// $9 next_attempt_at, $10 idempotency_key, $11 request_hash, $12 screenshot_file_name,
+    /// $13 screenshot_content_type, $14 screenshot_size, $15 screenshot_sha256, $16 created_at,
+    /// $17 updated_at, $18 the screenshot's bytes.
+    /// </summary>
+    /// <remarks>
+    /// Not ON CONFLICT DO NOTHING: two unique indexes may refuse (the Idempotency-Key per deposit, the
+    /// live transaction number) and the answer depends on which; the violation names it, and any other
+    /// violation stays an error.
+    /// </remarks>
+    public static readonly string Insert = $"""
+        WITH proof AS (
+            INSERT INTO proofs (id, deposit_id, label, custom_transaction_id, transaction_number, amount, status,
+                attempts, attempt_limit, outcome_uncertain, next_attempt_at, idempotency_key, request_hash,
+                screenshot_file_name, screenshot_content_type, screenshot_size, screenshot_sha256, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, {ProofTransitions.Sql(ProofStatus.Submitting)}, $7, $8, false, $9, $10, $11,
+                $12, $13, $14, $15, $16, $17)
+            RETURNING id, deposit_id, created_at
+        ),
+        screenshot AS (
+            INSERT INTO proof_screenshots (proof_id, data) SELECT id, $18 FROM proof
+        )
+        UPDATE deposits d SET status = {DepositTransitions.Moves.SqlTo(DepositMove.SubmitProof)}, updated_at = p.created_at
+        FROM proof p
+        WHERE d.id = p.deposit_id AND d.status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.SubmitProof)})
+        """;
+
+    /// <summary>
+    /// The gateway took the proof: forwarded, and its deposit now waits for the postback. Only the
+    /// claimant of this attempt may record it: $1 proof id, $2 attempt number, $3 the gateway's
+    /// message, $4 now, $5 whether this attempt's outcome was uncertain. Returns how many proofs moved (0 or 1).
+    /// </summary>
+    public static readonly string MarkForwarded = $"""
+        WITH forwarded AS (
+            UPDATE proofs SET status = {ProofTransitions.Moves.SqlTo(ProofMove.Forward)}, gateway_message = $3,
+                forwarded_at = $4, outcome_uncertain = outcome_uncertain OR $5, next_attempt_at = NULL,
+                last_error = NULL, updated_at = $4
+            WHERE id = $1 AND status IN ({ProofTransitions.Moves.SqlFrom(ProofMove.Forward)}) AND attempts = $2
+            RETURNING deposit_id
+        ),
+        pending AS (
+            UPDATE deposits d SET status = {DepositTransitions.Moves.SqlTo(DepositMove.ForwardProof)}, updated_at = $4
+            FROM forwarded f
+            WHERE d.id = f.deposit_id AND d.status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.ForwardProof)})
+        )
+        SELECT count(*)::int FROM forwarded
+        """;
+
+    /// <summary>
+    /// Claims due proofs for delivery: $1 now, $2 lease end, $3 batch size. Returns their ids; a
+    /// lapsed lease (still submitting) means the last attempt's outcome is unknown, which it records.
+    /// The inner guard is the filter of the index on next_attempt_at, which serves it.
+    /// </summary>
+    public static readonly string ClaimDue = $"""
+        UPDATE proofs AS p
+        SET status = {ProofTransitions.Moves.SqlTo(ProofMove.Claim)}, attempts = p.attempts + 1, next_attempt_at = $2,
+            updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = {ProofTransitions.Sql(ProofStatus.Submitting)}
+        FROM (SELECT id FROM proofs
+              WHERE status IN ({ProofTransitions.Moves.SqlFrom(ProofMove.Claim)}) AND next_attempt_at <= $1
+              ORDER BY next_attempt_at
+              LIMIT $3
+              FOR UPDATE SKIP LOCKED) AS due
+        WHERE p.id = due.id
+        RETURNING p.id
+        """;
+
+    /// <summary>A proof's screenshot, $1 proof id: read on the data source so that it can be streamed.</summary>
+    public const string ReadScreenshot = "SELECT data FROM proof_screenshots WHERE proof_id = $1";
+}
