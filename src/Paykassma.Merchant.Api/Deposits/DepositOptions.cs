@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using Paykassma.Merchant.Api.Idempotency;
-
 namespace Paykassma.Merchant.Api.Deposits;
 
 /// <summary>Deposit rules (<c>Deposits</c> section).</summary>
@@ -28,23 +25,4 @@ public sealed class DepositOptions
 
     /// <summary>How often the expiry job looks for deposits to expire.</summary>
     public TimeSpan ExpiryCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
-}
-
-public static class DepositServices
-{
-    public static IServiceCollection AddDeposits(this IServiceCollection services)
-    {
-        services.AddOptions<DepositOptions>().BindConfiguration(DepositOptions.SectionName)
-            .Validate(o => o.MaxAmount > 0, "Deposits:MaxAmount must be positive.")
-            .Validate(o => o.ExpireAfter > TimeSpan.Zero && o.ExpiryCheckInterval > TimeSpan.Zero,
-                "Deposits:ExpireAfter and Deposits:ExpiryCheckInterval must be positive.")
-            .ValidateOnStart();
-        services.AddIdempotency();
-        services.AddOptions<IdempotencyOptions>()
-            .Configure<IOptions<DepositOptions>>((idempotency, deposits) => idempotency.Wait = deposits.Value.IdempotencyWait);
-        services.AddScoped<DepositCreator>();
-        services.AddSingleton<DepositExpiry>();
-        services.AddHostedService(provider => provider.GetRequiredService<DepositExpiry>());
-        return services;
-    }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Paykassma.Merchant.Api.Auth;
+using Paykassma.Merchant.Api.Idempotency;
 
 namespace Paykassma.Merchant.Api.Hosting;
 
@@ -110,8 +111,8 @@ internal static class EdgeProtection
             options.AddPolicy(EdgePolicies.Frontend, policy => policy
                 .WithOrigins(cors.Value.AllowedOrigins)
                 .WithMethods("GET", "POST")
-                .WithHeaders("Authorization", "Content-Type", "Idempotency-Key")
-                .WithExposedHeaders("Location", "Retry-After", "Idempotent-Replayed")
+                .WithHeaders("Authorization", "Content-Type", IdempotencyHeader.Name)
+                .WithExposedHeaders("Location", "Retry-After", IdempotencyHeader.ReplayedName)
                 .SetPreflightMaxAge(TimeSpan.FromHours(1))));
 
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName)

@@ -25,6 +25,11 @@ public static class Problems
     public const string Forbidden = Base + "forbidden";
     public const string MethodNotAllowed = Base + "method-not-allowed";
     public const string RateLimited = Base + "rate-limited";
+    public const string ProofRejected = Base + "proof-rejected";
+    public const string DepositClosed = Base + "deposit-closed";
+    public const string TooManyProofs = Base + "too-many-proofs";
+    public const string DuplicateProof = Base + "duplicate-proof";
+    public const string TransactionNumberInUse = Base + "transaction-number-in-use";
     public const string PostbackNotRejected = Base + "postback-not-rejected";
     public const string PostbackStillRejected = Base + "postback-still-rejected";
 

@@ -60,7 +60,7 @@ public sealed partial class QueueSnapshot(
             "SELECT count(*), min(created_at) FROM proofs WHERE status IN ('queued', 'submitting')"));
         // Open deposits only: their number is bounded by the expiry (Deposits:ExpireAfter), while the
         // confirmed and expired ones pile up forever; counting those read the whole table every
-        // refresh (71 ms at 315 000 deposits, bench/README.md). The (status, created_at) index serves this.
+        // refresh (its cost at scale: bench/README.md). The (status, created_at) index serves this.
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             "SELECT status, count(*) FROM deposits WHERE status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation') GROUP BY status"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);

@@ -9,7 +9,11 @@ public sealed class SnakeCaseEnumConverter<TEnum>() : ValueConverter<TEnum, stri
     text => Enum.Parse<TEnum>(text.Replace("_", "", StringComparison.Ordinal), true))
     where TEnum : struct, Enum
 {
-    public static string ToText(TEnum value) => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+    // Computed once per enum: statuses and directions are written on hot paths (every postback).
+    private static readonly Dictionary<TEnum, string> Names =
+        Enum.GetValues<TEnum>().ToDictionary(value => value, value => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString()));
+
+    public static string ToText(TEnum value) => Names.TryGetValue(value, out var name) ? name : JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     /// <summary>Parses the exact snake_case name (as the API shows it), e.g. from a query string.</summary>
     public static bool TryParse(string? text, out TEnum value)

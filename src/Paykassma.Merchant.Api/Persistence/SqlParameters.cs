@@ -19,4 +19,15 @@ internal static class SqlParameters
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value ?? DBNull.Value });
         return parameters;
     }
+
+    /// <summary>Text from outside, fitted to its column (<see cref="ColumnText.Fit"/>); null stays null.</summary>
+    public static NpgsqlParameterCollection WithText(this NpgsqlParameterCollection parameters, string? value, int maxLength) =>
+        parameters.WithNullable(ColumnText.Fit(value, maxLength), NpgsqlDbType.Text);
+
+    /// <summary>An array, for unnest or ANY; its elements may be null.</summary>
+    public static NpgsqlParameterCollection WithArray<T>(this NpgsqlParameterCollection parameters, T[] values, NpgsqlDbType elementType)
+    {
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values });
+        return parameters;
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Postbacks;
 
@@ -64,19 +65,8 @@ public sealed partial class PostbackRetention(
 
     private async Task<int> DeleteBatchAsync(CancellationToken cancellationToken)
     {
-        // A duplicate or rejected postback brings no stored transaction (only the postback that
-        // inserted one is named by it); the NOT EXISTS keeps it so should that ever change.
-        await using var command = dataSource.CreateCommand("""
-            DELETE FROM postbacks
-            WHERE id IN (SELECT p.id FROM postbacks p
-                         WHERE p.outcome IN ('rejected', 'duplicate') AND p.received_at < $1
-                           AND NOT EXISTS (SELECT 1 FROM gateway_transactions g WHERE g.postback_id = p.id)
-                         ORDER BY p.received_at
-                         LIMIT $2
-                         FOR UPDATE SKIP LOCKED)
-            """);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.GetUtcNow() - options.Value.RejectedRetention });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = BatchSize });
+        await using var command = dataSource.CreateCommand(PostbackStatements.DeleteExpired);
+        command.Parameters.With(time.GetUtcNow() - options.Value.RejectedRetention).With(BatchSize);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -192,4 +192,20 @@ internal static class PostbackStatements
             transaction_ids, signed_sha256, transaction_count, new_transaction_count)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, cardinality($18::text[]), 0)
         """;
+
+    /// <summary>
+    /// One batch of the retention job: rejected and duplicate postbacks received before $1, at most $2,
+    /// claimed with SKIP LOCKED so that instances share the work. Such a postback brings no stored
+    /// transaction (only the postback that inserted one is named by it); the NOT EXISTS keeps it so
+    /// should that ever change.
+    /// </summary>
+    public const string DeleteExpired = """
+        DELETE FROM postbacks
+        WHERE id IN (SELECT p.id FROM postbacks p
+                     WHERE p.outcome IN ('rejected', 'duplicate') AND p.received_at < $1
+                       AND NOT EXISTS (SELECT 1 FROM gateway_transactions g WHERE g.postback_id = p.id)
+                     ORDER BY p.received_at
+                     LIMIT $2
+                     FOR UPDATE SKIP LOCKED)
+        """;
 }

@@ -69,7 +69,7 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
             await using var command = new NpgsqlCommand(one ? PostbackStatements.StoreOne : PostbackStatements.StoreMany, connection);
             AddApplyParameters(command.Parameters, postback.Id, postback.Label, rows, discrepancies, scalars: one);
             AddPostbackParameters(command.Parameters, postback, postback.Body, postback.BodyTruncated, verifiedWith);
-            Add(command.Parameters, options.Value.DuplicateBodyBytesKept);
+            command.Parameters.With(options.Value.DuplicateBodyBytesKept);
             // Prepared once per pooled connection (later calls find it and cost nothing): planning this
             // statement took longer than running it. The one-item form has only scalar parameters, so
             // its generic plan is as good as a custom one and PostgreSQL stops replanning.
@@ -104,11 +104,11 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
         {
             await using var command = dataSource.CreateCommand(PostbackStatements.InsertUnapplied);
             var parameters = command.Parameters;
-            Add(parameters, postback.Id);
-            AddText(parameters, postback.Label, ColumnLimits.GatewayText);
-            Add(parameters, SnakeCaseEnumConverter<PostbackOutcome>.ToText(outcome));
-            AddText(parameters, reason, ColumnLimits.ReasonCode);
-            AddText(parameters, detail, ColumnLimits.RejectDetail);
+            parameters.With(postback.Id);
+            parameters.WithText(postback.Label, ColumnLimits.GatewayText);
+            parameters.With(SnakeCaseEnumConverter<PostbackOutcome>.ToText(outcome));
+            parameters.WithText(reason, ColumnLimits.ReasonCode);
+            parameters.WithText(detail, ColumnLimits.RejectDetail);
             AddPostbackParameters(parameters, postback, body, bodyTruncated, verifiedWith);
             await command.ExecuteNonQueryAsync(cancellationToken);
             return true;
@@ -149,9 +149,9 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
             WHERE id = $1 AND outcome IN ('rejected', 'held')
             """, connection, transaction))
         {
-            Add(claim.Parameters, postbackId);
-            Add(claim.Parameters, verifiedWith);
-            Add(claim.Parameters, time.GetUtcNow());
+            claim.Parameters.With(postbackId);
+            claim.Parameters.With(verifiedWith);
+            claim.Parameters.With(time.GetUtcNow());
             if (await claim.ExecuteNonQueryAsync(cancellationToken) != 1)
             {
                 return null;
@@ -180,7 +180,10 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
         {
             throw new InvalidOperationException("The postback statement returned no outcome.");
         }
-        var outcome = reader.GetString(0) == "duplicate" ? PostbackOutcome.Duplicate : PostbackOutcome.Accepted;
+        if (!SnakeCaseEnumConverter<PostbackOutcome>.TryParse(reader.GetString(0), out var outcome))
+        {
+            throw new InvalidOperationException("The postback statement returned an unknown outcome.");
+        }
         var stored = new StoredPostback(outcome, reader.GetInt32(1), reader.GetInt32(2), await reader.GetFieldValueAsync<string[]>(3, cancellationToken));
         while (await reader.NextResultAsync(cancellationToken))
         {
@@ -197,55 +200,55 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
         NpgsqlParameterCollection parameters, Guid postbackId, string? label, IReadOnlyList<TransactionRow> rows, string? discrepancies,
         bool scalars)
     {
-        Add(parameters, postbackId);
-        AddText(parameters, label, ColumnLimits.GatewayText);
+        parameters.With(postbackId);
+        parameters.WithText(label, ColumnLimits.GatewayText);
         if (scalars)
         {
             var r = rows[0];
-            Add(parameters, r.Id);
-            Add(parameters, SignedPostbackReader.DirectionText(r.Direction));
-            AddText(parameters, r.TransactionId, ColumnLimits.GatewayText);
-            AddText(parameters, r.ItemSha256, ColumnLimits.Sha256Hex);
-            AddNullable(parameters, r.Amount, NpgsqlDbType.Numeric);
-            AddText(parameters, r.AmountText, ColumnLimits.AmountText);
-            AddText(parameters, r.CurrencyCode, ColumnLimits.CurrencyCode);
-            AddText(parameters, r.WalletType, ColumnLimits.GatewayText);
-            AddText(parameters, r.CustomOrderId, ColumnLimits.GatewayText);
-            AddNullable(parameters, r.ActivatedAt, NpgsqlDbType.TimestampTz);
-            AddText(parameters, r.ActivatedText, ColumnLimits.GatewayDateText);
-            AddNullable(parameters, r.GatewayCreatedAt, NpgsqlDbType.TimestampTz);
-            AddText(parameters, r.GatewayCreatedText, ColumnLimits.GatewayDateText);
-            AddNullable(parameters, r.TransactionType, NpgsqlDbType.Integer);
-            AddText(parameters, r.WithdrawalId, ColumnLimits.WithdrawalId);
-            AddNullable(parameters, r.WithdrawalStatus, NpgsqlDbType.Integer);
-            AddText(parameters, r.AccountNumber, ColumnLimits.GatewayText);
-            AddText(parameters, r.UnappliedReason, ColumnLimits.UnappliedReason);
+            parameters.With(r.Id);
+            parameters.With(SignedPostbackReader.DirectionText(r.Direction));
+            parameters.WithText(r.TransactionId, ColumnLimits.GatewayText);
+            parameters.WithText(r.ItemSha256, ColumnLimits.Sha256Hex);
+            parameters.WithNullable(r.Amount, NpgsqlDbType.Numeric);
+            parameters.WithText(r.AmountText, ColumnLimits.AmountText);
+            parameters.WithText(r.CurrencyCode, ColumnLimits.CurrencyCode);
+            parameters.WithText(r.WalletType, ColumnLimits.GatewayText);
+            parameters.WithText(r.CustomOrderId, ColumnLimits.GatewayText);
+            parameters.WithNullable(r.ActivatedAt, NpgsqlDbType.TimestampTz);
+            parameters.WithText(r.ActivatedText, ColumnLimits.GatewayDateText);
+            parameters.WithNullable(r.GatewayCreatedAt, NpgsqlDbType.TimestampTz);
+            parameters.WithText(r.GatewayCreatedText, ColumnLimits.GatewayDateText);
+            parameters.WithNullable(r.TransactionType, NpgsqlDbType.Integer);
+            parameters.WithText(r.WithdrawalId, ColumnLimits.WithdrawalId);
+            parameters.WithNullable(r.WithdrawalStatus, NpgsqlDbType.Integer);
+            parameters.WithText(r.AccountNumber, ColumnLimits.GatewayText);
+            parameters.WithText(r.UnappliedReason, ColumnLimits.UnappliedReason);
             // json, not jsonb: the signed item may hold \u0000, which jsonb refuses and json keeps.
             parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = r.Item });
         }
         else
         {
-            AddArray(parameters, rows.Select(r => r.Id).ToArray(), NpgsqlDbType.Uuid);
-            AddArray(parameters, rows.Select(r => SignedPostbackReader.DirectionText(r.Direction)).ToArray(), NpgsqlDbType.Text);
+            parameters.WithArray(rows.Select(r => r.Id).ToArray(), NpgsqlDbType.Uuid);
+            parameters.WithArray(rows.Select(r => SignedPostbackReader.DirectionText(r.Direction)).ToArray(), NpgsqlDbType.Text);
             AddTexts(parameters, rows, r => r.TransactionId, ColumnLimits.GatewayText);
             AddTexts(parameters, rows, r => r.ItemSha256, ColumnLimits.Sha256Hex);
-            AddArray(parameters, rows.Select(r => r.Amount).ToArray(), NpgsqlDbType.Numeric);
+            parameters.WithArray(rows.Select(r => r.Amount).ToArray(), NpgsqlDbType.Numeric);
             AddTexts(parameters, rows, r => r.AmountText, ColumnLimits.AmountText);
             AddTexts(parameters, rows, r => r.CurrencyCode, ColumnLimits.CurrencyCode);
             AddTexts(parameters, rows, r => r.WalletType, ColumnLimits.GatewayText);
             AddTexts(parameters, rows, r => r.CustomOrderId, ColumnLimits.GatewayText);
-            AddArray(parameters, rows.Select(r => r.ActivatedAt).ToArray(), NpgsqlDbType.TimestampTz);
+            parameters.WithArray(rows.Select(r => r.ActivatedAt).ToArray(), NpgsqlDbType.TimestampTz);
             AddTexts(parameters, rows, r => r.ActivatedText, ColumnLimits.GatewayDateText);
-            AddArray(parameters, rows.Select(r => r.GatewayCreatedAt).ToArray(), NpgsqlDbType.TimestampTz);
+            parameters.WithArray(rows.Select(r => r.GatewayCreatedAt).ToArray(), NpgsqlDbType.TimestampTz);
             AddTexts(parameters, rows, r => r.GatewayCreatedText, ColumnLimits.GatewayDateText);
-            AddArray(parameters, rows.Select(r => r.TransactionType).ToArray(), NpgsqlDbType.Integer);
+            parameters.WithArray(rows.Select(r => r.TransactionType).ToArray(), NpgsqlDbType.Integer);
             AddTexts(parameters, rows, r => r.WithdrawalId, ColumnLimits.WithdrawalId);
-            AddArray(parameters, rows.Select(r => r.WithdrawalStatus).ToArray(), NpgsqlDbType.Integer);
+            parameters.WithArray(rows.Select(r => r.WithdrawalStatus).ToArray(), NpgsqlDbType.Integer);
             AddTexts(parameters, rows, r => r.AccountNumber, ColumnLimits.GatewayText);
             AddTexts(parameters, rows, r => r.UnappliedReason, ColumnLimits.UnappliedReason);
-            AddArray(parameters, rows.Select(r => r.Item).ToArray(), NpgsqlDbType.Text);
+            parameters.WithArray(rows.Select(r => r.Item).ToArray(), NpgsqlDbType.Text);
         }
-        Add(parameters, time.GetUtcNow());
+        parameters.With(time.GetUtcNow());
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)discrepancies ?? DBNull.Value });
     }
 
@@ -253,34 +256,22 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
     private static void AddPostbackParameters(
         NpgsqlParameterCollection parameters, IncomingPostback postback, ReadOnlyMemory<byte> body, bool bodyTruncated, string? verifiedWith)
     {
-        Add(parameters, postback.ReceivedAt);
+        parameters.With(postback.ReceivedAt);
         parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = body });
-        Add(parameters, postback.BodyLength);
-        Add(parameters, bodyTruncated);
-        Add(parameters, postback.BodySha256);
-        AddText(parameters, postback.RemoteIp, ColumnLimits.RemoteIp);
-        AddText(parameters, verifiedWith, ColumnLimits.KeyName);
-        AddText(parameters, postback.Format, ColumnLimits.Format);
-        AddText(parameters, postback.Signature, ColumnLimits.Signature);
-        AddText(parameters, postback.AccessKey, ColumnLimits.GatewayText);
-        AddText(parameters, postback.Direction, ColumnLimits.Direction);
-        AddText(parameters, postback.Amount, ColumnLimits.AmountText);
-        AddArray(parameters, postback.TransactionIds.Take(100).Select(id => ColumnText.Fit(id, ColumnLimits.GatewayText)!).ToArray(), NpgsqlDbType.Text);
-        AddText(parameters, postback.SignedSha256, ColumnLimits.Sha256Hex);
+        parameters.With(postback.BodyLength);
+        parameters.With(bodyTruncated);
+        parameters.With(postback.BodySha256);
+        parameters.WithText(postback.RemoteIp, ColumnLimits.RemoteIp);
+        parameters.WithText(verifiedWith, ColumnLimits.KeyName);
+        parameters.WithText(postback.Format, ColumnLimits.Format);
+        parameters.WithText(postback.Signature, ColumnLimits.Signature);
+        parameters.WithText(postback.AccessKey, ColumnLimits.GatewayText);
+        parameters.WithText(postback.Direction, ColumnLimits.Direction);
+        parameters.WithText(postback.Amount, ColumnLimits.AmountText);
+        parameters.WithArray(postback.TransactionIds.Take(100).Select(id => ColumnText.Fit(id, ColumnLimits.GatewayText)!).ToArray(), NpgsqlDbType.Text);
+        parameters.WithText(postback.SignedSha256, ColumnLimits.Sha256Hex);
     }
 
-    private static void Add<T>(NpgsqlParameterCollection parameters, T value) =>
-        parameters.Add(new NpgsqlParameter<T> { TypedValue = value });
-
-    private static void AddNullable<T>(NpgsqlParameterCollection parameters, T? value, NpgsqlDbType type) where T : struct =>
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value.HasValue ? value.Value : DBNull.Value });
-
-    private static void AddText(NpgsqlParameterCollection parameters, string? value, int maxLength) =>
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)ColumnText.Fit(value, maxLength) ?? DBNull.Value });
-
     private static void AddTexts(NpgsqlParameterCollection parameters, IReadOnlyList<TransactionRow> rows, Func<TransactionRow, string?> value, int maxLength) =>
-        AddArray(parameters, rows.Select(r => ColumnText.Fit(value(r), maxLength)).ToArray(), NpgsqlDbType.Text);
-
-    private static void AddArray<T>(NpgsqlParameterCollection parameters, T[] values, NpgsqlDbType elementType) =>
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values });
+        parameters.WithArray(rows.Select(r => ColumnText.Fit(value(r), maxLength)).ToArray(), NpgsqlDbType.Text);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Paykassma.Merchant.Api.Persistence;
 using Paykassma.PluginApi;
 using Paykassma.PluginApi.Postbacks;
 
@@ -135,8 +136,7 @@ public static class SignedPostbackReader
             ["signed"] = d.Signed?.Replace('\0', '\uFFFD'),
         }));
 
-    public static string DirectionText(TransactionDirection direction) =>
-        direction == TransactionDirection.Outgoing ? "outgoing" : "ingoing";
+    public static string DirectionText(TransactionDirection direction) => SnakeCaseEnumConverter<TransactionDirection>.ToText(direction);
 
     /// <summary>
     /// Signed data alone decides: a withdrawal is known by its signed withdrawal_id (or status), and

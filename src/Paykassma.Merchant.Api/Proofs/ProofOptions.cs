@@ -1,5 +1,3 @@
-using Paykassma.Merchant.Api.Idempotency;
-
 namespace Paykassma.Merchant.Api.Proofs;
 
 /// <summary>Proof rules and the dispatcher's schedule (<c>Proofs</c> section).</summary>
@@ -46,29 +44,5 @@ public sealed class ProofOptions
 
         /// <summary>Attempts after which a proof is <c>failed</c> and left to ops (about 5 hours at the defaults).</summary>
         public int MaxAttempts { get; set; } = 300;
-    }
-}
-
-public static class ProofServices
-{
-    public static IServiceCollection AddProofs(this IServiceCollection services)
-    {
-        services.AddOptions<ProofOptions>().BindConfiguration(ProofOptions.SectionName)
-            .Validate(o => o.MaxScreenshotBytes > 0 && o.MaxProofsPerDeposit > 0,
-                "Proofs:MaxScreenshotBytes and Proofs:MaxProofsPerDeposit must be positive.")
-            .Validate(o => o.Dispatcher.MaxAttempts > 0 && o.Dispatcher.BatchSize > 0,
-                "Proofs:Dispatcher:MaxAttempts and BatchSize must be positive.")
-            .Validate(o => o.Dispatcher.Lease > TimeSpan.Zero && o.Dispatcher.PollInterval > TimeSpan.Zero,
-                "Proofs:Dispatcher:Lease and PollInterval must be positive.")
-            // An empty phrase would be found in every refusal that names the id.
-            .Validate(o => o.AlreadyKnownMessages.All(m => !string.IsNullOrWhiteSpace(m)),
-                "Proofs:AlreadyKnownMessages must not hold an empty phrase.")
-            .ValidateOnStart();
-        services.AddIdempotency();
-        services.AddScoped<ProofStore>();
-        services.AddScoped<ProofForwarder>();
-        services.AddScoped<ProofSubmitter>();
-        services.AddHostedService<ProofDispatcher>();
-        return services;
     }
 }

@@ -10,11 +10,6 @@ namespace Paykassma.Merchant.Api.Proofs;
 
 public static class ProofsApi
 {
-    public const string ProofRejected = Problems.Base + "proof-rejected";
-    public const string DepositClosed = Problems.Base + "deposit-closed";
-    public const string TooManyProofs = Problems.Base + "too-many-proofs";
-    public const string DuplicateProof = Problems.Base + "duplicate-proof";
-    public const string TransactionNumberInUse = Problems.Base + "transaction-number-in-use";
 
     /// <summary>Room for the text fields and multipart framing around the screenshot.</summary>
     private const long FormOverheadBytes = 64 * 1024;
@@ -86,14 +81,14 @@ public static class ProofsApi
         {
             SubmitProofStatus.Stored or SubmitProofStatus.Replayed => Answer(result.Proof!),
             SubmitProofStatus.DepositNotFound => Problems.NotFoundResult("deposit"),
-            SubmitProofStatus.DepositClosed => Problems.Result(StatusCodes.Status409Conflict, DepositClosed,
+            SubmitProofStatus.DepositClosed => Problems.Result(StatusCodes.Status409Conflict, Problems.DepositClosed,
                 "This deposit no longer accepts proofs", "It is confirmed or expired. Start a new deposit."),
-            SubmitProofStatus.TooManyProofs => Problems.Result(StatusCodes.Status409Conflict, TooManyProofs,
+            SubmitProofStatus.TooManyProofs => Problems.Result(StatusCodes.Status409Conflict, Problems.TooManyProofs,
                 "This deposit has too many proofs", $"At most {options.Value.MaxProofsPerDeposit} proofs per deposit."),
-            SubmitProofStatus.DuplicateTransactionNumber => Problems.Result(StatusCodes.Status409Conflict, DuplicateProof,
+            SubmitProofStatus.DuplicateTransactionNumber => Problems.Result(StatusCodes.Status409Conflict, Problems.DuplicateProof,
                 "A proof with this transaction number is already being processed for this deposit"),
             // Says nothing of the other claim (whose, which deposit, its state): only that the number is taken.
-            SubmitProofStatus.TransactionNumberInUse => Problems.Result(StatusCodes.Status409Conflict, TransactionNumberInUse,
+            SubmitProofStatus.TransactionNumberInUse => Problems.Result(StatusCodes.Status409Conflict, Problems.TransactionNumberInUse,
                 "This transaction number has already been submitted",
                 "A bank transaction can be claimed by one deposit only. Check the 12-digit number in your bank app; " +
                 "if it is right, contact support."),
@@ -106,7 +101,7 @@ public static class ProofsApi
     {
         if (proof.Status == ProofStatus.Rejected)
         {
-            return Problems.Result(StatusCodes.Status422UnprocessableEntity, ProofRejected,
+            return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.ProofRejected,
                 "The payment gateway refused this proof", proof.GatewayMessage,
                 new Dictionary<string, object?> { ["gatewayMessage"] = proof.GatewayMessage, ["proof"] = ProofResponse.From(proof) });
         }

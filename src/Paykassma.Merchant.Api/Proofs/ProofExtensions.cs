@@ -1,0 +1,28 @@
+using Paykassma.Merchant.Api.Idempotency;
+
+namespace Paykassma.Merchant.Api.Proofs;
+
+/// <summary>The proofs feature's services, options and dispatcher.</summary>
+public static class ProofExtensions
+{
+    public static IServiceCollection AddProofs(this IServiceCollection services)
+    {
+        services.AddOptions<ProofOptions>().BindConfiguration(ProofOptions.SectionName)
+            .Validate(o => o.MaxScreenshotBytes > 0 && o.MaxProofsPerDeposit > 0,
+                "Proofs:MaxScreenshotBytes and Proofs:MaxProofsPerDeposit must be positive.")
+            .Validate(o => o.Dispatcher.MaxAttempts > 0 && o.Dispatcher.BatchSize > 0,
+                "Proofs:Dispatcher:MaxAttempts and BatchSize must be positive.")
+            .Validate(o => o.Dispatcher.Lease > TimeSpan.Zero && o.Dispatcher.PollInterval > TimeSpan.Zero,
+                "Proofs:Dispatcher:Lease and PollInterval must be positive.")
+            // An empty phrase would be found in every refusal that names the id.
+            .Validate(o => o.AlreadyKnownMessages.All(m => !string.IsNullOrWhiteSpace(m)),
+                "Proofs:AlreadyKnownMessages must not hold an empty phrase.")
+            .ValidateOnStart();
+        services.AddIdempotency();
+        services.AddScoped<ProofStore>();
+        services.AddScoped<ProofForwarder>();
+        services.AddScoped<ProofSubmitter>();
+        services.AddHostedService<ProofDispatcher>();
+        return services;
+    }
+}
