@@ -4,7 +4,7 @@ using Paykassma.Merchant.Api.Tests.Infrastructure;
 
 namespace Paykassma.Merchant.Api.Tests.Deposits;
 
-/// <summary>The deposit state machine's table, against the rules, the schema and the README.</summary>
+/// <summary>The deposit state machine's table, against the rules, the schema and the documented lifecycle.</summary>
 public sealed class DepositTransitionsTests
 {
     private static readonly StatusMachine<DepositStatus, DepositMove> Machine = DepositTransitions.Moves;
@@ -44,7 +44,7 @@ public sealed class DepositTransitionsTests
     }
 
     [Fact]
-    public void The_readme_lifecycle_follows_the_table()
+    public void The_documented_lifecycle_follows_the_table()
     {
         var steps = StateMachineFacts.ReadmeSteps("Deposit: ");
         Assert.Equal(["awaiting_payment", "proof_submitted", "pending_confirmation", "confirmed"], steps.Select(s => Assert.Single(s)));
@@ -52,7 +52,7 @@ public sealed class DepositTransitionsTests
         {
             Assert.True(SnakeCaseEnumConverter<DepositStatus>.TryParse(from[0], out var a));
             Assert.True(SnakeCaseEnumConverter<DepositStatus>.TryParse(to[0], out var b));
-            Assert.True(Machine.Allows(a, b), $"README: {from[0]} → {to[0]} is not a move");
+            Assert.True(Machine.Allows(a, b), $"docs/api.md: {from[0]} → {to[0]} is not a move");
         }
     }
 }

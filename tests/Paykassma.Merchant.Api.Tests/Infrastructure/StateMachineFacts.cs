@@ -6,7 +6,7 @@ using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Tests.Infrastructure;
 
-/// <summary>What a state machine table is checked against: the schema's model and the README's lifecycle.</summary>
+/// <summary>What a state machine table is checked against: the schema's model and the documented lifecycle (docs/api.md).</summary>
 internal static partial class StateMachineFacts
 {
     private static readonly Lazy<IModel> DesignModel = new(() =>
@@ -26,12 +26,12 @@ internal static partial class StateMachineFacts
         DesignModel.Value.FindEntityType(typeof(TEntity))!.GetIndexes().Single(i => i.GetDatabaseName() == indexName).GetFilter()!;
 
     /// <summary>
-    /// The statuses of one lifecycle chain of README.md (its first sentence starting with
+    /// The statuses of one lifecycle chain of docs/api.md (its first sentence starting with
     /// <paramref name="start"/>), one set per step between arrows; steps without a status ("…") are left out.
     /// </summary>
     public static IReadOnlyList<string[]> ReadmeSteps(string start)
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "api.md"));
         var section = readme[readme.IndexOf("## Lifecycle", StringComparison.Ordinal)..];
         var paragraph = section[section.IndexOf(start, StringComparison.Ordinal)..];
         var sentence = SentenceEnd().Match(paragraph);

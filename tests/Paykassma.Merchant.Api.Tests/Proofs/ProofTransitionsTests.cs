@@ -4,7 +4,7 @@ using Paykassma.Merchant.Api.Tests.Infrastructure;
 
 namespace Paykassma.Merchant.Api.Tests.Proofs;
 
-/// <summary>The proof state machine's table, against the rules, the schema and the README.</summary>
+/// <summary>The proof state machine's table, against the rules, the schema and the documented lifecycle.</summary>
 public sealed class ProofTransitionsTests
 {
     private static readonly StatusMachine<ProofStatus, ProofMove> Machine = ProofTransitions.Moves;
@@ -47,7 +47,7 @@ public sealed class ProofTransitionsTests
     }
 
     [Fact]
-    public void The_readme_lifecycle_follows_the_table()
+    public void The_documented_lifecycle_follows_the_table()
     {
         var steps = StateMachineFacts.ReadmeSteps("Proof: ");
         Assert.Equal(["submitting", "forwarded|rejected|queued", "failed"], steps.Select(s => string.Join('|', s)));
@@ -59,5 +59,5 @@ public sealed class ProofTransitionsTests
     }
 
     private static ProofStatus Parse(string text) =>
-        SnakeCaseEnumConverter<ProofStatus>.TryParse(text, out var status) ? status : throw new Xunit.Sdk.XunitException($"README names {text}");
+        SnakeCaseEnumConverter<ProofStatus>.TryParse(text, out var status) ? status : throw new Xunit.Sdk.XunitException($"docs/api.md names {text}");
 }
