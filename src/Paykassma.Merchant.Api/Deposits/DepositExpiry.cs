@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Paykassma.Merchant.Api.Persistence;
+using Paykassma.Merchant.Api.Hosting;
 
 namespace Paykassma.Merchant.Api.Deposits;
 
@@ -14,42 +15,23 @@ public sealed partial class DepositExpiry(
     NpgsqlDataSource dataSource,
     IOptions<DepositOptions> options,
     TimeProvider time,
-    ILogger<DepositExpiry> logger) : BackgroundService
+    ILogger<DepositExpiry> logger) : PeriodicJob(time)
 {
     private const int BatchSize = 1000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                int expired;
-                do
-                {
-                    expired = await ExpireDueAsync(stoppingToken);
-                }
-                while (expired == BatchSize);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                LogFailed(logger, ex);
-            }
+    protected override TimeSpan Interval => options.Value.ExpiryCheckInterval;
 
-            try
-            {
-                await Task.Delay(options.Value.ExpiryCheckInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
+    {
+        int expired;
+        do
+        {
+            expired = await ExpireDueAsync(cancellationToken);
         }
+        while (expired == BatchSize);
     }
+
+    protected override void OnRoundFailed(Exception exception) => LogFailed(logger, exception);
 
     /// <summary>Expires up to one batch of due deposits; returns how many.</summary>
     public async Task<int> ExpireDueAsync(CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Paykassma.Merchant.Api.Hosting;
 
 namespace Paykassma.Merchant.Api.Observability;
 
@@ -16,7 +17,7 @@ public sealed class MetricsOptions
 /// able to overload) the database. Every instance reports the same values.
 /// </summary>
 public sealed partial class QueueSnapshot(
-    NpgsqlDataSource dataSource, IOptions<MetricsOptions> options, TimeProvider time, ILogger<QueueSnapshot> logger) : BackgroundService
+    NpgsqlDataSource dataSource, IOptions<MetricsOptions> options, TimeProvider time, ILogger<QueueSnapshot> logger) : PeriodicJob(time)
 {
     private volatile IReadOnlyDictionary<string, long> _depositsByStatus = new Dictionary<string, long>();
 
@@ -26,32 +27,12 @@ public sealed partial class QueueSnapshot(
 
     public IReadOnlyDictionary<string, long> DepositsByStatus => _depositsByStatus;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RefreshAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                LogFailed(logger, ex);
-            }
-            try
-            {
-                await Task.Delay(options.Value.SampleInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.SampleInterval;
+
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
+        => RefreshAsync(cancellationToken);
+
+    protected override void OnRoundFailed(Exception exception) => LogFailed(logger, exception);
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {

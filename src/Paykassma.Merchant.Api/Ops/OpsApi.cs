@@ -53,6 +53,8 @@ public static class OpsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
 
+        // In the order of their resources (deposits, proofs, postbacks, transactions): Swagger UI lists them so.
+        group.MapOpsDeposits();
         group.MapGet("/proofs", ListProofs)
             .WithName("OpsListProofs")
             .WithSummary("Proofs by status or deposit, newest first (status=failed: the ones needing attention)");
@@ -61,7 +63,6 @@ public static class OpsApi
             .WithSummary("Queue a failed proof for delivery again")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapOpsPostbacks();
-        group.MapOpsDeposits();
         group.MapOpsSession();
         return group;
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Paykassma.Merchant.Api.Persistence;
+using Paykassma.Merchant.Api.Hosting;
 
 namespace Paykassma.Merchant.Api.Postbacks;
 
@@ -13,37 +14,16 @@ public sealed partial class PostbackRetention(
     NpgsqlDataSource dataSource,
     IOptions<PostbackOptions> options,
     TimeProvider time,
-    ILogger<PostbackRetention> logger) : BackgroundService
+    ILogger<PostbackRetention> logger) : PeriodicJob(time)
 {
     public const int BatchSize = 1000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DeleteExpiredAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                LogFailed(logger, ex);
-            }
+    protected override TimeSpan Interval => options.Value.RetentionCheckInterval;
 
-            try
-            {
-                await Task.Delay(options.Value.RetentionCheckInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
+        => DeleteExpiredAsync(cancellationToken);
+
+    protected override void OnRoundFailed(Exception exception) => LogFailed(logger, exception);
 
     /// <summary>Deletes every expired rejected or duplicate row, batch by batch; returns how many.</summary>
     public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)

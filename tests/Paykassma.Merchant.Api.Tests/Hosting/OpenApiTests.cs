@@ -10,6 +10,31 @@ namespace Paykassma.Merchant.Api.Tests.Hosting;
 public sealed class OpenApiTests(MerchantApiFactory api)
 {
     [Fact]
+    public async Task Every_status_enum_lists_its_values_and_ops_operations_are_grouped_by_resource()
+    {
+        using var ops = api.ClientFor("ops", ops: true);
+
+        var document = await ops.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        foreach (var (schema, values) in new[]
+        {
+            ("DepositStatus", new[] { "awaiting_payment", "proof_submitted", "pending_confirmation", "confirmed", "expired" }),
+            ("ProofStatus", new[] { "submitting", "forwarded", "rejected", "queued", "failed" }),
+            ("PostbackOutcome", new[] { "accepted", "duplicate", "rejected", "held" }),
+        })
+        {
+            Assert.True(schemas.TryGetProperty(schema, out var declared), $"{schema} is not a schema of its own");
+            Assert.True(declared.TryGetProperty("enum", out var listed), $"{schema} lists no values");
+            Assert.Equal(values.Order(), listed.EnumerateArray().Select(v => v.GetString()!).Order());
+        }
+        // Ops operations come in the order of their resources, so Swagger UI lists them that way.
+        var opsPaths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Where(p => p.StartsWith("/api/ops/", StringComparison.Ordinal))
+            .Select(p => p.Split('/')[3]).Distinct().ToList();
+        Assert.Equal(["deposits", "proofs", "postbacks", "transactions"], opsPaths.Where(r => r != "session"));
+    }
+
+    [Fact]
     public async Task The_document_describes_every_answer_of_every_operation_with_the_bearer_scheme_and_examples()
     {
         using var ops = api.ClientFor("ops", ops: true);
