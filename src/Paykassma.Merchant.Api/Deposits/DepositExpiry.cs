@@ -36,7 +36,7 @@ public sealed partial class DepositExpiry(
     /// <summary>Expires up to one batch of due deposits; returns how many.</summary>
     public async Task<int> ExpireDueAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         await using var command = dataSource.CreateCommand(DepositStatements.Expire);
         command.Parameters.With(now).With(now - options.Value.ExpireAfter).With(BatchSize);
         var expired = await command.ExecuteNonQueryAsync(cancellationToken);

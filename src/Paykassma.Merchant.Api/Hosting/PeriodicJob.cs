@@ -9,6 +9,9 @@ namespace Paykassma.Merchant.Api.Hosting;
 /// </summary>
 public abstract class PeriodicJob(TimeProvider time) : BackgroundService
 {
+    /// <summary>The clock the job waits on and reads (a fake one in tests).</summary>
+    protected TimeProvider Time { get; } = time;
+
     protected abstract TimeSpan Interval { get; }
 
     protected abstract Task RunRoundAsync(CancellationToken cancellationToken);
@@ -35,7 +38,7 @@ public abstract class PeriodicJob(TimeProvider time) : BackgroundService
 
             try
             {
-                await Task.Delay(Interval, time, stoppingToken);
+                await Task.Delay(Interval, Time, stoppingToken);
             }
             catch (OperationCanceledException)
             {

@@ -29,7 +29,7 @@ public sealed partial class QueueSnapshot(
 
     protected override TimeSpan Interval => options.Value.SampleInterval;
 
-    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
+    protected override Task RunRoundAsync(CancellationToken cancellationToken)
         => RefreshAsync(cancellationToken);
 
     protected override void OnRoundFailed(Exception exception) => LogFailed(logger, exception);
@@ -58,7 +58,7 @@ public sealed partial class QueueSnapshot(
         }
 
         QueueDepth = depth;
-        OldestQueuedAgeSeconds = oldest is { } o ? Math.Max(0, (time.GetUtcNow() - o).TotalSeconds) : 0;
+        OldestQueuedAgeSeconds = oldest is { } o ? Math.Max(0, (Time.GetUtcNow() - o).TotalSeconds) : 0;
         _depositsByStatus = byStatus;
     }
 

@@ -20,7 +20,7 @@ public sealed partial class PostbackRetention(
 
     protected override TimeSpan Interval => options.Value.RetentionCheckInterval;
 
-    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
+    protected override Task RunRoundAsync(CancellationToken cancellationToken)
         => DeleteExpiredAsync(cancellationToken);
 
     protected override void OnRoundFailed(Exception exception) => LogFailed(logger, exception);
@@ -46,7 +46,7 @@ public sealed partial class PostbackRetention(
     private async Task<int> DeleteBatchAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(PostbackStatements.DeleteExpired);
-        command.Parameters.With(time.GetUtcNow() - options.Value.RejectedRetention).With(BatchSize);
+        command.Parameters.With(Time.GetUtcNow() - options.Value.RejectedRetention).With(BatchSize);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
