@@ -62,3 +62,17 @@ busy_pct() {
   b=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
   python3 -c "import sys; t0,i0,t1,i1=map(int,sys.argv[1:]); print(round(100*(1-(i1-i0)/max(1,t1-t0))*$(nproc)))" $a $b
 }
+
+# Builds the bench tool (Release) and publishes the API as the Dockerfile does (ReadyToRun, for this
+# machine's runtime), unless BENCH_API_DLL names another build to measure. Uses work; sets api_dll.
+build_tool_and_api() {
+  dotnet build bench/tools/Paykassma.Bench -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; return 1; }
+  if [ -z "${BENCH_API_DLL:-}" ]; then
+    dotnet publish src/Paykassma.Merchant.Api -c Release --use-current-runtime --self-contained false \
+      -o "$work/api" -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; return 1; }
+  fi
+  api_dll=${BENCH_API_DLL:-$work/api/Paykassma.Merchant.Api.dll}
+}
+
+# The bench tool (bench/tools/Paykassma.Bench), once built.
+bench() { dotnet bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench.dll "$@"; }

@@ -61,13 +61,7 @@ command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -
 pg_bin=$(pg_bin_dir)
 
 say "Building the bench tool and publishing the API (ReadyToRun, as bench/run.sh)..."
-dotnet build bench/tools/Paykassma.Bench -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-if [ -z "${BENCH_API_DLL:-}" ]; then
-  dotnet publish src/Paykassma.Merchant.Api -c Release --use-current-runtime --self-contained false \
-    -o "$work/api" -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-fi
-api_dll=${BENCH_API_DLL:-$work/api/Paykassma.Merchant.Api.dll}
-bench() { dotnet bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench.dll "$@"; }
+build_tool_and_api
 
 pg_port=$(pg_free_port)
 # PROFILE_PG_STATEMENTS=1: PostgreSQL's own view (pg_stat_statements with planning tracked), printed at the end.

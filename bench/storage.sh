@@ -27,13 +27,7 @@ say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 pg_ensure_installed
 say "Building (API, bench tool)..."
-dotnet build bench/tools/Paykassma.Bench -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-if [ -z "${BENCH_API_DLL:-}" ]; then
-  dotnet publish src/Paykassma.Merchant.Api -c Release --use-current-runtime --self-contained false \
-    -o "$work/api" -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-fi
-api_dll=${BENCH_API_DLL:-$work/api/Paykassma.Merchant.Api.dll}
-bench() { dotnet bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench.dll "$@"; }
+build_tool_and_api
 
 pg_port=$(pg_free_port)
 pg_start "$work/pg" "$pg_port"
