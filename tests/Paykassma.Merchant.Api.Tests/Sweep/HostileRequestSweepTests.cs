@@ -14,7 +14,7 @@ using Xunit.Abstractions;
 namespace Paykassma.Merchant.Api.Tests.Sweep;
 
 /// <summary>
-/// DESIGN.md's guarantee, tried for real: no request shape makes the service answer 5xx, every
+/// The README's guarantee, tried for real: no request shape makes the service answer 5xx, every
 /// refusal is a clear 4xx in the route's error shape, and nothing is written except the record of a
 /// rejected postback. The service runs on Kestrel, so the server's own limits and header parsing
 /// are part of what is tried; requests go over bare sockets, so they can be anything.
