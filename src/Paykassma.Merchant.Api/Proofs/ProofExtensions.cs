@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Idempotency;
 
 namespace Paykassma.Merchant.Api.Proofs;
@@ -10,10 +12,8 @@ public static class ProofExtensions
         services.AddOptions<ProofOptions>().BindConfiguration(ProofOptions.SectionName)
             .Validate(o => o.MaxScreenshotBytes > 0 && o.MaxProofsPerDeposit > 0,
                 "Proofs:MaxScreenshotBytes and Proofs:MaxProofsPerDeposit must be positive.")
-            .Validate(o => o.Dispatcher.MaxAttempts > 0 && o.Dispatcher.BatchSize > 0,
-                "Proofs:Dispatcher:MaxAttempts and BatchSize must be positive.")
-            .Validate(o => o.Dispatcher.Lease > TimeSpan.Zero && o.Dispatcher.PollInterval > TimeSpan.Zero,
-                "Proofs:Dispatcher:Lease and PollInterval must be positive.")
+            .Validate(o => !o.Dispatcher.Problems("Proofs:Dispatcher").Any(),
+                "Proofs:Dispatcher: MaxAttempts, BatchSize, Lease, PollInterval and BaseDelay must be positive, MaxDelay at least BaseDelay.")
             // An empty phrase would be found in every refusal that names the id.
             .Validate(o => o.AlreadyKnownMessages.All(m => !string.IsNullOrWhiteSpace(m)),
                 "Proofs:AlreadyKnownMessages must not hold an empty phrase.")
@@ -22,7 +22,7 @@ public static class ProofExtensions
         services.AddScoped<ProofStore>();
         services.AddScoped<ProofForwarder>();
         services.AddScoped<ProofSubmitter>();
-        services.AddHostedService<ProofDispatcher>();
+        services.AddDispatcher<ProofQueue, Proof>("proof", provider => provider.GetRequiredService<IOptions<ProofOptions>>().Value.Dispatcher);
         return services;
     }
 }

@@ -61,7 +61,7 @@ public sealed partial class ProofForwarder(
 
             default:
                 var giveUp = proof.Attempts >= proof.AttemptLimit;
-                var retryAt = giveUp ? (DateTimeOffset?)null : time.GetUtcNow() + RetryDelay(proof.Attempts, settings.Dispatcher);
+                var retryAt = giveUp ? (DateTimeOffset?)null : time.GetUtcNow() + settings.Dispatcher.RetryDelay(proof.Attempts);
                 var error = answer.Failure?.ToString() ?? "unknown";
                 await store.MarkUndeliveredAsync(proof, error, answer.OutcomeUncertain, retryAt, cancellationToken);
                 if (giveUp)
@@ -72,14 +72,6 @@ public sealed partial class ProofForwarder(
                 LogQueued(logger, proof.Id, proof.Attempts, error, retryAt!.Value);
                 return ProofStatus.Queued;
         }
-    }
-
-    /// <summary>Exponential back-off capped at MaxDelay, with jitter so a recovering gateway is not hit in lockstep.</summary>
-    internal static TimeSpan RetryDelay(int attempts, ProofOptions.DispatcherOptions settings)
-    {
-        var exponent = Math.Clamp(attempts - 1, 0, 30);
-        var ceiling = Math.Min(settings.BaseDelay.TotalMilliseconds * Math.Pow(2, exponent), settings.MaxDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + Random.Shared.NextDouble() / 2));
     }
 
     /// <summary>

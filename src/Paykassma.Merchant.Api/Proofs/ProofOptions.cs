@@ -1,3 +1,5 @@
+using Paykassma.Merchant.Api.Dispatching;
+
 namespace Paykassma.Merchant.Api.Proofs;
 
 /// <summary>Proof rules and the dispatcher's schedule (<c>Proofs</c> section).</summary>
@@ -22,27 +24,4 @@ public sealed class ProofOptions
     public string[] AlreadyKnownMessages { get; set; } = ["already exists", "already used", "already been taken", "duplicate"];
 
     public DispatcherOptions Dispatcher { get; set; } = new();
-
-    public sealed class DispatcherOptions
-    {
-        public bool Enabled { get; set; } = true;
-
-        /// <summary>How often an idle dispatcher looks for due proofs.</summary>
-        public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-        /// <summary>Proofs claimed per round.</summary>
-        public int BatchSize { get; set; } = 8;
-
-        /// <summary>How long a claimed proof stays with its claimant; longer than any gateway call.</summary>
-        public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
-
-        /// <summary>First retry delay; doubles per attempt up to <see cref="MaxDelay"/>, with jitter.</summary>
-        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
-
-        /// <summary>Longest wait between attempts: bounds the time from a gateway recovery to delivery.</summary>
-        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
-
-        /// <summary>Attempts after which a proof is <c>failed</c> and left to ops (about 5 hours at the defaults).</summary>
-        public int MaxAttempts { get; set; } = 300;
-    }
 }
