@@ -25,6 +25,12 @@ public sealed class PaykassmaOptions
     /// </summary>
     public string? PostbackPreviousPrivateKey { get; set; }
 
+    /// <summary>
+    /// Signs payout requests (<c>/v2/withdrawal/create</c>). Which key the gateway expects there is not
+    /// published, so it is a setting of its own. A credential: never log it. Required when payouts are on.
+    /// </summary>
+    public string WithdrawalPrivateKey { get; set; } = "";
+
     public string WalletType { get; set; } = "bnb_ml";
 
     public string Currency { get; set; } = "BTN";

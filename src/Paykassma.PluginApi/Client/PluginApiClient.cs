@@ -86,6 +86,41 @@ public sealed class PluginApiClient(
     }
 
     /// <summary>
+    /// Asks the gateway to pay a user out. The request is signed with <c>WithdrawalPrivateKey</c>
+    /// (<see cref="Withdrawals.WithdrawalSignature"/>) and sent without the plugin secret. Retried
+    /// within the call like every other: the withdrawal_id makes a repeat recognisable to the gateway.
+    /// </summary>
+    public async Task<Withdrawals.WithdrawalAnswer> CreateWithdrawalAsync(Withdrawals.WithdrawalRequest withdrawal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(withdrawal);
+        var signature = Withdrawals.WithdrawalSignature.Compute(withdrawal.Fields(), options.CurrentValue.WithdrawalPrivateKey);
+        var payload = withdrawal.ToJson(signature);
+
+        var call = await SendAsync("withdrawal-create", () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "v2/withdrawal/create")
+            {
+                Content = new ByteArrayContent(payload) { Headers = { ContentType = JsonUtf8 } },
+            };
+            request.Options.Set(SecretQueryHandler.WithoutSecret, true);
+            return request;
+        }, openContent: null, cancellationToken);
+
+        if (call.Failure is { } failure)
+        {
+            return new Withdrawals.WithdrawalAnswer(GatewayOutcome.Failed, null, failure, call.OutcomeUncertain);
+        }
+        var reply = call.Reply!;
+        if (reply.IsSuccess)
+        {
+            return new Withdrawals.WithdrawalAnswer(GatewayOutcome.Accepted, reply.Message, null, call.OutcomeUncertain);
+        }
+        return reply.IsFail
+            ? new Withdrawals.WithdrawalAnswer(GatewayOutcome.Refused, RefusalMessage(reply), null, call.OutcomeUncertain)
+            : new Withdrawals.WithdrawalAnswer(GatewayOutcome.Failed, null, GatewayFailureKind.UnreadableResponse, OutcomeUncertain: true);
+    }
+
+    /// <summary>
     /// The gateway's multipart form with exactly its field names. The screenshot part is quoted
     /// the way browsers send it; text parts carry no content type, as in a browser form post.
     /// Every part has a known length, so the form has a Content-Length and is never sent chunked.

@@ -19,6 +19,8 @@ public sealed class GatewayStub : IDisposable
 {
     public const string Secret = "s3cr3t-plugin-key/with+chars";
 
+    public const string WithdrawalKey = "wd-k3y/withdrawal+signing";
+
     private readonly ServiceProvider _provider;
 
     public GatewayStub(Action<PaykassmaOptions>? configure = null)
@@ -33,6 +35,7 @@ public sealed class GatewayStub : IDisposable
             o.PluginApiSecret = Secret;
             o.PostbackAccessKey = "access";
             o.PostbackPrivateKey = "private";
+            o.WithdrawalPrivateKey = WithdrawalKey;
             // Generous: a loaded CI machine must not turn a quick answer into a timeout.
             // (2 s was once exceeded by a cold first call on a machine with load 9: a retry the test did not expect.)
             o.Resilience.AttemptTimeout = TimeSpan.FromSeconds(5);
