@@ -13,6 +13,9 @@ public static class AuthPolicies
 
     /// <summary>Operations staff (the configured ops role).</summary>
     public const string Ops = "ops";
+
+    /// <summary>The merchant's back office or ledger service (the configured payouts role).</summary>
+    public const string Payouts = "payouts";
 }
 
 internal static class AuthExtensions
@@ -86,7 +89,10 @@ internal static class AuthExtensions
                 .RequireAssertion(context => CurrentUser.TryGetLabel(context.User, LabelClaimOf(context), out _)))
             .AddPolicy(AuthPolicies.Ops, policy => policy
                 .RequireAuthenticatedUser()
-                .RequireAssertion(context => context.User.IsInRole(OpsRoleOf(context))));
+                .RequireAssertion(context => context.User.IsInRole(OpsRoleOf(context))))
+            .AddPolicy(AuthPolicies.Payouts, policy => policy
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => context.User.IsInRole(ResolveOptions(context).PayoutsRole)));
 
         return services;
     }

@@ -15,6 +15,9 @@ public sealed class MerchantAuthOptions
     /// <summary>The value of the <c>role</c> claim that grants the ops API.</summary>
     public string OpsRole { get; set; } = "ops";
 
+    /// <summary>The value of the <c>role</c> claim that lets the back office create payouts (never a frontend token).</summary>
+    public string PayoutsRole { get; set; } = "payouts";
+
     public sealed class JwtSettings
     {
         /// <summary>An OpenID Connect authority whose published keys sign the tokens.</summary>
@@ -66,6 +69,10 @@ internal sealed class MerchantAuthOptionsValidator : IValidateOptions<MerchantAu
         if (string.IsNullOrWhiteSpace(options.OpsRole))
         {
             failures.Add("Auth:OpsRole must not be empty.");
+        }
+        if (string.IsNullOrWhiteSpace(options.PayoutsRole))
+        {
+            failures.Add("Auth:PayoutsRole must not be empty.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -9,6 +9,7 @@ using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Development;
 using Paykassma.Merchant.Api.Observability;
 using Paykassma.Merchant.Api.Ops;
+using Paykassma.Merchant.Api.Payouts;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.Merchant.Api.Postbacks;
 using Paykassma.Merchant.Api.Proofs;
@@ -68,6 +69,7 @@ internal static class MerchantServiceExtensions
         services.AddDeposits();
         services.AddProofs();
         services.AddPostbacks();
+        services.AddPayouts();
         return builder;
     }
 
@@ -107,6 +109,7 @@ internal static class MerchantServiceExtensions
         app.MapDepositsApi();
         app.MapProofsApi();
         app.MapPostbackApi();
+        app.MapPayoutsApi();
         app.MapOpsApi();
         app.MapDevTokenApi();
         return app;

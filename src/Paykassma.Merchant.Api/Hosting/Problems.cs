@@ -32,6 +32,11 @@ public static class Problems
     public const string TransactionNumberInUse = Base + "transaction-number-in-use";
     public const string PostbackNotRejected = Base + "postback-not-rejected";
     public const string PostbackStillRejected = Base + "postback-still-rejected";
+    public const string PayoutsDisabled = Base + "payouts-disabled";
+    public const string DailyLimitReached = Base + "daily-limit-reached";
+    public const string FourEyes = Base + "four-eyes";
+    public const string PayoutStatusConflict = Base + "payout-status-conflict";
+    public const string NoSubject = Base + "no-subject";
 
     /// <summary>The project's type for an answer the framework gives without a body (401, 403, 404, 405, 429…).</summary>
     public static string? ForStatus(int status) => status switch

@@ -17,6 +17,8 @@ public sealed class MerchantMetrics
     private readonly Counter<long> _rejectedNotRecorded;
     private readonly Counter<long> _depositsCredited;
     private readonly Counter<long> _unappliedItems;
+    private readonly Counter<long> _payouts;
+    private readonly Counter<long> _payoutSignatureRefused;
 
     public MerchantMetrics(IMeterFactory meters, QueueSnapshot snapshot)
     {
@@ -39,6 +41,16 @@ public sealed class MerchantMetrics
             description: "Proofs stored but not yet accepted or refused by the gateway (queued or submitting)");
         meter.CreateObservableGauge("paykassma.proofs.queue.oldest_age", () => snapshot.OldestQueuedAgeSeconds, unit: "s",
             description: "Age of the oldest undelivered proof");
+        _payouts = meter.CreateCounter<long>("paykassma.payouts", description:
+            "Payouts reaching each status (awaiting_approval, sending, approved, sent, queued, refused, failed, rejected, paid, cancelled)");
+        _payoutSignatureRefused = meter.CreateCounter<long>("paykassma.payouts.signature_refused", description:
+            "Payout attempts the gateway refused with \"Withdrawal signature is invalid\": the inferred signature or its key is wrong, and no payout will pass");
+        meter.CreateObservableGauge("paykassma.payouts.queue.depth", () => snapshot.PayoutQueueDepth,
+            description: "Payouts approved but not yet accepted or refused by the gateway (approved, sending, queued)");
+        meter.CreateObservableGauge("paykassma.payouts.queue.oldest_age", () => snapshot.OldestPayoutAgeSeconds, unit: "s",
+            description: "Age of the oldest payout in that queue");
+        meter.CreateObservableGauge("paykassma.payouts.awaiting_approval", () => snapshot.PayoutsAwaitingApproval,
+            description: "Payouts waiting for an ops user other than their creator");
         meter.CreateObservableGauge("paykassma.deposits", () => snapshot.DepositsByStatus
             .Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("status", pair.Key))),
             description: "Open deposits by status (awaiting_payment, proof_submitted, pending_confirmation); "
@@ -63,6 +75,23 @@ public sealed class MerchantMetrics
         if (deposits > 0)
         {
             _depositsCredited.Add(deposits);
+        }
+    }
+
+    /// <param name="status">A payout status (a fixed set).</param>
+    public void PayoutReached(string status) => _payouts.Add(1, new KeyValuePair<string, object?>("status", status));
+
+    public void PayoutSignatureRefused() => _payoutSignatureRefused.Add(1);
+
+    public void PayoutsSettled(int paid, int cancelled)
+    {
+        if (paid > 0)
+        {
+            _payouts.Add(paid, new KeyValuePair<string, object?>("status", "paid"));
+        }
+        if (cancelled > 0)
+        {
+            _payouts.Add(cancelled, new KeyValuePair<string, object?>("status", "cancelled"));
         }
     }
 

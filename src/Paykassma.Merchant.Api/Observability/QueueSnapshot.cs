@@ -27,6 +27,12 @@ public sealed partial class QueueSnapshot(
 
     public IReadOnlyDictionary<string, long> DepositsByStatus => _depositsByStatus;
 
+    public long PayoutQueueDepth { get; private set; }
+
+    public double OldestPayoutAgeSeconds { get; private set; }
+
+    public long PayoutsAwaitingApproval { get; private set; }
+
     protected override TimeSpan Interval => options.Value.SampleInterval;
 
     protected override Task RunRoundAsync(CancellationToken cancellationToken)
@@ -44,6 +50,10 @@ public sealed partial class QueueSnapshot(
         // refresh (its cost at scale: bench/README.md). The (status, created_at) index serves this.
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             "SELECT status, count(*) FROM deposits WHERE status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation') GROUP BY status"));
+        // Both served by the (status, created_at) index: open payouts only, never the settled ones.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "SELECT count(*), min(created_at) FROM payouts WHERE status IN ('approved', 'sending', 'queued')"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT count(*) FROM payouts WHERE status = 'awaiting_approval'"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
 
         await reader.ReadAsync(cancellationToken);
@@ -56,6 +66,17 @@ public sealed partial class QueueSnapshot(
         {
             byStatus[reader.GetString(0)] = reader.GetInt64(1);
         }
+
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var payoutDepth = reader.GetInt64(0);
+        var oldestPayout = await reader.IsDBNullAsync(1, cancellationToken) ? (DateTimeOffset?)null
+            : await reader.GetFieldValueAsync<DateTimeOffset>(1, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        PayoutsAwaitingApproval = reader.GetInt64(0);
+        PayoutQueueDepth = payoutDepth;
+        OldestPayoutAgeSeconds = oldestPayout is { } op ? Math.Max(0, (Time.GetUtcNow() - op).TotalSeconds) : 0;
 
         QueueDepth = depth;
         OldestQueuedAgeSeconds = oldest is { } o ? Math.Max(0, (Time.GetUtcNow() - o).TotalSeconds) : 0;

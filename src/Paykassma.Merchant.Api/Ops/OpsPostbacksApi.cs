@@ -63,6 +63,7 @@ public static class OpsPostbacksApi
         string? CustomOrderId,
         Guid? ProofId,
         Guid? DepositId,
+        Guid? PayoutId,
         bool Matched,
         bool Applied,
         string? UnappliedReason,
@@ -81,7 +82,7 @@ public static class OpsPostbacksApi
         {
             using var item = JsonDocument.Parse(t.Item);
             return new(t.Id, t.TransactionId, t.Direction, t.Amount, t.AmountText, t.CurrencyCode, t.WalletType, t.CustomOrderId,
-                t.ProofId, t.DepositId, t.DepositId is not null, t.Applied, t.UnappliedReason, t.AmountMismatch, t.ActivatedAt,
+                t.ProofId, t.DepositId, t.PayoutId, t.DepositId is not null || t.PayoutId is not null, t.Applied, t.UnappliedReason, t.AmountMismatch, t.ActivatedAt,
                 t.ActivatedText, t.TransactionType,
                 t.WithdrawalId, t.WithdrawalStatus, t.AccountNumber, t.PostbackId, t.StoredAt, item.RootElement.Clone());
         }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Payouts;
 using Paykassma.Merchant.Api.Postbacks;
 using Paykassma.Merchant.Api.Proofs;
 
@@ -18,6 +19,14 @@ public sealed class MerchantDbContext(DbContextOptions<MerchantDbContext> option
     public DbSet<PostbackRecord> Postbacks => Set<PostbackRecord>();
 
     public DbSet<GatewayTransaction> GatewayTransactions => Set<GatewayTransaction>();
+
+    public DbSet<Payout> Payouts => Set<Payout>();
+
+    public DbSet<PayoutAction> PayoutActions => Set<PayoutAction>();
+
+    public DbSet<PayoutAttempt> PayoutAttempts => Set<PayoutAttempt>();
+
+    public DbSet<PayoutDailyTotal> PayoutDailyTotals => Set<PayoutDailyTotal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(MerchantDbContext).Assembly);

@@ -62,6 +62,7 @@ internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration
         transaction.HasOne<PostbackRecord>().WithMany().HasForeignKey(t => t.PostbackId).OnDelete(DeleteBehavior.Restrict);
         transaction.HasOne<Proof>().WithMany().HasForeignKey(t => t.ProofId).OnDelete(DeleteBehavior.Restrict);
         transaction.HasOne<Deposit>().WithMany().HasForeignKey(t => t.DepositId).OnDelete(DeleteBehavior.Restrict);
+        transaction.HasOne<Payouts.Payout>().WithMany().HasForeignKey(t => t.PayoutId).OnDelete(DeleteBehavior.Restrict);
 
         // The gateway's id is unique per direction: redeliveries, however concurrent, store one row.
         transaction.HasIndex(t => new { t.Direction, t.TransactionId }).IsUnique();
@@ -73,6 +74,7 @@ internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration
             .HasDatabaseName("ix_gateway_transactions_unapplied_stored_at");
         transaction.HasIndex(t => t.CustomOrderId);
         transaction.HasIndex(t => t.DepositId);
+        transaction.HasIndex(t => t.PayoutId).HasFilter("payout_id IS NOT NULL");
         transaction.HasIndex(t => t.StoredAt);
     }
 }

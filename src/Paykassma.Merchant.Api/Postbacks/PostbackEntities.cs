@@ -122,6 +122,9 @@ public sealed class GatewayTransaction
 
     public Guid? DepositId { get; init; }
 
+    /// <summary>The payout an outgoing item names by its signed withdrawal_id.</summary>
+    public Guid? PayoutId { get; init; }
+
     /// <summary>True when it confirmed its deposit (matched, positive amount, the deposit's currency).</summary>
     public bool Applied { get; init; }
 
@@ -168,9 +171,15 @@ public static class UnappliedReasons
     public const string NoMatchingPayout = "no_matching_payout";
     public const string CurrencyMismatch = "currency_mismatch";
 
+    /// <summary>An outgoing item whose withdrawal_status is in neither Payouts:PaidStatuses nor CancelledStatuses.</summary>
+    public const string UnknownWithdrawalStatus = "unknown_withdrawal_status";
+
+    /// <summary>An outgoing item for a payout that is paid, cancelled, or was never sent: it changes nothing.</summary>
+    public const string PayoutNotSettleable = "payout_not_settleable";
+
     public static IReadOnlyList<string> All { get; } =
     [
         NotAnObject, NoTransactionId, AmountUnreadable, AmountNotPositive, AmountTooLarge, NoCurrency,
-        NoMatchingProof, NoMatchingPayout, CurrencyMismatch,
+        NoMatchingProof, NoMatchingPayout, CurrencyMismatch, UnknownWithdrawalStatus, PayoutNotSettleable,
     ];
 }

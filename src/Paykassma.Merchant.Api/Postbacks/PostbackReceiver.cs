@@ -36,6 +36,7 @@ public sealed partial class PostbackReceiver(
     RejectedPostbackShield shield,
     TimeProvider time,
     Observability.MerchantMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<Payouts.PayoutOptions> payouts,
     ILogger<PostbackReceiver> logger)
 {
     public async Task<PostbackResult> ReceiveAsync(
@@ -98,7 +99,7 @@ public sealed partial class PostbackReceiver(
         int items;
         try
         {
-            var (rows, discrepancies) = SignedPostbackReader.Read(postback, keys.TimeZone, time);
+            var (rows, discrepancies) = SignedPostbackReader.Read(postback, keys.TimeZone, time, payouts.Value);
             items = rows.Count;
             stored = await store.StoreVerifiedAsync(incoming, verifiedWith, rows, SignedPostbackReader.ToJson(discrepancies), cancellationToken);
             if (discrepancies.Count > 0)
@@ -136,7 +137,7 @@ public sealed partial class PostbackReceiver(
             return new PostbackResult(PostbackAnswer.Unauthenticated, record.Id, record.Outcome, verification.RejectReason);
         }
 
-        var (rows, discrepancies) = SignedPostbackReader.Read(parsed.Postback, keys.TimeZone, time);
+        var (rows, discrepancies) = SignedPostbackReader.Read(parsed.Postback, keys.TimeZone, time, payouts.Value);
         var stored = await store.ApplyReverifiedAsync(record.Id, parsed.Postback.Unsigned.Label, verification.VerifiedWithCode!, rows,
             SignedPostbackReader.ToJson(discrepancies), cancellationToken);
         if (stored is null)
@@ -179,6 +180,7 @@ public sealed partial class PostbackReceiver(
     private void Stored(Guid postbackId, StoredPostback stored, int items, string verifiedWith)
     {
         metrics.DepositsCredited(stored.ConfirmedDeposits);
+        metrics.PayoutsSettled(stored.PayoutsPaid, stored.PayoutsCancelled);
         LogStored(logger, postbackId, stored.Outcome, items, stored.NewTransactions, stored.ConfirmedDeposits, verifiedWith);
         if (stored.UnappliedReasons.Length > 0)
         {

@@ -1,4 +1,5 @@
 using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Payouts;
 using Paykassma.Merchant.Api.Proofs;
 
 namespace Paykassma.Merchant.Api.Postbacks;
@@ -11,7 +12,8 @@ internal static class PostbackStatements
 {
     // The signed items as a relation. Parameters: $1 postback id, $2 the unsigned top-level label,
     // $3..$21 the item columns (in the order of the SELECT below), $22 now, $23 discrepancies found
-    // in C# (jsonb). A postback almost always carries one item: it is passed as scalars, which
+    // in C# (jsonb), $24 the withdrawal statuses that mean paid (int[]; an applied outgoing item with
+    // any other status means cancelled: C# flags the statuses in neither list). A postback almost always carries one item: it is passed as scalars, which
     // PostgreSQL knows to be one row even in a generic plan; any other count goes as arrays.
     private const string IncomingOne = """
         WITH incoming AS (
@@ -51,34 +53,41 @@ internal static class PostbackStatements
     private static readonly string ApplyItems = $"""
         matched AS (
             SELECT i.*, p.id AS proof_id, p.deposit_id, p.amount AS proof_amount, p.status AS proof_status,
-                d.currency AS deposit_currency, d.label AS deposit_label
+                d.currency AS deposit_currency, d.label AS deposit_label,
+                po.id AS payout_id, po.amount AS payout_amount, po.status AS payout_status, po.currency AS payout_currency
             FROM incoming i
             LEFT JOIN proofs p ON i.direction = 'ingoing' AND p.custom_transaction_id = i.custom_order_id
             LEFT JOIN deposits d ON d.id = p.deposit_id
+            -- Only by the signed withdrawal_id: never by the unsigned direction or label.
+            LEFT JOIN payouts po ON i.direction = 'outgoing' AND po.withdrawal_id = i.withdrawal_id
         ),
         inserted AS (
             INSERT INTO gateway_transactions (id, postback_id, direction, transaction_id, item_sha256, amount, amount_text,
-                currency_code, wallet_type, custom_order_id, proof_id, deposit_id, applied, unapplied_reason, amount_mismatch,
+                currency_code, wallet_type, custom_order_id, proof_id, deposit_id, payout_id, applied, unapplied_reason, amount_mismatch,
                 activated_at, activated_text, gateway_created_at, gateway_created_text, transaction_type, withdrawal_id,
                 withdrawal_status, account_number, item, stored_at)
             SELECT m.id, $1, m.direction, m.transaction_id, m.item_sha256, m.amount, m.amount_text, m.currency_code,
-                m.wallet_type, m.custom_order_id, m.proof_id, m.deposit_id, j.reason IS NULL, j.reason,
-                m.proof_id IS NOT NULL AND m.amount IS DISTINCT FROM m.proof_amount,
+                m.wallet_type, m.custom_order_id, m.proof_id, m.deposit_id, m.payout_id, j.reason IS NULL, j.reason,
+                (m.proof_id IS NOT NULL AND m.amount IS DISTINCT FROM m.proof_amount)
+                    OR (m.payout_id IS NOT NULL AND m.amount IS DISTINCT FROM m.payout_amount),
                 m.activated_at, m.activated_text, m.gateway_created_at, m.gateway_created_text, m.transaction_type,
                 m.withdrawal_id, m.withdrawal_status, m.account_number, m.item::json, $22
             FROM matched m
             CROSS JOIN LATERAL (SELECT COALESCE(m.unapplied_reason, CASE
-                WHEN m.direction = 'outgoing' THEN 'no_matching_payout'
+                WHEN m.direction = 'outgoing' AND m.payout_id IS NULL THEN 'no_matching_payout'
+                WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ({PayoutTransitions.Moves.SqlFrom(PayoutMove.Pay)}) THEN 'payout_not_settleable'
+                WHEN m.direction = 'outgoing' AND upper(m.currency_code) IS DISTINCT FROM upper(m.payout_currency) THEN 'currency_mismatch'
+                WHEN m.direction = 'outgoing' THEN NULL
                 WHEN m.proof_id IS NULL THEN 'no_matching_proof'
                 WHEN upper(m.currency_code) IS DISTINCT FROM upper(m.deposit_currency) THEN 'currency_mismatch'
             END) AS reason) j
             -- No target: the transaction id's key, or the signed bytes' key for an item without one.
             ON CONFLICT DO NOTHING
-            RETURNING id, deposit_id, proof_id, amount, applied, unapplied_reason
+            RETURNING id, deposit_id, proof_id, payout_id, amount, withdrawal_status, applied, unapplied_reason
         ),
         credited AS (
             SELECT deposit_id, sum(amount) AS total, array_agg(DISTINCT proof_id) AS proof_ids
-            FROM inserted WHERE applied GROUP BY deposit_id
+            FROM inserted WHERE applied AND deposit_id IS NOT NULL GROUP BY deposit_id
         ),
         confirmed AS (
             -- Status only moves forward: any status becomes confirmed, confirmed stays confirmed, and
@@ -115,6 +124,22 @@ internal static class PostbackStatements
               AND p.status NOT IN ({ProofTransitions.Moves.SqlNotFrom(ProofMove.DeliveredByPostback)})
             RETURNING p.id
         ),
+        settled AS (
+            -- A payout is settled by its signed item's withdrawal_status, once: a redelivered item is
+            -- not inserted again, and a paid or cancelled payout is not a status this moves from (the
+            -- row's own status is checked again here, after any concurrent writer). The signed amount is
+            -- kept, and a difference from ours flagged.
+            UPDATE payouts po
+            SET status = CASE WHEN i.withdrawal_status = ANY ($24::int[])
+                              THEN {PayoutTransitions.Moves.SqlTo(PayoutMove.Pay)} ELSE {PayoutTransitions.Moves.SqlTo(PayoutMove.Cancel)} END,
+                withdrawal_status = i.withdrawal_status, settled_amount = i.amount,
+                amount_mismatch = po.amount_mismatch OR i.amount IS DISTINCT FROM po.amount,
+                settled_at = $22, next_attempt_at = NULL, updated_at = $22
+            FROM inserted i
+            WHERE po.id = i.payout_id AND i.applied
+              AND po.status IN ({PayoutTransitions.Moves.SqlFrom(PayoutMove.Pay)})
+            RETURNING po.status
+        ),
         label_mismatch AS (
             -- The top-level label is unsigned; the deposit a signed transaction names (through its
             -- proof) says whose it is. Checked for repeated transactions too.
@@ -129,7 +154,7 @@ internal static class PostbackStatements
     private const string Outcome = """
         CASE WHEN EXISTS (SELECT 1 FROM inserted) THEN 'accepted'
              WHEN EXISTS (SELECT 1 FROM incoming) THEN 'duplicate'
-             WHEN EXISTS (SELECT 1 FROM postbacks s WHERE s.signed_sha256 = $37 AND s.transaction_count = 0
+             WHEN EXISTS (SELECT 1 FROM postbacks s WHERE s.signed_sha256 = $38 AND s.transaction_count = 0
                           AND s.outcome IN ('accepted', 'duplicate')) THEN 'duplicate'
              ELSE 'accepted' END
         """;
@@ -142,28 +167,29 @@ internal static class PostbackStatements
     // and the reasons of the new items that credit nothing (for the metric and the log).
     private const string Returning = """
         RETURNING outcome, new_transaction_count, (SELECT count(*)::int FROM confirmed),
-            ARRAY(SELECT unapplied_reason FROM inserted WHERE unapplied_reason IS NOT NULL)
+            ARRAY(SELECT unapplied_reason FROM inserted WHERE unapplied_reason IS NOT NULL),
+            (SELECT count(*)::int FROM settled WHERE status = 'paid'), (SELECT count(*)::int FROM settled WHERE status = 'cancelled')
         """;
 
     // A verified postback: its row is inserted last, with the outcome the CTEs decided (the foreign
     // key from gateway_transactions is checked at the end of the statement). A duplicate keeps only
-    // the first $38 bytes of its body: the accepted original holds the evidence. Further parameters:
-    // $24 received_at, $25 body, $26 body_length, $27 body_truncated, $28 body_sha256, $29 remote_ip,
-    // $30 verified_with, $31 format, $32 signature, $33 access_key, $34 direction, $35 amount,
-    // $36 transaction_ids, $37 signed_sha256, $38 bytes of a duplicate's body kept.
+    // the first $39 bytes of its body: the accepted original holds the evidence. Further parameters:
+    // $25 received_at, $26 body, $27 body_length, $28 body_truncated, $29 body_sha256, $30 remote_ip,
+    // $31 verified_with, $32 format, $33 signature, $34 access_key, $35 direction, $36 amount,
+    // $37 transaction_ids, $38 signed_sha256, $39 bytes of a duplicate's body kept.
     private const string InsertVerifiedPostback = $"""
         INSERT INTO postbacks (id, received_at, body, body_length, body_truncated, body_sha256, remote_ip, outcome,
             reject_reason, reject_detail, verified_with, format, signature, access_key, direction, amount, label,
             transaction_ids, transaction_count, new_transaction_count, discrepancies, signed_sha256)
-        SELECT $1, $24, CASE WHEN v.outcome = 'duplicate' THEN substring($25 FROM 1 FOR $38) ELSE $25 END, $26,
-            $27 OR (v.outcome = 'duplicate' AND octet_length($25) > $38), $28, $29, v.outcome, NULL, NULL, $30, $31, $32,
-            $33, $34, $35, $2, $36, (SELECT count(*) FROM incoming), (SELECT count(*) FROM inserted), {Discrepancies}, $37
+        SELECT $1, $25, CASE WHEN v.outcome = 'duplicate' THEN substring($26 FROM 1 FOR $39) ELSE $26 END, $27,
+            $28 OR (v.outcome = 'duplicate' AND octet_length($26) > $39), $29, $30, v.outcome, NULL, NULL, $31, $32, $33,
+            $34, $35, $36, $2, $37, (SELECT count(*) FROM incoming), (SELECT count(*) FROM inserted), {Discrepancies}, $38
         FROM (SELECT {Outcome} AS outcome) v
         {Returning}
         """;
 
     // A stored rejected or held postback that now verifies (ops reverify): its row exists and is updated.
-    // Parameters $1..$23 only ($37 is never reached: a stored postback's items are counted already).
+    // Parameters $1..$24 only ($38 is never reached: a stored postback's items are counted already).
     private const string UpdateReverifiedPostback = $"""
         UPDATE postbacks
         SET outcome = CASE WHEN EXISTS (SELECT 1 FROM inserted) OR NOT EXISTS (SELECT 1 FROM incoming)
@@ -184,7 +210,7 @@ internal static class PostbackStatements
     /// <summary>
     /// A postback that was not applied: rejected (kept with its reason, its body cut to an excerpt)
     /// or held (verified, but the statement above failed: kept whole). $1 id, $2 label, $3 outcome,
-    /// $4 reason, $5 detail, $6..$19 as $24..$37 above.
+    /// $4 reason, $5 detail, $6..$19 as $25..$38 above.
     /// </summary>
     public const string InsertUnapplied = """
         INSERT INTO postbacks (id, label, outcome, reject_reason, reject_detail, received_at, body, body_length,

@@ -42,14 +42,16 @@ public sealed record IncomingPostback
     public string? SignedSha256 { get; init; }
 }
 
-public sealed record StoredPostback(PostbackOutcome Outcome, int NewTransactions, int ConfirmedDeposits, string[] UnappliedReasons);
+public sealed record StoredPostback(PostbackOutcome Outcome, int NewTransactions, int ConfirmedDeposits, string[] UnappliedReasons,
+    int PayoutsPaid = 0, int PayoutsCancelled = 0);
 
 /// <summary>
 /// The postback tables, written with hand-written SQL (<see cref="PostbackStatements"/>): this is the
 /// hot path of the service and the place where "stored once" and "ok means committed" are decided,
 /// so every step is visible.
 /// </summary>
-public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<PostbackOptions> options, TimeProvider time)
+public sealed class PostbackStore(
+    NpgsqlDataSource dataSource, IOptions<PostbackOptions> options, IOptions<Payouts.PayoutOptions> payouts, TimeProvider time)
 {
     /// <summary>
     /// One statement: the postback row, each signed item inserted at most once (the unique keys
@@ -184,7 +186,8 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
         {
             throw new InvalidOperationException("The postback statement returned an unknown outcome.");
         }
-        var stored = new StoredPostback(outcome, reader.GetInt32(1), reader.GetInt32(2), await reader.GetFieldValueAsync<string[]>(3, cancellationToken));
+        var stored = new StoredPostback(outcome, reader.GetInt32(1), reader.GetInt32(2), await reader.GetFieldValueAsync<string[]>(3, cancellationToken),
+            reader.GetInt32(4), reader.GetInt32(5));
         while (await reader.NextResultAsync(cancellationToken))
         {
         }
@@ -193,8 +196,8 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
     }
 
     /// <summary>
-    /// $1..$23 of the statements: the postback id and label, the items (as scalars for the one-item
-    /// form, as arrays otherwise), now, the discrepancies.
+    /// $1..$24 of the statements: the postback id and label, the items (as scalars for the one-item
+    /// form, as arrays otherwise), now, the discrepancies, the withdrawal statuses that mean paid.
     /// </summary>
     private void AddApplyParameters(
         NpgsqlParameterCollection parameters, Guid postbackId, string? label, IReadOnlyList<TransactionRow> rows, string? discrepancies,
@@ -250,9 +253,10 @@ public sealed class PostbackStore(NpgsqlDataSource dataSource, IOptions<Postback
         }
         parameters.With(time.GetUtcNow());
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)discrepancies ?? DBNull.Value });
+        parameters.WithArray(payouts.Value.PaidStatuses, NpgsqlDbType.Integer);
     }
 
-    /// <summary>The rest of the postback's row: $24..$37 of the verified insert, $6..$19 of the unapplied one.</summary>
+    /// <summary>The rest of the postback's row: $25..$38 of the verified insert, $6..$19 of the unapplied one.</summary>
     private static void AddPostbackParameters(
         NpgsqlParameterCollection parameters, IncomingPostback postback, ReadOnlyMemory<byte> body, bool bodyTruncated, string? verifiedWith)
     {

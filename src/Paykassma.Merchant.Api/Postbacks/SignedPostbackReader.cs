@@ -71,7 +71,7 @@ public static class SignedPostbackReader
     public const decimal MaxCreditableAmount = 1_000_000_000_000m;
 
     public static (IReadOnlyList<TransactionRow> Rows, IReadOnlyList<Discrepancy> Discrepancies) Read(
-        ParsedPostback postback, GatewayTimeZone zone, TimeProvider time)
+        ParsedPostback postback, GatewayTimeZone zone, TimeProvider time, Payouts.PayoutOptions payouts)
     {
         var discrepancies = new List<Discrepancy>();
         var envelope = postback.Unsigned;
@@ -113,7 +113,7 @@ public static class SignedPostbackReader
                 WithdrawalId = signed.WithdrawalId,
                 WithdrawalStatus = signed.WithdrawalStatus,
                 AccountNumber = signed.AccountNumber,
-                UnappliedReason = UnappliedReasonOf(signed, direction),
+                UnappliedReason = UnappliedReasonOf(signed, direction, payouts),
                 Item = Encoding.UTF8.GetString(signed.Json.Span),
             });
         }
@@ -146,8 +146,12 @@ public static class SignedPostbackReader
     private static TransactionDirection DirectionOf(SignedTransaction signed) =>
         signed.WithdrawalId is not null || signed.WithdrawalStatus is not null ? TransactionDirection.Outgoing : TransactionDirection.Ingoing;
 
-    /// <summary>What in the item itself stops it from crediting a deposit; withdrawals are judged by the database.</summary>
-    private static string? UnappliedReasonOf(SignedTransaction signed, TransactionDirection direction)
+    /// <summary>
+    /// What in the item itself stops it from crediting a deposit or settling a payout. A withdrawal
+    /// status in neither configured list is kept for ops, never guessed; whether a payout matches is
+    /// the database's to judge.
+    /// </summary>
+    private static string? UnappliedReasonOf(SignedTransaction signed, TransactionDirection direction, Payouts.PayoutOptions payouts)
     {
         if (!signed.IsObject)
         {
@@ -159,7 +163,10 @@ public static class SignedPostbackReader
         }
         if (direction == TransactionDirection.Outgoing)
         {
-            return null;
+            return signed.WithdrawalStatus is { } status
+                   && (payouts.PaidStatuses.Contains(status) || payouts.CancelledStatuses.Contains(status))
+                ? null
+                : UnappliedReasons.UnknownWithdrawalStatus;
         }
         return signed.Amount switch
         {

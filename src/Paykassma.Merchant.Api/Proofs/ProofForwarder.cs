@@ -80,9 +80,7 @@ public sealed partial class ProofForwarder(
     /// transaction number, which is a refusal of the proof, not a sign that it was delivered.
     /// </summary>
     internal static bool IsAlreadyKnown(string? message, ProofOptions settings) =>
-        message is not null
-        && NamesCustomTransactionId().IsMatch(message)
-        && settings.AlreadyKnownMessages.Any(m => message.Contains(m, StringComparison.OrdinalIgnoreCase));
+        Dispatching.AlreadyKnownRefusal.Means(message, NamesCustomTransactionId(), settings.AlreadyKnownMessages);
 
     [GeneratedRegex(@"custom[\s_-]*transaction[\s_-]*id",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -19,6 +19,7 @@ public class MerchantApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string PluginSecret = "test-plugin-secret-9f2c";
     public const string PostbackAccessKey = "uowkn0b3LfBxpcWYHi4_";
     public const string PostbackPrivateKey = "pk_test_4f9c2a1e7b";
+    public const string WithdrawalPrivateKey = "wk_test_withdrawal_7d1e0b";
 
     private readonly Dictionary<string, string?> _settings = new();
 
@@ -57,6 +58,8 @@ public class MerchantApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Paykassma:PluginApiSecret"] = PluginSecret,
             ["Paykassma:PostbackAccessKey"] = PostbackAccessKey,
             ["Paykassma:PostbackPrivateKey"] = PostbackPrivateKey,
+            ["Paykassma:WithdrawalPrivateKey"] = WithdrawalPrivateKey,
+            ["Payouts:Enabled"] = "true",
             ["Paykassma:Resilience:AttemptTimeout"] = "00:00:02",
             ["Paykassma:Resilience:TotalTimeout"] = "00:00:06",
             ["Paykassma:Resilience:RetryBaseDelay"] = "00:00:00.050",
@@ -97,6 +100,14 @@ public class MerchantApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(label, ops));
+        return client;
+    }
+
+    /// <summary>A client whose token has the subject and the roles given (e.g. the back office: "payouts").</summary>
+    public HttpClient ClientWithRoles(string subject, params string[] roles)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(subject, roles: roles));
         return client;
     }
 

@@ -36,6 +36,16 @@ public static class TestPostbacks
         ["bank_details"] = new JsonObject { ["bank_code"] = "", ["branch_code"] = "" },
     };
 
+    /// <summary>An outgoing item as the gateway signs it when a payout settles.</summary>
+    public static JsonObject PayoutItem(string transactionId, string withdrawalId, int withdrawalStatus, string amount, string currency = "BTN")
+    {
+        var item = Item(transactionId, null, amount, currency, withdrawal: true);
+        item["withdrawal_id"] = withdrawalId;
+        item["withdrawal_status"] = withdrawalStatus;
+        item["wallet_type"] = "sinpemovil";
+        return item;
+    }
+
     /// <summary>A signed postback body. Top-level values are unsigned and may be set to anything.</summary>
     public static byte[] Body(IEnumerable<JsonObject> items, string label = "labeluser", int topAmount = 300, string direction = "ingoing",
         PhpJsonFlags wire = PhpJsonFlags.None, string accessKey = MerchantApiFactory.PostbackAccessKey,

@@ -13,13 +13,14 @@ public static class TestTokens
     public const string Audience = "paykassma-merchant";
 
     public static string For(string label, bool ops = false, string? signingKey = null, string audience = Audience,
-        DateTime? expires = null, string labelClaim = "sub")
+        DateTime? expires = null, string labelClaim = "sub", params string[] roles)
     {
         var claims = new List<Claim> { new(labelClaim, label) };
         if (ops)
         {
             claims.Add(new Claim("role", "ops"));
         }
+        claims.AddRange(roles.Select(role => new Claim("role", role)));
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Subject = new ClaimsIdentity(claims),

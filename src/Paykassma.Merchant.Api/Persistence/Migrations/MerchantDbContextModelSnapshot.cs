@@ -167,6 +167,279 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.ToTable("deposit_idempotency_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.Payout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AccountName")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("account_name");
+
+                    b.Property<string>("AccountNumber")
+                        .IsRequired()
+                        .HasMaxLength(34)
+                        .HasColumnType("character varying(34)")
+                        .HasColumnName("account_number");
+
+                    b.Property<int>("Amount")
+                        .HasColumnType("integer")
+                        .HasColumnName("amount");
+
+                    b.Property<bool>("AmountMismatch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("amount_mismatch");
+
+                    b.Property<int>("AttemptLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt_limit");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("BankDetails")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("bank_details");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("GatewayMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("gateway_message");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<bool>("IsTest")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_test");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)")
+                        .HasColumnName("label");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<bool>("OutcomeUncertain")
+                        .HasColumnType("boolean")
+                        .HasColumnName("outcome_uncertain");
+
+                    b.Property<string>("PaymentSystem")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("payment_system");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<decimal?>("SettledAmount")
+                        .HasColumnType("numeric(20,2)")
+                        .HasColumnName("settled_amount");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WithdrawalId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)")
+                        .HasColumnName("withdrawal_id");
+
+                    b.Property<int?>("WithdrawalStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("withdrawal_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payouts");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_payouts_due")
+                        .HasFilter("status IN ('approved', 'sending', 'queued')");
+
+                    b.HasIndex("WithdrawalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payouts_withdrawal_id");
+
+                    b.HasIndex("CreatedBy", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_payouts_created_by_idempotency_key");
+
+                    b.HasIndex("Label", "CreatedAt")
+                        .HasDatabaseName("ix_payouts_label_created_at");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_payouts_status_created_at");
+
+                    b.ToTable("payouts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_payouts_account_number", "account_number ~ '^[0-9]{1,34}$'");
+
+                            t.HasCheckConstraint("ck_payouts_amount", "amount > 0");
+
+                            t.HasCheckConstraint("ck_payouts_status", "status IN ('awaiting_approval', 'approved', 'sending', 'sent', 'queued', 'refused', 'failed', 'rejected', 'paid', 'cancelled')");
+                        });
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.PayoutAction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("PayoutId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payout_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payout_actions");
+
+                    b.HasIndex("PayoutId", "At")
+                        .HasDatabaseName("ix_payout_actions_payout_id_at");
+
+                    b.ToTable("payout_actions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_payout_actions_action", "action IN ('approve', 'reject', 'retry')");
+                        });
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.PayoutAttempt", b =>
+                {
+                    b.Property<Guid>("PayoutId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payout_id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("GatewayMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("gateway_message");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<bool>("OutcomeUncertain")
+                        .HasColumnType("boolean")
+                        .HasColumnName("outcome_uncertain");
+
+                    b.HasKey("PayoutId", "Attempt")
+                        .HasName("pk_payout_attempts");
+
+                    b.ToTable("payout_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Persistence.PayoutDailyTotal", b =>
+                {
+                    b.Property<string>("Label")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)")
+                        .HasColumnName("label");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.HasKey("Label", "Day")
+                        .HasName("pk_payout_daily_totals");
+
+                    b.ToTable("payout_daily_totals", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_payout_daily_totals_total", "total >= 0");
+                        });
+                });
+
             modelBuilder.Entity("Paykassma.Merchant.Api.Postbacks.GatewayTransaction", b =>
                 {
                     b.Property<Guid>("Id")
@@ -243,6 +516,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("item_sha256");
 
+                    b.Property<Guid?>("PayoutId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payout_id");
+
                     b.Property<Guid>("PostbackId")
                         .HasColumnType("uuid")
                         .HasColumnName("postback_id");
@@ -291,6 +568,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.HasIndex("DepositId")
                         .HasDatabaseName("ix_gateway_transactions_deposit_id");
+
+                    b.HasIndex("PayoutId")
+                        .HasDatabaseName("ix_gateway_transactions_payout_id")
+                        .HasFilter("payout_id IS NOT NULL");
 
                     b.HasIndex("PostbackId")
                         .HasDatabaseName("ix_gateway_transactions_postback_id");
@@ -627,6 +908,26 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasConstraintName("fk_deposit_idempotency_keys_deposits_deposit_id");
                 });
 
+            modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.PayoutAction", b =>
+                {
+                    b.HasOne("Paykassma.Merchant.Api.Payouts.Payout", null)
+                        .WithMany()
+                        .HasForeignKey("PayoutId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_actions_payouts_payout_id");
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.PayoutAttempt", b =>
+                {
+                    b.HasOne("Paykassma.Merchant.Api.Payouts.Payout", null)
+                        .WithMany()
+                        .HasForeignKey("PayoutId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_attempts_payouts_payout_id");
+                });
+
             modelBuilder.Entity("Paykassma.Merchant.Api.Postbacks.GatewayTransaction", b =>
                 {
                     b.HasOne("Paykassma.Merchant.Api.Deposits.Deposit", null)
@@ -634,6 +935,12 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasForeignKey("DepositId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_gateway_transactions_deposits_deposit_id");
+
+                    b.HasOne("Paykassma.Merchant.Api.Payouts.Payout", null)
+                        .WithMany()
+                        .HasForeignKey("PayoutId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_gateway_transactions_payouts_payout_id");
 
                     b.HasOne("Paykassma.Merchant.Api.Postbacks.PostbackRecord", null)
                         .WithMany()

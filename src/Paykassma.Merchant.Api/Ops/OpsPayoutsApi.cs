@@ -1,0 +1,179 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paykassma.Merchant.Api.Auth;
+using Paykassma.Merchant.Api.Hosting;
+using Paykassma.Merchant.Api.Payouts;
+using Paykassma.Merchant.Api.Persistence;
+
+namespace Paykassma.Merchant.Api.Ops;
+
+/// <summary>
+/// Payouts for operations staff: find them, see everything that happened to one (attempts, gateway
+/// messages, the signed postbacks, who approved, rejected or retried it), and approve (four eyes),
+/// reject or retry.
+/// </summary>
+public static class OpsPayoutsApi
+{
+    public sealed record OpsPayout(
+        PayoutResponse Payout,
+        string CreatedBy,
+        string PaymentSystem,
+        bool IsTest,
+        int Attempts,
+        int AttemptLimit,
+        bool OutcomeUncertain,
+        string? LastError,
+        DateTimeOffset? NextAttemptAt)
+    {
+        public static OpsPayout From(Payout p) => new(PayoutResponse.From(p), p.CreatedBy, p.PaymentSystem, p.IsTest,
+            p.Attempts, p.AttemptLimit, p.OutcomeUncertain, p.LastError, p.NextAttemptAt);
+    }
+
+    public sealed record OpsPayoutAttempt(int Attempt, string Outcome, string? GatewayMessage, string? Error, bool OutcomeUncertain, DateTimeOffset At);
+
+    public sealed record OpsPayoutAction(string Action, string Actor, string? Reason, DateTimeOffset At);
+
+    public sealed record OpsPayoutDetail(
+        OpsPayout Payout,
+        IReadOnlyList<OpsPayoutAttempt> Attempts,
+        IReadOnlyList<OpsPayoutAction> Actions,
+        IReadOnlyList<OpsPostbacksApi.OpsTransaction> Transactions);
+
+    public static RouteGroupBuilder MapOpsPayouts(this RouteGroupBuilder ops)
+    {
+        ops.MapGet("/payouts", ListPayouts)
+            .WithName("OpsListPayouts")
+            .WithTags("Payouts (ops)")
+            .WithSummary("Payouts by status, label and creation time range, newest first (status=awaiting_approval: the ones to review)");
+        ops.MapGet("/payouts/{id:guid}", GetPayout)
+            .WithName("OpsGetPayout")
+            .WithTags("Payouts (ops)")
+            .WithSummary("One payout with its attempts, gateway messages, signed transactions and the ops actions on it")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        ops.MapPost("/payouts/{id:guid}/approve", Approve)
+            .WithName("OpsApprovePayout")
+            .WithTags("Payouts (ops)")
+            .WithSummary("Approve a payout awaiting approval (not your own: four eyes); it is sent at once")
+            .WithRequestTimeout(EdgePolicies.GatewayCall)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        ops.MapPost("/payouts/{id:guid}/reject", Reject)
+            .WithName("OpsRejectPayout")
+            .WithTags("Payouts (ops)")
+            .WithSummary("Turn down a payout awaiting approval: it is never sent")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        ops.MapPost("/payouts/{id:guid}/retry", Retry)
+            .WithName("OpsRetryPayout")
+            .WithTags("Payouts (ops)")
+            .WithSummary("Send a failed or refused payout again, under the same withdrawalId")
+            .WithRequestTimeout(EdgePolicies.GatewayCall)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return ops;
+    }
+
+    public static async Task<Results<Ok<OpsApi.OpsPage<OpsPayout>>, ValidationProblem>> ListPayouts(
+        MerchantDbContext db, CancellationToken cancellationToken,
+        string? status = null, string? label = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
+        int page = 1, int pageSize = 50)
+    {
+        var errors = OpsApi.PagingErrors(page, pageSize);
+        var wanted = OpsApi.ParseFilter<PayoutStatus>(status, "status", errors);
+        OpsApi.CheckTextFilter(label, "label", errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, type: Problems.Validation);
+        }
+
+        var query = db.Payouts.AsNoTracking();
+        if (wanted is { } s)
+        {
+            query = query.Where(p => p.Status == s);
+        }
+        if (!string.IsNullOrEmpty(label))
+        {
+            query = query.Where(p => p.Label == label);
+        }
+        if (from is { } f)
+        {
+            query = query.Where(p => p.CreatedAt >= f);
+        }
+        if (to is { } t)
+        {
+            query = query.Where(p => p.CreatedAt < t);
+        }
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(p => p.CreatedAt).Skip(Paging.Offset(page, pageSize)).Take(pageSize)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new OpsApi.OpsPage<OpsPayout>(items.Select(OpsPayout.From).ToList(), page, pageSize, total));
+    }
+
+    public static async Task<Results<Ok<OpsPayoutDetail>, ProblemHttpResult>> GetPayout(
+        Guid id, PayoutStore store, CancellationToken cancellationToken)
+    {
+        if (await store.HistoryAsync(id, cancellationToken) is not { } history)
+        {
+            return Problems.NotFoundResult("payout");
+        }
+        return TypedResults.Ok(new OpsPayoutDetail(
+            OpsPayout.From(history.Payout),
+            history.Attempts.Select(a => new OpsPayoutAttempt(a.Attempt, a.Outcome, a.GatewayMessage, a.Error, a.OutcomeUncertain, a.At)).ToList(),
+            history.Actions.Select(a => new OpsPayoutAction(a.Action, a.Actor, a.Reason, a.At)).ToList(),
+            history.Transactions.Select(OpsPostbacksApi.OpsTransaction.From).ToList()));
+    }
+
+    public static async Task<Results<Ok<OpsPayout>, ProblemHttpResult>> Approve(
+        Guid id, Actor? actor, PayoutReview review, IOptions<PayoutOptions> options, CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return PayoutsApi.Disabled();
+        }
+        return actor is null ? Actor.Missing() : Answer(await review.ApproveAsync(id, actor.Subject, cancellationToken), "approved");
+    }
+
+    public static async Task<Results<Ok<OpsPayout>, ValidationProblem, ProblemHttpResult>> Reject(
+        Guid id, RejectPayoutRequest? request, Actor? actor, PayoutReview review, CancellationToken cancellationToken)
+    {
+        if (actor is null)
+        {
+            return Actor.Missing();
+        }
+        if (request?.Reason is not { } reason || string.IsNullOrWhiteSpace(reason) || reason.Length > PayoutRules.MaxReasonLength
+            || reason.Contains('\0', StringComparison.Ordinal))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["reason"] = [$"Required: why, in 1 to {PayoutRules.MaxReasonLength} characters (kept with your name)."],
+            }, type: Problems.Validation);
+        }
+        var result = await review.RejectAsync(id, actor.Subject, reason, cancellationToken);
+        return result.Outcome == ReviewOutcome.Done ? TypedResults.Ok(OpsPayout.From(result.Payout!)) : Refusal(result, "rejected");
+    }
+
+    public static async Task<Results<Ok<OpsPayout>, ProblemHttpResult>> Retry(
+        Guid id, Actor? actor, PayoutReview review, IOptions<PayoutOptions> options, CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return PayoutsApi.Disabled();
+        }
+        return actor is null ? Actor.Missing() : Answer(await review.RetryAsync(id, actor.Subject, cancellationToken), "retried");
+    }
+
+    private static Results<Ok<OpsPayout>, ProblemHttpResult> Answer(ReviewResult result, string action) =>
+        result.Outcome == ReviewOutcome.Done ? TypedResults.Ok(OpsPayout.From(result.Payout!)) : Refusal(result, action);
+
+    private static ProblemHttpResult Refusal(ReviewResult result, string action) => result.Outcome switch
+    {
+        ReviewOutcome.NotFound => Problems.NotFoundResult("payout"),
+        ReviewOutcome.OwnPayout => Problems.Result(StatusCodes.Status403Forbidden, Problems.FourEyes,
+            "You created this payout: another ops user must approve it", "Four eyes: the approver's token subject must differ from the creator's."),
+        _ => Problems.Result(StatusCodes.Status409Conflict, Problems.PayoutStatusConflict,
+            $"This payout cannot be {action} in its status",
+            $"It is {Persistence.SnakeCaseEnumConverter<PayoutStatus>.ToText(result.Payout!.Status)}."),
+    };
+}

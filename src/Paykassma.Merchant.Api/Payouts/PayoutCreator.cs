@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Options;
+using Paykassma.Merchant.Api.Idempotency;
+using Paykassma.Merchant.Api.Observability;
+using Paykassma.Merchant.Api.Persistence;
+
+namespace Paykassma.Merchant.Api.Payouts;
+
+public enum CreatePayoutStatus
+{
+    Created,
+    Replayed,
+    IdempotencyKeyReused,
+    DailyLimitReached,
+}
+
+public sealed record CreatePayoutResult(CreatePayoutStatus Status, Payout? Payout = null);
+
+/// <summary>
+/// Stores a validated payout (the commit comes before any gateway call) and, below the approval
+/// threshold, makes its first attempt at once. The creator's Idempotency-Key is the payout: a repeat
+/// answers the stored one, concurrent repeats store one (the unique index decides).
+/// </summary>
+public sealed class PayoutCreator(
+    PayoutStore store,
+    PayoutSender sender,
+    IOptions<PayoutOptions> options,
+    FirstRequestWaiter waiter,
+    MerchantMetrics metrics,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time)
+{
+    public async Task<CreatePayoutResult> CreateAsync(string createdBy, ValidPayout valid, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var requestHash = valid.Fingerprint();
+        if (await store.FindByIdempotencyKeyAsync(createdBy, idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return await ReplayAsync(earlier, requestHash, cancellationToken);
+        }
+        var dailyLimit = settings.DailyLimitPerLabel ?? long.MaxValue;
+        if (valid.Amount > dailyLimit)
+        {
+            return new CreatePayoutResult(CreatePayoutStatus.DailyLimitReached);
+        }
+
+        var payout = NewPayout(createdBy, valid, idempotencyKey, requestHash, settings);
+        switch (await store.TryInsertAsync(payout, dailyLimit, cancellationToken))
+        {
+            case PayoutInsert.DailyLimitReached:
+                return new CreatePayoutResult(CreatePayoutStatus.DailyLimitReached);
+            case PayoutInsert.IdempotencyKeyTaken:
+                var raced = await store.FindByIdempotencyKeyAsync(createdBy, idempotencyKey, cancellationToken)
+                            ?? throw new InvalidOperationException("The payout Idempotency-Key index refused a payout, but no payout holds the key.");
+                return await ReplayAsync(raced, requestHash, cancellationToken);
+        }
+        metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(payout.Status));
+
+        if (payout.Status == PayoutStatus.Sending)
+        {
+            // Committed. The first attempt runs even if the caller hangs up (only shutdown stops it);
+            // if this process dies, the lease lapses and a dispatcher sends it under the same id.
+            try
+            {
+                await sender.DeliverAsync(payout, lifetime.ApplicationStopping);
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+            }
+        }
+        return new CreatePayoutResult(CreatePayoutStatus.Created, await store.FindAsync(payout.Id, CancellationToken.None));
+    }
+
+    /// <summary>The same key again: the stored payout's current state is the answer, once its first attempt is over (bounded wait).</summary>
+    private async Task<CreatePayoutResult> ReplayAsync(Payout payout, string requestHash, CancellationToken cancellationToken)
+    {
+        if (!RequestFingerprint.SameRequest(payout.RequestHash, requestHash))
+        {
+            return new CreatePayoutResult(CreatePayoutStatus.IdempotencyKeyReused, payout);
+        }
+        var wait = waiter.Start();
+        while (payout.Status == PayoutStatus.Sending && payout.Attempts == 1 && await wait.NextPollAsync(cancellationToken))
+        {
+            payout = await store.FindAsync(payout.Id, cancellationToken) ?? payout;
+        }
+        return new CreatePayoutResult(CreatePayoutStatus.Replayed, payout);
+    }
+
+    private Payout NewPayout(string createdBy, ValidPayout valid, string idempotencyKey, string requestHash, PayoutOptions settings)
+    {
+        var now = time.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var needsApproval = valid.Amount > settings.ApprovalThreshold;
+        return new Payout
+        {
+            Id = id,
+            // 35 characters, within the gateway's 36; unique by construction and fixed for the payout's life.
+            WithdrawalId = "po_" + id.ToString("N"),
+            Label = valid.Label,
+            Amount = valid.Amount,
+            Currency = settings.Currency,
+            PaymentSystem = settings.PaymentSystem,
+            IsTest = settings.IsTest,
+            AccountNumber = valid.AccountNumber,
+            AccountName = valid.AccountName,
+            BankDetails = valid.BankDetails is null ? null : System.Text.Json.JsonSerializer.Serialize(valid.BankDetails),
+            Status = needsApproval ? PayoutStatus.AwaitingApproval : PayoutStatus.Sending,
+            CreatedBy = createdBy,
+            IdempotencyKey = idempotencyKey,
+            RequestHash = requestHash,
+            Attempts = needsApproval ? 0 : 1,
+            AttemptLimit = settings.Dispatcher.MaxAttempts,
+            // The first attempt's lease: should this process die mid-call, a dispatcher takes over.
+            NextAttemptAt = needsApproval ? null : now + settings.Dispatcher.Lease,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+using Paykassma.Merchant.Api.Observability;
+using Paykassma.Merchant.Api.Persistence;
+
+namespace Paykassma.Merchant.Api.Payouts;
+
+public enum ReviewOutcome
+{
+    Done,
+    NotFound,
+
+    /// <summary>Four eyes: the approver created the payout.</summary>
+    OwnPayout,
+
+    /// <summary>The payout's status does not allow this action (already approved, sent, settled…).</summary>
+    WrongStatus,
+}
+
+public sealed record ReviewResult(ReviewOutcome Outcome, Payout? Payout = null);
+
+/// <summary>
+/// What ops may do to a payout: approve (four eyes), reject, retry. Each is one statement that also
+/// records who did it; an approved or retried payout is then sent at once, unless a dispatcher
+/// claimed it first.
+/// </summary>
+public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOptions<PayoutOptions> options, MerchantMetrics metrics,
+    IHostApplicationLifetime lifetime)
+{
+    public async Task<ReviewResult> ApproveAsync(Guid id, string approver, CancellationToken cancellationToken)
+    {
+        if (!await store.ApproveAsync(id, approver, cancellationToken))
+        {
+            return await WhyNotAsync(id, approver, PayoutMove.Approve, cancellationToken);
+        }
+        metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutStatus.Approved));
+        return await SendNowAsync(id, cancellationToken);
+    }
+
+    public async Task<ReviewResult> RejectAsync(Guid id, string actor, string? reason, CancellationToken cancellationToken)
+    {
+        if (!await store.RejectAsync(id, actor, reason, cancellationToken))
+        {
+            return await WhyNotAsync(id, null, PayoutMove.Reject, cancellationToken);
+        }
+        metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutStatus.Rejected));
+        return new ReviewResult(ReviewOutcome.Done, await store.FindAsync(id, CancellationToken.None));
+    }
+
+    public async Task<ReviewResult> RetryAsync(Guid id, string actor, CancellationToken cancellationToken)
+    {
+        if (!await store.RetryAsync(id, actor, options.Value.Dispatcher.MaxAttempts, cancellationToken))
+        {
+            return await WhyNotAsync(id, null, PayoutMove.Retry, cancellationToken);
+        }
+        metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutStatus.Queued));
+        return await SendNowAsync(id, cancellationToken);
+    }
+
+    private async Task<ReviewResult> SendNowAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await store.ClaimOneAsync(id, options.Value.Dispatcher.Lease, cancellationToken) is { } claimed)
+        {
+            try
+            {
+                await sender.DeliverAsync(claimed, lifetime.ApplicationStopping);
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                // Its lease lapses and a dispatcher sends it, under the same withdrawal_id.
+            }
+        }
+        return new ReviewResult(ReviewOutcome.Done, await store.FindAsync(id, CancellationToken.None));
+    }
+
+    private async Task<ReviewResult> WhyNotAsync(Guid id, string? approver, PayoutMove move, CancellationToken cancellationToken)
+    {
+        var payout = await store.FindAsync(id, cancellationToken);
+        if (payout is null)
+        {
+            return new ReviewResult(ReviewOutcome.NotFound);
+        }
+        if (approver is not null && payout.CreatedBy == approver && PayoutTransitions.Moves.From(move).Contains(payout.Status))
+        {
+            return new ReviewResult(ReviewOutcome.OwnPayout, payout);
+        }
+        return new ReviewResult(ReviewOutcome.WrongStatus, payout);
+    }
+}

@@ -1,0 +1,168 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using Paykassma.Merchant.Api.Persistence;
+
+namespace Paykassma.Merchant.Api.Payouts;
+
+/// <summary>
+/// The payout tables' reads (EF Core) and state changes (the named statements of
+/// <see cref="PayoutStatements"/> on the data source, ADR 0001), each guarded by the statuses it may
+/// move from and, for an attempt's outcome, by the attempt number that claimed it.
+/// </summary>
+public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSource, TimeProvider time)
+{
+    /// <summary>
+    /// Stores the payout, counted into its label's daily total, in one statement: <see cref="PayoutInsert.Stored"/>,
+    /// <see cref="PayoutInsert.DailyLimitReached"/> (nothing written) or <see cref="PayoutInsert.IdempotencyKeyTaken"/>
+    /// (a concurrent request with the same key stored its payout first; nothing written).
+    /// </summary>
+    public async Task<PayoutInsert> TryInsertAsync(Payout payout, long dailyLimit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(PayoutStatements.Insert);
+        command.Parameters
+            .With(payout.Id)
+            .With(payout.WithdrawalId)
+            .With(payout.Label)
+            .With(payout.Amount)
+            .With(payout.Currency)
+            .With(payout.PaymentSystem)
+            .With(payout.IsTest)
+            .With(payout.AccountNumber)
+            .With(payout.AccountName)
+            .WithNullable(payout.BankDetails, NpgsqlDbType.Text)
+            .With(SnakeCaseEnumConverter<PayoutStatus>.ToText(payout.Status))
+            .With(payout.CreatedBy)
+            .With(payout.IdempotencyKey)
+            .With(payout.RequestHash)
+            .With(payout.Attempts)
+            .With(payout.AttemptLimit)
+            .WithNullable(payout.NextAttemptAt, NpgsqlDbType.TimestampTz)
+            .With(payout.CreatedAt)
+            .With(DateOnly.FromDateTime(payout.CreatedAt.UtcDateTime))
+            .With(dailyLimit);
+        try
+        {
+            // On the data source, not EF Core: a refused key is an expected answer, which EF Core would log as an error.
+            return await command.ExecuteScalarAsync(cancellationToken) is null ? PayoutInsert.DailyLimitReached : PayoutInsert.Stored;
+        }
+        catch (PostgresException refused) when (refused.SqlState == PostgresErrorCodes.UniqueViolation
+                                                && refused.ConstraintName == PayoutConfiguration.IdempotencyKeyIndex)
+        {
+            return PayoutInsert.IdempotencyKeyTaken;
+        }
+    }
+
+    public Task<Payout?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Payouts.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+
+    public Task<Payout?> FindByIdempotencyKeyAsync(string createdBy, string key, CancellationToken cancellationToken) =>
+        db.Payouts.AsNoTracking().SingleOrDefaultAsync(p => p.CreatedBy == createdBy && p.IdempotencyKey == key, cancellationToken);
+
+    /// <summary>Claims due payouts (approved, queued, or whose lease lapsed) for one attempt each.</summary>
+    public Task<IReadOnlyList<Payout>> ClaimDueAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken) =>
+        ClaimAsync(PayoutStatements.ClaimDue, batchSize, lease, null, cancellationToken);
+
+    /// <summary>Claims one payout if it is due (just approved or retried), or nothing if a dispatcher has it.</summary>
+    public async Task<Payout?> ClaimOneAsync(Guid id, TimeSpan lease, CancellationToken cancellationToken) =>
+        (await ClaimAsync(PayoutStatements.ClaimOne, 1, lease, id, cancellationToken)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<Payout>> ClaimAsync(string statement, int batchSize, TimeSpan lease, Guid? id,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var claimed = new List<Guid>(batchSize);
+        await using (var command = dataSource.CreateCommand(statement))
+        {
+            command.Parameters.With(now).With(now + lease).With(batchSize);
+            if (id is { } one)
+            {
+                command.Parameters.With(one);
+            }
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add(reader.GetGuid(0));
+            }
+        }
+        if (claimed.Count == 0)
+        {
+            return [];
+        }
+        // The claim is committed: these rows are ours until the lease ends, so reading them now is exact.
+        return await db.Payouts.AsNoTracking().Where(p => claimed.Contains(p.Id)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Records the claimed attempt's outcome (and the attempt); false when a newer attempt or a postback got there first.</summary>
+    public async Task<bool> RecordAttemptAsync(Payout payout, PayoutStatus outcome, string? gatewayMessage, string? error,
+        bool outcomeUncertain, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(PayoutStatements.RecordAttempt);
+        command.Parameters
+            .With(payout.Id)
+            .With(payout.Attempts)
+            .With(SnakeCaseEnumConverter<PayoutStatus>.ToText(outcome))
+            .WithNullable(gatewayMessage is null ? null : ColumnText.Fit(gatewayMessage, 2000), NpgsqlDbType.Text)
+            .WithNullable(error, NpgsqlDbType.Text)
+            .With(outcomeUncertain)
+            .WithNullable(nextAttemptAt, NpgsqlDbType.TimestampTz)
+            .With(time.GetUtcNow());
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>Four eyes: approves (and makes due) a payout awaiting approval, unless <paramref name="approver"/> created it.</summary>
+    public async Task<bool> ApproveAsync(Guid id, string approver, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(PayoutStatements.Approve);
+        command.Parameters.With(id).With(approver).With(time.GetUtcNow());
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    public async Task<bool> RejectAsync(Guid id, string actor, string? reason, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(PayoutStatements.Reject);
+        command.Parameters.With(id).With(actor).WithText(reason, PayoutRules.MaxReasonLength).With(time.GetUtcNow());
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    public async Task<bool> RetryAsync(Guid id, string actor, int extraAttempts, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(PayoutStatements.Retry);
+        command.Parameters.With(id).With(actor).With(extraAttempts).With(time.GetUtcNow());
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    /// <summary>Everything ops see of a payout: its attempts, the actions taken on it, the signed transactions that name it.</summary>
+    public async Task<PayoutHistory?> HistoryAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(id, cancellationToken) is not { } payout)
+        {
+            return null;
+        }
+        var attempts = await db.PayoutAttempts.AsNoTracking().Where(a => a.PayoutId == id).OrderBy(a => a.Attempt)
+            .ToListAsync(cancellationToken);
+        var actions = await db.PayoutActions.AsNoTracking().Where(a => a.PayoutId == id).OrderBy(a => a.At).ThenBy(a => a.Id)
+            .ToListAsync(cancellationToken);
+        var transactions = await db.GatewayTransactions.AsNoTracking().Where(t => t.PayoutId == id).OrderBy(t => t.StoredAt)
+            .ToListAsync(cancellationToken);
+        return new PayoutHistory(payout, attempts, actions, transactions);
+    }
+}
+
+public sealed record PayoutHistory(
+    Payout Payout,
+    IReadOnlyList<PayoutAttempt> Attempts,
+    IReadOnlyList<PayoutAction> Actions,
+    IReadOnlyList<Postbacks.GatewayTransaction> Transactions);
+
+/// <summary>What <see cref="PayoutStore.TryInsertAsync"/> did.</summary>
+public enum PayoutInsert
+{
+    Stored,
+
+    /// <summary>The label's payouts today would pass Payouts:DailyLimitPerLabel.</summary>
+    DailyLimitReached,
+
+    /// <summary>The creator has a payout with this Idempotency-Key (stored by a concurrent request).</summary>
+    IdempotencyKeyTaken,
+}

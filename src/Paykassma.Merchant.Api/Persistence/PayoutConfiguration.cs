@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paykassma.Merchant.Api.Payouts;
+
+namespace Paykassma.Merchant.Api.Persistence;
+
+internal sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
+{
+    /// <summary>Unique per creator; its violation on insert means a concurrent request with the same key.</summary>
+    public const string IdempotencyKeyIndex = "ux_payouts_created_by_idempotency_key";
+
+    public void Configure(EntityTypeBuilder<Payout> payout)
+    {
+        payout.ToTable("payouts", table =>
+        {
+            table.HasCheckConstraint("ck_payouts_status", $"status IN ({SnakeCaseEnumConverter<PayoutStatus>.SqlValues()})");
+            table.HasCheckConstraint("ck_payouts_amount", "amount > 0");
+            table.HasCheckConstraint("ck_payouts_account_number", "account_number ~ '^[0-9]{1,34}$'");
+        });
+        payout.HasKey(p => p.Id);
+        payout.Property(p => p.Id).ValueGeneratedNever();
+        payout.Property(p => p.WithdrawalId).HasMaxLength(PayoutRules.MaxWithdrawalIdLength);
+        payout.Property(p => p.Label).HasMaxLength(PayoutRules.MaxLabelLength);
+        payout.Property(p => p.Currency).HasMaxLength(3);
+        payout.Property(p => p.PaymentSystem).HasMaxLength(64);
+        payout.Property(p => p.AccountNumber).HasMaxLength(34);
+        payout.Property(p => p.AccountName).HasMaxLength(PayoutRules.MaxAccountNameLength);
+        payout.Property(p => p.BankDetails).HasColumnType("jsonb");
+        payout.Property(p => p.Status).HasConversion<SnakeCaseEnumConverter<PayoutStatus>>().HasMaxLength(32);
+        payout.Property(p => p.CreatedBy).HasMaxLength(255);
+        payout.Property(p => p.IdempotencyKey).HasMaxLength(255);
+        payout.Property(p => p.RequestHash).HasMaxLength(64);
+        payout.Property(p => p.LastError).HasMaxLength(64);
+        payout.Property(p => p.GatewayMessage).HasMaxLength(2000);
+        payout.Property(p => p.SettledAmount).HasColumnType("numeric(20,2)");
+
+        // One id at the gateway for the payout's whole life; the outgoing postback finds it by this.
+        payout.HasIndex(p => p.WithdrawalId).IsUnique();
+        // The creator's reference is their payout: a repeat answers the stored one, a race stores one.
+        payout.HasIndex(p => new { p.CreatedBy, p.IdempotencyKey }).IsUnique().HasDatabaseName(IdempotencyKeyIndex);
+        // The dispatcher's work list stays small however many payouts were ever settled.
+        payout.HasIndex(p => p.NextAttemptAt).HasFilter("status IN ('approved', 'sending', 'queued')")
+            .HasDatabaseName("ix_payouts_due");
+        payout.HasIndex(p => new { p.Status, p.CreatedAt });
+        payout.HasIndex(p => new { p.Label, p.CreatedAt });
+    }
+}
+
+internal sealed class PayoutActionConfiguration : IEntityTypeConfiguration<PayoutAction>
+{
+    public void Configure(EntityTypeBuilder<PayoutAction> action)
+    {
+        action.ToTable("payout_actions", table =>
+            table.HasCheckConstraint("ck_payout_actions_action", "action IN ('approve', 'reject', 'retry')"));
+        action.HasKey(a => a.Id);
+        action.Property(a => a.Action).HasMaxLength(16);
+        action.Property(a => a.Actor).HasMaxLength(255);
+        action.Property(a => a.Reason).HasMaxLength(PayoutRules.MaxReasonLength);
+        action.HasOne<Payout>().WithMany().HasForeignKey(a => a.PayoutId).OnDelete(DeleteBehavior.Restrict);
+        action.HasIndex(a => new { a.PayoutId, a.At });
+    }
+}
+
+internal sealed class PayoutAttemptConfiguration : IEntityTypeConfiguration<PayoutAttempt>
+{
+    public void Configure(EntityTypeBuilder<PayoutAttempt> attempt)
+    {
+        attempt.ToTable("payout_attempts");
+        // One outcome per attempt: the fenced update that writes it runs once per attempt number.
+        attempt.HasKey(a => new { a.PayoutId, a.Attempt });
+        attempt.Property(a => a.Outcome).HasMaxLength(32);
+        attempt.Property(a => a.GatewayMessage).HasMaxLength(2000);
+        attempt.Property(a => a.Error).HasMaxLength(64);
+        attempt.HasOne<Payout>().WithMany().HasForeignKey(a => a.PayoutId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+/// <summary>What one label was sent on one UTC day: the row that serialises the daily-limit check.</summary>
+public sealed class PayoutDailyTotal
+{
+    public required string Label { get; init; }
+
+    public DateOnly Day { get; init; }
+
+    public long Total { get; set; }
+}
+
+internal sealed class PayoutDailyTotalConfiguration : IEntityTypeConfiguration<PayoutDailyTotal>
+{
+    public void Configure(EntityTypeBuilder<PayoutDailyTotal> total)
+    {
+        total.ToTable("payout_daily_totals", table => table.HasCheckConstraint("ck_payout_daily_totals_total", "total >= 0"));
+        total.HasKey(t => new { t.Label, t.Day });
+        total.Property(t => t.Label).HasMaxLength(PayoutRules.MaxLabelLength);
+    }
+}
