@@ -55,10 +55,22 @@ internal static class OpenApiExamples
     private const string OpsTransaction = """
         {"id":"0192f0a1-a06b-7a5d-8e4b-6c7d8e9fa0b1","transactionId":"293397556789","direction":"ingoing","amount":300,"amountText":"300",
          "currencyCode":"BTN","walletType":"bnb_ml","customOrderId":"pm_0192f0a18d4f7e3b8c2f4a5b6c7d8e9f",
-         "proofId":"0192f0a1-8d4f-7e3b-8c2f-4a5b6c7d8e9f","depositId":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","matched":true,"applied":true,"unappliedReason":null,
+         "proofId":"0192f0a1-8d4f-7e3b-8c2f-4a5b6c7d8e9f","depositId":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","payoutId":null,"matched":true,"applied":true,"unappliedReason":null,
          "amountMismatch":false,"activatedAt":"2026-01-27T09:32:01+00:00","activatedText":null,"transactionType":0,"withdrawalId":null,"withdrawalStatus":null,
          "accountNumber":"","postbackId":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","storedAt":"2026-01-27T01:32:02+00:00",
          "item":{"transaction_id":"293397556789","amount":"300","currency_code":"BTN","plugin_custom_order_id":"pm_0192f0a18d4f7e3b8c2f4a5b6c7d8e9f"}}
+        """;
+
+    private const string Payout = """
+        {"id":"0192f0b2-1a2b-7c3d-8e4f-5a6b7c8d9e0f","withdrawalId":"po_0192f0b21a2b7c3d8e4f5a6b7c8d9e0f","status":"sent",
+         "label":"labeluser","amount":1020,"currency":"BTN","accountNumber":"9440377924","accountName":"Dorji Wangmo","bankDetails":null,
+         "gatewayMessage":null,"withdrawalStatus":null,"settledAmount":null,"amountMismatch":false,
+         "createdAt":"2026-01-27T02:00:00+00:00","updatedAt":"2026-01-27T02:00:01+00:00","sentAt":"2026-01-27T02:00:01+00:00","settledAt":null}
+        """;
+
+    private const string OpsPayout = $$"""
+        {"payout":{{Payout}},"createdBy":"ledger-service","paymentSystem":"sinpemovil","isTest":false,"attempts":1,"attemptLimit":300,
+         "outcomeUncertain":false,"lastError":null,"nextAttemptAt":null}
         """;
 
     private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -132,6 +144,55 @@ internal static class OpenApiExamples
                 ""","detail":"Reason: bad_signature.","reason":"bad_signature" """),
         }),
         ["OpsDownloadScreenshot"] = (null, new() { ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No proof with that id." """) }),
+        ["CreatePayout"] = ("""{"label":"labeluser","amount":1020,"accountNumber":"9440377924","accountName":"Dorji Wangmo"}""", new()
+        {
+            ["202"] = Payout,
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
+                ""","errors":{"accountName":["Required: 1 to 30 Latin letters and spaces, not only spaces."]}"""),
+            ["415"] = Problem(415, "unsupported-media-type", "JSON bodies must be UTF-8",
+                ""","detail":"Send Content-Type: application/json (optionally with charset=utf-8)." """),
+            ["403"] = Problem(403, "payouts-disabled", "Payouts are not enabled on this service",
+                ""","detail":"Set Payouts:Enabled (and Paykassma:WithdrawalPrivateKey) to enable them." """),
+            ["422"] = Problem(422, "daily-limit-reached", "This payout would pass the label's daily limit",
+                ""","detail":"At most 100000 per label per UTC day. Nothing was stored." """),
+        }),
+        ["GetPayout"] = (null, new()
+        {
+            ["200"] = Payout,
+            ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No payout with that id." """),
+        }),
+        ["OpsListPayouts"] = (null, new() { ["200"] = Page(OpsPayout, 50) }),
+        ["OpsGetPayout"] = (null, new()
+        {
+            ["200"] = $$"""
+                {"payout":{{OpsPayout}},
+                 "attempts":[{"attempt":1,"outcome":"sent","gatewayMessage":null,"error":null,"outcomeUncertain":false,"at":"2026-01-27T02:00:01+00:00"}],
+                 "actions":[{"action":"approve","actor":"ops-bob","reason":null,"at":"2026-01-27T02:00:00+00:00"}],"transactions":[]}
+                """,
+            ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No payout with that id." """),
+        }),
+        ["OpsApprovePayout"] = (null, new()
+        {
+            ["200"] = OpsPayout,
+            ["403"] = Problem(403, "four-eyes", "You created this payout: another ops user must approve it",
+                ""","detail":"Four eyes: the approver's token subject must differ from the creator's." """),
+            ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No payout with that id." """),
+            ["409"] = Problem(409, "payout-status-conflict", "This payout cannot be approved in its status", ""","detail":"It is sent." """),
+        }),
+        ["OpsRejectPayout"] = ("""{"reason":"Account name does not match KYC"}""", new()
+        {
+            ["200"] = OpsPayout.Replace("\"status\":\"sent\"", "\"status\":\"rejected\"", StringComparison.Ordinal),
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
+                ""","errors":{"reason":["Required: why, in 1 to 500 characters (kept with your name)."]}"""),
+            ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No payout with that id." """),
+            ["409"] = Problem(409, "payout-status-conflict", "This payout cannot be rejected in its status", ""","detail":"It is sent." """),
+        }),
+        ["OpsRetryPayout"] = (null, new()
+        {
+            ["200"] = OpsPayout,
+            ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No payout with that id." """),
+            ["409"] = Problem(409, "payout-status-conflict", "This payout cannot be retried in its status", ""","detail":"It is paid." """),
+        }),
         ["DevToken"] = ("""{"label":"alice","ops":false,"lifetimeMinutes":60}""", new()
         {
             ["400"] = Problem(400, "validation", "One or more validation errors occurred.",

@@ -151,7 +151,8 @@ internal static class OpenApiExtensions
         ["Deposits"] = "The frontend's calls for a user's deposits: start one (bank requisites to pay to), read one, list them.",
         ["Proofs"] = "The frontend's upload of a payment proof (transaction number, amount, screenshot) for a deposit.",
         ["Gateway"] = "Called by Paykassma, not by people: the signed postback that confirms a deposit.",
-        ["Operations"] = "For operations staff (the ops role): find deposits, proofs, postbacks and transactions; retry and reverify.",
+        ["Payouts"] = "The merchant's back office (the payouts role): pay a user out, once per Idempotency-Key, and read the payout.",
+        ["Operations"] = "For operations staff (the ops role): find deposits, proofs, postbacks, transactions and payouts; retry, reverify, approve (four eyes) and reject.",
         ["Development"] = "Development only: tokens for trying the API from Swagger UI.",
     };
 

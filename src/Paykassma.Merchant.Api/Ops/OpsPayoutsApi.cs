@@ -44,30 +44,25 @@ public static class OpsPayoutsApi
     {
         ops.MapGet("/payouts", ListPayouts)
             .WithName("OpsListPayouts")
-            .WithTags("Payouts (ops)")
             .WithSummary("Payouts by status, label and creation time range, newest first (status=awaiting_approval: the ones to review)");
         ops.MapGet("/payouts/{id:guid}", GetPayout)
             .WithName("OpsGetPayout")
-            .WithTags("Payouts (ops)")
             .WithSummary("One payout with its attempts, gateway messages, signed transactions and the ops actions on it")
             .ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapPost("/payouts/{id:guid}/approve", Approve)
             .WithName("OpsApprovePayout")
-            .WithTags("Payouts (ops)")
             .WithSummary("Approve a payout awaiting approval (not your own: four eyes); it is sent at once")
             .WithRequestTimeout(EdgePolicies.GatewayCall)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         ops.MapPost("/payouts/{id:guid}/reject", Reject)
             .WithName("OpsRejectPayout")
-            .WithTags("Payouts (ops)")
             .WithSummary("Turn down a payout awaiting approval: it is never sent")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         ops.MapPost("/payouts/{id:guid}/retry", Retry)
             .WithName("OpsRetryPayout")
-            .WithTags("Payouts (ops)")
             .WithSummary("Send a failed or refused payout again, under the same withdrawalId")
             .WithRequestTimeout(EdgePolicies.GatewayCall)
             .ProducesProblem(StatusCodes.Status404NotFound)

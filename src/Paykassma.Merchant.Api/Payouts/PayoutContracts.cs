@@ -13,7 +13,7 @@ public sealed record CreatePayoutRequest(
     long? Amount,
     string? AccountNumber,
     string? AccountName,
-    Dictionary<string, JsonElement>? BankDetails);
+    Dictionary<string, JsonElement>? BankDetails = null);
 
 /// <summary>Why ops turn a payout down (kept with who did it).</summary>
 public sealed record RejectPayoutRequest(string? Reason);

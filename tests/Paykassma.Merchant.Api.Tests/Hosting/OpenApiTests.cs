@@ -22,6 +22,7 @@ public sealed class OpenApiTests(MerchantApiFactory api)
             ("DepositStatus", new[] { "awaiting_payment", "proof_submitted", "pending_confirmation", "confirmed", "expired" }),
             ("ProofStatus", new[] { "submitting", "forwarded", "rejected", "queued", "failed" }),
             ("PostbackOutcome", new[] { "accepted", "duplicate", "rejected", "held" }),
+            ("PayoutStatus", new[] { "awaiting_approval", "approved", "sending", "sent", "queued", "refused", "failed", "rejected", "paid", "cancelled" }),
         })
         {
             Assert.True(schemas.TryGetProperty(schema, out var declared), $"{schema} is not a schema of its own");
@@ -31,7 +32,7 @@ public sealed class OpenApiTests(MerchantApiFactory api)
         // Ops operations come in the order of their resources, so Swagger UI lists them that way.
         var opsPaths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Where(p => p.StartsWith("/api/ops/", StringComparison.Ordinal))
             .Select(p => p.Split('/')[3]).Distinct().ToList();
-        Assert.Equal(["deposits", "proofs", "postbacks", "transactions"], opsPaths.Where(r => r != "session"));
+        Assert.Equal(["deposits", "proofs", "postbacks", "transactions", "payouts"], opsPaths.Where(r => r != "session"));
     }
 
     [Fact]
