@@ -7,6 +7,7 @@ using Paykassma.Sandbox.Faults;
 using Paykassma.Sandbox.Gateway;
 using Paykassma.Sandbox.Postbacks;
 using Paykassma.Sandbox.Proofs;
+using Paykassma.Sandbox.Withdrawals;
 using Serilog;
 using Serilog.Events;
 
@@ -37,6 +38,7 @@ public static class SandboxApp
         app.MapGatewayApi();
         app.MapControlApi();
         app.MapPostbacksApi();
+        app.MapWithdrawalsControlApi();
         app.MapHealthChecks("/health");
         return app;
     }
@@ -56,6 +58,7 @@ public static class SandboxApp
         builder.Services.AddSingleton<DepositRequestLog>();
         builder.Services.AddSingleton<FaultSwitch>();
         builder.Services.AddPostbacks();
+        builder.Services.AddWithdrawals();
 
         builder.Services.AddProblemDetails();
         // Development would otherwise throw on a malformed control request and log it as a 500:

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Paykassma.PluginApi.Postbacks;
+using Paykassma.Sandbox.Tests.Withdrawals;
 
 namespace Paykassma.Sandbox.Tests;
 
@@ -28,6 +29,9 @@ public sealed class StartupTests
     [InlineData("Sandbox:PostbackMaxAttempts", "-1", "Sandbox:PostbackMaxAttempts")]
     [InlineData("Sandbox:PostbackTimeoutSeconds", "0", "Sandbox:PostbackTimeoutSeconds")]
     [InlineData("Sandbox:PostbackHistoryLimit", "0", "Sandbox:PostbackHistoryLimit")]
+    [InlineData("Sandbox:WithdrawalPrivateKey", "  ", "Sandbox:WithdrawalPrivateKey")]
+    [InlineData("Sandbox:WithdrawalPaymentSystem", " ", "Sandbox:WithdrawalPaymentSystem")]
+    [InlineData("Sandbox:WithdrawalBalance", "-1", "Sandbox:WithdrawalBalance")]
     public async Task Invalid_setting_stops_start_up_naming_the_key(string key, string value, string named)
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(
@@ -63,6 +67,29 @@ public sealed class StartupTests
         var parsed = PostbackParser.Parse(Encoding.UTF8.GetBytes(record.GetProperty("body").GetString()!));
         Assert.True(new PostbackVerifier("dev-access-key", "dev-private-key").Verify(parsed.Postback!).IsVerified);
         Assert.Equal("not_sent", record.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Development_takes_withdrawals_signed_with_the_development_withdrawal_key()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(configure: builder => builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json"), optional: false)
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Sandbox:PostbackUrl"] = "" }));
+
+        using var accepted = await sandbox.CreateWithdrawalAsync(new WithdrawalRequest(), key: "dev-withdrawal-key");
+
+        await WithdrawalAssert.OkAsync(accepted);
+    }
+
+    [Fact]
+    public async Task Shipped_settings_leave_payouts_off()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(configure: builder => builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false));
+
+        using var refused = await sandbox.CreateWithdrawalAsync(new WithdrawalRequest(), key: "dev-withdrawal-key");
+
+        Assert.Equal("Withdrawal signature is invalid", await GatewayAssert.FailAsync(refused));
     }
 
     private static async Task<JsonElement> PostRecordAsync(TestSandbox sandbox, string json)

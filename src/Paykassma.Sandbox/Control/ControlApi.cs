@@ -116,13 +116,10 @@ internal static class ControlApi
 
         Dictionary<string, string[]> errors = [];
         // Names only: Enum.TryParse would also take "2" or "down, stall" (which it ORs into another mode).
-        var mode = Enum.GetValues<FaultMode>()
-            .Where(candidate => string.Equals(candidate.ToString(), request.Mode, StringComparison.OrdinalIgnoreCase))
-            .Cast<FaultMode?>()
-            .SingleOrDefault();
+        FaultMode? mode = request.Mode is not null && FaultModes.ByName.TryGetValue(request.Mode.Trim(), out var named) ? named : null;
         if (mode is null)
         {
-            errors["mode"] = ["mode must be one of: none, down, stall, refuse"];
+            errors["mode"] = [$"mode must be one of: {FaultModes.Names}"];
         }
 
         if (request.Seconds is { } seconds && !(seconds > 0 && seconds <= MaxFaultSeconds))

@@ -21,7 +21,14 @@ internal sealed class FaultInjectionFilter(FaultSwitch faults, IOptions<SandboxO
                 var result = await next(context);
                 var stillListening = await Stall.HoldAsync(fault.StallFor, time, context.HttpContext.RequestAborted);
                 return stillListening ? result : Results.Empty;
+            case FaultMode.Crash:
+                // The work is done and kept (a proof's postback, a withdrawal's payout follow); only the
+                // answer is lost, so a client's retry meets "already exists" / "already taken".
+                await next(context);
+                return GatewayAnswers.InternalServerError.ToResult();
             default:
+                // InsufficientBalance is decided by the withdrawal handler: only a valid, signed request
+                // gets as far as a balance check on the real gateway.
                 return await next(context);
         }
     }

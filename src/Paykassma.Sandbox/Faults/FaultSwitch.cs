@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Paykassma.Sandbox.Faults;
 
 public enum FaultMode
@@ -13,6 +15,35 @@ public enum FaultMode
 
     /// <summary>Every gateway call answers <c>{"status":"fail"}</c> without being handled.</summary>
     Refuse,
+
+    /// <summary>
+    /// Every valid withdrawal is refused for lack of balance, as when the merchant's account runs dry;
+    /// other calls behave normally (they move no money out).
+    /// </summary>
+    [JsonStringEnumMemberName("insufficient_balance")]
+    InsufficientBalance,
+
+    /// <summary>
+    /// Every gateway call is handled as usual (recorded, postbacks follow), then answered HTTP 500: a
+    /// gateway that did the work and crashed before it could say so.
+    /// </summary>
+    Crash,
+}
+
+/// <summary>The names people type for each mode (snake_case, like the gateway's own field names).</summary>
+public static class FaultModes
+{
+    public static readonly IReadOnlyDictionary<string, FaultMode> ByName = new Dictionary<string, FaultMode>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["none"] = FaultMode.None,
+        ["down"] = FaultMode.Down,
+        ["stall"] = FaultMode.Stall,
+        ["refuse"] = FaultMode.Refuse,
+        ["insufficient_balance"] = FaultMode.InsufficientBalance,
+        ["crash"] = FaultMode.Crash,
+    };
+
+    public static string Names => string.Join(", ", ByName.Keys);
 }
 
 /// <summary>A fault in force: which, until when (<c>null</c>: until switched off), and its parameters.</summary>

@@ -23,6 +23,9 @@ internal static class GatewayAnswers
 
     public static readonly GatewayAnswer ProofAccepted = new(StatusCodes.Status200OK, JsonContentType, ProofAcceptedBody);
 
+    /// <summary>The withdrawal-create success body: the gateway says nothing more until its postback.</summary>
+    public static readonly GatewayAnswer Ok = new(StatusCodes.Status200OK, JsonContentType, """{"status":"ok"}""");
+
     /// <summary>What a load balancer in front of a dead gateway sends: HTML, not the gateway's JSON.</summary>
     public static readonly GatewayAnswer ServiceUnavailable = new(
         StatusCodes.Status503ServiceUnavailable,
@@ -30,8 +33,30 @@ internal static class GatewayAnswers
         "<html><head><title>503 Service Temporarily Unavailable</title></head>"
         + "<body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>\n");
 
+    /// <summary>What PHP behind nginx sends when it dies mid-request: HTML, whatever the endpoint promised.</summary>
+    public static readonly GatewayAnswer InternalServerError = new(
+        StatusCodes.Status500InternalServerError,
+        "text/html",
+        "<html><head><title>500 Internal Server Error</title></head>"
+        + "<body><center><h1>500 Internal Server Error</h1></center></body></html>\n");
+
     public static GatewayAnswer Fail(string message, int statusCode) =>
         new(statusCode, JsonContentType, new JsonObject { ["status"] = "fail", ["message"] = message }.ToJsonString());
+
+    /// <summary>
+    /// <c>{"status":"fail","message":{"field":["…"]}}</c>: the gateway's Laravel validation shape, a message
+    /// that is an object (its insufficient-balance answer is one). Fields in the order given.
+    /// </summary>
+    public static GatewayAnswer FailWithErrors(IEnumerable<KeyValuePair<string, List<string>>> errors, int statusCode)
+    {
+        var message = new JsonObject();
+        foreach (var (field, problems) in errors)
+        {
+            message[field] = new JsonArray([.. problems.Select(problem => JsonValue.Create(problem))]);
+        }
+
+        return new(statusCode, JsonContentType, new JsonObject { ["status"] = "fail", ["message"] = message }.ToJsonString());
+    }
 
     /// <summary>
     /// <c>{"status":"ok","params":{…}}</c>. A <see cref="JsonObject"/> keeps the keys in the order given,

@@ -1,6 +1,7 @@
 using Paykassma.Sandbox.Deposits;
 using Paykassma.Sandbox.Faults;
 using Paykassma.Sandbox.Proofs;
+using Paykassma.Sandbox.Withdrawals;
 
 namespace Paykassma.Sandbox.Gateway;
 
@@ -18,6 +19,13 @@ internal static class GatewayApi
 
         gateway.MapDepositsApi();
         gateway.MapPossibleTransactionsApi();
+
+        // Payouts carry no ?secret=: the gateway's pages show this route without it, the signature is its
+        // authentication. A secret sent anyway is ignored. Faults apply as to every gateway call.
+        var payouts = app.MapGroup("/v2")
+            .AddEndpointFilter<FaultInjectionFilter>()
+            .WithTags("Gateway (imitated)");
+        payouts.MapWithdrawalsApi();
         return app;
     }
 }

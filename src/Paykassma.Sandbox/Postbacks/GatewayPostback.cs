@@ -34,8 +34,15 @@ internal sealed record PostbackDraft
     /// <summary>Our custom_transaction_id, brought back; null for withdrawals.</summary>
     public string? PluginCustomOrderId { get; init; }
 
-    public long? WithdrawalId { get; init; }
+    /// <summary>
+    /// As the gateway writes it: the merchant's own withdrawal_id (a string) for a withdrawal it received; a
+    /// number for the control endpoint's withdrawal kind, as in the PHP-made vectors. Null for deposits.
+    /// </summary>
+    public JsonNode? WithdrawalId { get; init; }
     public int? WithdrawalStatus { get; init; }
+
+    /// <summary>The withdrawal's bank fields, echoed; null writes the empty pair of the gateway's deposit example.</summary>
+    public IReadOnlyDictionary<string, string>? BankDetails { get; init; }
     public string Comment { get; init; } = "";
     public string AccountNumber { get; init; } = "";
     public string AccountName { get; init; } = "";
@@ -79,13 +86,30 @@ internal static class GatewayPostback
         ["transaction_id"] = draft.TransactionId,
         ["transaction_type"] = draft.TransactionType,
         ["plugin_custom_order_id"] = draft.PluginCustomOrderId,
-        ["withdrawal_id"] = draft.WithdrawalId,
+        // A copy: a node belongs to one parent, and a draft may be built more than once.
+        ["withdrawal_id"] = draft.WithdrawalId?.DeepClone(),
         ["withdrawal_status"] = draft.WithdrawalStatus,
         ["account_number"] = draft.AccountNumber,
         ["account_name"] = draft.AccountName,
         ["account_email"] = draft.AccountEmail,
-        ["bank_details"] = new JsonObject { ["bank_code"] = "", ["branch_code"] = "" },
+        ["bank_details"] = BankDetails(draft.BankDetails),
     };
+
+    private static JsonObject BankDetails(IReadOnlyDictionary<string, string>? details)
+    {
+        if (details is null)
+        {
+            return new JsonObject { ["bank_code"] = "", ["branch_code"] = "" };
+        }
+
+        var written = new JsonObject();
+        foreach (var (key, value) in details)
+        {
+            written[key] = value;
+        }
+
+        return written;
+    }
 
     /// <summary>Signs <c>additional_data</c> as it is now; nothing else in the body is covered.</summary>
     public static string Sign(JsonObject body, string accessKey, string privateKey)

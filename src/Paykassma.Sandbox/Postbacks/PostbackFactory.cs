@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Paykassma.PluginApi;
 using Paykassma.Sandbox.Proofs;
+using Paykassma.Sandbox.Withdrawals;
 
 namespace Paykassma.Sandbox.Postbacks;
 
@@ -70,6 +71,34 @@ internal sealed partial class PostbackFactory
         return Build(PostbackKind.Transaction, PostbackSource.Proof, draft, _options.WireEncoding);
     }
 
+    /// <summary>
+    /// The outgoing postback that reports a withdrawal's outcome: the merchant's withdrawal_id and the status,
+    /// with the gateway's transaction id for the payout. Activated and created when it was settled.
+    /// </summary>
+    public PostbackRecord ForWithdrawal(ReceivedWithdrawal withdrawal, int status, DateTimeOffset settledAt, PostbackSource source)
+    {
+        var draft = new PostbackDraft
+        {
+            Direction = PostbackDraft.Outgoing,
+            Amount = withdrawal.Amount,
+            CurrencyCode = withdrawal.CurrencyCode,
+            // The payout method is the wallet type of an outgoing transaction.
+            WalletType = withdrawal.PaymentSystem,
+            Label = withdrawal.Label,
+            ActivatedDateTime = Clock.ToGatewayText(settledAt),
+            CreatedDateTime = Clock.ToGatewayText(settledAt),
+            StockpilingId = NextStockpilingId(),
+            TransactionId = withdrawal.TransactionId,
+            TransactionType = 1,
+            WithdrawalId = JsonValue.Create(withdrawal.WithdrawalId),
+            WithdrawalStatus = status,
+            AccountNumber = withdrawal.AccountNumber,
+            AccountName = withdrawal.AccountName,
+            BankDetails = withdrawal.BankDetails,
+        };
+        return Build(PostbackKind.Withdrawal, source, draft, _options.WireEncoding);
+    }
+
     public PostbackRecord Build(
         PostbackKind kind, PostbackSource source, PostbackDraft draft, PostbackWireEncoding encoding, PostbackTampering? tampering = null)
     {
@@ -107,7 +136,8 @@ internal sealed partial class PostbackFactory
             Label = label,
             Amount = amount,
             SignedAmount = signedAmount.ToString(CultureInfo.InvariantCulture),
-            WithdrawalId = draft.WithdrawalId,
+            WithdrawalId = WithdrawalIdText(draft.WithdrawalId),
+            WithdrawalStatus = draft.WithdrawalStatus,
             GenuineSignature = kind is not (PostbackKind.Forged or PostbackKind.TamperedSigned),
             Encoding = encoding,
         };
@@ -128,10 +158,25 @@ internal sealed partial class PostbackFactory
         return Logged(new PostbackRecord { Facts = facts, Signature = original.Signature, Body = original.Body });
     }
 
+    private static string? WithdrawalIdText(JsonNode? id) => id switch
+    {
+        null => null,
+        JsonValue value when value.TryGetValue<string>(out var text) => text,
+        _ => id.ToJsonString(),
+    };
+
     private PostbackRecord Logged(PostbackRecord record)
     {
         var facts = record.Facts;
-        LogBuilt(_logger, facts.Id, facts.Kind, facts.Direction, facts.CustomTransactionId, facts.TransactionId, facts.Amount);
+        if (facts.WithdrawalId is null)
+        {
+            LogBuilt(_logger, facts.Id, facts.Kind, facts.Direction, facts.CustomTransactionId, facts.TransactionId, facts.Amount);
+        }
+        else
+        {
+            LogBuiltWithdrawal(_logger, facts.Id, facts.Kind, facts.WithdrawalId, facts.WithdrawalStatus, facts.TransactionId, facts.Amount);
+        }
+
         return record;
     }
 
@@ -139,4 +184,9 @@ internal sealed partial class PostbackFactory
         Message = "Postback {PostbackId} ({Kind}, {Direction}) built: custom_transaction_id {CustomTransactionId}, transaction_id {TransactionId}, amount {Amount}")]
     private static partial void LogBuilt(
         ILogger logger, long postbackId, PostbackKind kind, string direction, string? customTransactionId, string transactionId, long amount);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Postback {PostbackId} ({Kind}, outgoing) built: withdrawal_id {WithdrawalId}, withdrawal_status {WithdrawalStatus}, transaction_id {TransactionId}, amount {Amount}")]
+    private static partial void LogBuiltWithdrawal(
+        ILogger logger, long postbackId, PostbackKind kind, string withdrawalId, int? withdrawalStatus, string transactionId, long amount);
 }

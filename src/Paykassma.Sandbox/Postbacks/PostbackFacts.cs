@@ -26,7 +26,11 @@ public record PostbackFacts
     /// <summary>The amount in additional_data as sent: the value a careful merchant credits.</summary>
     public required string SignedAmount { get; init; }
 
-    public long? WithdrawalId { get; init; }
+    /// <summary>The signed <c>withdrawal_id</c> as text (the merchant's id, or the control endpoint's number); null for deposits.</summary>
+    public string? WithdrawalId { get; init; }
+
+    /// <summary>The signed <c>withdrawal_status</c>; null for deposits.</summary>
+    public int? WithdrawalStatus { get; init; }
 
     /// <summary>Whether the signature verifies with the configured keys: false for forged and tampered_signed.</summary>
     public required bool GenuineSignature { get; init; }

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Options;
 using Paykassma.Sandbox.Proofs;
+using Paykassma.Sandbox.Withdrawals;
 
 namespace Paykassma.Sandbox.Postbacks;
 
 internal static class PostbackServiceCollectionExtensions
 {
-    /// <summary>Signed postbacks after accepted proofs, their sender and the control endpoints' services.</summary>
+    /// <summary>Signed postbacks after accepted proofs and withdrawals, their sender and the control endpoints' services.</summary>
     public static IServiceCollection AddPostbacks(this IServiceCollection services)
     {
         services.AddOptions<PostbackOptions>()
@@ -26,6 +27,8 @@ internal static class PostbackServiceCollectionExtensions
         services.AddSingleton<PostbackOutbox>();
         services.AddSingleton<PostbackTriggers>();
         services.AddSingleton<IProofAcceptedListener, ProofPostbackListener>();
+        services.AddSingleton<WithdrawalPostbacks>();
+        services.AddSingleton<IWithdrawalAcceptedListener>(provider => provider.GetRequiredService<WithdrawalPostbacks>());
         services.AddHostedService<PostbackSender>();
         return services;
     }

@@ -8,7 +8,11 @@ public enum PostbackSource
     [JsonStringEnumMemberName("proof")]
     Proof,
 
-    /// <summary>Asked for through <c>POST /sandbox/postbacks</c>.</summary>
+    /// <summary>Sent because a withdrawal was accepted: the outcome the gateway reports by itself.</summary>
+    [JsonStringEnumMemberName("withdrawal")]
+    Withdrawal,
+
+    /// <summary>Asked for through <c>POST /sandbox/postbacks</c> or <c>POST /sandbox/withdrawals/{id}/settle</c>.</summary>
     [JsonStringEnumMemberName("control")]
     Control,
 }

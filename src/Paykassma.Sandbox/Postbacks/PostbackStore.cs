@@ -47,15 +47,16 @@ public sealed class PostbackStore(IOptions<PostbackOptions> options)
         }
     }
 
-    /// <summary>Newest first; only those for <paramref name="customTransactionId"/> when given.</summary>
-    public IReadOnlyList<PostbackRecord> List(string? customTransactionId = null)
+    /// <summary>Newest first; only those for <paramref name="customTransactionId"/> / <paramref name="withdrawalId"/> when given.</summary>
+    public IReadOnlyList<PostbackRecord> List(string? customTransactionId = null, string? withdrawalId = null)
     {
         lock (_lock)
         {
-            var newestFirst = _byAge.Reverse();
-            return (customTransactionId is null
-                    ? newestFirst
-                    : newestFirst.Where(record => string.Equals(record.Facts.CustomTransactionId, customTransactionId, StringComparison.Ordinal)))
+            return _byAge.Reverse()
+                .Where(record => customTransactionId is null
+                    || string.Equals(record.Facts.CustomTransactionId, customTransactionId, StringComparison.Ordinal))
+                .Where(record => withdrawalId is null
+                    || string.Equals(record.Facts.WithdrawalId, withdrawalId, StringComparison.Ordinal))
                 .ToArray();
         }
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Paykassma.Sandbox.Gateway;
 using Paykassma.Sandbox.Proofs;
@@ -220,7 +221,7 @@ internal sealed class PostbackTriggers(
             TransactionId = transactionId,
             TransactionType = 1,
             PluginCustomOrderId = null,
-            WithdrawalId = request.WithdrawalId ?? Random.Shared.Next(1_000, 1_000_000),
+            WithdrawalId = JsonValue.Create(request.WithdrawalId ?? Random.Shared.Next(1_000, 1_000_000)),
             WithdrawalStatus = request.WithdrawalStatus ?? 1,
             AccountNumber = request.AccountNumber ?? DefaultAccountNumber,
             Comment = request.Comment ?? "",

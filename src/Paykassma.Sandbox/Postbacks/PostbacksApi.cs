@@ -30,8 +30,8 @@ internal static class PostbacksApi
         return app;
     }
 
-    private static Ok<PostbackSummary[]> List(PostbackStore store, string? customTransactionId) =>
-        TypedResults.Ok(store.List(customTransactionId).Select(record => record.ToSummary()).ToArray());
+    private static Ok<PostbackSummary[]> List(PostbackStore store, string? customTransactionId, string? withdrawalId) =>
+        TypedResults.Ok(store.List(customTransactionId, withdrawalId).Select(record => record.ToSummary()).ToArray());
 
     private static Results<Ok<PostbackDetail>, NotFound, ValidationProblem> Get(string id, PostbackStore store) =>
         Find(id, store) switch

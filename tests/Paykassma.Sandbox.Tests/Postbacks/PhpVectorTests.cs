@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Paykassma.Sandbox.Postbacks;
 
 namespace Paykassma.Sandbox.Tests.Postbacks;
@@ -60,7 +61,7 @@ public sealed class PhpVectorTests
             TransactionId = item.GetProperty("transaction_id").GetString()!,
             TransactionType = item.GetProperty("transaction_type").GetInt32(),
             PluginCustomOrderId = item.GetProperty("plugin_custom_order_id").GetString(),
-            WithdrawalId = item.GetProperty("withdrawal_id") is { ValueKind: JsonValueKind.Number } id ? id.GetInt64() : null,
+            WithdrawalId = item.GetProperty("withdrawal_id") is { ValueKind: JsonValueKind.Number } id ? JsonValue.Create(id.GetInt64()) : null,
             WithdrawalStatus = item.GetProperty("withdrawal_status") is { ValueKind: JsonValueKind.Number } status ? status.GetInt32() : null,
             Comment = item.GetProperty("comment").GetString()!,
             AccountNumber = item.GetProperty("account_number").GetString()!,

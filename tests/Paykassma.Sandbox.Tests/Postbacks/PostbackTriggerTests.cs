@@ -187,7 +187,8 @@ public sealed class PostbackTriggerTests
         Assert.Equal("88812345", item.AccountNumber);
         Assert.Equal(700m, item.Amount);
         Assert.Equal("delivered", record.GetProperty("state").GetString());
-        Assert.Equal(5531, record.GetProperty("withdrawalId").GetInt64());
+        Assert.Equal("5531", record.GetProperty("withdrawalId").GetString());
+        Assert.Equal(1, record.GetProperty("withdrawalStatus").GetInt32());
         Assert.Equal("outgoing", record.GetProperty("direction").GetString());
 
         using var document = JsonDocument.Parse(received[0].Body);
@@ -199,7 +200,7 @@ public sealed class PostbackTriggerTests
         Assert.Equal(5, other.WithdrawalStatus);
         Assert.Equal("77700011", other.AccountNumber);
         Assert.True(long.Parse(other.WithdrawalId!, System.Globalization.CultureInfo.InvariantCulture) > 0);
-        Assert.Equal(byDefault.GetProperty("withdrawalId").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), other.WithdrawalId);
+        Assert.Equal(byDefault.GetProperty("withdrawalId").GetString(), other.WithdrawalId);
     }
 
     [Fact]

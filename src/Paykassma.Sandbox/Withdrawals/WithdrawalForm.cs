@@ -1,0 +1,347 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Paykassma.Sandbox.Gateway;
+
+namespace Paykassma.Sandbox.Withdrawals;
+
+/// <summary>The fields of one valid withdrawal request, named as on the wire.</summary>
+internal sealed record SubmittedWithdrawal(
+    string WithdrawalId,
+    string PaymentSystem,
+    long Amount,
+    string CurrencyCode,
+    bool IsTest,
+    string Label,
+    string AccountNumber,
+    string AccountName,
+    IReadOnlyDictionary<string, string>? BankDetails);
+
+/// <summary>
+/// Reads the withdrawal-create body and checks every field with the rules of the gateway's pages, worded as
+/// Laravel words them. Read by hand, not bound: a malformed body must get the gateway's
+/// <c>{"status":"fail"}</c>, and the signature covers the values exactly as they arrived.
+/// </summary>
+internal static partial class WithdrawalForm
+{
+    public const int MaxIdLength = 36;
+    public const int MaxLabelLength = 36;
+
+    /// <param name="Body">The body as received when it was JSON, for the request log.</param>
+    /// <param name="WithdrawalId">The withdrawal_id when it was valid, even if other fields were not (for the "already taken" rule).</param>
+    /// <param name="Withdrawal">The fields when every rule passed.</param>
+    /// <param name="JoinedValues">What the signature covers; null when the body is not a JSON object.</param>
+    public sealed record Result(
+        JsonElement? Body,
+        string? WithdrawalId,
+        SubmittedWithdrawal? Withdrawal,
+        string? Signature,
+        string? JoinedValues,
+        FieldErrors Errors);
+
+    public static async Task<Result> ReadAsync(
+        HttpRequest request, SandboxOptions sandbox, WithdrawalOptions options, CancellationToken aborted)
+    {
+        // Laravel reads a JSON body only when it is labelled JSON; any other body reaches its rules as no fields at all.
+        if (!request.HasJsonContentType())
+        {
+            return Refused(null, "The request must be JSON (Content-Type: application/json).");
+        }
+
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, default, aborted);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return Refused(null, "The request body must be a JSON object.");
+        }
+        catch (IOException exception) when (!aborted.IsCancellationRequested)
+        {
+            return Refused(null, $"The request body could not be read: {exception.Message}");
+        }
+
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return Refused(body, "The request body must be a JSON object.");
+        }
+
+        // PHP's json_decode refuses a lone surrogate escape ("\ud800"): to the gateway such a body is no JSON at all.
+        if (HasLoneSurrogate(body))
+        {
+            return Refused(body, "The request body must be valid JSON (it has a lone surrogate escape).");
+        }
+
+        var errors = new FieldErrors();
+        var fields = Fields(body, errors);
+        var withdrawalId = Text(fields, "withdrawal_id", errors, MaxIdLength);
+        var paymentSystem = OneOf(fields, "payment_system", errors, options.WithdrawalPaymentSystem);
+        var amount = Amount(fields, errors);
+        var currencyCode = CurrencyCode(fields, errors, sandbox.Currency);
+        var isTest = IsTest(fields, errors);
+        var label = Text(fields, "label", errors, MaxLabelLength);
+        var accountNumber = AccountNumber(fields, errors);
+        var accountName = AccountName(fields, errors);
+        var bankDetails = BankDetails(fields, errors);
+        var signature = Text(fields, GatewayWithdrawalSignature.SignatureField, errors, int.MaxValue);
+
+        // Repeated keys are refused above, so the joined values are those of a well-defined request.
+        var joined = errors.Any ? null : GatewayWithdrawalSignature.JoinedValues(body);
+        var withdrawal = errors.Any
+            ? null
+            : new SubmittedWithdrawal(withdrawalId!, paymentSystem!, amount!.Value, currencyCode!, isTest, label!, accountNumber!, accountName!, bankDetails);
+        return new(body, withdrawalId, withdrawal, signature, joined, errors);
+    }
+
+    private static Result Refused(JsonElement? body, string message) =>
+        new(body, null, null, null, null, FieldErrors.Of("body", message));
+
+    /// <summary>
+    /// The fields by name. A key sent twice is ambiguous (PHP would keep the last, a signer might have
+    /// used the first), so it is refused rather than guessed.
+    /// </summary>
+    private static Dictionary<string, JsonElement> Fields(JsonElement body, FieldErrors errors)
+    {
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!fields.TryAdd(property.Name, property.Value) && !errors.Has(property.Name))
+            {
+                errors.Add(property.Name, $"The {Attribute(property.Name)} field must be sent once.");
+            }
+        }
+
+        return fields;
+    }
+
+    /// <summary>Laravel names a field in its messages with spaces for underscores.</summary>
+    private static string Attribute(string field) => field.Replace('_', ' ');
+
+    /// <summary>
+    /// A required string of at most <paramref name="maxLength"/> characters (code points, as PHP's
+    /// mb_strlen counts them). Blank counts as missing: Laravel trims input and turns "" into null.
+    /// </summary>
+    private static string? Text(Dictionary<string, JsonElement> fields, string field, FieldErrors errors, int maxLength)
+    {
+        if (errors.Has(field))
+        {
+            return null;
+        }
+
+        if (!fields.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null
+            || (value.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetString())))
+        {
+            errors.Add(field, $"The {Attribute(field)} field is required.");
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(field, $"The {Attribute(field)} must be a string.");
+            return null;
+        }
+
+        var text = value.GetString()!;
+        if (FieldRules.TextLength(text) > maxLength)
+        {
+            errors.Add(field, $"The {Attribute(field)} must not be greater than {maxLength} characters.");
+            return null;
+        }
+
+        return text;
+    }
+
+    private static string? OneOf(Dictionary<string, JsonElement> fields, string field, FieldErrors errors, string allowed)
+    {
+        var text = Text(fields, field, errors, FieldRules.MaxTextLength);
+        if (text is not null && !string.Equals(text, allowed, StringComparison.Ordinal))
+        {
+            errors.Add(field, $"The selected {Attribute(field)} is invalid (this account pays out with {allowed} only).");
+            return null;
+        }
+
+        return text;
+    }
+
+    private static string? CurrencyCode(Dictionary<string, JsonElement> fields, FieldErrors errors, string currency)
+    {
+        const string field = "currency_code";
+        var text = Text(fields, field, errors, FieldRules.MaxTextLength);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (FieldRules.TextLength(text) != 3)
+        {
+            errors.Add(field, "The currency code must be 3 characters.");
+            return null;
+        }
+
+        if (!string.Equals(text, currency, StringComparison.Ordinal))
+        {
+            errors.Add(field, $"The selected currency code is invalid (this account pays out in {currency} only).");
+            return null;
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// A JSON integer, not a string of digits and not 100.0: that is what the merchant must send, and a
+    /// sandbox that took "100" would hide a client that writes amounts as strings.
+    /// </summary>
+    private static long? Amount(Dictionary<string, JsonElement> fields, FieldErrors errors)
+    {
+        const string field = "amount";
+        if (errors.Has(field))
+        {
+            return null;
+        }
+
+        if (!fields.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add(field, "The amount field is required.");
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var amount))
+        {
+            errors.Add(field, "The amount must be an integer.");
+            return null;
+        }
+
+        if (amount <= 0)
+        {
+            errors.Add(field, "The amount must be greater than 0.");
+            return null;
+        }
+
+        return amount;
+    }
+
+    /// <summary>Optional (false when left out); when sent, a JSON boolean, which is what the signature's "1" / "" stand for.</summary>
+    private static bool IsTest(Dictionary<string, JsonElement> fields, FieldErrors errors)
+    {
+        const string field = "is_test";
+        if (errors.Has(field) || !fields.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return false;
+        }
+
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            errors.Add(field, "The is test field must be true or false.");
+            return false;
+        }
+
+        return value.GetBoolean();
+    }
+
+    private static string? AccountNumber(Dictionary<string, JsonElement> fields, FieldErrors errors)
+    {
+        const string field = "account_number";
+        var text = Text(fields, field, errors, FieldRules.MaxTextLength);
+        if (text is not null && !text.All(char.IsAsciiDigit))
+        {
+            errors.Add(field, "The account number must contain digits only.");
+            return null;
+        }
+
+        return text;
+    }
+
+    private static string? AccountName(Dictionary<string, JsonElement> fields, FieldErrors errors)
+    {
+        const string field = "account_name";
+        var text = Text(fields, field, errors, FieldRules.MaxTextLength);
+        if (text is not null && !AccountNamePattern().IsMatch(text))
+        {
+            errors.Add(field, "The account name format is invalid (1 to 30 Latin letters and spaces).");
+            return null;
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// The pages' <c>^[a-zA-Z\s]{1,30}$</c> as PCRE reads it: <c>\s</c> is ASCII white space only (.NET's
+    /// would take any Unicode space), and <c>\z</c> because PCRE's <c>$</c> never lets more through here.
+    /// </summary>
+    [GeneratedRegex(@"^[a-zA-Z \t\n\x0B\f\r]{1,30}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex AccountNamePattern();
+
+    /// <summary>Optional; an object whose values are strings (the method's flat bank fields), or null.</summary>
+    private static OrderedDictionary<string, string>? BankDetails(Dictionary<string, JsonElement> fields, FieldErrors errors)
+    {
+        const string field = "bank_details";
+        if (errors.Has(field) || !fields.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(field, "The bank details must be an object.");
+            return null;
+        }
+
+        var details = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        var valid = true;
+        foreach (var property in value.EnumerateObject())
+        {
+            var key = $"{field}.{property.Name}";
+            if (property.Value.ValueKind != JsonValueKind.String)
+            {
+                errors.Add(key, $"The {key} must be a string.");
+                valid = false;
+            }
+            else if (!details.TryAdd(property.Name, property.Value.GetString()!))
+            {
+                errors.Add(key, $"The {key} field must be sent once.");
+                valid = false;
+            }
+        }
+
+        return valid ? details : null;
+    }
+
+    private static bool HasLoneSurrogate(JsonElement body)
+    {
+        try
+        {
+            return HasLoneSurrogateIn(body);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to turn most lone surrogate escapes into a string at all.
+            return true;
+        }
+    }
+
+    private static bool HasLoneSurrogateIn(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => HasLoneSurrogate(value.GetString()!),
+        JsonValueKind.Object => value.EnumerateObject().Any(property => HasLoneSurrogate(property.Name) || HasLoneSurrogateIn(property.Value)),
+        JsonValueKind.Array => value.EnumerateArray().Any(HasLoneSurrogateIn),
+        _ => false,
+    };
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
