@@ -68,9 +68,13 @@ cat <<TXT
 
   Get a token (Development only), then click "Authorize" in Swagger UI and paste it:
     curl -s -X POST $api_url/dev/token -H 'Content-Type: application/json' -d '{"label":"alice"}'
-  For the ops API add "ops": true. Or call POST /dev/token from Swagger UI itself.
+  For the ops API add "ops": true; for payouts (the back office) "payouts": true. Or call
+  POST /dev/token from Swagger UI itself.
 
   Try: POST /api/deposits with {"amount": 300} -> the requisites to pay to.
+  Try: POST /api/payouts (token with "payouts": true, any Idempotency-Key) with
+       {"label":"alice","amount":1020,"accountNumber":"9440377924","accountName":"Dorji Wangmo"}
+       -> sent; a second later the sandbox's signed postback makes it paid (GET /api/payouts/{id}).
 
   Ctrl+C stops everything.
 TXT

@@ -15,7 +15,7 @@ namespace Paykassma.Merchant.Api.Development;
 /// </summary>
 public static class DevTokenApi
 {
-    public sealed record DevTokenRequest(string Label = "dev-user", bool Ops = false, int LifetimeMinutes = 60);
+    public sealed record DevTokenRequest(string Label = "dev-user", bool Ops = false, int LifetimeMinutes = 60, bool Payouts = false);
 
     public sealed record DevTokenResponse(string AccessToken, string TokenType, DateTimeOffset ExpiresAt);
 
@@ -30,7 +30,7 @@ public static class DevTokenApi
         app.MapPost("/dev/token", IssueToken)
             .WithName("DevToken")
             .WithTags("Development")
-            .WithSummary("Development only: a bearer token for a label (and the ops role if asked)")
+            .WithSummary("Development only: a bearer token for a label (and the ops or payouts role if asked)")
             .AllowAnonymous();
     }
 
@@ -51,6 +51,11 @@ public static class DevTokenApi
         if (request.Ops)
         {
             claims.Add(new Claim("role", settings.OpsRole));
+        }
+        if (request.Payouts)
+        {
+            // The back office's role; its label doubles as the token subject payout actions are recorded by.
+            claims.Add(new Claim("role", settings.PayoutsRole));
         }
 
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

@@ -31,6 +31,7 @@ public sealed class SandboxGateway : IAsyncDisposable
                 ["Sandbox:PostbackUrl"] = postbackUrl,
                 ["Sandbox:PostbackAccessKey"] = Infrastructure.MerchantApiFactory.PostbackAccessKey,
                 ["Sandbox:PostbackPrivateKey"] = Infrastructure.MerchantApiFactory.PostbackPrivateKey,
+                ["Sandbox:WithdrawalPrivateKey"] = Infrastructure.MerchantApiFactory.WithdrawalPrivateKey,
                 ["Sandbox:PostbackDelaySeconds"] = "0.2",
                 ["Sandbox:PostbackFirstRetrySeconds"] = "0.2",
                 ["Sandbox:PostbackMaxRetrySeconds"] = "1",
