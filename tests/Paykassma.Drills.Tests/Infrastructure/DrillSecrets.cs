@@ -14,6 +14,7 @@ public static class DrillSecrets
     public const string PostbackPrivateKey = "Pk9PRIVATEKEYw4/+=x";
     public const string JwtSigningKey = "Jw5JWTSIGNINGKEYm8/+=0123456789abcdefghij";
     public const string DatabasePassword = "Db3DBPASSWORDv6/+=@!x";
+    public const string WithdrawalPrivateKey = "Wd2WITHDRAWALKEYq5/+=x";
 
     /// <summary>Public by design (it is written into every postback), so not looked for in logs.</summary>
     public const string PostbackAccessKey = "drill-access-key";
@@ -25,6 +26,7 @@ public static class DrillSecrets
     [
         ("Paykassma:PluginApiSecret", PluginSecret),
         ("Paykassma:PostbackPrivateKey", PostbackPrivateKey),
+        ("Paykassma:WithdrawalPrivateKey", WithdrawalPrivateKey),
         ("Auth:Jwt:SigningKey", JwtSigningKey),
         ("database password", DatabasePassword),
     ];

@@ -7,7 +7,7 @@ namespace Paykassma.Drills.Tests.Infrastructure;
 /// <summary>HS256 tokens as the merchant's identity provider would issue them, written out by hand (a JWT is three base64url parts).</summary>
 public static class DrillTokens
 {
-    public static string For(string label, bool ops = false, string signingKey = DrillSecrets.JwtSigningKey)
+    public static string For(string label, bool ops = false, string signingKey = DrillSecrets.JwtSigningKey, string? role = null)
     {
         var now = DateTimeOffset.UtcNow;
         var payload = new Dictionary<string, object>
@@ -19,9 +19,9 @@ public static class DrillTokens
             ["iat"] = now.AddMinutes(-5).ToUnixTimeSeconds(),
             ["exp"] = now.AddHours(2).ToUnixTimeSeconds(),
         };
-        if (ops)
+        if (ops || role is not null)
         {
-            payload["role"] = "ops";
+            payload["role"] = role ?? "ops";
         }
         var signed = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { alg = "HS256", typ = "JWT" }))
                      + "." + Base64Url(JsonSerializer.SerializeToUtf8Bytes(payload));
