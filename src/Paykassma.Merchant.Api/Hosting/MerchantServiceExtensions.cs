@@ -58,6 +58,7 @@ internal static class MerchantServiceExtensions
         services.AddMerchantOpenApi();
         services.AddHealthChecks();
         services.AddMerchantMetrics();
+        services.AddMerchantTracing(builder.Configuration);
         services.AddSingleton(TimeProvider.System);
 
         services.AddEdgeProtection();

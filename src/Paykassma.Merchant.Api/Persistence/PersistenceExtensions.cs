@@ -51,6 +51,7 @@ internal static class PersistenceExtensions
         {
             settings.MaxAutoPrepare = 50;
         }
+        builder.ConfigureTracing(Observability.TracingExtensions.ConfigureNpgsqlTracing);
         return builder.Build();
     }
 
