@@ -35,6 +35,10 @@ public sealed class StartupTests
     [InlineData("Paykassma:Resilience:TotalTimeout", "00:00:00.1", "TotalTimeout")]
     [InlineData("ForwardedHeaders:TrustLoopback", "false", "would trust everyone")]
     [InlineData("RateLimits:FrontendPerMinute", "0", "RateLimits")]
+    [InlineData("Payouts:Enabled", "true", "Paykassma:WithdrawalPrivateKey is required when Payouts:Enabled is true")]
+    [InlineData("Payouts:PaidStatuses:0", "6", "Payouts:PaidStatuses must not be empty nor share a value with Payouts:CancelledStatuses")]
+    [InlineData("Payouts:Currency", "btn", "Payouts:Currency")]
+    [InlineData("Payouts:Dispatcher:Lease", "00:00:00", "Payouts:Dispatcher:Lease")]
     public async Task A_missing_or_invalid_setting_stops_the_service_naming_the_key(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string>(ValidSettings) { [key.Replace(":", "__", StringComparison.Ordinal)] = value };
