@@ -9,6 +9,23 @@ internal static class FieldRules
     /// <summary>Counts code points like PHP's mb_strlen (what a Laravel "max:190" rule measures), not UTF-16 units.</summary>
     public static int TextLength(string value) => value.EnumerateRunes().Count();
 
+    /// <summary>A UTF-16 surrogate without its pair: text no UTF-8 encoder (PHP's included) can write.</summary>
+    public static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static string? CheckText(string field, string? value, int maxLength) => value switch
     {
         null => $"{field} is required",

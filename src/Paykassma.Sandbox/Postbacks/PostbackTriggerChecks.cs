@@ -25,7 +25,7 @@ internal sealed class PostbackTriggerChecks(GatewayTimeZone clock, TimeProvider 
     /// <summary>JSON may carry "\ud800", which no UTF-8 (and so no PHP postback) can hold; refused here, not a 500 later.</summary>
     public void ValidUnicode(IEnumerable<(string Name, string Value)> textFields)
     {
-        foreach (var (field, _) in textFields.Where(text => HasLoneSurrogate(text.Value)))
+        foreach (var (field, _) in textFields.Where(text => FieldRules.HasLoneSurrogate(text.Value)))
         {
             Add(field, $"{field} must be valid Unicode (it has a lone surrogate escape)");
         }
@@ -118,22 +118,5 @@ internal sealed class PostbackTriggerChecks(GatewayTimeZone clock, TimeProvider 
 
         Add("activatedAt", $"activatedAt must be '{GatewayTimeZone.DateTimeFormat}' (in Sandbox:TimeZone) or an ISO 8601 instant with an offset, e.g. 2026-01-27T01:32:01Z");
         return "";
-    }
-
-    private static bool HasLoneSurrogate(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -322,26 +322,9 @@ internal static partial class WithdrawalForm
 
     private static bool HasLoneSurrogateIn(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => HasLoneSurrogate(value.GetString()!),
-        JsonValueKind.Object => value.EnumerateObject().Any(property => HasLoneSurrogate(property.Name) || HasLoneSurrogateIn(property.Value)),
+        JsonValueKind.String => FieldRules.HasLoneSurrogate(value.GetString()!),
+        JsonValueKind.Object => value.EnumerateObject().Any(property => FieldRules.HasLoneSurrogate(property.Name) || HasLoneSurrogateIn(property.Value)),
         JsonValueKind.Array => value.EnumerateArray().Any(HasLoneSurrogateIn),
         _ => false,
     };
-
-    private static bool HasLoneSurrogate(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

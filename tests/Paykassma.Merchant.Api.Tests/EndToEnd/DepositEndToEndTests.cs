@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
-using Paykassma.Tests.Shared;
 
 namespace Paykassma.Merchant.Api.Tests.EndToEnd;
 
@@ -13,21 +12,7 @@ namespace Paykassma.Merchant.Api.Tests.EndToEnd;
 /// </summary>
 public sealed class DepositEndToEndTests
 {
-    /// <summary>
-    /// The sandbox must know where to post before the service starts, and the service where the
-    /// gateway is: the service's port is chosen first.
-    /// </summary>
-    private static async Task<(SandboxGateway Sandbox, MerchantApiFactory Api)> StartAsync()
-    {
-        var apiPort = OsProcesses.FreePort();
-        var sandbox = await SandboxGateway.StartAsync($"http://127.0.0.1:{apiPort}/api/paykassma/postback");
-        var api = new MerchantApiFactory();
-        await api.InitializeAsync();
-        api.With("Paykassma:ApiBaseUrl", sandbox.Url);
-        api.UseKestrel(apiPort);
-        api.StartServer();
-        return (sandbox, api);
-    }
+    private static Task<(SandboxGateway Sandbox, MerchantApiFactory Api)> StartAsync() => SandboxGateway.StartWithServiceAsync();
 
     [Fact]
     public async Task A_deposit_goes_from_awaiting_payment_to_confirmed_through_the_sandbox()

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
-using Paykassma.Tests.Shared;
 
 namespace Paykassma.Merchant.Api.Tests.EndToEnd;
 
@@ -13,18 +12,7 @@ namespace Paykassma.Merchant.Api.Tests.EndToEnd;
 /// </summary>
 public sealed class PayoutEndToEndTests
 {
-    private static async Task<(SandboxGateway Sandbox, MerchantApiFactory Api)> StartAsync()
-    {
-        var apiPort = OsProcesses.FreePort();
-        var sandbox = await SandboxGateway.StartAsync($"http://127.0.0.1:{apiPort}/api/paykassma/postback");
-        var api = new MerchantApiFactory();
-        await api.InitializeAsync();
-        api.With("Paykassma:ApiBaseUrl", sandbox.Url);
-        api.With("Payouts:ApprovalThreshold", "50000");
-        api.UseKestrel(apiPort);
-        api.StartServer();
-        return (sandbox, api);
-    }
+    private static Task<(SandboxGateway Sandbox, MerchantApiFactory Api)> StartAsync() => SandboxGateway.StartWithServiceAsync(("Payouts:ApprovalThreshold", "50000"));
 
     private static async Task<JsonElement> SettledAsync(HttpClient backOffice, Guid id) =>
         await Eventually.WaitForAsync(

@@ -49,5 +49,27 @@ public sealed class SandboxGateway : IAsyncDisposable
         return new SandboxGateway(app);
     }
 
+    /// <summary>
+    /// The sandbox and the service on Kestrel, each calling the other over HTTP. The sandbox must know
+    /// where to post before the service starts, and the service where the gateway is: the service's
+    /// port is chosen first.
+    /// </summary>
+    public static async Task<(SandboxGateway Sandbox, Infrastructure.MerchantApiFactory Api)> StartWithServiceAsync(
+        params (string Key, string Value)[] settings)
+    {
+        var apiPort = Paykassma.Tests.Shared.OsProcesses.FreePort();
+        var sandbox = await StartAsync($"http://127.0.0.1:{apiPort}/api/paykassma/postback");
+        var api = new Infrastructure.MerchantApiFactory();
+        await api.InitializeAsync();
+        api.With("Paykassma:ApiBaseUrl", sandbox.Url);
+        foreach (var (key, value) in settings)
+        {
+            api.With(key, value);
+        }
+        api.UseKestrel(apiPort);
+        api.StartServer();
+        return (sandbox, api);
+    }
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
