@@ -44,7 +44,7 @@ pids+=($!)
 
 echo "Starting the API on $api_url (migrations are applied at start-up)..."
 ConnectionStrings__Merchant="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=merchant" \
-Paykassma__ApiBaseUrl="$sandbox_url" \
+Paykassma__ApiBaseUrl="$sandbox_url" Events__WebhookUrl="$sandbox_url/ledger/webhooks" \
   dotnet run --no-build --no-launch-profile --project src/Paykassma.Merchant.Api --urls "$api_url" &
 pids+=($!)
 
@@ -75,6 +75,8 @@ cat <<TXT
   Try: POST /api/payouts (token with "payouts": true, any Idempotency-Key) with
        {"label":"alice","amount":1020,"accountNumber":"9440377924","accountName":"Dorji Wangmo"}
        -> sent; a second later the sandbox's signed postback makes it paid (GET /api/payouts/{id}).
+  Every money event (deposit.confirmed, payout.paid, …) reaches the sandbox's stand-in ledger,
+  signed per Standard Webhooks and verified there: $sandbox_url/sandbox/ledger/events
 
   Ctrl+C stops everything.
 TXT

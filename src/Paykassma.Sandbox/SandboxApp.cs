@@ -1,3 +1,4 @@
+using Paykassma.Sandbox.Ledger;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,6 +40,7 @@ public static class SandboxApp
         app.MapControlApi();
         app.MapPostbacksApi();
         app.MapWithdrawalsControlApi();
+        app.MapLedger();
         app.MapHealthChecks("/health");
         return app;
     }
@@ -59,6 +61,7 @@ public static class SandboxApp
         builder.Services.AddSingleton<FaultSwitch>();
         builder.Services.AddPostbacks();
         builder.Services.AddWithdrawals();
+        builder.Services.AddSingleton<Ledger.LedgerBook>();
 
         builder.Services.AddProblemDetails();
         // Development would otherwise throw on a malformed control request and log it as a 500:

@@ -39,7 +39,7 @@ public sealed partial class DepositExpiry(
         var now = Time.GetUtcNow();
         await using var command = dataSource.CreateCommand(DepositStatements.Expire);
         command.Parameters.With(now).With(now - options.Value.ExpireAfter).With(BatchSize);
-        var expired = await command.ExecuteNonQueryAsync(cancellationToken);
+        var expired = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
         if (expired > 0)
         {
             LogExpired(logger, expired);

@@ -51,15 +51,24 @@ internal static class DepositStatements
     /// <summary>
     /// Expires up to a batch of due deposits: $1 now, $2 created before, $3 batch size. The status is
     /// checked again on the locked row, so a confirmation that lands first wins. The inner guard is
-    /// the filter of <c>ix_deposits_unconfirmed_created_at</c>, which serves it.
+    /// the filter of <c>ix_deposits_unconfirmed_created_at</c>, which serves it. Each expiry writes its
+    /// <c>deposit.expired</c> event in the same statement. Returns how many expired.
     /// </summary>
     public static readonly string Expire = $"""
-        UPDATE deposits SET status = {DepositTransitions.Moves.SqlTo(DepositMove.Expire)}, expired_at = $1, updated_at = $1
-        WHERE id IN (SELECT id FROM deposits
-                     WHERE status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.Expire)}) AND created_at < $2
-                     ORDER BY created_at
-                     LIMIT $3
-                     FOR UPDATE SKIP LOCKED)
-          AND status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.Expire)})
+        WITH expired AS (
+            UPDATE deposits SET status = {DepositTransitions.Moves.SqlTo(DepositMove.Expire)}, expired_at = $1, updated_at = $1
+            WHERE id IN (SELECT id FROM deposits
+                         WHERE status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.Expire)}) AND created_at < $2
+                         ORDER BY created_at
+                         LIMIT $3
+                         FOR UPDATE SKIP LOCKED)
+              AND status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.Expire)})
+            RETURNING *
+        ),
+        {Events.EventStatements.Emit("expired_events", $"""
+            SELECT '{Events.EventTypes.DepositExpired}', x.id, '{Events.EventTypes.DepositExpired}:' || x.id, {Events.EventStatements.DepositData("x")}, $1::timestamptz
+            FROM expired x
+            """)}
+        SELECT count(*)::int FROM expired
         """;
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Development;
+using Paykassma.Merchant.Api.Events;
 using Paykassma.Merchant.Api.Observability;
 using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Payouts;
@@ -71,6 +72,7 @@ internal static class MerchantServiceExtensions
         services.AddProofs();
         services.AddPostbacks();
         services.AddPayouts();
+        services.AddEvents();
         return builder;
     }
 

@@ -193,6 +193,19 @@ internal static class OpenApiExamples
             ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No payout with that id." """),
             ["409"] = Problem(409, "payout-status-conflict", "This payout cannot be retried in its status", ""","detail":"It is paid." """),
         }),
+        ["OpsListEvents"] = (null, new()
+        {
+            ["200"] = Page("""
+                {"id":"0192f0c3-2b3c-7d4e-9f5a-6b7c8d9e0f1a","type":"deposit.confirmed","subjectId":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e",
+                 "status":"delivered","attempts":1,"lastError":null,"nextAttemptAt":null,"createdAt":"2026-01-27T01:32:02+00:00",
+                 "deliveredAt":"2026-01-27T01:32:02+00:00","data":{"depositId":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","label":"labeluser",
+                 "amount":300,"requestedAmount":300,"currency":"BTN","status":"confirmed","amountMismatch":false}}
+                """, 50),
+        }),
+        ["OpsRedeliverEvent"] = (null, new()
+        {
+            ["404"] = Problem(404, "not-found", "No failed or delivered event with that id", ""","detail":"An event still pending is already being delivered." """),
+        }),
         ["DevToken"] = ("""{"label":"alice","ops":false,"lifetimeMinutes":60}""", new()
         {
             ["400"] = Problem(400, "validation", "One or more validation errors occurred.",

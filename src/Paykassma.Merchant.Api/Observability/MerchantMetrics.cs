@@ -19,6 +19,7 @@ public sealed class MerchantMetrics
     private readonly Counter<long> _unappliedItems;
     private readonly Counter<long> _payouts;
     private readonly Counter<long> _payoutSignatureRefused;
+    private readonly Counter<long> _eventDeliveries;
 
     public MerchantMetrics(IMeterFactory meters, QueueSnapshot snapshot)
     {
@@ -51,6 +52,12 @@ public sealed class MerchantMetrics
             description: "Age of the oldest payout in that queue");
         meter.CreateObservableGauge("paykassma.payouts.awaiting_approval", () => snapshot.PayoutsAwaitingApproval,
             description: "Payouts waiting for an ops user other than their creator");
+        _eventDeliveries = meter.CreateCounter<long>("paykassma.events.deliveries", description:
+            "Webhook delivery attempts of money events by result (delivered, pending: will be retried, failed: gave up, ops must redeliver)");
+        meter.CreateObservableGauge("paykassma.events.pending", () => snapshot.EventsPending,
+            description: "Money events written but not yet delivered to the ledger (pending or delivering)");
+        meter.CreateObservableGauge("paykassma.events.oldest_pending_age", () => snapshot.OldestEventAgeSeconds, unit: "s",
+            description: "Age of the oldest undelivered money event");
         meter.CreateObservableGauge("paykassma.deposits", () => snapshot.DepositsByStatus
             .Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("status", pair.Key))),
             description: "Open deposits by status (awaiting_payment, proof_submitted, pending_confirmation); "
@@ -82,6 +89,9 @@ public sealed class MerchantMetrics
     public void PayoutReached(string status) => _payouts.Add(1, new KeyValuePair<string, object?>("status", status));
 
     public void PayoutSignatureRefused() => _payoutSignatureRefused.Add(1);
+
+    /// <param name="result">An event status (a fixed set).</param>
+    public void EventDelivery(string result) => _eventDeliveries.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void PayoutsSettled(int paid, int cancelled)
     {

@@ -33,6 +33,10 @@ public sealed partial class QueueSnapshot(
 
     public long PayoutsAwaitingApproval { get; private set; }
 
+    public long EventsPending { get; private set; }
+
+    public double OldestEventAgeSeconds { get; private set; }
+
     protected override TimeSpan Interval => options.Value.SampleInterval;
 
     protected override Task RunRoundAsync(CancellationToken cancellationToken)
@@ -54,6 +58,9 @@ public sealed partial class QueueSnapshot(
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             "SELECT count(*), min(created_at) FROM payouts WHERE status IN ('approved', 'sending', 'queued')"));
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT count(*) FROM payouts WHERE status = 'awaiting_approval'"));
+        // Served by ix_outbox_events_due: undelivered events only.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "SELECT count(*), min(created_at) FROM outbox_events WHERE status IN ('pending', 'delivering')"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
 
         await reader.ReadAsync(cancellationToken);
@@ -75,6 +82,11 @@ public sealed partial class QueueSnapshot(
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         PayoutsAwaitingApproval = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        EventsPending = reader.GetInt64(0);
+        OldestEventAgeSeconds = await reader.IsDBNullAsync(1, cancellationToken) ? 0
+            : Math.Max(0, (Time.GetUtcNow() - await reader.GetFieldValueAsync<DateTimeOffset>(1, cancellationToken)).TotalSeconds);
         PayoutQueueDepth = payoutDepth;
         OldestPayoutAgeSeconds = oldestPayout is { } op ? Math.Max(0, (Time.GetUtcNow() - op).TotalSeconds) : 0;
 

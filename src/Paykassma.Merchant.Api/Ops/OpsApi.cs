@@ -53,7 +53,7 @@ public static class OpsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
 
-        // In the order of their resources (deposits, proofs, postbacks, transactions, payouts): Swagger UI lists them so.
+        // In the order of their resources (deposits, proofs, postbacks, transactions, payouts, events): Swagger UI lists them so.
         group.MapOpsDeposits();
         group.MapGet("/proofs", ListProofs)
             .WithName("OpsListProofs")
@@ -64,6 +64,7 @@ public static class OpsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapOpsPostbacks();
         group.MapOpsPayouts();
+        group.MapOpsEvents();
         group.MapOpsSession();
         return group;
     }

@@ -1,3 +1,5 @@
+using Paykassma.Merchant.Api.Events;
+
 namespace Paykassma.Merchant.Api.Payouts;
 
 /// <summary>
@@ -59,7 +61,8 @@ internal static class PayoutStatements
     /// Records what the gateway made of the claimed attempt, and the attempt itself: $1 id, $2 attempt,
     /// $3 the new status (sent, refused, queued or failed: every such move starts from sending),
     /// $4 gateway message, $5 error, $6 whether the outcome was uncertain, $7 next attempt, $8 now.
-    /// Returns how many payouts moved (0 when a newer attempt or a postback got there first).
+    /// Sent, refused and failed write their event (payout.sent, …) in the same statement. Returns how many
+    /// payouts moved (0 when a newer attempt or a postback got there first).
     /// </summary>
     public static readonly string RecordAttempt = $"""
         WITH moved AS (
@@ -69,8 +72,13 @@ internal static class PayoutStatements
                 sent_at = CASE WHEN $3 = {PayoutTransitions.Moves.SqlTo(PayoutMove.Send)} THEN $8 ELSE sent_at END,
                 updated_at = $8
             WHERE id = $1 AND attempts = $2 AND status = {PayoutTransitions.Moves.SqlFrom(PayoutMove.Send)}
-            RETURNING id, attempts
-        )
+            RETURNING *
+        ),
+        {EventStatements.Emit("payout_events", $"""
+            SELECT 'payout.' || m.status, m.id, 'payout.' || m.status || ':' || m.id || ':' || m.attempts, {EventStatements.PayoutData("m")}, $8::timestamptz
+            FROM moved m
+            WHERE m.status IN ({PayoutTransitions.Sql(PayoutStatus.Sent)}, {PayoutTransitions.Sql(PayoutStatus.Refused)}, {PayoutTransitions.Sql(PayoutStatus.Failed)})
+            """)}
         INSERT INTO payout_attempts (payout_id, attempt, outcome, gateway_message, error, outcome_uncertain, at)
         SELECT id, attempts, $3, $4, $5, $6, $8 FROM moved
         """;

@@ -28,6 +28,8 @@ public sealed class MerchantDbContext(DbContextOptions<MerchantDbContext> option
 
     public DbSet<PayoutDailyTotal> PayoutDailyTotals => Set<PayoutDailyTotal>();
 
+    public DbSet<Events.OutboxEvent> OutboxEvents => Set<Events.OutboxEvent>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(MerchantDbContext).Assembly);
 }

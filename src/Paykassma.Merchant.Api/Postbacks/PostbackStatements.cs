@@ -1,4 +1,5 @@
 using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Events;
 using Paykassma.Merchant.Api.Payouts;
 using Paykassma.Merchant.Api.Proofs;
 
@@ -108,8 +109,16 @@ internal static class PostbackStatements
                 updated_at = $22
             FROM credited c
             WHERE d.id = c.deposit_id
-            RETURNING d.id
+            RETURNING d.*
         ),
+        {EventStatements.Emit("deposit_events", $"""
+            -- A deposit.confirmed per credited total (a second signed transaction tells the ledger the new
+            -- total), and a deposit.amount_mismatch when that total is not what the user claimed.
+            SELECT t.type, c.id, t.type || ':' || c.id || ':' || c.confirmed_amount, {EventStatements.DepositData("c")}, $22::timestamptz
+            FROM confirmed c
+            CROSS JOIN (VALUES ('{EventTypes.DepositConfirmed}'), ('{EventTypes.DepositAmountMismatch}')) AS t(type)
+            WHERE t.type = '{EventTypes.DepositConfirmed}' OR c.amount_mismatch
+            """)},
         delivered AS (
             -- Only the proofs this statement saw still waiting: almost always none, as the gateway
             -- posts back after it accepted the proof. Found by primary key; the status is checked
@@ -138,8 +147,12 @@ internal static class PostbackStatements
             FROM inserted i
             WHERE po.id = i.payout_id AND i.applied
               AND po.status IN ({PayoutTransitions.Moves.SqlFrom(PayoutMove.Pay)})
-            RETURNING po.status
+            RETURNING po.*
         ),
+        {EventStatements.Emit("payout_events", $"""
+            SELECT 'payout.' || s.status, s.id, 'payout.' || s.status || ':' || s.id, {EventStatements.PayoutData("s")}, $22::timestamptz
+            FROM settled s
+            """)},
         label_mismatch AS (
             -- The top-level label is unsigned; the deposit a signed transaction names (through its
             -- proof) says whose it is. Checked for repeated transactions too.

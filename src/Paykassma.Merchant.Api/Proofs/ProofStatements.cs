@@ -62,6 +62,26 @@ internal static class ProofStatements
         """;
 
     /// <summary>
+    /// The gateway refused the claimed attempt: the proof is rejected and its <c>proof.rejected</c> event
+    /// written, in one statement. $1 proof id, $2 attempt number, $3 the gateway's message, $4 now.
+    /// Returns how many proofs moved (0 or 1).
+    /// </summary>
+    public static readonly string MarkRejected = $"""
+        WITH rejected AS (
+            UPDATE proofs SET status = {ProofTransitions.Moves.SqlTo(ProofMove.Reject)}, gateway_message = $3,
+                next_attempt_at = NULL, updated_at = $4
+            WHERE id = $1 AND status = {ProofTransitions.Moves.SqlFrom(ProofMove.Reject)} AND attempts = $2
+            RETURNING *
+        ),
+        {Events.EventStatements.Emit("proof_events", $"""
+            SELECT '{Events.EventTypes.ProofRejected}', r.id, '{Events.EventTypes.ProofRejected}:' || r.id,
+                {Events.EventStatements.ProofData("r", "(SELECT d.currency FROM deposits d WHERE d.id = r.deposit_id)")}, $4::timestamptz
+            FROM rejected r
+            """)}
+        SELECT count(*)::int FROM rejected
+        """;
+
+    /// <summary>
     /// Claims due proofs for delivery: $1 now, $2 lease end, $3 batch size. Returns their ids; a
     /// lapsed lease (still submitting) means the last attempt's outcome is unknown, which it records.
     /// The inner guard is the filter of the index on next_attempt_at, which serves it.

@@ -87,14 +87,12 @@ public sealed class ProofStore(MerchantDbContext db, NpgsqlDataSource dataSource
         return (int)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
     }
 
+    /// <summary>The gateway refused the proof: rejected, with its event for the ledger (one statement).</summary>
     public async Task<bool> MarkRejectedAsync(Proof proof, string message, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        return await Claimed(proof, ProofMove.Reject).ExecuteUpdateAsync(set => set
-            .SetProperty(p => p.Status, ProofTransitions.Moves.To(ProofMove.Reject))
-            .SetProperty(p => p.GatewayMessage, message)
-            .SetProperty(p => p.NextAttemptAt, (DateTimeOffset?)null)
-            .SetProperty(p => p.UpdatedAt, now), cancellationToken) == 1;
+        await using var command = dataSource.CreateCommand(ProofStatements.MarkRejected);
+        command.Parameters.With(proof.Id).With(proof.Attempts).With(message).With(time.GetUtcNow());
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
     }
 
     /// <summary>The attempt got no answer: queue it for <paramref name="retryAt"/>, or give up (<c>failed</c>) when null.</summary>

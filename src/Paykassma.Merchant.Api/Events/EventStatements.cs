@@ -1,0 +1,74 @@
+namespace Paykassma.Merchant.Api.Events;
+
+/// <summary>
+/// The outbox in SQL. <see cref="Emit"/> is a CTE that the statement making a change includes, so
+/// the event is written in that statement's own transaction (no second round trip), and only when
+/// the change really happened (its source is the change's RETURNING). The <c>data</c> object of each
+/// subject is built by one fragment here, so every event about a deposit (or payout, or proof) has
+/// the same shape. The rest are the delivery's claim and outcome statements (ADR 0012).
+/// </summary>
+internal static class EventStatements
+{
+    /// <summary>
+    /// A CTE named <paramref name="name"/> inserting one event per row of <paramref name="select"/>,
+    /// whose columns are (type, subject_id, dedupe_key, data, at). The dedupe key is unique: the same
+    /// change seen twice (two concurrent postbacks for one deposit) emits one event.
+    /// </summary>
+    public static string Emit(string name, string select) => $"""
+        {name} AS (
+            INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
+            SELECT gen_random_uuid(), e.type, e.subject_id, e.dedupe_key, e.data, {EventTransitions.Sql(EventStatus.Pending)}, 0, e.at, e.at
+            FROM ({select}) AS e(type, subject_id, dedupe_key, data, at)
+            ON CONFLICT (dedupe_key) DO NOTHING
+        )
+        """;
+
+    /// <summary>The data of a deposit event, from a row of <c>deposits</c> (or a RETURNING with its columns) named <paramref name="d"/>.</summary>
+    public static string DepositData(string d) => $"""
+        jsonb_build_object('depositId', {d}.id, 'label', {d}.label, 'amount', {d}.confirmed_amount, 'requestedAmount', {d}.amount,
+            'currency', {d}.currency, 'status', {d}.status, 'amountMismatch', {d}.amount_mismatch)
+        """;
+
+    /// <summary>The data of a payout event, from a row of <c>payouts</c> named <paramref name="p"/>.</summary>
+    public static string PayoutData(string p) => $"""
+        jsonb_build_object('payoutId', {p}.id, 'withdrawalId', {p}.withdrawal_id, 'label', {p}.label, 'amount', {p}.amount,
+            'settledAmount', {p}.settled_amount, 'currency', {p}.currency, 'status', {p}.status,
+            'amountMismatch', {p}.amount_mismatch, 'withdrawalStatus', {p}.withdrawal_status, 'gatewayMessage', {p}.gateway_message)
+        """;
+
+    /// <summary>The data of a proof event, from a row of <c>proofs</c> named <paramref name="p"/> and its deposit's currency.</summary>
+    public static string ProofData(string p, string currency) => $"""
+        jsonb_build_object('proofId', {p}.id, 'depositId', {p}.deposit_id, 'label', {p}.label, 'amount', {p}.amount,
+            'currency', {currency}, 'status', {p}.status, 'gatewayMessage', {p}.gateway_message)
+        """;
+
+    // Claims due events: $1 now, $2 lease end, $3 batch size. The inner guard is ix_outbox_events_due's filter.
+    public static readonly string ClaimDue = $"""
+        UPDATE outbox_events AS e
+        SET status = {EventTransitions.Moves.SqlTo(EventMove.Claim)}, attempts = e.attempts + 1, next_attempt_at = $2
+        FROM (SELECT id FROM outbox_events
+              WHERE status IN ({EventTransitions.Moves.SqlFrom(EventMove.Claim)}) AND next_attempt_at <= $1
+              ORDER BY next_attempt_at
+              LIMIT $3
+              FOR UPDATE SKIP LOCKED) AS due
+        WHERE e.id = due.id
+        RETURNING e.id
+        """;
+
+    /// <summary>
+    /// What the claimed attempt came to: $1 id, $2 attempt, $3 new status (delivered, pending or failed),
+    /// $4 error, $5 next attempt, $6 now. Only the claimant of this attempt may write it.
+    /// </summary>
+    public static readonly string RecordAttempt = $"""
+        UPDATE outbox_events
+        SET status = $3, last_error = $4, next_attempt_at = $5,
+            delivered_at = CASE WHEN $3 = {EventTransitions.Moves.SqlTo(EventMove.Deliver)} THEN $6 ELSE delivered_at END
+        WHERE id = $1 AND attempts = $2 AND status = {EventTransitions.Moves.SqlFrom(EventMove.Deliver)}
+        """;
+
+    /// <summary>Ops: send a failed or delivered event again, with a fresh allowance of attempts. $1 id, $2 now.</summary>
+    public static readonly string Redeliver = $"""
+        UPDATE outbox_events SET status = {EventTransitions.Moves.SqlTo(EventMove.Redeliver)}, attempts = 0, next_attempt_at = $2, last_error = NULL
+        WHERE id = $1 AND status IN ({EventTransitions.Moves.SqlFrom(EventMove.Redeliver)})
+        """;
+}

@@ -1,0 +1,37 @@
+using Paykassma.Merchant.Api.Persistence;
+
+namespace Paykassma.Merchant.Api.Events;
+
+/// <summary>The outbox event status moves.</summary>
+public enum EventMove
+{
+    /// <summary>A dispatcher claims a due event: a pending one, or one whose attempt's lease lapsed.</summary>
+    Claim,
+
+    /// <summary>The receiver answered 2xx.</summary>
+    Deliver,
+
+    /// <summary>No 2xx; another attempt follows after a back-off.</summary>
+    Retry,
+
+    /// <summary>No 2xx, and it was the last attempt allowed.</summary>
+    GiveUp,
+
+    /// <summary>Ops send it again (a failed one, or a delivered one the ledger lost).</summary>
+    Redeliver,
+}
+
+/// <summary>The outbox event state machine: every statement that changes <c>outbox_events.status</c> takes its statuses from here.</summary>
+public static class EventTransitions
+{
+    public static readonly StatusMachine<EventStatus, EventMove> Moves = new(new Dictionary<EventMove, (EventStatus[], EventStatus)>
+    {
+        [EventMove.Claim] = ([EventStatus.Pending, EventStatus.Delivering], EventStatus.Delivering),
+        [EventMove.Deliver] = ([EventStatus.Delivering], EventStatus.Delivered),
+        [EventMove.Retry] = ([EventStatus.Delivering], EventStatus.Pending),
+        [EventMove.GiveUp] = ([EventStatus.Delivering], EventStatus.Failed),
+        [EventMove.Redeliver] = ([EventStatus.Failed, EventStatus.Delivered], EventStatus.Pending),
+    });
+
+    public static string Sql(EventStatus status) => SnakeCaseEnumConverter<EventStatus>.SqlLiteral(status);
+}

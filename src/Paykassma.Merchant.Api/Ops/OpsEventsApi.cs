@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Paykassma.Merchant.Api.Events;
+using Paykassma.Merchant.Api.Hosting;
+using Paykassma.Merchant.Api.Persistence;
+
+namespace Paykassma.Merchant.Api.Ops;
+
+/// <summary>The money events for the ledger: which were delivered, which wait or failed, and sending one again.</summary>
+public static class OpsEventsApi
+{
+    public sealed record OpsEvent(
+        Guid Id,
+        string Type,
+        Guid SubjectId,
+        EventStatus Status,
+        int Attempts,
+        string? LastError,
+        DateTimeOffset? NextAttemptAt,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset? DeliveredAt,
+        JsonElement Data)
+    {
+        public static OpsEvent From(OutboxEvent e)
+        {
+            using var data = JsonDocument.Parse(e.Data);
+            return new(e.Id, e.Type, e.SubjectId, e.Status, e.Attempts, e.LastError, e.NextAttemptAt, e.CreatedAt, e.DeliveredAt,
+                data.RootElement.Clone());
+        }
+    }
+
+    public static RouteGroupBuilder MapOpsEvents(this RouteGroupBuilder ops)
+    {
+        ops.MapGet("/events", ListEvents)
+            .WithName("OpsListEvents")
+            .WithSummary("Money events for the ledger by status, type and subject, newest first (status=failed: the ones the ledger never got)");
+        ops.MapPost("/events/{id:guid}/redeliver", Redeliver)
+            .WithName("OpsRedeliverEvent")
+            .WithSummary("Send a failed (or delivered) event to the ledger again, under the same webhook-id")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return ops;
+    }
+
+    public static async Task<Results<Ok<OpsApi.OpsPage<OpsEvent>>, ValidationProblem>> ListEvents(
+        MerchantDbContext db, CancellationToken cancellationToken,
+        string? status = null, string? type = null, Guid? subjectId = null, int page = 1, int pageSize = 50)
+    {
+        var errors = OpsApi.PagingErrors(page, pageSize);
+        var wanted = OpsApi.ParseFilter<EventStatus>(status, "status", errors);
+        if (type is not null && !EventTypes.All.Contains(type))
+        {
+            errors["type"] = [$"One of: {string.Join(", ", EventTypes.All)}."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, type: Problems.Validation);
+        }
+
+        var query = db.OutboxEvents.AsNoTracking();
+        if (wanted is { } s)
+        {
+            query = query.Where(e => e.Status == s);
+        }
+        if (type is not null)
+        {
+            query = query.Where(e => e.Type == type);
+        }
+        if (subjectId is { } subject)
+        {
+            query = query.Where(e => e.SubjectId == subject);
+        }
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(e => e.CreatedAt).ThenBy(e => e.Id).Skip(Paging.Offset(page, pageSize)).Take(pageSize)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new OpsApi.OpsPage<OpsEvent>(items.Select(OpsEvent.From).ToList(), page, pageSize, total));
+    }
+
+    public static async Task<Results<Accepted, ProblemHttpResult>> Redeliver(
+        Guid id, NpgsqlDataSource dataSource, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(EventStatements.Redeliver);
+        command.Parameters.With(id).With(time.GetUtcNow());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1
+            ? TypedResults.Accepted((string?)null)
+            : Problems.Result(StatusCodes.Status404NotFound, Problems.NotFound, "No failed or delivered event with that id",
+                "An event still pending is already being delivered.");
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paykassma.Merchant.Api.Events;
+
+namespace Paykassma.Merchant.Api.Persistence;
+
+internal sealed class EventConfiguration : IEntityTypeConfiguration<OutboxEvent>
+{
+    public void Configure(EntityTypeBuilder<OutboxEvent> outboxEvent)
+    {
+        outboxEvent.ToTable("outbox_events", table =>
+            table.HasCheckConstraint("ck_outbox_events_status", $"status IN ({SnakeCaseEnumConverter<EventStatus>.SqlValues()})"));
+        outboxEvent.HasKey(e => e.Id);
+        outboxEvent.Property(e => e.Id).ValueGeneratedNever();
+        outboxEvent.Property(e => e.Type).HasMaxLength(64);
+        outboxEvent.Property(e => e.DedupeKey).HasMaxLength(200);
+        outboxEvent.Property(e => e.Data).HasColumnType("jsonb");
+        outboxEvent.Property(e => e.Status).HasConversion<SnakeCaseEnumConverter<EventStatus>>().HasMaxLength(32);
+        outboxEvent.Property(e => e.LastError).HasMaxLength(64);
+
+        // One event per change: the statement that makes it inserts ON CONFLICT DO NOTHING on this.
+        outboxEvent.HasIndex(e => e.DedupeKey).IsUnique();
+        // The dispatcher's work list stays small however many events were ever delivered.
+        outboxEvent.HasIndex(e => e.NextAttemptAt).HasFilter("status IN ('pending', 'delivering')").HasDatabaseName("ix_outbox_events_due");
+        outboxEvent.HasIndex(e => new { e.Status, e.CreatedAt });
+        outboxEvent.HasIndex(e => new { e.SubjectId, e.CreatedAt });
+    }
+}
