@@ -16,6 +16,9 @@ public static class DrillPostbacks
 
     private static long _sequence = Random.Shared.NextInt64(100_000_000_000, 800_000_000_000);
 
+    /// <summary>The next transaction id <see cref="NewTransactionId"/> will give (a drill prepares what those postbacks will name).</summary>
+    public static long NextTransactionId => Interlocked.Read(ref _sequence) + 1;
+
     /// <summary>A 12-digit transaction id no other postback of this test run has.</summary>
     public static string NewTransactionId() => Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
 
