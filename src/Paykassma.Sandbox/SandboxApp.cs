@@ -7,6 +7,7 @@ using Paykassma.Sandbox.Faults;
 using Paykassma.Sandbox.Gateway;
 using Paykassma.Sandbox.Postbacks;
 using Paykassma.Sandbox.Proofs;
+using Paykassma.Sandbox.Window;
 using Paykassma.Sandbox.Withdrawals;
 using Serilog;
 using Serilog.Events;
@@ -39,6 +40,7 @@ public static class SandboxApp
         app.MapControlApi();
         app.MapPostbacksApi();
         app.MapWithdrawalsControlApi();
+        app.MapPaymentWindow();
         app.MapHealthChecks("/health");
         return app;
     }
@@ -59,6 +61,7 @@ public static class SandboxApp
         builder.Services.AddSingleton<FaultSwitch>();
         builder.Services.AddPostbacks();
         builder.Services.AddWithdrawals();
+        builder.Services.AddSingleton<WindowPayments>();
 
         builder.Services.AddProblemDetails();
         // Development would otherwise throw on a malformed control request and log it as a 500:
