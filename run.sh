@@ -45,6 +45,7 @@ pids+=($!)
 echo "Starting the API on $api_url (migrations are applied at start-up)..."
 ConnectionStrings__Merchant="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=merchant" \
 Paykassma__ApiBaseUrl="$sandbox_url" Events__WebhookUrl="$sandbox_url/ledger/webhooks" \
+Paykassma__PluginBaseUrl="$sandbox_url/plugin/" \
   dotnet run --no-build --no-launch-profile --project src/Paykassma.Merchant.Api --urls "$api_url" &
 pids+=($!)
 
@@ -72,6 +73,8 @@ cat <<TXT
   POST /dev/token from Swagger UI itself.
 
   Try: POST /api/deposits with {"amount": 300} -> the requisites to pay to.
+  Try: POST /api/deposits/window with {"amount": 300} -> open its windowUrl (the sandbox's window)
+       in a browser, press "I have paid": a second later the deposit is confirmed.
   Try: POST /api/payouts (token with "payouts": true, any Idempotency-Key) with
        {"label":"alice","amount":1020,"accountNumber":"9440377924","accountName":"Dorji Wangmo"}
        -> sent; a second later the sandbox's signed postback makes it paid (GET /api/payouts/{id}).

@@ -8,6 +8,7 @@ using Paykassma.Sandbox.Faults;
 using Paykassma.Sandbox.Gateway;
 using Paykassma.Sandbox.Postbacks;
 using Paykassma.Sandbox.Proofs;
+using Paykassma.Sandbox.Window;
 using Paykassma.Sandbox.Withdrawals;
 using Serilog;
 using Serilog.Events;
@@ -41,6 +42,7 @@ public static class SandboxApp
         app.MapPostbacksApi();
         app.MapWithdrawalsControlApi();
         app.MapLedger();
+        app.MapPaymentWindow();
         app.MapHealthChecks("/health");
         return app;
     }
@@ -62,6 +64,7 @@ public static class SandboxApp
         builder.Services.AddPostbacks();
         builder.Services.AddWithdrawals();
         builder.Services.AddSingleton<Ledger.LedgerBook>();
+        builder.Services.AddSingleton<WindowPayments>();
 
         builder.Services.AddProblemDetails();
         // Development would otherwise throw on a malformed control request and log it as a 500:

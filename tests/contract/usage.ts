@@ -3,7 +3,8 @@
 // generates it from the running service, `npm run generate` from a saved document), through
 // openapi-fetch, the usual client for them. ContractTests compiles this file with tsc --strict: a
 // renamed field, a dropped status or a changed type in the contract is a compile error here first.
-// Each function is one call of the frontend: start a deposit, upload its proof, read it, list them.
+// Each function is one call of the frontend: start a deposit (or one paid in the gateway's window),
+// upload its proof, read it, list them.
 import createClient from "openapi-fetch";
 import type { components, paths } from "./merchant-api";
 
@@ -66,6 +67,20 @@ export async function startDeposit(api: MerchantApi, amount: number | null, idem
   const replayed: boolean = response.headers.get("Idempotent-Replayed") === "true";
   void replayed;
   return instructions(data);
+}
+
+/** POST /api/deposits/window: the gateway's payment window to show (an iframe, as the gateway's pages do). */
+export async function startWindowDeposit(
+  api: MerchantApi, amount: number | null, lang: string, idempotencyKey: string,
+): Promise<{ depositId: string; windowUrl: string } | Failure> {
+  const { data, error, response } = await api.POST("/api/deposits/window", {
+    params: { header: { "Idempotency-Key": idempotencyKey } },
+    body: { amount, lang },
+  });
+  if (error !== undefined) {
+    return failure(error, response);
+  }
+  return { depositId: data.deposit.id, windowUrl: data.windowUrl };
 }
 
 // The gateway's other requisites are free-form JSON by name: readable values, not `never`

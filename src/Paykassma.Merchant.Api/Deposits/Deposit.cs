@@ -23,13 +23,26 @@ public sealed class Deposit
 
     public bool? IsCheckAmount { get; init; }
 
-    /// <summary>The gateway's <c>params</c> object exactly as received (jsonb), unknown keys included.</summary>
+    /// <summary>
+    /// The gateway's <c>params</c> object exactly as received (jsonb), unknown keys included; <c>{}</c>
+    /// for a payment window deposit, which asks the gateway for nothing.
+    /// </summary>
     public required string GatewayParams { get; init; }
+
+    /// <summary>
+    /// Only on a deposit paid through the gateway's payment window (<c>pw_</c> + its id): the
+    /// <c>custom_transaction_id</c> of its window URL, which the gateway's postback brings back as
+    /// <c>plugin_custom_order_id</c>. A requisites deposit is matched through its proofs' ids instead.
+    /// </summary>
+    public string? CustomTransactionId { get; init; }
 
     /// <summary>The sum of signed, matched gateway transactions: the only amount money moves on.</summary>
     public decimal? ConfirmedAmount { get; set; }
 
-    /// <summary>Set when the signed amount differs from what the user claimed.</summary>
+    /// <summary>
+    /// Set when the signed amount differs from what the user claimed (a window deposit: from its fixed
+    /// amount, when it had one).
+    /// </summary>
     public bool AmountMismatch { get; set; }
 
     /// <summary>

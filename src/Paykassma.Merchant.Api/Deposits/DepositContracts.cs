@@ -9,6 +9,18 @@ namespace Paykassma.Merchant.Api.Deposits;
 /// <param name="Amount">Whole BTN the user intends to pay.</param>
 public sealed record CreateDepositRequest([property: Range(1, int.MaxValue)] int? Amount);
 
+/// <summary>Starts a deposit paid through the gateway's payment window.</summary>
+/// <param name="Amount">Whole BTN; when given, the window fixes it (<c>fixed_amount</c>) and the user cannot change it.</param>
+/// <param name="Lang">The window's language: 2 to 5 ASCII letters or hyphens, a letter first (default <c>en</c>).</param>
+public sealed record CreateWindowDepositRequest([property: Range(1, int.MaxValue)] int? Amount, string? Lang);
+
+/// <summary>
+/// A payment window deposit and where to send the user. Its requisites are empty (all null, no other
+/// params): the window shows them, the gateway gave us none.
+/// </summary>
+/// <param name="WindowUrl">The gateway's window for this deposit, to open or embed (an iframe, as the gateway's pages do).</param>
+public sealed record WindowDepositResponse(DepositResponse Deposit, string WindowUrl);
+
 /// <summary>Where to pay: the gateway's requisites, the two known ones mapped, the rest kept.</summary>
 public sealed record RequisitesResponse(
     string? WalletNumber,

@@ -26,10 +26,11 @@ public sealed record CreateDepositResult(
     GatewayFailureKind? GatewayFailure = null);
 
 /// <summary>
-/// Asks the gateway for requisites and stores the deposit. With an Idempotency-Key the key is
-/// claimed in PostgreSQL first (its primary key decides between racing requests), so one key means
-/// one gateway call and one deposit; a repeat answers the stored deposit. Reads go through EF Core,
-/// each write is one statement (ADR 0001).
+/// Stores a deposit: with requisites from the gateway, or (payment window) with its own
+/// custom_transaction_id and no gateway call. With an Idempotency-Key the key is claimed in PostgreSQL
+/// first (its primary key decides between racing requests), so one key means one gateway call and one
+/// deposit; a repeat answers the stored deposit. Reads go through EF Core, each write is one statement
+/// (ADR 0001).
 /// </summary>
 public sealed partial class DepositCreator(
     MerchantDbContext db,
@@ -41,21 +42,41 @@ public sealed partial class DepositCreator(
     TimeProvider time,
     ILogger<DepositCreator> logger)
 {
-    public async Task<CreateDepositResult> CreateAsync(string label, int? amount, string? idempotencyKey, CancellationToken cancellationToken)
+    public Task<CreateDepositResult> CreateAsync(string label, int? amount, string? idempotencyKey, CancellationToken cancellationToken) =>
+        CreateOnceAsync(label, idempotencyKey, $"create-deposit|amount={amount}",
+            (key, token) => CallGatewayAndStoreAsync(label, amount, key, token), cancellationToken);
+
+    /// <summary>
+    /// A deposit the user pays through the gateway's payment window: nothing to ask the gateway (the
+    /// window talks to it), so only the row, with the custom_transaction_id its postback will bring back.
+    /// The fingerprint names the endpoint, so a key used for a requisites deposit is "reused" here.
+    /// </summary>
+    public Task<CreateDepositResult> CreateForWindowAsync(
+        string label, int? amount, string? lang, string? idempotencyKey, CancellationToken cancellationToken) =>
+        CreateOnceAsync(label, idempotencyKey, $"create-window-deposit|amount={amount}|lang={lang}",
+            (key, token) => StoreAsync(NewDeposit(label, amount, answer: null), key, token), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="create"/> once per key. It returns null only when, with a key, another request
+    /// completed the same key first (our lease had lapsed): that request's deposit is then answered.
+    /// </summary>
+    private async Task<CreateDepositResult> CreateOnceAsync(
+        string label, string? idempotencyKey, string canonicalRequest,
+        Func<string?, CancellationToken, Task<CreateDepositResult?>> create, CancellationToken cancellationToken)
     {
         if (idempotencyKey is null)
         {
-            return await CallGatewayAndStoreAsync(label, amount, idempotencyKey: null, cancellationToken)
+            return await create(null, cancellationToken)
                    ?? throw new System.Diagnostics.UnreachableException("Without a key there is no race to lose.");
         }
 
-        var requestHash = RequestFingerprint.Of($"create-deposit|amount={amount}");
+        var requestHash = RequestFingerprint.Of(canonicalRequest);
         var wait = waiter.Start();
         while (true)
         {
             if (await TryClaimAsync(label, idempotencyKey, requestHash, cancellationToken))
             {
-                var result = await CallGatewayAndStoreAsync(label, amount, idempotencyKey, cancellationToken);
+                var result = await RunClaimedAsync(label, idempotencyKey, create, cancellationToken);
                 if (result is not null)
                 {
                     return result;
@@ -83,7 +104,7 @@ public sealed partial class DepositCreator(
             if (record.LockedUntil < time.GetUtcNow() && await TryTakeOverAsync(label, idempotencyKey, cancellationToken))
             {
                 LogTakeOver(logger, idempotencyKey);
-                var result = await CallGatewayAndStoreAsync(label, amount, idempotencyKey, cancellationToken);
+                var result = await RunClaimedAsync(label, idempotencyKey, create, cancellationToken);
                 if (result is not null)
                 {
                     return result;
@@ -98,47 +119,55 @@ public sealed partial class DepositCreator(
     }
 
     /// <summary>
-    /// Calls the gateway and stores the deposit. Returns null only when, with a key, another request
-    /// completed the same key first (our lease had lapsed): the caller then replays that one.
+    /// A failed attempt (refusal, outage, cancellation, crash of this request) frees the key so that the
+    /// client's retry with the same key runs again: the create call is harmless to repeat, and only a
+    /// success is worth remembering. A stored deposit, ours or (null) the winner's, keeps it.
     /// </summary>
-    private async Task<CreateDepositResult?> CallGatewayAndStoreAsync(
-        string label, int? amount, string? idempotencyKey, CancellationToken cancellationToken)
+    private async Task<CreateDepositResult?> RunClaimedAsync(
+        string label, string idempotencyKey, Func<string?, CancellationToken, Task<CreateDepositResult?>> create,
+        CancellationToken cancellationToken)
     {
-        var stored = false;
+        var keep = false;
         try
         {
-            var answer = await gateway.CreateDepositAsync(label, cancellationToken);
-            if (answer.Outcome == GatewayOutcome.Refused)
-            {
-                return new CreateDepositResult(CreateDepositStatus.GatewayRefused, GatewayMessage: answer.Message);
-            }
-            if (answer.Outcome == GatewayOutcome.Failed)
-            {
-                return new CreateDepositResult(CreateDepositStatus.GatewayFailed, GatewayFailure: answer.Failure);
-            }
-
-            var deposit = NewDeposit(label, amount, answer);
-            // One INSERT, its own transaction: one round trip and one durable commit. With a key, the
-            // same statement completes the key, so the deposit and the key commit together or not at all.
-            var inserted = await InsertAsync(deposit, idempotencyKey, cancellationToken);
-            stored = true; // Ours, or (no row) the key belongs to the deposit that won: keep the key either way.
-            if (!inserted)
-            {
-                return null;
-            }
-            LogCreated(logger, deposit.Id);
-            return new CreateDepositResult(CreateDepositStatus.Created, deposit);
+            var result = await create(idempotencyKey, cancellationToken);
+            keep = result is null || result.Status == CreateDepositStatus.Created;
+            return result;
         }
         finally
         {
-            // A failed attempt (refusal, outage, cancellation, crash of this request) frees the key
-            // so that the client's retry with the same key runs again: the create call is harmless
-            // to repeat, and only a success is worth remembering.
-            if (!stored && idempotencyKey is not null)
+            if (!keep)
             {
                 await ReleaseAsync(label, idempotencyKey);
             }
         }
+    }
+
+    private async Task<CreateDepositResult?> CallGatewayAndStoreAsync(
+        string label, int? amount, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var answer = await gateway.CreateDepositAsync(label, cancellationToken);
+        return answer.Outcome switch
+        {
+            GatewayOutcome.Refused => new CreateDepositResult(CreateDepositStatus.GatewayRefused, GatewayMessage: answer.Message),
+            GatewayOutcome.Failed => new CreateDepositResult(CreateDepositStatus.GatewayFailed, GatewayFailure: answer.Failure),
+            _ => await StoreAsync(NewDeposit(label, amount, answer), idempotencyKey, cancellationToken),
+        };
+    }
+
+    /// <summary>
+    /// One INSERT, its own transaction: one round trip and one durable commit. With a key, the same
+    /// statement completes the key, so the deposit and the key commit together or not at all. Null when,
+    /// with a key, another request completed the key first.
+    /// </summary>
+    private async Task<CreateDepositResult?> StoreAsync(Deposit deposit, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (!await InsertAsync(deposit, idempotencyKey, cancellationToken))
+        {
+            return null;
+        }
+        LogCreated(logger, deposit.Id);
+        return new CreateDepositResult(CreateDepositStatus.Created, deposit);
     }
 
     /// <summary>
@@ -165,7 +194,8 @@ public sealed partial class DepositCreator(
             .WithNullable(deposit.AccountName, NpgsqlDbType.Text)
             .WithNullable(deposit.IsCheckAmount, NpgsqlDbType.Boolean)
             .WithNullable(deposit.GatewayParams, NpgsqlDbType.Jsonb)
-            .With(deposit.CreatedAt);
+            .With(deposit.CreatedAt)
+            .WithNullable(deposit.CustomTransactionId, NpgsqlDbType.Text);
         if (idempotencyKey is not null)
         {
             command.Parameters.With(idempotencyKey);
@@ -174,22 +204,25 @@ public sealed partial class DepositCreator(
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    private Deposit NewDeposit(string label, int? amount, CreateDepositAnswer answer)
+    /// <summary>A requisites deposit from the gateway's answer, or (no answer) a payment window deposit.</summary>
+    private Deposit NewDeposit(string label, int? amount, CreateDepositAnswer? answer)
     {
         var now = time.GetUtcNow();
         var settings = paykassma.Value;
+        var id = Guid.CreateVersion7(now);
         return new Deposit
         {
-            Id = Guid.CreateVersion7(now),
+            Id = id,
             Label = label,
             Status = DepositStatus.AwaitingPayment,
             Currency = settings.Currency,
             WalletType = settings.WalletType,
             Amount = amount,
-            WalletNumber = answer.Requisites!.WalletNumber,
-            AccountName = answer.Requisites.AccountName,
-            IsCheckAmount = answer.Requisites.IsCheckAmount,
-            GatewayParams = answer.RawParams!.Value.GetRawText(),
+            WalletNumber = answer?.Requisites!.WalletNumber,
+            AccountName = answer?.Requisites!.AccountName,
+            IsCheckAmount = answer?.Requisites!.IsCheckAmount,
+            GatewayParams = answer?.RawParams!.Value.GetRawText() ?? "{}",
+            CustomTransactionId = answer is null ? PaymentWindow.CustomTransactionIdFor(id) : null,
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -8,13 +8,14 @@ namespace Paykassma.Merchant.Api.Deposits;
 internal static class DepositStatements
 {
     // $1 id, $2 label, $3 status, $4 currency, $5 wallet_type, $6 amount, $7 wallet_number,
-    // $8 account_name, $9 is_check_amount, $10 gateway_params (jsonb), $11 now.
+    // $8 account_name, $9 is_check_amount, $10 gateway_params (jsonb), $11 now, $12 custom_transaction_id
+    // (a payment window deposit's; null for a requisites deposit).
     private const string DepositColumns = """
         INSERT INTO deposits (id, label, status, currency, wallet_type, amount, wallet_number, account_name,
-            is_check_amount, gateway_params, amount_mismatch, confirmed_after_expiry, created_at, updated_at)
+            is_check_amount, gateway_params, amount_mismatch, confirmed_after_expiry, created_at, updated_at, custom_transaction_id)
         """;
 
-    private const string DepositValues = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, false, $11, $11";
+    private const string DepositValues = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, false, $11, $11, $12";
 
     /// <summary>A deposit without an Idempotency-Key: one INSERT, its own commit.</summary>
     public const string Insert = $"""
@@ -24,14 +25,14 @@ internal static class DepositStatements
 
     /// <summary>
     /// A deposit with a key, and the key's completion, committed together or not at all: the row is
-    /// inserted only if this request still holds the key ($12; the label is $2). No row means our
+    /// inserted only if this request still holds the key ($13; the label is $2). No row means our
     /// lease had lapsed and another request completed the key first. The key's foreign key to the
     /// new deposit is checked at the end of the statement, when the deposit exists.
     /// </summary>
     public const string InsertCompletingKey = $"""
         WITH completed AS (
             UPDATE deposit_idempotency_keys SET deposit_id = $1
-            WHERE label = $2 AND key = $12 AND deposit_id IS NULL
+            WHERE label = $2 AND key = $13 AND deposit_id IS NULL
             RETURNING key
         )
         {DepositColumns}

@@ -38,6 +38,16 @@ public static class DepositsApi
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+        group.MapPost("/window", CreateWindowDeposit)
+            .WithName("CreateWindowDeposit")
+            .WithSummary("Start a deposit paid through the gateway's payment window")
+            .WithDescription("Stores the deposit and answers the window URL to send the user to (no gateway call: the window talks " +
+                             "to the gateway). The gateway's signed postback for its customTransactionId confirms it. " +
+                             "Idempotency-Key as for POST /api/deposits. 403 payment-window-disabled when Paykassma:PluginBaseUrl is not set.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{id:guid}", GetDeposit)
             .WithName("GetDeposit")
             .WithSummary("One of the user's deposits, with its status and confirmed amount")
@@ -84,14 +94,67 @@ public static class DepositsApi
                     new Dictionary<string, object?> { ["gatewayMessage"] = result.GatewayMessage });
             case CreateDepositStatus.GatewayFailed:
                 return GatewayFailureProblem(http, result.GatewayFailure);
-            case CreateDepositStatus.IdempotencyKeyReused:
-                return IdempotencyHeader.Reused("This Idempotency-Key was used with a different request",
-                    "Use a new key for a new request; repeat the same body to retry.");
             default:
-                http.Response.Headers.RetryAfter = "2";
-                return Problems.Result(StatusCodes.Status409Conflict, Problems.IdempotencyKeyInProgress,
-                    "A request with this Idempotency-Key is still in progress", "Retry shortly with the same key.");
+                return IdempotencyProblem(http, result.Status);
         }
+    }
+
+    public static async Task<Results<Created<WindowDepositResponse>, ValidationProblem, ProblemHttpResult>> CreateWindowDeposit(
+        [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] CreateWindowDepositRequest? request,
+        [FromHeader(Name = IdempotencyHeader.Name)] string? idempotencyKey,
+        CurrentUser user,
+        DepositCreator creator,
+        IOptions<DepositOptions> options,
+        IOptions<PaymentWindowOptions> window,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        if (window.Value.PluginBaseUrl is null)
+        {
+            return Problems.Result(StatusCodes.Status403Forbidden, Problems.PaymentWindowDisabled,
+                "The payment window is not enabled on this service", "Use POST /api/deposits (requisites) instead.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (request?.Amount > options.Value.MaxAmount)
+        {
+            errors["amount"] = [$"The amount must be at most {options.Value.MaxAmount}."];
+        }
+        if (request?.Lang is { } lang && !PaymentWindow.Lang().IsMatch(lang))
+        {
+            errors["lang"] = ["Use 2 to 5 ASCII letters or hyphens, a letter first (en, pt-BR)."];
+        }
+        IdempotencyHeader.Validate(http.Request, idempotencyKey, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, type: Problems.Validation);
+        }
+
+        var result = await creator.CreateForWindowAsync(user.Label, request?.Amount, request?.Lang, idempotencyKey, cancellationToken);
+        if (result.Status is not (CreateDepositStatus.Created or CreateDepositStatus.Replayed))
+        {
+            return IdempotencyProblem(http, result.Status);
+        }
+        if (result.Status == CreateDepositStatus.Replayed)
+        {
+            IdempotencyHeader.MarkReplayed(http.Response);
+        }
+        var deposit = result.Deposit!;
+        return TypedResults.Created($"/api/deposits/{deposit.Id}", new WindowDepositResponse(
+            DepositResponse.From(deposit, []), PaymentWindow.Url(window.Value, deposit, request?.Lang ?? PaymentWindow.DefaultLang)));
+    }
+
+    /// <summary>The key's answers that are not a deposit: used with another body (422), or still running (409).</summary>
+    private static ProblemHttpResult IdempotencyProblem(HttpContext http, CreateDepositStatus status)
+    {
+        if (status == CreateDepositStatus.IdempotencyKeyReused)
+        {
+            return IdempotencyHeader.Reused("This Idempotency-Key was used with a different request",
+                "Use a new key for a new request; repeat the same body to retry.");
+        }
+        http.Response.Headers.RetryAfter = "2";
+        return Problems.Result(StatusCodes.Status409Conflict, Problems.IdempotencyKeyInProgress,
+            "A request with this Idempotency-Key is still in progress", "Retry shortly with the same key.");
     }
 
     public static async Task<Results<Ok<DepositResponse>, ProblemHttpResult>> GetDeposit(

@@ -17,6 +17,14 @@ internal static class OpenApiExamples
          "confirmedAt":null,"expiredAt":null,"confirmedAfterExpiry":false,"proofs":[]}
         """;
 
+    private const string WindowDeposit = """
+        {"deposit":{"id":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","status":"awaiting_payment","amount":300,"currency":"BTN","walletType":"bnb_ml",
+         "requisites":{"walletNumber":null,"accountName":null,"isCheckAmount":null,"otherParams":{}},
+         "confirmedAmount":null,"amountMismatch":false,"createdAt":"2026-01-27T01:30:00+00:00","updatedAt":"2026-01-27T01:30:00+00:00",
+         "confirmedAt":null,"expiredAt":null,"confirmedAfterExpiry":false,"proofs":[]},
+         "windowUrl":"https://plugin.example-gateway.com/?label=labeluser&currency_code=BTN&lang=en&wallet_type=bnb_ml&custom_transaction_id=pw_0192f0a17c3e7d2a9b1e3f4a5b6c7d8e&fixed_amount=300.00&payment_url_success_id=4&payment_url_fail_id=3"}
+        """;
+
     private const string Proof = """
         {"id":"0192f0a1-8d4f-7e3b-8c2f-4a5b6c7d8e9f","depositId":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","status":"forwarded",
          "transactionNumber":"293397556789","amount":300,"customTransactionId":"pm_0192f0a18d4f7e3b8c2f4a5b6c7d8e9f",
@@ -89,6 +97,19 @@ internal static class OpenApiExamples
             ["502"] = Problem(502, "gateway-refused", "The payment gateway refused the deposit", ""","detail":"Label is blocked","gatewayMessage":"Label is blocked" """),
             ["503"] = Problem(503, "gateway-unavailable", "The payment gateway is unavailable", ""","detail":"Try again shortly." """),
             ["504"] = Problem(504, "gateway-timeout", "The payment gateway did not answer in time", ""","detail":"Try again shortly." """),
+        }),
+        ["CreateWindowDeposit"] = ("""{"amount":300,"lang":"en"}""", new()
+        {
+            ["201"] = WindowDeposit,
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
+                ""","errors":{"lang":["Use 2 to 5 ASCII letters or hyphens, a letter first (en, pt-BR)."]}"""),
+            ["403"] = Problem(403, "payment-window-disabled", "The payment window is not enabled on this service",
+                ""","detail":"Use POST /api/deposits (requisites) instead." """),
+            ["409"] = Problem(409, "idempotency-key-in-progress", "A request with this Idempotency-Key is still in progress", ""","detail":"Retry shortly with the same key." """),
+            ["415"] = Problem(415, "unsupported-media-type", "JSON bodies must be UTF-8",
+                ""","detail":"Send Content-Type: application/json (optionally with charset=utf-8)." """),
+            ["422"] = Problem(422, "idempotency-key-reused", "This Idempotency-Key was used with a different request",
+                ""","detail":"Use a new key for a new request; repeat the same body to retry." """),
         }),
         ["GetDeposit"] = (null, new() { ["200"] = Deposit }),
         ["ListDeposits"] = (null, new()

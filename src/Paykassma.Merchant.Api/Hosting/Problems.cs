@@ -27,6 +27,7 @@ public static class Problems
     public const string RateLimited = Base + "rate-limited";
     public const string ProofRejected = Base + "proof-rejected";
     public const string DepositClosed = Base + "deposit-closed";
+    public const string PaymentWindowDisabled = Base + "payment-window-disabled";
     public const string TooManyProofs = Base + "too-many-proofs";
     public const string DuplicateProof = Base + "duplicate-proof";
     public const string TransactionNumberInUse = Base + "transaction-number-in-use";

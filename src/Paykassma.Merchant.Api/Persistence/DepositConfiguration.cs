@@ -19,6 +19,11 @@ internal sealed class DepositConfiguration : IEntityTypeConfiguration<Deposit>
         deposit.Property(d => d.GatewayParams).HasColumnType("jsonb");
         deposit.Property(d => d.ConfirmedAmount).HasColumnType("numeric(20,2)");
         deposit.Property(d => d.CreditedProofIds).HasDefaultValueSql("'{}'::uuid[]");
+        deposit.Property(d => d.CustomTransactionId).HasMaxLength(190);
+        // A payment window deposit's id towards the gateway: the postback finds the deposit by it, as
+        // it finds a proof by the proof's. Only window deposits have one, so the index holds only them.
+        deposit.HasIndex(d => d.CustomTransactionId).IsUnique().HasFilter("custom_transaction_id IS NOT NULL")
+            .HasDatabaseName("ux_deposits_custom_transaction_id");
         // The expiry job's work list: only unconfirmed deposits, oldest first.
         deposit.HasIndex(d => d.CreatedAt).HasFilter("status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')")
             .HasDatabaseName("ix_deposits_unconfirmed_created_at");

@@ -39,10 +39,11 @@ internal static class PostbackStatements
         """;
 
     /// <summary>
-    /// Matches each signed item to our proof (deposits, by custom order id) and the proof's deposit,
-    /// inserts the items (each once: the unique keys decide), confirms the deposits of the newly
-    /// inserted applicable ones, marks their proofs forwarded (the gateway evidently has them), and
-    /// finds label discrepancies. An item that cannot credit is inserted all the same, with its reason.
+    /// Matches each signed item to our proof (deposits, by custom order id) and the proof's deposit, or
+    /// else to a payment window deposit by its own custom_transaction_id, inserts the items (each once:
+    /// the unique keys decide), confirms the deposits of the newly inserted applicable ones, marks their
+    /// proofs forwarded (the gateway evidently has them), and finds label discrepancies. An item that
+    /// cannot credit is inserted all the same, with its reason.
     /// </summary>
     /// <remarks>
     /// Every row is found by a unique index probe and read once (<c>matched</c>), then reused: this
@@ -53,12 +54,16 @@ internal static class PostbackStatements
     /// </remarks>
     private static readonly string ApplyItems = $"""
         matched AS (
-            SELECT i.*, p.id AS proof_id, p.deposit_id, p.amount AS proof_amount, p.status AS proof_status,
-                d.currency AS deposit_currency, d.label AS deposit_label,
+            SELECT i.*, p.id AS proof_id, COALESCE(p.deposit_id, w.id) AS deposit_id, p.amount AS proof_amount, p.status AS proof_status,
+                COALESCE(d.currency, w.currency) AS deposit_currency, COALESCE(d.label, w.label) AS deposit_label,
+                w.amount AS window_amount,
                 po.id AS payout_id, po.amount AS payout_amount, po.status AS payout_status, po.currency AS payout_currency
             FROM incoming i
             LEFT JOIN proofs p ON i.direction = 'ingoing' AND p.custom_transaction_id = i.custom_order_id
             LEFT JOIN deposits d ON d.id = p.deposit_id
+            -- A payment window deposit carries the id itself (ux_deposits_custom_transaction_id). A proof's
+            -- id (pm_) and a window deposit's (pw_) never coincide; should they, the proof wins.
+            LEFT JOIN deposits w ON i.direction = 'ingoing' AND p.id IS NULL AND w.custom_transaction_id = i.custom_order_id
             -- Only by the signed withdrawal_id: never by the unsigned direction or label.
             LEFT JOIN payouts po ON i.direction = 'outgoing' AND po.withdrawal_id = i.withdrawal_id
         ),
@@ -70,6 +75,7 @@ internal static class PostbackStatements
             SELECT m.id, $1, m.direction, m.transaction_id, m.item_sha256, m.amount, m.amount_text, m.currency_code,
                 m.wallet_type, m.custom_order_id, m.proof_id, m.deposit_id, m.payout_id, j.reason IS NULL, j.reason,
                 (m.proof_id IS NOT NULL AND m.amount IS DISTINCT FROM m.proof_amount)
+                    OR (m.window_amount IS NOT NULL AND m.amount IS DISTINCT FROM m.window_amount)
                     OR (m.payout_id IS NOT NULL AND m.amount IS DISTINCT FROM m.payout_amount),
                 m.activated_at, m.activated_text, m.gateway_created_at, m.gateway_created_text, m.transaction_type,
                 m.withdrawal_id, m.withdrawal_status, m.account_number, m.item::json, $22
@@ -79,7 +85,7 @@ internal static class PostbackStatements
                 WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ({PayoutTransitions.Moves.SqlFrom(PayoutMove.Pay)}) THEN 'payout_not_settleable'
                 WHEN m.direction = 'outgoing' AND upper(m.currency_code) IS DISTINCT FROM upper(m.payout_currency) THEN 'currency_mismatch'
                 WHEN m.direction = 'outgoing' THEN NULL
-                WHEN m.proof_id IS NULL THEN 'no_matching_proof'
+                WHEN m.deposit_id IS NULL THEN 'no_matching_proof'
                 WHEN upper(m.currency_code) IS DISTINCT FROM upper(m.deposit_currency) THEN 'currency_mismatch'
             END) AS reason) j
             -- No target: the transaction id's key, or the signed bytes' key for an item without one.
@@ -87,7 +93,9 @@ internal static class PostbackStatements
             RETURNING id, deposit_id, proof_id, payout_id, amount, withdrawal_status, applied, unapplied_reason
         ),
         credited AS (
-            SELECT deposit_id, sum(amount) AS total, array_agg(DISTINCT proof_id) AS proof_ids
+            -- A window deposit's items credit no proof: no NULL may enter credited_proof_ids.
+            SELECT deposit_id, sum(amount) AS total,
+                COALESCE(array_agg(DISTINCT proof_id) FILTER (WHERE proof_id IS NOT NULL), ARRAY[]::uuid[]) AS proof_ids
             FROM inserted WHERE applied AND deposit_id IS NOT NULL GROUP BY deposit_id
         ),
         confirmed AS (
@@ -96,7 +104,8 @@ internal static class PostbackStatements
             -- that arrives after expiry still confirms the deposit, flagged for ops. The mismatch is
             -- judged from the row itself (its credited proofs), never from this statement's snapshot
             -- of other tables: a concurrent postback for the deposit's other proof is seen once its
-            -- row lock is released.
+            -- row lock is released. A window deposit has no proofs: its total is held against its
+            -- fixed amount, when it had one.
             UPDATE deposits d
             SET status = {DepositTransitions.Moves.SqlTo(DepositMove.Confirm)},
                 confirmed_amount = COALESCE(d.confirmed_amount, 0) + c.total,
@@ -104,8 +113,10 @@ internal static class PostbackStatements
                 confirmed_after_expiry = d.confirmed_after_expiry OR d.status = {DepositTransitions.Sql(DepositStatus.Expired)},
                 credited_proof_ids = d.credited_proof_ids
                     || ARRAY(SELECT x FROM unnest(c.proof_ids) x WHERE x <> ALL (d.credited_proof_ids)),
-                amount_mismatch = COALESCE(d.confirmed_amount, 0) + c.total <> COALESCE(
-                    (SELECT sum(p.amount) FROM proofs p WHERE p.id = ANY (d.credited_proof_ids || c.proof_ids)), 0),
+                amount_mismatch = CASE WHEN d.custom_transaction_id IS NULL
+                    THEN COALESCE(d.confirmed_amount, 0) + c.total <> COALESCE(
+                        (SELECT sum(p.amount) FROM proofs p WHERE p.id = ANY (d.credited_proof_ids || c.proof_ids)), 0)
+                    ELSE d.amount IS NOT NULL AND COALESCE(d.confirmed_amount, 0) + c.total <> d.amount END,
                 updated_at = $22
             FROM credited c
             WHERE d.id = c.deposit_id
@@ -155,7 +166,7 @@ internal static class PostbackStatements
             """)},
         label_mismatch AS (
             -- The top-level label is unsigned; the deposit a signed transaction names (through its
-            -- proof) says whose it is. Checked for repeated transactions too.
+            -- proof, or itself for a window deposit) says whose it is. Checked for repeated transactions too.
             SELECT jsonb_agg(DISTINCT jsonb_build_object('field', 'label', 'unsigned', $2::text, 'signed', m.deposit_label)) AS found
             FROM matched m
             WHERE $2::text IS NOT NULL AND m.deposit_label <> $2::text

@@ -52,23 +52,39 @@ internal sealed partial class PostbackFactory
     /// The postback that follows an accepted proof. It is activated when the proof came in and created a
     /// delay later, when the gateway matched the payment; amount and label are the proof's.
     /// </summary>
-    public PostbackRecord ForAcceptedProof(ReceivedProof proof)
+    public PostbackRecord ForAcceptedProof(ReceivedProof proof) =>
+        Ingoing(PostbackSource.Proof, proof.Label, proof.Amount, proof.CurrencyCode, proof.WalletType, proof.CustomTransactionId,
+            proof.TransactionId ?? throw new ArgumentException("Only an accepted proof has a transaction id.", nameof(proof)),
+            proof.ReceivedAt);
+
+    /// <summary>
+    /// The postback that follows a payment reported in the payment window: the window's
+    /// custom_transaction_id, label and amount, a fresh transaction id. Activated when the user reported
+    /// it and created a delay later, as for a proof.
+    /// </summary>
+    public PostbackRecord ForWindowPayment(
+        string label, long amount, string currencyCode, string walletType, string customTransactionId, string transactionId, DateTimeOffset paidAt) =>
+        Ingoing(PostbackSource.Window, label, amount, currencyCode, walletType, customTransactionId, transactionId, paidAt);
+
+    private PostbackRecord Ingoing(
+        PostbackSource source, string label, long amount, string currencyCode, string walletType, string customTransactionId,
+        string transactionId, DateTimeOffset activatedAt)
     {
         var draft = new PostbackDraft
         {
             Direction = PostbackDraft.Ingoing,
-            Amount = proof.Amount,
-            CurrencyCode = proof.CurrencyCode,
-            WalletType = proof.WalletType,
-            Label = proof.Label,
-            ActivatedDateTime = Clock.ToGatewayText(proof.ReceivedAt),
-            CreatedDateTime = Clock.ToGatewayText(proof.ReceivedAt + _options.Delay),
+            Amount = amount,
+            CurrencyCode = currencyCode,
+            WalletType = walletType,
+            Label = label,
+            ActivatedDateTime = Clock.ToGatewayText(activatedAt),
+            CreatedDateTime = Clock.ToGatewayText(activatedAt + _options.Delay),
             StockpilingId = NextStockpilingId(),
-            TransactionId = proof.TransactionId ?? throw new ArgumentException("Only an accepted proof has a transaction id.", nameof(proof)),
+            TransactionId = transactionId,
             TransactionType = 0,
-            PluginCustomOrderId = proof.CustomTransactionId,
+            PluginCustomOrderId = customTransactionId,
         };
-        return Build(PostbackKind.Transaction, PostbackSource.Proof, draft, _options.WireEncoding);
+        return Build(PostbackKind.Transaction, source, draft, _options.WireEncoding);
     }
 
     /// <summary>

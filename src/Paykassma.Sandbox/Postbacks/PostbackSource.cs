@@ -12,6 +12,10 @@ public enum PostbackSource
     [JsonStringEnumMemberName("withdrawal")]
     Withdrawal,
 
+    /// <summary>Sent because the user reported a payment in the payment window (<c>/plugin/</c>).</summary>
+    [JsonStringEnumMemberName("window")]
+    Window,
+
     /// <summary>Asked for through <c>POST /sandbox/postbacks</c> or <c>POST /sandbox/withdrawals/{id}/settle</c>.</summary>
     [JsonStringEnumMemberName("control")]
     Control,

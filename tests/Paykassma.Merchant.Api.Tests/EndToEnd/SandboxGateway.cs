@@ -50,9 +50,9 @@ public sealed class SandboxGateway : IAsyncDisposable
     }
 
     /// <summary>
-    /// The sandbox and the service on Kestrel, each calling the other over HTTP. The sandbox must know
-    /// where to post before the service starts, and the service where the gateway is: the service's
-    /// port is chosen first.
+    /// The sandbox and the service on Kestrel, each calling the other over HTTP (the sandbox's payment
+    /// window is the service's plugin URL). The sandbox must know where to post before the service
+    /// starts, and the service where the gateway is: the service's port is chosen first.
     /// </summary>
     public static async Task<(SandboxGateway Sandbox, Infrastructure.MerchantApiFactory Api)> StartWithServiceAsync(
         params (string Key, string Value)[] settings)
@@ -62,6 +62,7 @@ public sealed class SandboxGateway : IAsyncDisposable
         var api = new Infrastructure.MerchantApiFactory();
         await api.InitializeAsync();
         api.With("Paykassma:ApiBaseUrl", sandbox.Url);
+        api.With("Paykassma:PluginBaseUrl", sandbox.Url + "/plugin/");
         foreach (var (key, value) in settings)
         {
             api.With(key, value);

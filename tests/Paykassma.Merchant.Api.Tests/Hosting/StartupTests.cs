@@ -39,6 +39,8 @@ public sealed class StartupTests
     [InlineData("Payouts:PaidStatuses:0", "6", "Payouts:PaidStatuses must not be empty nor share a value with Payouts:CancelledStatuses")]
     [InlineData("Payouts:Currency", "btn", "Payouts:Currency")]
     [InlineData("Payouts:Dispatcher:Lease", "00:00:00", "Payouts:Dispatcher:Lease")]
+    [InlineData("Paykassma:PluginBaseUrl", "plugin.gateway.test", "Paykassma:PluginBaseUrl must be an absolute http(s) URL")]
+    [InlineData("Paykassma:PaymentUrlFailId", "https://merchant.example/fail", "PaymentUrlFailId")]
     public async Task A_missing_or_invalid_setting_stops_the_service_naming_the_key(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string>(ValidSettings) { [key.Replace(":", "__", StringComparison.Ordinal)] = value };

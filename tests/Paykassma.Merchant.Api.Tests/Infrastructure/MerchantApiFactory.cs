@@ -20,6 +20,7 @@ public class MerchantApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string PostbackAccessKey = "uowkn0b3LfBxpcWYHi4_";
     public const string PostbackPrivateKey = "pk_test_4f9c2a1e7b";
     public const string WithdrawalPrivateKey = "wk_test_withdrawal_7d1e0b";
+    public const string PluginBaseUrl = "https://plugin.gateway.test/";
 
     private readonly Dictionary<string, string?> _settings = new();
 
@@ -59,6 +60,7 @@ public class MerchantApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Paykassma:PostbackAccessKey"] = PostbackAccessKey,
             ["Paykassma:PostbackPrivateKey"] = PostbackPrivateKey,
             ["Paykassma:WithdrawalPrivateKey"] = WithdrawalPrivateKey,
+            ["Paykassma:PluginBaseUrl"] = PluginBaseUrl,
             ["Payouts:Enabled"] = "true",
             ["Paykassma:Resilience:AttemptTimeout"] = "00:00:02",
             ["Paykassma:Resilience:TotalTimeout"] = "00:00:06",

@@ -69,6 +69,11 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("character varying(3)")
                         .HasColumnName("currency");
 
+                    b.Property<string>("CustomTransactionId")
+                        .HasMaxLength(190)
+                        .HasColumnType("character varying(190)")
+                        .HasColumnName("custom_transaction_id");
+
                     b.Property<DateTimeOffset?>("ExpiredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expired_at");
@@ -114,6 +119,11 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_deposits_unconfirmed_created_at")
                         .HasFilter("status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')");
+
+                    b.HasIndex("CustomTransactionId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_deposits_custom_transaction_id")
+                        .HasFilter("custom_transaction_id IS NOT NULL");
 
                     b.HasIndex("Label", "CreatedAt")
                         .IsDescending(false, true)
