@@ -33,6 +33,8 @@ public sealed partial class DepositChangeListener(
         var settings = new NpgsqlConnectionStringBuilder(database.Value.ConnectionString)
         {
             Pooling = false,
+            // LISTEN needs a connection of its own; a multiplexed one is shared between commands.
+            Multiplexing = false,
             ApplicationName = ApplicationName,
         };
         await using var dataSource = PersistenceExtensions.CreateDataSource(settings.ConnectionString);
