@@ -117,6 +117,16 @@ internal static class OpenApiExamples
             ["200"] = Page(Deposit, 20),
             ["400"] = Problem(400, "validation", "One or more validation errors occurred.", $$""","errors":{"page":["{{Paging.Rule(100)}}"]}"""),
         }),
+        ["GetDepositEvents"] = (null, new()
+        {
+            // One item of the stream; on the wire: "event: status\nid: 42\ndata: {…}\n\n".
+            ["200"] = """
+                {"eventType":"status","eventId":"42","data":{"id":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","status":"confirmed","amount":300,
+                 "currency":"BTN","confirmedAmount":300,"amountMismatch":false,"updatedAt":"2026-01-27T01:32:02+00:00"}}
+                """,
+            ["429"] = Problem(429, "too-many-streams", "Too many open event streams",
+                ""","detail":"At most 5 live streams per user; close one (a page you left) and retry." """),
+        }),
         ["SubmitProof"] = ("""{"transactionNumber":"293397556789","amount":"300"}""", new()
         {
             ["202"] = Proof,

@@ -25,6 +25,7 @@ public static class Problems
     public const string Forbidden = Base + "forbidden";
     public const string MethodNotAllowed = Base + "method-not-allowed";
     public const string RateLimited = Base + "rate-limited";
+    public const string TooManyStreams = Base + "too-many-streams";
     public const string ProofRejected = Base + "proof-rejected";
     public const string DepositClosed = Base + "deposit-closed";
     public const string PaymentWindowDisabled = Base + "payment-window-disabled";

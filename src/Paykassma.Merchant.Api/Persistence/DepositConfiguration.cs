@@ -33,6 +33,27 @@ internal sealed class DepositConfiguration : IEntityTypeConfiguration<Deposit>
     }
 }
 
+/// <summary>
+/// The deposits' change log, filled by the trigger on <c>deposits</c> that the DepositChanges migration
+/// creates (ADR 0013). No foreign key: the trigger is its only writer, and a key check would be one more
+/// lookup on every postback.
+/// </summary>
+internal sealed class DepositChangeConfiguration : IEntityTypeConfiguration<DepositChange>
+{
+    public void Configure(EntityTypeBuilder<DepositChange> change)
+    {
+        change.ToTable("deposit_changes");
+        change.HasKey(c => c.Id);
+        change.Property(c => c.Id).UseSerialColumn();
+        change.Property(c => c.Status).HasConversion<SnakeCaseEnumConverter<DepositStatus>>().HasMaxLength(32);
+        change.Property(c => c.ConfirmedAmount).HasColumnType("numeric(20,2)");
+        // A stream's replay: one deposit's changes after an id.
+        change.HasIndex(c => new { c.DepositId, c.Id });
+        // The retention job's batches, oldest first.
+        change.HasIndex(c => c.At);
+    }
+}
+
 internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
 {
     public void Configure(EntityTypeBuilder<IdempotencyRecord> record)

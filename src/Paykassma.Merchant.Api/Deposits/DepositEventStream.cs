@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Paykassma.Merchant.Api.Persistence;
+
+namespace Paykassma.Merchant.Api.Deposits;
+
+/// <summary>
+/// The state a deposit page shows, as one Server-Sent Event (<c>event: status</c>). Its SSE id is the
+/// <c>deposit_changes</c> id it reflects (0 for a deposit with no recorded change).
+/// </summary>
+public sealed record DepositStatusEvent(
+    Guid Id,
+    DepositStatus Status,
+    int? Amount,
+    string Currency,
+    decimal? ConfirmedAmount,
+    bool AmountMismatch,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>How a stream starts, decided before its first byte.</summary>
+public enum DepositStreamStart
+{
+    /// <summary>The stream is open.</summary>
+    Open,
+
+    /// <summary>No such deposit for this user.</summary>
+    NotFound,
+
+    /// <summary>The user holds the most open streams allowed.</summary>
+    TooManyStreams,
+
+    /// <summary>A reconnect to a deposit that is final and has nothing newer: nothing will ever come.</summary>
+    Finished,
+}
+
+/// <summary>
+/// One <c>GET /api/deposits/{id}/events</c> stream (ADR 0013): the current state (or, with
+/// Last-Event-ID, every change after it, from the table), then each change as it is committed on any
+/// instance, with heartbeats, until the deposit is final, the client leaves or the service stops.
+/// </summary>
+public sealed partial class DepositEventStream(
+    MerchantDbContext db,
+    DepositChangeFeed feed,
+    IOptions<DepositEventOptions> options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<DepositEventStream> logger) : IDisposable
+{
+    public const string StatusEvent = "status";
+    public const string HeartbeatEvent = "heartbeat";
+
+    private DepositSubscription? _subscription;
+    private DepositStatusEvent? _current;
+    private long _latestChangeId;
+    private long? _resumeAfter;
+
+    /// <summary>
+    /// Checks the deposit and takes a stream slot. Subscribes before it reads, so a change committed
+    /// in between is both in what it read and announced, never in neither (the ids tell them apart).
+    /// </summary>
+    public async Task<DepositStreamStart> OpenAsync(Guid depositId, string label, string? lastEventId, CancellationToken cancellationToken)
+    {
+        // Held until the stream ends or, whatever happens, the request's scope disposes this object.
+        _subscription = feed.TrySubscribe(label, depositId);
+        if (_subscription is null)
+        {
+            return DepositStreamStart.TooManyStreams;
+        }
+        var lastSeen = ParseEventId(lastEventId);
+        var changes = db.Set<DepositChange>();
+        var found = await db.Deposits.AsNoTracking()
+            .Where(d => d.Id == depositId && d.Label == label)
+            .Select(d => new
+            {
+                State = new DepositStatusEvent(d.Id, d.Status, d.Amount, d.Currency, d.ConfirmedAmount, d.AmountMismatch, d.UpdatedAt),
+                LatestChangeId = changes.Where(c => c.DepositId == d.Id).Max(c => (long?)c.Id) ?? 0,
+                // The client's id is one of this deposit's kept changes: a replay from it is complete.
+                // Otherwise (purged by retention, or not this deposit's) it gets the current state.
+                KnowsLastSeen = lastSeen == 0 || changes.Any(c => c.Id == lastSeen && c.DepositId == d.Id),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return DepositStreamStart.NotFound;
+        }
+        _current = found.State;
+        _latestChangeId = found.LatestChangeId;
+        _resumeAfter = lastSeen is { } seen && found.KnowsLastSeen ? seen : null;
+        if (_resumeAfter is { } after && IsFinal(found.State.Status) && found.LatestChangeId <= after)
+        {
+            return DepositStreamStart.Finished;
+        }
+        return DepositStreamStart.Open;
+    }
+
+    public void Dispose() => _subscription?.Dispose();
+
+    /// <summary>The events of a stream <see cref="OpenAsync"/> opened.</summary>
+    public async IAsyncEnumerable<SseItem<DepositStatusEvent?>> EventsAsync([EnumeratorCancellation] CancellationToken requestAborted)
+    {
+        var subscription = _subscription ?? throw new InvalidOperationException("The stream is not open.");
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        var deposit = _current!;
+        long lastSent;
+        if (_resumeAfter is { } after)
+        {
+            lastSent = after;
+        }
+        else
+        {
+            yield return Status(deposit, _latestChangeId);
+            if (IsFinal(deposit.Status))
+            {
+                yield break;
+            }
+            lastSent = _latestChangeId;
+        }
+
+        // Resuming: what was missed comes from the table first. Fresh: the state above is as new as
+        // anything announced before the subscription (see OpenAsync), so only announcements count.
+        var read = _resumeAfter is not null;
+        while (true)
+        {
+            if (read)
+            {
+                var missed = await ReadAfterAsync(deposit.Id, lastSent, stopping.Token);
+                if (missed is null)
+                {
+                    yield break;
+                }
+                foreach (var change in missed)
+                {
+                    yield return Status(deposit with
+                    {
+                        Status = change.Status,
+                        ConfirmedAmount = change.ConfirmedAmount,
+                        AmountMismatch = change.AmountMismatch,
+                        UpdatedAt = change.At,
+                    }, change.Id);
+                    lastSent = change.Id;
+                    if (IsFinal(change.Status))
+                    {
+                        yield break;
+                    }
+                }
+            }
+
+            switch (await subscription.WaitAsync(lastSent, options.Value.HeartbeatInterval, time, stopping.Token))
+            {
+                case DepositWake.Changed:
+                    read = true;
+                    break;
+                case DepositWake.Quiet:
+                    read = false;
+                    yield return new SseItem<DepositStatusEvent?>(null, HeartbeatEvent);
+                    break;
+                case DepositWake.Dropped:
+                    LogDropped(logger, deposit.Id);
+                    yield break;
+                default:
+                    yield break;
+            }
+        }
+    }
+
+    /// <summary>This deposit's changes after an id, oldest first; null when the stream must end (stopping, or no database).</summary>
+    private async Task<List<DepositChange>?> ReadAfterAsync(Guid depositId, long after, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await db.Set<DepositChange>().AsNoTracking()
+                .Where(c => c.DepositId == depositId && c.Id > after)
+                .OrderBy(c => c.Id)
+                .ToListAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            // The client reconnects with Last-Event-ID (to this or another instance) and misses nothing.
+            LogReadFailed(logger, ex, depositId);
+            return null;
+        }
+    }
+
+    private static SseItem<DepositStatusEvent?> Status(DepositStatusEvent state, long changeId) =>
+        new(state, StatusEvent) { EventId = changeId.ToString(CultureInfo.InvariantCulture) };
+
+    /// <summary>Nothing more will be sent after these (a later credit or a late confirmation is for GET /api/deposits/{id}).</summary>
+    public static bool IsFinal(DepositStatus status) => status is DepositStatus.Confirmed or DepositStatus.Expired;
+
+    /// <summary>A Last-Event-ID this service could have sent (a change id); anything else counts as absent.</summary>
+    private static long? ParseEventId(string? value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    [LoggerMessage(EventId = 3211, Level = LogLevel.Warning,
+        Message = "Dropped the live status stream of deposit {DepositId}: its client is not reading; it reconnects and resumes")]
+    private static partial void LogDropped(ILogger logger, Guid depositId);
+
+    [LoggerMessage(EventId = 3212, Level = LogLevel.Warning,
+        Message = "Ended the live status stream of deposit {DepositId}: its changes could not be read; the client reconnects and resumes")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception, Guid depositId);
+}
