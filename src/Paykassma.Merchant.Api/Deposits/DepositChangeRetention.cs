@@ -44,6 +44,11 @@ public sealed partial class DepositChangeRetention(
             total += deleted;
         }
         while (deleted == BatchSize);
+        // Watches of streams that ended without saying so (their instance died).
+        await using (var lapsed = dataSource.CreateCommand("DELETE FROM deposit_watches WHERE expires_at < now()"))
+        {
+            await lapsed.ExecuteNonQueryAsync(cancellationToken);
+        }
         if (total > 0)
         {
             LogDeleted(logger, total, options.Value.Retention);

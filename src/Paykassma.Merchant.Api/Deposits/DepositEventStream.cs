@@ -44,6 +44,7 @@ public enum DepositStreamStart
 /// </summary>
 public sealed partial class DepositEventStream(
     MerchantDbContext db,
+    NpgsqlDataSource dataSource,
     DepositChangeFeed feed,
     IOptions<DepositEventOptions> options,
     TimeProvider time,
@@ -57,6 +58,17 @@ public sealed partial class DepositEventStream(
     private DepositStatusEvent? _current;
     private long _latestChangeId;
     private long? _resumeAfter;
+    private readonly Guid _streamId = Guid.NewGuid();
+
+    // A stream's watch makes the trigger announce its deposit's changes (ADR 0013): upserted before the
+    // first read, refreshed with each heartbeat, deleted when the stream ends; a crashed instance's
+    // watches lapse by themselves. $1 deposit, $2 stream, $3 lifetime.
+    private const string Watch = """
+        INSERT INTO deposit_watches (deposit_id, stream_id, expires_at) VALUES ($1, $2, now() + $3)
+        ON CONFLICT (deposit_id, stream_id) DO UPDATE SET expires_at = EXCLUDED.expires_at
+        """;
+
+    private const string Unwatch = "DELETE FROM deposit_watches WHERE deposit_id = $1 AND stream_id = $2";
 
     /// <summary>
     /// Checks the deposit and takes a stream slot. Subscribes before it reads, so a change committed
@@ -70,6 +82,10 @@ public sealed partial class DepositEventStream(
         {
             return DepositStreamStart.TooManyStreams;
         }
+        // Committed before the deposit is read: a change whose trigger runs after this announces itself;
+        // one whose trigger ran just before, but commits after the read, is caught by the re-read at
+        // the next wake (the first comes after SettleAfter).
+        await WatchAsync(depositId, cancellationToken);
         var lastSeen = ParseEventId(lastEventId);
         var changes = db.Set<DepositChange>();
         var found = await db.Deposits.AsNoTracking()
@@ -85,6 +101,7 @@ public sealed partial class DepositEventStream(
             .SingleOrDefaultAsync(cancellationToken);
         if (found is null)
         {
+            await UnwatchAsync(depositId);
             return DepositStreamStart.NotFound;
         }
         _current = found.State;
@@ -104,6 +121,21 @@ public sealed partial class DepositEventStream(
     {
         var subscription = _subscription ?? throw new InvalidOperationException("The stream is not open.");
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        try
+        {
+            await foreach (var item in StreamAsync(subscription, stopping.Token))
+            {
+                yield return item;
+            }
+        }
+        finally
+        {
+            await UnwatchAsync(_current!.Id);
+        }
+    }
+
+    private async IAsyncEnumerable<SseItem<DepositStatusEvent?>> StreamAsync(DepositSubscription subscription, [EnumeratorCancellation] CancellationToken stoppingToken)
+    {
         var deposit = _current!;
         long lastSent;
         if (_resumeAfter is { } after)
@@ -123,11 +155,12 @@ public sealed partial class DepositEventStream(
         // Resuming: what was missed comes from the table first. Fresh: the state above is as new as
         // anything announced before the subscription (see OpenAsync), so only announcements count.
         var read = _resumeAfter is not null;
+        var settled = false;
         while (true)
         {
             if (read)
             {
-                var missed = await ReadAfterAsync(deposit.Id, lastSent, stopping.Token);
+                var missed = await ReadAfterAsync(deposit.Id, lastSent, stoppingToken);
                 if (missed is null)
                 {
                     yield break;
@@ -149,14 +182,22 @@ public sealed partial class DepositEventStream(
                 }
             }
 
-            switch (await subscription.WaitAsync(lastSent, options.Value.HeartbeatInterval, time, stopping.Token))
+            var wait = settled ? options.Value.HeartbeatInterval : SettleAfter;
+            switch (await subscription.WaitAsync(lastSent, wait, time, stoppingToken))
             {
                 case DepositWake.Changed:
                     read = true;
                     break;
+                case DepositWake.Quiet when !settled:
+                    // The first quiet moment: read once more for a change that committed around the watch.
+                    settled = true;
+                    read = true;
+                    break;
                 case DepositWake.Quiet:
-                    read = false;
+                    // Also re-read: a missed announcement costs at most one heartbeat.
+                    read = true;
                     yield return new SseItem<DepositStatusEvent?>(null, HeartbeatEvent);
+                    await WatchAsync(deposit.Id, stoppingToken);
                     break;
                 case DepositWake.Dropped:
                     LogDropped(logger, deposit.Id);
@@ -168,6 +209,30 @@ public sealed partial class DepositEventStream(
     }
 
     /// <summary>This deposit's changes after an id, oldest first; null when the stream must end (stopping, or no database).</summary>
+    /// <summary>How soon after opening a stream re-reads its deposit once, for a change that committed around its watch.</summary>
+    private static readonly TimeSpan SettleAfter = TimeSpan.FromSeconds(1);
+
+    private async Task WatchAsync(Guid depositId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(Watch);
+        command.Parameters.With(depositId).With(_streamId).With(options.Value.HeartbeatInterval * 3);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task UnwatchAsync(Guid depositId)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand(Unwatch);
+            command.Parameters.With(depositId).With(_streamId);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            // It lapses by itself (three heartbeats).
+        }
+    }
+
     private async Task<List<DepositChange>?> ReadAfterAsync(Guid depositId, long after, CancellationToken cancellationToken)
     {
         try
