@@ -29,17 +29,7 @@ public sealed partial class EventQueue(
 
     public async Task<IReadOnlyList<OutboxEvent>> ClaimDueAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var claimed = new List<Guid>(batchSize);
-        await using (var command = dataSource.CreateCommand(EventStatements.ClaimDue))
-        {
-            command.Parameters.With(now).With(now + lease).With(batchSize);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                claimed.Add(reader.GetGuid(0));
-            }
-        }
+        var claimed = await dataSource.ClaimIdsAsync(EventStatements.ClaimDue, time.GetUtcNow(), lease, batchSize, cancellationToken);
         return claimed.Count == 0 ? [] : await db.OutboxEvents.AsNoTracking().Where(e => claimed.Contains(e.Id)).ToListAsync(cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
+using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Payouts;
@@ -70,27 +71,8 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
     private async Task<IReadOnlyList<Payout>> ClaimAsync(string statement, int batchSize, TimeSpan lease, Guid? id,
         CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var claimed = new List<Guid>(batchSize);
-        await using (var command = dataSource.CreateCommand(statement))
-        {
-            command.Parameters.With(now).With(now + lease).With(batchSize);
-            if (id is { } one)
-            {
-                command.Parameters.With(one);
-            }
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                claimed.Add(reader.GetGuid(0));
-            }
-        }
-        if (claimed.Count == 0)
-        {
-            return [];
-        }
-        // The claim is committed: these rows are ours until the lease ends, so reading them now is exact.
-        return await db.Payouts.AsNoTracking().Where(p => claimed.Contains(p.Id)).ToListAsync(cancellationToken);
+        var claimed = await dataSource.ClaimIdsAsync(statement, time.GetUtcNow(), lease, batchSize, cancellationToken, id);
+        return claimed.Count == 0 ? [] : await db.Payouts.AsNoTracking().Where(p => claimed.Contains(p.Id)).ToListAsync(cancellationToken);
     }
 
     /// <summary>Records the claimed attempt's outcome (and the attempt); false when a newer attempt or a postback got there first.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
+using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Proofs;
@@ -118,23 +119,8 @@ public sealed class ProofStore(MerchantDbContext db, NpgsqlDataSource dataSource
     /// </summary>
     public async Task<IReadOnlyList<Proof>> ClaimDueAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var claimed = new List<Guid>(batchSize);
-        await using (var command = dataSource.CreateCommand(ProofStatements.ClaimDue))
-        {
-            command.Parameters.With(now).With(now + lease).With(batchSize);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                claimed.Add(reader.GetGuid(0));
-            }
-        }
-        if (claimed.Count == 0)
-        {
-            return [];
-        }
-        // The claim is committed: these rows are ours until the lease ends, so reading them now is exact.
-        return await db.Proofs.AsNoTracking().Where(p => claimed.Contains(p.Id)).ToListAsync(cancellationToken);
+        var claimed = await dataSource.ClaimIdsAsync(ProofStatements.ClaimDue, time.GetUtcNow(), lease, batchSize, cancellationToken);
+        return claimed.Count == 0 ? [] : await db.Proofs.AsNoTracking().Where(p => claimed.Contains(p.Id)).ToListAsync(cancellationToken);
     }
 
     /// <summary>The gateway answered again: queued proofs need not sit out the rest of their back-off.</summary>
