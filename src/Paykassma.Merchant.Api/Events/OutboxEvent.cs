@@ -66,10 +66,14 @@ public static class EventTypes
     public const string PayoutCancelled = "payout.cancelled";
     public const string PayoutRefused = "payout.refused";
     public const string PayoutFailed = "payout.failed";
+    public const string PayoutRejected = "payout.rejected";
+
+    /// <summary>The gateway signed a final status that contradicts the payout's settlement (paid, then cancelled).</summary>
+    public const string PayoutStatusConflict = "payout.status_conflict";
 
     public static IReadOnlyList<string> All { get; } =
     [
         DepositConfirmed, DepositAmountMismatch, DepositExpired, ProofRejected,
-        PayoutSent, PayoutPaid, PayoutCancelled, PayoutRefused, PayoutFailed,
+        PayoutSent, PayoutPaid, PayoutCancelled, PayoutRefused, PayoutFailed, PayoutRejected, PayoutStatusConflict,
     ];
 }

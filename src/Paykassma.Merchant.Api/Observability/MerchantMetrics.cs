@@ -18,6 +18,7 @@ public sealed class MerchantMetrics
     private readonly Counter<long> _depositsCredited;
     private readonly Counter<long> _unappliedItems;
     private readonly Counter<long> _payouts;
+    private readonly Counter<long> _payoutConflicts;
     private readonly Counter<long> _payoutSignatureRefused;
     private readonly Counter<long> _eventDeliveries;
 
@@ -44,6 +45,8 @@ public sealed class MerchantMetrics
             description: "Age of the oldest undelivered proof");
         _payouts = meter.CreateCounter<long>("paykassma.payouts", description:
             "Payouts reaching each status (awaiting_approval, sending, approved, sent, queued, refused, failed, rejected, paid, cancelled)");
+        _payoutConflicts = meter.CreateCounter<long>("paykassma.payouts.status_conflicts", description:
+            "Final withdrawal statuses the gateway signed that contradict a payout's settlement (a person must look)");
         _payoutSignatureRefused = meter.CreateCounter<long>("paykassma.payouts.signature_refused", description:
             "Payout attempts the gateway refused with \"Withdrawal signature is invalid\": the inferred signature or its key is wrong, and no payout will pass");
         meter.CreateObservableGauge("paykassma.payouts.queue.depth", () => snapshot.PayoutQueueDepth,
@@ -93,8 +96,12 @@ public sealed class MerchantMetrics
     /// <param name="result">An event status (a fixed set).</param>
     public void EventDelivery(string result) => _eventDeliveries.Add(1, new KeyValuePair<string, object?>("result", result));
 
-    public void PayoutsSettled(int paid, int cancelled)
+    public void PayoutsSettled(int paid, int cancelled, int conflicts)
     {
+        if (conflicts > 0)
+        {
+            _payoutConflicts.Add(conflicts);
+        }
         if (paid > 0)
         {
             _payouts.Add(paid, new KeyValuePair<string, object?>("status", "paid"));

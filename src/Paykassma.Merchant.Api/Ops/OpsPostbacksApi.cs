@@ -171,8 +171,11 @@ public static class OpsPostbacksApi
 
         var ids = postback.TransactionIds;
         var transactions = await db.GatewayTransactions.AsNoTracking()
-            .Where(t => t.PostbackId == id || (t.TransactionId != null && ids.Contains(t.TransactionId)))
+            .Where(t => t.PostbackId == id)
+            .Concat(db.GatewayTransactions.AsNoTracking().CarryingAny(ids))
             .OrderBy(t => t.StoredAt).ToListAsync(cancellationToken);
+        // What it brought first and what it carried again, each fact once (json has no equality for UNION).
+        transactions = transactions.DistinctBy(t => t.Id).ToList();
         JsonElement? discrepancies = null;
         if (postback.Discrepancies is not null)
         {
@@ -229,7 +232,7 @@ public static class OpsPostbacksApi
         var query = db.GatewayTransactions.AsNoTracking();
         if (!string.IsNullOrEmpty(transactionId))
         {
-            query = query.Where(t => t.TransactionId == transactionId);
+            query = query.CarryingAny([transactionId]);
         }
         if (!string.IsNullOrEmpty(customOrderId))
         {

@@ -59,8 +59,20 @@ public sealed class Payout : IDispatchedItem
     /// <summary>The gateway's last message (a refusal, readable), as it said it.</summary>
     public string? GatewayMessage { get; set; }
 
-    /// <summary>The signed outgoing postback's <c>withdrawal_status</c> that settled it (or the last unknown one seen).</summary>
+    /// <summary>
+    /// The last <c>withdrawal_status</c> the gateway signed for it while it was at the gateway: an
+    /// interim one (pending, in processing) or the final one that settled it.
+    /// </summary>
     public int? WithdrawalStatus { get; set; }
+
+    /// <summary>When the gateway last reported a status for it (signed postback).</summary>
+    public DateTimeOffset? ReportedAt { get; set; }
+
+    /// <summary>The gateway signed a final status that contradicts its settlement (paid, then cancelled): a person must look.</summary>
+    public bool StatusConflict { get; set; }
+
+    /// <summary>The first contradicting withdrawal_status the gateway signed after the settlement.</summary>
+    public int? ConflictingStatus { get; set; }
 
     /// <summary>The amount the signed postback carried.</summary>
     public decimal? SettledAmount { get; set; }

@@ -36,8 +36,19 @@ public sealed class PayoutOptions
     /// <summary>The outgoing postback's <c>withdrawal_status</c> values that mean paid.</summary>
     public int[] PaidStatuses { get; set; } = [1];
 
-    /// <summary>The values that mean cancelled; any value in neither list is stored and flagged for ops.</summary>
+    /// <summary>The values that mean cancelled.</summary>
     public int[] CancelledStatuses { get; set; } = [5, 6, 7];
+
+    /// <summary>
+    /// The values the gateway reports on its way to a final one (0 not activated, 3 pending, 4 in
+    /// processing): recorded on the payout, which stays sent. A value in none of the three lists is
+    /// stored and flagged for ops, never guessed.
+    /// </summary>
+    public int[] InterimStatuses { get; set; } = [0, 3, 4];
+
+    /// <summary>Whether a signed withdrawal_status is in one of the configured lists.</summary>
+    public bool KnowsWithdrawalStatus(int status) =>
+        PaidStatuses.Contains(status) || CancelledStatuses.Contains(status) || InterimStatuses.Contains(status);
 
     /// <summary>
     /// Phrases that, in a refusal that also names the withdrawal id, mean "this withdrawal_id is known
@@ -77,6 +88,10 @@ internal sealed class PayoutOptionsValidator(IOptions<PaykassmaOptions> gateway)
         if (options.PaidStatuses.Length == 0 || options.PaidStatuses.Intersect(options.CancelledStatuses).Any())
         {
             failures.Add("Payouts:PaidStatuses must not be empty nor share a value with Payouts:CancelledStatuses.");
+        }
+        if (options.InterimStatuses.Intersect(options.PaidStatuses.Concat(options.CancelledStatuses)).Any())
+        {
+            failures.Add("Payouts:InterimStatuses must not share a value with Payouts:PaidStatuses or Payouts:CancelledStatuses.");
         }
         if (options.AlreadyKnownMessages.Any(string.IsNullOrWhiteSpace))
         {

@@ -20,6 +20,8 @@ public sealed class MerchantDbContext(DbContextOptions<MerchantDbContext> option
 
     public DbSet<GatewayTransaction> GatewayTransactions => Set<GatewayTransaction>();
 
+    public DbSet<PostbackRepeat> PostbackRepeats => Set<PostbackRepeat>();
+
     public DbSet<Payout> Payouts => Set<Payout>();
 
     public DbSet<PayoutAction> PayoutActions => Set<PayoutAction>();

@@ -42,6 +42,8 @@ internal sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
         payout.HasIndex(p => p.NextAttemptAt).HasFilter("status IN ('approved', 'sending', 'queued')")
             .HasDatabaseName("ix_payouts_due");
         payout.HasIndex(p => new { p.Status, p.CreatedAt });
+        // Ops' list of payouts whose settlement the gateway contradicted: few rows.
+        payout.HasIndex(p => p.UpdatedAt).HasFilter("status_conflict").HasDatabaseName("ix_payouts_status_conflict");
         payout.HasIndex(p => new { p.Label, p.CreatedAt });
     }
 }

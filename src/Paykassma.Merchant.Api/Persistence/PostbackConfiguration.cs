@@ -46,6 +46,7 @@ internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration
         transaction.HasKey(t => t.Id);
         transaction.Property(t => t.Id).ValueGeneratedNever();
         transaction.Property(t => t.Direction).HasConversion<SnakeCaseEnumConverter<TransactionDirection>>().HasMaxLength(16);
+        transaction.Property(t => t.FactKey).HasMaxLength(SignedFacts.MaxKeyLength);
         transaction.Property(t => t.TransactionId).HasMaxLength(ColumnLimits.GatewayText);
         transaction.Property(t => t.ItemSha256).HasMaxLength(ColumnLimits.Sha256Hex);
         transaction.Property(t => t.UnappliedReason).HasMaxLength(ColumnLimits.UnappliedReason);
@@ -64,11 +65,13 @@ internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration
         transaction.HasOne<Deposit>().WithMany().HasForeignKey(t => t.DepositId).OnDelete(DeleteBehavior.Restrict);
         transaction.HasOne<Payouts.Payout>().WithMany().HasForeignKey(t => t.PayoutId).OnDelete(DeleteBehavior.Restrict);
 
-        // The gateway's id is unique per direction: redeliveries, however concurrent, store one row.
-        transaction.HasIndex(t => new { t.Direction, t.TransactionId }).IsUnique();
-        // An item without an id is stored once too, known by its signed bytes.
-        transaction.HasIndex(t => new { t.Direction, t.ItemSha256 }).IsUnique().HasFilter("transaction_id IS NULL")
-            .HasDatabaseName("ux_gateway_transactions_item_without_id");
+        // One signed fact, one row (ADR 0014): redeliveries, however concurrent, store one row, and a
+        // withdrawal's every status is a fact of its own. Ops find a deposit's transaction id through
+        // this key too (SignedFacts.KeysForTransactionId), so the hot insert writes no second index for it.
+        transaction.HasIndex(t => t.FactKey).IsUnique().HasDatabaseName("ux_gateway_transactions_fact_key");
+        // The transaction ids that withdrawal facts carry, for ops' search: outgoing rows only, so few.
+        transaction.HasIndex(t => t.TransactionId).HasFilter("withdrawal_id IS NOT NULL")
+            .HasDatabaseName("ix_gateway_transactions_withdrawal_transaction_id");
         // Ops' list of what credited nothing: few rows, so a partial index.
         transaction.HasIndex(t => t.StoredAt, "ix_gateway_transactions_unapplied_stored_at").HasFilter("unapplied_reason IS NOT NULL")
             .HasDatabaseName("ix_gateway_transactions_unapplied_stored_at");
@@ -76,5 +79,19 @@ internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration
         transaction.HasIndex(t => t.DepositId);
         transaction.HasIndex(t => t.PayoutId).HasFilter("payout_id IS NOT NULL");
         transaction.HasIndex(t => t.StoredAt);
+    }
+}
+
+internal sealed class PostbackRepeatConfiguration : IEntityTypeConfiguration<PostbackRepeat>
+{
+    public void Configure(EntityTypeBuilder<PostbackRepeat> repeat)
+    {
+        repeat.ToTable("postback_repeats");
+        repeat.HasKey(r => r.PostbackId);
+        repeat.Property(r => r.PostbackId).ValueGeneratedNever();
+        repeat.Property(r => r.LastRemoteIp).HasMaxLength(ColumnLimits.RemoteIp);
+        repeat.Property(r => r.LastDiscrepancies).HasColumnType("jsonb");
+        // The counter goes with its postback (a duplicate row can be counted too, and expires).
+        repeat.HasOne<PostbackRecord>().WithOne().HasForeignKey<PostbackRepeat>(r => r.PostbackId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -89,8 +89,32 @@ public sealed class PostbackRecord
 }
 
 /// <summary>
-/// A transaction the gateway signed, stored once per (direction, gateway id) however often it is
-/// delivered. Every value here comes from the signed data.
+/// Replays of a stored postback: the same signed content delivered again adds no row, only counts
+/// here (one small row per original), with what the last replay's unsigned fields claimed.
+/// </summary>
+public sealed class PostbackRepeat
+{
+    /// <summary>The stored postback that was delivered again.</summary>
+    public Guid PostbackId { get; init; }
+
+    public int Repeats { get; init; }
+
+    public DateTimeOffset FirstRepeatedAt { get; init; }
+
+    public DateTimeOffset LastRepeatedAt { get; init; }
+
+    public string? LastRemoteIp { get; init; }
+
+    /// <summary>How many replays carried unsigned fields that disagree with the signed data.</summary>
+    public int DiscrepantRepeats { get; init; }
+
+    /// <summary>The last such replay's discrepancies (jsonb list of {field, unsigned, signed}).</summary>
+    public string? LastDiscrepancies { get; init; }
+}
+
+/// <summary>
+/// A fact the gateway signed (a deposit's transaction, one status of a withdrawal), stored once per
+/// <see cref="FactKey"/> however often it is delivered (ADR 0014). Every value here comes from the signed data.
 /// </summary>
 public sealed class GatewayTransaction
 {
@@ -101,10 +125,13 @@ public sealed class GatewayTransaction
 
     public TransactionDirection Direction { get; init; }
 
-    /// <summary>Null for an item that carries none: it is then known by <see cref="ItemSha256"/>.</summary>
+    /// <summary>What identifies the fact (unique): see <see cref="SignedFacts"/>.</summary>
+    public required string FactKey { get; init; }
+
+    /// <summary>Null for an item that carries none.</summary>
     public string? TransactionId { get; init; }
 
-    /// <summary>SHA-256 (hex) of the signed item, for an item without a transaction id: what makes its redelivery a duplicate.</summary>
+    /// <summary>SHA-256 (hex) of the signed item, for an item that neither an id nor a withdrawal status identifies.</summary>
     public string? ItemSha256 { get; init; }
 
     public decimal? Amount { get; init; }
@@ -125,7 +152,10 @@ public sealed class GatewayTransaction
     /// <summary>The payout an outgoing item names by its signed withdrawal_id.</summary>
     public Guid? PayoutId { get; init; }
 
-    /// <summary>True when it confirmed its deposit (matched, positive amount, the deposit's currency).</summary>
+    /// <summary>
+    /// True when it did what it says: confirmed its deposit (matched, positive amount, the deposit's
+    /// currency), settled its payout, or reported an interim status of a payout still at the gateway.
+    /// </summary>
     public bool Applied { get; init; }
 
     /// <summary>Why it credited nothing (a code from <see cref="UnappliedReasons"/>); null when applied.</summary>
@@ -174,12 +204,19 @@ public static class UnappliedReasons
     /// <summary>An outgoing item whose withdrawal_status is in neither Payouts:PaidStatuses nor CancelledStatuses.</summary>
     public const string UnknownWithdrawalStatus = "unknown_withdrawal_status";
 
-    /// <summary>An outgoing item for a payout that is paid, cancelled, or was never sent: it changes nothing.</summary>
+    /// <summary>An outgoing item for a payout that was never sent (awaiting approval, approved, rejected): it changes nothing.</summary>
     public const string PayoutNotSettleable = "payout_not_settleable";
+
+    /// <summary>A status for a payout already settled that agrees with it (an interim one arriving late, the same outcome again).</summary>
+    public const string PayoutAlreadySettled = "payout_already_settled";
+
+    /// <summary>A final status that contradicts the payout's settlement (paid, then cancelled): the payout is flagged, never moved back.</summary>
+    public const string StatusConflict = "status_conflict";
 
     public static IReadOnlyList<string> All { get; } =
     [
         NotAnObject, NoTransactionId, AmountUnreadable, AmountNotPositive, AmountTooLarge, NoCurrency,
         NoMatchingProof, NoMatchingPayout, CurrencyMismatch, UnknownWithdrawalStatus, PayoutNotSettleable,
+        PayoutAlreadySettled, StatusConflict,
     ];
 }

@@ -180,8 +180,19 @@ public sealed partial class PostbackReceiver(
     private void Stored(Guid postbackId, StoredPostback stored, int items, string verifiedWith)
     {
         metrics.DepositsCredited(stored.ConfirmedDeposits);
-        metrics.PayoutsSettled(stored.PayoutsPaid, stored.PayoutsCancelled);
-        LogStored(logger, postbackId, stored.Outcome, items, stored.NewTransactions, stored.ConfirmedDeposits, verifiedWith);
+        metrics.PayoutsSettled(stored.PayoutsPaid, stored.PayoutsCancelled, stored.PayoutConflicts);
+        if (stored.RepeatOf is { } original)
+        {
+            LogRepeated(logger, postbackId, original);
+        }
+        else
+        {
+            LogStored(logger, postbackId, stored.Outcome, items, stored.NewTransactions, stored.ConfirmedDeposits, verifiedWith);
+        }
+        if (stored.PayoutConflicts > 0)
+        {
+            LogPayoutConflict(logger, postbackId, stored.PayoutConflicts);
+        }
         if (stored.UnappliedReasons.Length > 0)
         {
             foreach (var reason in stored.UnappliedReasons)
@@ -196,6 +207,14 @@ public sealed partial class PostbackReceiver(
         Message = "Postback {PostbackId} {Outcome}: {Transactions} signed item(s), {NewTransactions} new, {ConfirmedDeposits} deposit(s) confirmed (key {VerifiedWith})")]
     private static partial void LogStored(ILogger logger, Guid postbackId, PostbackOutcome outcome, int transactions,
         int newTransactions, int confirmedDeposits, string verifiedWith);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Information,
+        Message = "Postback {PostbackId} repeats the stored postback {OriginalId}: counted on it, nothing new")]
+    private static partial void LogRepeated(ILogger logger, Guid postbackId, Guid originalId);
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Error,
+        Message = "Postback {PostbackId}: the gateway signed a final status contradicting {Count} settled payout(s); kept, flagged (statusConflict) and sent to the ledger: ops must look")]
+    private static partial void LogPayoutConflict(ILogger logger, Guid postbackId, int count);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Postback {PostbackId} rejected ({Reason}) from {RemoteIp}")]
     private static partial void LogRejected(ILogger logger, Guid postbackId, string reason, string? remoteIp);

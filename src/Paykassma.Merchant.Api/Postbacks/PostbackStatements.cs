@@ -1,49 +1,25 @@
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Events;
 using Paykassma.Merchant.Api.Payouts;
+using Paykassma.Merchant.Api.Persistence;
 using Paykassma.Merchant.Api.Proofs;
 
 namespace Paykassma.Merchant.Api.Postbacks;
 
 /// <summary>
-/// The SQL that stores a verified postback in one statement (see <see cref="PostbackStore"/>). Each
-/// statement is assembled once from these parts; the parameters are positional ($n), listed here.
+/// The SQL that stores a verified postback in one statement (see <see cref="PostbackStore"/>, ADR
+/// 0002). Each statement is assembled once from these parts; its parameters are named here and
+/// numbered by <see cref="StatementParameters{TContext}"/>, bound by <see cref="PostbackStatementInput"/>.
 /// </summary>
-internal static class PostbackStatements
+internal static partial class PostbackStatements
 {
-    // The signed items as a relation. Parameters: $1 postback id, $2 the unsigned top-level label,
-    // $3..$21 the item columns (in the order of the SELECT below), $22 now, $23 discrepancies found
-    // in C# (jsonb), $24 the withdrawal statuses that mean paid (int[]; an applied outgoing item with
-    // any other status means cancelled: C# flags the statuses in neither list). A postback almost always carries one item: it is passed as scalars, which
-    // PostgreSQL knows to be one row even in a generic plan; any other count goes as arrays.
-    private const string IncomingOne = """
-        WITH incoming AS (
-            SELECT $3::uuid AS id, $4::text AS direction, $5::text AS transaction_id, $6::text AS item_sha256,
-                $7::numeric AS amount, $8::text AS amount_text, $9::text AS currency_code, $10::text AS wallet_type,
-                $11::text AS custom_order_id, $12::timestamptz AS activated_at, $13::text AS activated_text,
-                $14::timestamptz AS gateway_created_at, $15::text AS gateway_created_text, $16::int AS transaction_type,
-                $17::text AS withdrawal_id, $18::int AS withdrawal_status, $19::text AS account_number,
-                $20::text AS unapplied_reason, $21::text AS item
-        ),
-        """;
-
-    private const string IncomingMany = """
-        WITH incoming AS (
-            SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::text[],
-                                 $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::timestamptz[], $15::text[],
-                                 $16::int[], $17::text[], $18::int[], $19::text[], $20::text[], $21::text[])
-                AS t(id, direction, transaction_id, item_sha256, amount, amount_text, currency_code, wallet_type,
-                     custom_order_id, activated_at, activated_text, gateway_created_at, gateway_created_text,
-                     transaction_type, withdrawal_id, withdrawal_status, account_number, unapplied_reason, item)
-        ),
-        """;
-
     /// <summary>
     /// Matches each signed item to our proof (deposits, by custom order id) and the proof's deposit, or
-    /// else to a payment window deposit by its own custom_transaction_id, inserts the items (each once:
-    /// the unique keys decide), confirms the deposits of the newly inserted applicable ones, marks their
-    /// proofs forwarded (the gateway evidently has them), and finds label discrepancies. An item that
-    /// cannot credit is inserted all the same, with its reason.
+    /// else to a payment window deposit by its own custom_transaction_id, or to our payout by its signed
+    /// withdrawal_id; inserts the facts (each once: the fact key decides, ADR 0014); confirms the
+    /// deposits of the newly inserted applicable ones and marks their proofs forwarded; applies each new
+    /// withdrawal status to its payout in arrival order; and finds label discrepancies. An item that
+    /// cannot apply is inserted all the same, with its reason.
     /// </summary>
     /// <remarks>
     /// Every row is found by a unique index probe and read once (<c>matched</c>), then reused: this
@@ -52,12 +28,32 @@ internal static class PostbackStatements
     /// step may leave the planner a choice that depends on how many rows a status has. No expression
     /// here may be NULL where a NOT NULL column takes it: a genuine postback must never fail to store.
     /// </remarks>
-    private static readonly string ApplyItems = $"""
+    private static string ApplyItems(StatementParameters<PostbackStatementInput> p, string incoming)
+    {
+        var now = p["now"];
+        var payoutAtGateway = PayoutTransitions.Moves.SqlFrom(PayoutMove.Pay);
+        return $"""
+        WITH incoming AS (
+            {incoming}
+        ),
+        payouts_named AS (
+            -- The payouts that signed withdrawal ids name, locked and read as they are now, not as this
+            -- statement's snapshot had them: two reports of one withdrawal (paid and cancelled, say) are
+            -- then judged one after the other, so a contradiction is always seen as one. A deposit
+            -- postback names none: an empty probe of the unique index.
+            SELECT id, withdrawal_id, amount, status, currency FROM payouts
+            WHERE withdrawal_id = ANY (ARRAY(SELECT withdrawal_id FROM incoming WHERE direction = 'outgoing' AND withdrawal_id IS NOT NULL))
+            FOR UPDATE
+        ),
         matched AS (
             SELECT i.*, p.id AS proof_id, COALESCE(p.deposit_id, w.id) AS deposit_id, p.amount AS proof_amount, p.status AS proof_status,
                 COALESCE(d.currency, w.currency) AS deposit_currency, COALESCE(d.label, w.label) AS deposit_label,
                 w.amount AS window_amount,
-                po.id AS payout_id, po.amount AS payout_amount, po.status AS payout_status, po.currency AS payout_currency
+                po.id AS payout_id, po.amount AS payout_amount, po.status AS payout_status, po.currency AS payout_currency,
+                -- What a withdrawal status means for the payout: the status it settles it in, or none (interim, unknown).
+                CASE WHEN i.withdrawal_status = ANY ({p["paid_statuses"]}::int[]) THEN {PayoutTransitions.Moves.SqlTo(PayoutMove.Pay)}
+                     WHEN i.withdrawal_status = ANY ({p["cancelled_statuses"]}::int[]) THEN {PayoutTransitions.Moves.SqlTo(PayoutMove.Cancel)}
+                END AS settles_to
             FROM incoming i
             LEFT JOIN proofs p ON i.direction = 'ingoing' AND p.custom_transaction_id = i.custom_order_id
             LEFT JOIN deposits d ON d.id = p.deposit_id
@@ -65,32 +61,49 @@ internal static class PostbackStatements
             -- id (pm_) and a window deposit's (pw_) never coincide; should they, the proof wins.
             LEFT JOIN deposits w ON i.direction = 'ingoing' AND p.id IS NULL AND w.custom_transaction_id = i.custom_order_id
             -- Only by the signed withdrawal_id: never by the unsigned direction or label.
-            LEFT JOIN payouts po ON i.direction = 'outgoing' AND po.withdrawal_id = i.withdrawal_id
+            LEFT JOIN payouts_named po ON i.direction = 'outgoing' AND po.withdrawal_id = i.withdrawal_id
+        ),
+        judged AS (
+            -- Why an item cannot apply, if it cannot. A withdrawal status is judged against the payout's
+            -- status before it: the row's own, unless a final status earlier in this same postback
+            -- (arrival order) settles it first. Reports for a settled payout change nothing: the same
+            -- outcome again (or an interim status arriving late) is noted, a contradicting final one is
+            -- a conflict for ops and the ledger; the payout never moves back.
+            SELECT m.*, COALESCE(m.item_reason, CASE
+                WHEN m.direction = 'outgoing' AND m.payout_id IS NULL THEN '{UnappliedReasons.NoMatchingPayout}'
+                WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ({payoutAtGateway}, {PayoutSettled})
+                    THEN '{UnappliedReasons.PayoutNotSettleable}'
+                WHEN m.direction = 'outgoing' AND upper(m.currency_code) IS DISTINCT FROM upper(m.payout_currency) THEN '{UnappliedReasons.CurrencyMismatch}'
+                WHEN m.direction = 'outgoing' AND b.status IN ({PayoutSettled}) AND m.settles_to <> b.status THEN '{UnappliedReasons.StatusConflict}'
+                WHEN m.direction = 'outgoing' AND b.status IN ({PayoutSettled}) THEN '{UnappliedReasons.PayoutAlreadySettled}'
+                WHEN m.direction = 'outgoing' THEN NULL
+                WHEN m.deposit_id IS NULL THEN '{UnappliedReasons.NoMatchingProof}'
+                WHEN upper(m.currency_code) IS DISTINCT FROM upper(m.deposit_currency) THEN '{UnappliedReasons.CurrencyMismatch}'
+            END) AS reason
+            FROM matched m
+            CROSS JOIN LATERAL (SELECT COALESCE(
+                (SELECT e.settles_to FROM matched e
+                 WHERE m.direction = 'outgoing' AND m.payout_status IN ({payoutAtGateway})
+                   AND e.payout_id = m.payout_id AND e.ord < m.ord AND e.settles_to IS NOT NULL AND e.item_reason IS NULL
+                 ORDER BY e.ord LIMIT 1),
+                m.payout_status) AS status) b
         ),
         inserted AS (
-            INSERT INTO gateway_transactions (id, postback_id, direction, transaction_id, item_sha256, amount, amount_text,
+            INSERT INTO gateway_transactions (id, postback_id, direction, fact_key, transaction_id, item_sha256, amount, amount_text,
                 currency_code, wallet_type, custom_order_id, proof_id, deposit_id, payout_id, applied, unapplied_reason, amount_mismatch,
                 activated_at, activated_text, gateway_created_at, gateway_created_text, transaction_type, withdrawal_id,
                 withdrawal_status, account_number, item, stored_at)
-            SELECT m.id, $1, m.direction, m.transaction_id, m.item_sha256, m.amount, m.amount_text, m.currency_code,
-                m.wallet_type, m.custom_order_id, m.proof_id, m.deposit_id, m.payout_id, j.reason IS NULL, j.reason,
-                (m.proof_id IS NOT NULL AND m.amount IS DISTINCT FROM m.proof_amount)
-                    OR (m.window_amount IS NOT NULL AND m.amount IS DISTINCT FROM m.window_amount)
-                    OR (m.payout_id IS NOT NULL AND m.amount IS DISTINCT FROM m.payout_amount),
-                m.activated_at, m.activated_text, m.gateway_created_at, m.gateway_created_text, m.transaction_type,
-                m.withdrawal_id, m.withdrawal_status, m.account_number, m.item::json, $22
-            FROM matched m
-            CROSS JOIN LATERAL (SELECT COALESCE(m.unapplied_reason, CASE
-                WHEN m.direction = 'outgoing' AND m.payout_id IS NULL THEN 'no_matching_payout'
-                WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ({PayoutTransitions.Moves.SqlFrom(PayoutMove.Pay)}) THEN 'payout_not_settleable'
-                WHEN m.direction = 'outgoing' AND upper(m.currency_code) IS DISTINCT FROM upper(m.payout_currency) THEN 'currency_mismatch'
-                WHEN m.direction = 'outgoing' THEN NULL
-                WHEN m.deposit_id IS NULL THEN 'no_matching_proof'
-                WHEN upper(m.currency_code) IS DISTINCT FROM upper(m.deposit_currency) THEN 'currency_mismatch'
-            END) AS reason) j
-            -- No target: the transaction id's key, or the signed bytes' key for an item without one.
+            SELECT j.id, {p["postback_id"]}, j.direction, j.fact_key, j.transaction_id, j.item_sha256, j.amount, j.amount_text, j.currency_code,
+                j.wallet_type, j.custom_order_id, j.proof_id, j.deposit_id, j.payout_id, j.reason IS NULL, j.reason,
+                (j.proof_id IS NOT NULL AND j.amount IS DISTINCT FROM j.proof_amount)
+                    OR (j.window_amount IS NOT NULL AND j.amount IS DISTINCT FROM j.window_amount)
+                    OR (j.payout_id IS NOT NULL AND j.amount IS DISTINCT FROM j.payout_amount),
+                j.activated_at, j.activated_text, j.gateway_created_at, j.gateway_created_text, j.transaction_type,
+                j.withdrawal_id, j.withdrawal_status, j.account_number, j.item::json, {now}
+            FROM judged j
+            -- No target: the fact key is the one unique key besides the primary key.
             ON CONFLICT DO NOTHING
-            RETURNING id, deposit_id, proof_id, payout_id, amount, withdrawal_status, applied, unapplied_reason
+            RETURNING id, deposit_id, proof_id, payout_id, amount, applied, unapplied_reason
         ),
         credited AS (
             -- A window deposit's items credit no proof: no NULL may enter credited_proof_ids.
@@ -109,7 +122,7 @@ internal static class PostbackStatements
             UPDATE deposits d
             SET status = {DepositTransitions.Moves.SqlTo(DepositMove.Confirm)},
                 confirmed_amount = COALESCE(d.confirmed_amount, 0) + c.total,
-                confirmed_at = COALESCE(d.confirmed_at, $22),
+                confirmed_at = COALESCE(d.confirmed_at, {now}),
                 confirmed_after_expiry = d.confirmed_after_expiry OR d.status = {DepositTransitions.Sql(DepositStatus.Expired)},
                 credited_proof_ids = d.credited_proof_ids
                     || ARRAY(SELECT x FROM unnest(c.proof_ids) x WHERE x <> ALL (d.credited_proof_ids)),
@@ -117,7 +130,7 @@ internal static class PostbackStatements
                     THEN COALESCE(d.confirmed_amount, 0) + c.total <> COALESCE(
                         (SELECT sum(p.amount) FROM proofs p WHERE p.id = ANY (d.credited_proof_ids || c.proof_ids)), 0)
                     ELSE d.amount IS NOT NULL AND COALESCE(d.confirmed_amount, 0) + c.total <> d.amount END,
-                updated_at = $22
+                updated_at = {now}
             FROM credited c
             WHERE d.id = c.deposit_id
             RETURNING d.*
@@ -125,7 +138,7 @@ internal static class PostbackStatements
         {EventStatements.Emit("deposit_events", $"""
             -- A deposit.confirmed per credited total (a second signed transaction tells the ledger the new
             -- total), and a deposit.amount_mismatch when that total is not what the user claimed.
-            SELECT t.type, c.id, t.type || ':' || c.id || ':' || c.confirmed_amount, {EventStatements.DepositData("c")}, $22::timestamptz
+            SELECT t.type, c.id, t.type || ':' || c.id || ':' || c.confirmed_amount, {EventStatements.DepositData("c")}, {now}::timestamptz
             FROM confirmed c
             CROSS JOIN (VALUES ('{EventTypes.DepositConfirmed}'), ('{EventTypes.DepositAmountMismatch}')) AS t(type)
             WHERE t.type = '{EventTypes.DepositConfirmed}' OR c.amount_mismatch
@@ -136,126 +149,72 @@ internal static class PostbackStatements
             -- again on the row itself, so a dispatcher's concurrent change is respected. Written as
             -- NOT IN (same set, by ck_proofs_status) so that no plan can drive this from the status
             -- index instead, reading every failed proof ever kept for every postback.
-            UPDATE proofs p SET status = {ProofTransitions.Moves.SqlTo(ProofMove.DeliveredByPostback)}, forwarded_at = COALESCE(p.forwarded_at, $22),
-                next_attempt_at = NULL, updated_at = $22
+            UPDATE proofs p SET status = {ProofTransitions.Moves.SqlTo(ProofMove.DeliveredByPostback)}, forwarded_at = COALESCE(p.forwarded_at, {now}),
+                next_attempt_at = NULL, updated_at = {now}
             WHERE p.id = ANY (ARRAY(
                     SELECT m.proof_id FROM matched m JOIN inserted i ON i.id = m.id
                     WHERE m.proof_status IN ({ProofTransitions.Moves.SqlFrom(ProofMove.DeliveredByPostback)})))
               AND p.status NOT IN ({ProofTransitions.Moves.SqlNotFrom(ProofMove.DeliveredByPostback)})
             RETURNING p.id
         ),
-        settled AS (
-            -- A payout is settled by its signed item's withdrawal_status, once: a redelivered item is
-            -- not inserted again, and a paid or cancelled payout is not a status this moves from (the
-            -- row's own status is checked again here, after any concurrent writer). The signed amount is
-            -- kept, and a difference from ours flagged.
-            UPDATE payouts po
-            SET status = CASE WHEN i.withdrawal_status = ANY ($24::int[])
-                              THEN {PayoutTransitions.Moves.SqlTo(PayoutMove.Pay)} ELSE {PayoutTransitions.Moves.SqlTo(PayoutMove.Cancel)} END,
-                withdrawal_status = i.withdrawal_status, settled_amount = i.amount,
-                amount_mismatch = po.amount_mismatch OR i.amount IS DISTINCT FROM po.amount,
-                settled_at = $22, next_attempt_at = NULL, updated_at = $22
-            FROM inserted i
-            WHERE po.id = i.payout_id AND i.applied
-              AND po.status IN ({PayoutTransitions.Moves.SqlFrom(PayoutMove.Pay)})
-            RETURNING po.*
-        ),
-        {EventStatements.Emit("payout_events", $"""
-            SELECT 'payout.' || s.status, s.id, 'payout.' || s.status || ':' || s.id, {EventStatements.PayoutData("s")}, $22::timestamptz
-            FROM settled s
-            """)},
+        {PayoutReports(now)},
         label_mismatch AS (
             -- The top-level label is unsigned; the deposit a signed transaction names (through its
             -- proof, or itself for a window deposit) says whose it is. Checked for repeated transactions too.
-            SELECT jsonb_agg(DISTINCT jsonb_build_object('field', 'label', 'unsigned', $2::text, 'signed', m.deposit_label)) AS found
+            SELECT jsonb_agg(DISTINCT jsonb_build_object('field', 'label', 'unsigned', {p["label"]}::text, 'signed', m.deposit_label)) AS found
             FROM matched m
-            WHERE $2::text IS NOT NULL AND m.deposit_label <> $2::text
+            WHERE {p["label"]}::text IS NOT NULL AND m.deposit_label <> {p["label"]}::text
         )
         """;
+    }
 
-    // Duplicate when it carried items and none was new. With no items at all there is nothing to
-    // decide by, so its signed value is: seen before, it is a duplicate (a replay stores no body).
-    private const string Outcome = """
-        CASE WHEN EXISTS (SELECT 1 FROM inserted) THEN 'accepted'
-             WHEN EXISTS (SELECT 1 FROM incoming) THEN 'duplicate'
-             WHEN EXISTS (SELECT 1 FROM postbacks s WHERE s.signed_sha256 = $38 AND s.transaction_count = 0
-                          AND s.outcome IN ('accepted', 'duplicate')) THEN 'duplicate'
-             ELSE 'accepted' END
-        """;
-
-    private const string Discrepancies = """
-        NULLIF(COALESCE($23::jsonb, '[]'::jsonb) || COALESCE((SELECT found FROM label_mismatch), '[]'::jsonb), '[]'::jsonb)
-        """;
-
-    // What the caller learns: the outcome, how many items were new, how many deposits were confirmed,
-    // and the reasons of the new items that credit nothing (for the metric and the log).
-    private const string Returning = """
-        RETURNING outcome, new_transaction_count, (SELECT count(*)::int FROM confirmed),
-            ARRAY(SELECT unapplied_reason FROM inserted WHERE unapplied_reason IS NOT NULL),
-            (SELECT count(*)::int FROM settled WHERE status = 'paid'), (SELECT count(*)::int FROM settled WHERE status = 'cancelled')
-        """;
-
-    // A verified postback: its row is inserted last, with the outcome the CTEs decided (the foreign
-    // key from gateway_transactions is checked at the end of the statement). A duplicate keeps only
-    // the first $39 bytes of its body: the accepted original holds the evidence. Further parameters:
-    // $25 received_at, $26 body, $27 body_length, $28 body_truncated, $29 body_sha256, $30 remote_ip,
-    // $31 verified_with, $32 format, $33 signature, $34 access_key, $35 direction, $36 amount,
-    // $37 transaction_ids, $38 signed_sha256, $39 bytes of a duplicate's body kept.
-    private const string InsertVerifiedPostback = $"""
-        INSERT INTO postbacks (id, received_at, body, body_length, body_truncated, body_sha256, remote_ip, outcome,
-            reject_reason, reject_detail, verified_with, format, signature, access_key, direction, amount, label,
-            transaction_ids, transaction_count, new_transaction_count, discrepancies, signed_sha256)
-        SELECT $1, $25, CASE WHEN v.outcome = 'duplicate' THEN substring($26 FROM 1 FOR $39) ELSE $26 END, $27,
-            $28 OR (v.outcome = 'duplicate' AND octet_length($26) > $39), $29, $30, v.outcome, NULL, NULL, $31, $32, $33,
-            $34, $35, $36, $2, $37, (SELECT count(*) FROM incoming), (SELECT count(*) FROM inserted), {Discrepancies}, $38
-        FROM (SELECT {Outcome} AS outcome) v
-        {Returning}
-        """;
-
-    // A stored rejected or held postback that now verifies (ops reverify): its row exists and is updated.
-    // Parameters $1..$24 only ($38 is never reached: a stored postback's items are counted already).
-    private const string UpdateReverifiedPostback = $"""
-        UPDATE postbacks
-        SET outcome = CASE WHEN EXISTS (SELECT 1 FROM inserted) OR NOT EXISTS (SELECT 1 FROM incoming)
-                           THEN 'accepted' ELSE 'duplicate' END,
-            transaction_count = (SELECT count(*) FROM incoming),
-            new_transaction_count = (SELECT count(*) FROM inserted),
-            discrepancies = {Discrepancies}
-        WHERE id = $1
-        {Returning}
-        """;
-
-    public static readonly string StoreOne = IncomingOne + ApplyItems + InsertVerifiedPostback;
-
-    public static readonly string StoreMany = IncomingMany + ApplyItems + InsertVerifiedPostback;
-
-    public static readonly string Reverify = IncomingMany + ApplyItems + UpdateReverifiedPostback;
+    private static readonly string PayoutSettled = SnakeCaseEnumConverter<PayoutStatus>.SqlList(
+        [PayoutTransitions.Moves.To(PayoutMove.Pay), PayoutTransitions.Moves.To(PayoutMove.Cancel)]);
 
     /// <summary>
-    /// A postback that was not applied: rejected (kept with its reason, its body cut to an excerpt)
-    /// or held (verified, but the statement above failed: kept whole). $1 id, $2 label, $3 outcome,
-    /// $4 reason, $5 detail, $6..$19 as $25..$38 above.
+    /// What this postback's new withdrawal facts do to each payout, in arrival order: the first final
+    /// status that applies settles it (with the signed amount, a difference from ours flagged); the last
+    /// status that applies is recorded as reported (an interim one leaves it where it is); the first
+    /// contradiction flags it. One update per payout, on the row <c>payouts_named</c> locked. Then the
+    /// ledger hears of each settlement and each conflict, in the same statement.
     /// </summary>
-    public const string InsertUnapplied = """
-        INSERT INTO postbacks (id, label, outcome, reject_reason, reject_detail, received_at, body, body_length,
-            body_truncated, body_sha256, remote_ip, verified_with, format, signature, access_key, direction, amount,
-            transaction_ids, signed_sha256, transaction_count, new_transaction_count)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, cardinality($18::text[]), 0)
-        """;
-
-    /// <summary>
-    /// One batch of the retention job: rejected and duplicate postbacks received before $1, at most $2,
-    /// claimed with SKIP LOCKED so that instances share the work. Such a postback brings no stored
-    /// transaction (only the postback that inserted one is named by it); the NOT EXISTS keeps it so
-    /// should that ever change.
-    /// </summary>
-    public const string DeleteExpired = """
-        DELETE FROM postbacks
-        WHERE id IN (SELECT p.id FROM postbacks p
-                     WHERE p.outcome IN ('rejected', 'duplicate') AND p.received_at < $1
-                       AND NOT EXISTS (SELECT 1 FROM gateway_transactions g WHERE g.postback_id = p.id)
-                     ORDER BY p.received_at
-                     LIMIT $2
-                     FOR UPDATE SKIP LOCKED)
+    private static string PayoutReports(string now) => $"""
+        payout_reports AS (
+            SELECT j.payout_id,
+                (array_agg(j.settles_to ORDER BY j.ord) FILTER (WHERE i.applied AND j.settles_to IS NOT NULL))[1] AS settles_to,
+                (array_agg(j.withdrawal_status ORDER BY j.ord) FILTER (WHERE i.applied AND j.settles_to IS NOT NULL))[1] AS final_status,
+                (array_agg(j.amount ORDER BY j.ord) FILTER (WHERE i.applied AND j.settles_to IS NOT NULL))[1] AS final_amount,
+                (array_agg(j.withdrawal_status ORDER BY j.ord DESC) FILTER (WHERE i.applied))[1] AS reported_status,
+                (array_agg(j.withdrawal_status ORDER BY j.ord) FILTER (WHERE i.unapplied_reason = '{UnappliedReasons.StatusConflict}'))[1] AS conflicting_status
+            FROM inserted i JOIN judged j ON j.id = i.id
+            WHERE i.payout_id IS NOT NULL
+            GROUP BY j.payout_id
+        ),
+        payouts_reported AS (
+            UPDATE payouts po
+            SET status = CASE WHEN r.settles_to IS NOT NULL AND po.status IN ({PayoutTransitions.Moves.SqlFrom(PayoutMove.Pay)})
+                              THEN r.settles_to ELSE po.status END,
+                withdrawal_status = COALESCE(r.final_status, r.reported_status, po.withdrawal_status),
+                reported_at = CASE WHEN r.reported_status IS NOT NULL THEN {now} ELSE po.reported_at END,
+                settled_amount = CASE WHEN r.settles_to IS NOT NULL THEN r.final_amount ELSE po.settled_amount END,
+                amount_mismatch = po.amount_mismatch OR (r.settles_to IS NOT NULL AND r.final_amount IS DISTINCT FROM po.amount),
+                settled_at = CASE WHEN r.settles_to IS NOT NULL THEN {now} ELSE po.settled_at END,
+                next_attempt_at = CASE WHEN r.settles_to IS NOT NULL THEN NULL ELSE po.next_attempt_at END,
+                status_conflict = po.status_conflict OR r.conflicting_status IS NOT NULL,
+                conflicting_status = COALESCE(po.conflicting_status, r.conflicting_status),
+                updated_at = {now}
+            FROM payout_reports r
+            WHERE po.id = r.payout_id
+            RETURNING po.*, r.settles_to IS NOT NULL AS settled_now, r.conflicting_status AS conflict_now
+        ),
+        {EventStatements.Emit("payout_events", $"""
+            SELECT 'payout.' || s.status, s.id, 'payout.' || s.status || ':' || s.id, {EventStatements.PayoutData("s")}, {now}::timestamptz
+            FROM payouts_reported s WHERE s.settled_now
+            UNION ALL
+            -- One event per contradicting status: the ledger must hear that the gateway reversed itself.
+            SELECT '{EventTypes.PayoutStatusConflict}', s.id, '{EventTypes.PayoutStatusConflict}:' || s.id || ':' || s.conflict_now,
+                {EventStatements.PayoutData("s")} || jsonb_build_object('conflictingStatus', s.conflict_now), {now}::timestamptz
+            FROM payouts_reported s WHERE s.conflict_now IS NOT NULL
+            """)}
         """;
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Postbacks;
@@ -42,8 +41,10 @@ public sealed record IncomingPostback
     public string? SignedSha256 { get; init; }
 }
 
+/// <summary>What the postback statement did.</summary>
+/// <param name="RepeatOf">The stored postback a replay was counted on (no row of its own was added).</param>
 public sealed record StoredPostback(PostbackOutcome Outcome, int NewTransactions, int ConfirmedDeposits, string[] UnappliedReasons,
-    int PayoutsPaid = 0, int PayoutsCancelled = 0);
+    int PayoutsPaid = 0, int PayoutsCancelled = 0, int PayoutConflicts = 0, Guid? RepeatOf = null);
 
 /// <summary>
 /// The postback tables, written with hand-written SQL (<see cref="PostbackStatements"/>): this is the
@@ -68,10 +69,16 @@ public sealed class PostbackStore(
             // before it says ReadyForQuery, and ReadOutcomeAsync reads up to that point before returning.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var one = rows.Count == 1;
-            await using var command = new NpgsqlCommand(one ? PostbackStatements.StoreOne : PostbackStatements.StoreMany, connection);
-            AddApplyParameters(command.Parameters, postback.Id, postback.Label, rows, discrepancies, scalars: one);
-            AddPostbackParameters(command.Parameters, postback, postback.Body, postback.BodyTruncated, verifiedWith);
-            command.Parameters.With(options.Value.DuplicateBodyBytesKept);
+            var statement = one ? PostbackStatements.StoreOne : PostbackStatements.StoreMany;
+            await using var command = statement.Command(connection, Input(postback.Id, postback.Label, rows, discrepancies) with
+            {
+                ItemsAsScalars = one,
+                Postback = postback,
+                Body = postback.Body,
+                BodyTruncated = postback.BodyTruncated,
+                VerifiedWith = verifiedWith,
+                DuplicateBodyBytesKept = options.Value.DuplicateBodyBytesKept,
+            });
             // Prepared once per pooled connection (later calls find it and cost nothing): planning this
             // statement took longer than running it. The one-item form has only scalar parameters, so
             // its generic plan is as good as a custom one and PostgreSQL stops replanning.
@@ -104,14 +111,17 @@ public sealed class PostbackStore(
         ReadOnlyMemory<byte> body, bool bodyTruncated, CancellationToken cancellationToken) =>
         OnFreshConnectionIfBrokenAsync(async () =>
         {
-            await using var command = dataSource.CreateCommand(PostbackStatements.InsertUnapplied);
-            var parameters = command.Parameters;
-            parameters.With(postback.Id);
-            parameters.WithText(postback.Label, ColumnLimits.GatewayText);
-            parameters.With(SnakeCaseEnumConverter<PostbackOutcome>.ToText(outcome));
-            parameters.WithText(reason, ColumnLimits.ReasonCode);
-            parameters.WithText(detail, ColumnLimits.RejectDetail);
-            AddPostbackParameters(parameters, postback, body, bodyTruncated, verifiedWith);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var command = PostbackStatements.InsertUnapplied.Command(connection, Input(postback.Id, postback.Label, [], null) with
+            {
+                Postback = postback,
+                Body = body,
+                BodyTruncated = bodyTruncated,
+                VerifiedWith = verifiedWith,
+                Outcome = outcome,
+                RejectReason = reason,
+                RejectDetail = detail,
+            });
             await command.ExecuteNonQueryAsync(cancellationToken);
             return true;
         });
@@ -161,9 +171,8 @@ public sealed class PostbackStore(
         }
 
         StoredPostback stored;
-        await using (var apply = new NpgsqlCommand(PostbackStatements.Reverify, connection, transaction))
+        await using (var apply = PostbackStatements.Reverify.Command(connection, Input(postbackId, label, rows, discrepancies), transaction))
         {
-            AddApplyParameters(apply.Parameters, postbackId, label, rows, discrepancies, scalars: false);
             stored = await ReadOutcomeAsync(apply, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -187,7 +196,7 @@ public sealed class PostbackStore(
             throw new InvalidOperationException("The postback statement returned an unknown outcome.");
         }
         var stored = new StoredPostback(outcome, reader.GetInt32(1), reader.GetInt32(2), await reader.GetFieldValueAsync<string[]>(3, cancellationToken),
-            reader.GetInt32(4), reader.GetInt32(5));
+            reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), await reader.GetFieldValueAsync<Guid?>(7, cancellationToken));
         while (await reader.NextResultAsync(cancellationToken))
         {
         }
@@ -195,87 +204,14 @@ public sealed class PostbackStore(
         return stored;
     }
 
-    /// <summary>
-    /// $1..$24 of the statements: the postback id and label, the items (as scalars for the one-item
-    /// form, as arrays otherwise), now, the discrepancies, the withdrawal statuses that mean paid.
-    /// </summary>
-    private void AddApplyParameters(
-        NpgsqlParameterCollection parameters, Guid postbackId, string? label, IReadOnlyList<TransactionRow> rows, string? discrepancies,
-        bool scalars)
+    /// <summary>What every postback statement is bound from; each call adds what its statement needs.</summary>
+    private PostbackStatementInput Input(Guid postbackId, string? label, IReadOnlyList<TransactionRow> rows, string? discrepancies) => new()
     {
-        parameters.With(postbackId);
-        parameters.WithText(label, ColumnLimits.GatewayText);
-        if (scalars)
-        {
-            var r = rows[0];
-            parameters.With(r.Id);
-            parameters.With(SignedPostbackReader.DirectionText(r.Direction));
-            parameters.WithText(r.TransactionId, ColumnLimits.GatewayText);
-            parameters.WithText(r.ItemSha256, ColumnLimits.Sha256Hex);
-            parameters.WithNullable(r.Amount, NpgsqlDbType.Numeric);
-            parameters.WithText(r.AmountText, ColumnLimits.AmountText);
-            parameters.WithText(r.CurrencyCode, ColumnLimits.CurrencyCode);
-            parameters.WithText(r.WalletType, ColumnLimits.GatewayText);
-            parameters.WithText(r.CustomOrderId, ColumnLimits.GatewayText);
-            parameters.WithNullable(r.ActivatedAt, NpgsqlDbType.TimestampTz);
-            parameters.WithText(r.ActivatedText, ColumnLimits.GatewayDateText);
-            parameters.WithNullable(r.GatewayCreatedAt, NpgsqlDbType.TimestampTz);
-            parameters.WithText(r.GatewayCreatedText, ColumnLimits.GatewayDateText);
-            parameters.WithNullable(r.TransactionType, NpgsqlDbType.Integer);
-            parameters.WithText(r.WithdrawalId, ColumnLimits.WithdrawalId);
-            parameters.WithNullable(r.WithdrawalStatus, NpgsqlDbType.Integer);
-            parameters.WithText(r.AccountNumber, ColumnLimits.GatewayText);
-            parameters.WithText(r.UnappliedReason, ColumnLimits.UnappliedReason);
-            // json, not jsonb: the signed item may hold \u0000, which jsonb refuses and json keeps.
-            parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = r.Item });
-        }
-        else
-        {
-            parameters.WithArray(rows.Select(r => r.Id).ToArray(), NpgsqlDbType.Uuid);
-            parameters.WithArray(rows.Select(r => SignedPostbackReader.DirectionText(r.Direction)).ToArray(), NpgsqlDbType.Text);
-            AddTexts(parameters, rows, r => r.TransactionId, ColumnLimits.GatewayText);
-            AddTexts(parameters, rows, r => r.ItemSha256, ColumnLimits.Sha256Hex);
-            parameters.WithArray(rows.Select(r => r.Amount).ToArray(), NpgsqlDbType.Numeric);
-            AddTexts(parameters, rows, r => r.AmountText, ColumnLimits.AmountText);
-            AddTexts(parameters, rows, r => r.CurrencyCode, ColumnLimits.CurrencyCode);
-            AddTexts(parameters, rows, r => r.WalletType, ColumnLimits.GatewayText);
-            AddTexts(parameters, rows, r => r.CustomOrderId, ColumnLimits.GatewayText);
-            parameters.WithArray(rows.Select(r => r.ActivatedAt).ToArray(), NpgsqlDbType.TimestampTz);
-            AddTexts(parameters, rows, r => r.ActivatedText, ColumnLimits.GatewayDateText);
-            parameters.WithArray(rows.Select(r => r.GatewayCreatedAt).ToArray(), NpgsqlDbType.TimestampTz);
-            AddTexts(parameters, rows, r => r.GatewayCreatedText, ColumnLimits.GatewayDateText);
-            parameters.WithArray(rows.Select(r => r.TransactionType).ToArray(), NpgsqlDbType.Integer);
-            AddTexts(parameters, rows, r => r.WithdrawalId, ColumnLimits.WithdrawalId);
-            parameters.WithArray(rows.Select(r => r.WithdrawalStatus).ToArray(), NpgsqlDbType.Integer);
-            AddTexts(parameters, rows, r => r.AccountNumber, ColumnLimits.GatewayText);
-            AddTexts(parameters, rows, r => r.UnappliedReason, ColumnLimits.UnappliedReason);
-            parameters.WithArray(rows.Select(r => r.Item).ToArray(), NpgsqlDbType.Text);
-        }
-        parameters.With(time.GetUtcNow());
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)discrepancies ?? DBNull.Value });
-        parameters.WithArray(payouts.Value.PaidStatuses, NpgsqlDbType.Integer);
-    }
-
-    /// <summary>The rest of the postback's row: $25..$38 of the verified insert, $6..$19 of the unapplied one.</summary>
-    private static void AddPostbackParameters(
-        NpgsqlParameterCollection parameters, IncomingPostback postback, ReadOnlyMemory<byte> body, bool bodyTruncated, string? verifiedWith)
-    {
-        parameters.With(postback.ReceivedAt);
-        parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = body });
-        parameters.With(postback.BodyLength);
-        parameters.With(bodyTruncated);
-        parameters.With(postback.BodySha256);
-        parameters.WithText(postback.RemoteIp, ColumnLimits.RemoteIp);
-        parameters.WithText(verifiedWith, ColumnLimits.KeyName);
-        parameters.WithText(postback.Format, ColumnLimits.Format);
-        parameters.WithText(postback.Signature, ColumnLimits.Signature);
-        parameters.WithText(postback.AccessKey, ColumnLimits.GatewayText);
-        parameters.WithText(postback.Direction, ColumnLimits.Direction);
-        parameters.WithText(postback.Amount, ColumnLimits.AmountText);
-        parameters.WithArray(postback.TransactionIds.Take(100).Select(id => ColumnText.Fit(id, ColumnLimits.GatewayText)!).ToArray(), NpgsqlDbType.Text);
-        parameters.WithText(postback.SignedSha256, ColumnLimits.Sha256Hex);
-    }
-
-    private static void AddTexts(NpgsqlParameterCollection parameters, IReadOnlyList<TransactionRow> rows, Func<TransactionRow, string?> value, int maxLength) =>
-        parameters.WithArray(rows.Select(r => ColumnText.Fit(value(r), maxLength)).ToArray(), NpgsqlDbType.Text);
+        PostbackId = postbackId,
+        Label = label,
+        Rows = rows,
+        Discrepancies = discrepancies,
+        Now = time.GetUtcNow(),
+        Payouts = payouts.Value,
+    };
 }

@@ -15,9 +15,13 @@ public sealed record TransactionRow
 
     public required TransactionDirection Direction { get; init; }
 
-    /// <summary>Null when the item carries none; then <see cref="ItemSha256"/> identifies it.</summary>
+    /// <summary>What makes this signed fact the same as one stored before (<see cref="SignedFacts.KeyOf"/>, ADR 0014).</summary>
+    public required string FactKey { get; init; }
+
+    /// <summary>The gateway's id of the item; null when it carries none.</summary>
     public string? TransactionId { get; init; }
 
+    /// <summary>SHA-256 (hex) of the signed item, when neither a transaction id nor a withdrawal fact identifies it.</summary>
     public string? ItemSha256 { get; init; }
 
     public decimal? Amount { get; init; }
@@ -76,7 +80,7 @@ public static class SignedPostbackReader
         var discrepancies = new List<Discrepancy>();
         var envelope = postback.Unsigned;
         var rows = new List<TransactionRow>(postback.Transactions.Length);
-        var seen = new HashSet<(TransactionDirection, string)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var signed in postback.Transactions)
         {
             var direction = DirectionOf(signed);
@@ -84,9 +88,13 @@ public static class SignedPostbackReader
             {
                 discrepancies.Add(new Discrepancy("direction", claimed, DirectionText(direction)));
             }
-            var itemSha256 = signed.TransactionId is null ? Convert.ToHexStringLower(SHA256.HashData(signed.Json.Span)) : null;
-            // A transaction listed twice in one postback is still one transaction.
-            if (!seen.Add((direction, signed.TransactionId ?? "sha256:" + itemSha256)))
+            var transactionId = ColumnText.Fit(signed.TransactionId, ColumnLimits.GatewayText);
+            var withdrawalId = ColumnText.Fit(signed.WithdrawalId, ColumnLimits.WithdrawalId);
+            // Kept whenever there is no id, so ops can tell such items apart; the key needs it when no withdrawal fact names the item.
+            var itemSha256 = transactionId is null ? Convert.ToHexStringLower(SHA256.HashData(signed.Json.Span)) : null;
+            var factKey = SignedFacts.KeyOf(direction, transactionId, withdrawalId, signed.WithdrawalStatus, itemSha256);
+            // One fact listed twice in one postback is still one fact.
+            if (!seen.Add(factKey))
             {
                 continue;
             }
@@ -98,7 +106,8 @@ public static class SignedPostbackReader
             {
                 Id = Guid.CreateVersion7(time.GetUtcNow()),
                 Direction = direction,
-                TransactionId = signed.TransactionId,
+                FactKey = factKey,
+                TransactionId = transactionId,
                 ItemSha256 = itemSha256,
                 Amount = signed.Amount,
                 AmountText = signed.AmountText,
@@ -110,7 +119,7 @@ public static class SignedPostbackReader
                 GatewayCreatedAt = createdAt,
                 GatewayCreatedText = Unrepresented(signed.CreatedDateTime, createdAt),
                 TransactionType = signed.TransactionType,
-                WithdrawalId = signed.WithdrawalId,
+                WithdrawalId = withdrawalId,
                 WithdrawalStatus = signed.WithdrawalStatus,
                 AccountNumber = signed.AccountNumber,
                 UnappliedReason = UnappliedReasonOf(signed, direction, payouts),
@@ -147,9 +156,10 @@ public static class SignedPostbackReader
         signed.WithdrawalId is not null || signed.WithdrawalStatus is not null ? TransactionDirection.Outgoing : TransactionDirection.Ingoing;
 
     /// <summary>
-    /// What in the item itself stops it from crediting a deposit or settling a payout. A withdrawal
-    /// status in neither configured list is kept for ops, never guessed; whether a payout matches is
-    /// the database's to judge.
+    /// What in the item itself stops it from crediting a deposit or reporting on a payout. A withdrawal
+    /// status in none of the configured lists (paid, cancelled, interim) is kept for ops, never guessed;
+    /// whether a payout matches, and whether the status can still apply to it, is the database's to judge.
+    /// A withdrawal needs no transaction id: its signed withdrawal_id names our payout.
     /// </summary>
     private static string? UnappliedReasonOf(SignedTransaction signed, TransactionDirection direction, Payouts.PayoutOptions payouts)
     {
@@ -157,16 +167,15 @@ public static class SignedPostbackReader
         {
             return UnappliedReasons.NotAnObject;
         }
+        if (direction == TransactionDirection.Outgoing)
+        {
+            return signed.WithdrawalStatus is { } status && payouts.KnowsWithdrawalStatus(status)
+                ? null
+                : UnappliedReasons.UnknownWithdrawalStatus;
+        }
         if (signed.TransactionId is null)
         {
             return UnappliedReasons.NoTransactionId;
-        }
-        if (direction == TransactionDirection.Outgoing)
-        {
-            return signed.WithdrawalStatus is { } status
-                   && (payouts.PaidStatuses.Contains(status) || payouts.CancelledStatuses.Contains(status))
-                ? null
-                : UnappliedReasons.UnknownWithdrawalStatus;
         }
         return signed.Amount switch
         {

@@ -40,8 +40,8 @@ public sealed class EventTransitionsTests
         var statements = string.Join('\n', typeof(EventStatements).Assembly.GetTypes()
             .Where(t => t.Name.EndsWith("Statements", StringComparison.Ordinal))
             .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic))
-            .Where(f => f.FieldType == typeof(string))
-            .Select(f => (string)f.GetValue(null)!));
+            .Where(f => f.FieldType == typeof(string) || f.FieldType == typeof(Paykassma.Merchant.Api.Postbacks.PostbackStatement))
+            .Select(f => f.GetValue(null) is Paykassma.Merchant.Api.Postbacks.PostbackStatement statement ? statement.Text : (string)f.GetValue(null)!));
         foreach (var type in EventTypes.All)
         {
             // payout.* are emitted as 'payout.' || status, from the payout state machine's statuses.

@@ -28,7 +28,8 @@ public static class TestPostbacks
         ["transaction_id"] = transactionId,
         ["transaction_type"] = withdrawal ? 1 : 0,
         ["plugin_custom_order_id"] = customOrderId,
-        ["withdrawal_id"] = withdrawal ? 5531 : null,
+        // A withdrawal's id is unique at the gateway, and with its status identifies the fact (ADR 0014).
+        ["withdrawal_id"] = withdrawal ? Random.Shared.NextInt64(1_000_000, long.MaxValue) : null,
         ["withdrawal_status"] = withdrawal ? 1 : null,
         ["account_number"] = withdrawal ? "88812345" : "",
         ["account_name"] = "",

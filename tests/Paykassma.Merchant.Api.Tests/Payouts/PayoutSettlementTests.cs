@@ -69,7 +69,8 @@ public sealed class PayoutSettlementTests(PayoutApiFactory api)
         var (id, withdrawalId) = await SentPayoutAsync(PayoutScript.NewLabel());
         var transaction = TestPostbacks.NewTransactionId();
 
-        await PostbackAsync(withdrawalId, 4, transactionId: transaction);
+        // In none of Payouts:PaidStatuses, CancelledStatuses, InterimStatuses.
+        await PostbackAsync(withdrawalId, 9, transactionId: transaction);
 
         Assert.Equal("sent", await StatusAsync(id));
         Assert.Equal("unknown_withdrawal_status", await ReasonAsync(transaction));
@@ -87,8 +88,10 @@ public sealed class PayoutSettlementTests(PayoutApiFactory api)
         await PostbackAsync(withdrawalId, 6, transactionId: late);
 
         Assert.Equal("paid", await StatusAsync(id));
-        Assert.Equal("payout_not_settleable", await ReasonAsync(late));
+        Assert.Equal("status_conflict", await ReasonAsync(late));
         Assert.Equal(1, await api.ScalarAsync<int>("SELECT withdrawal_status FROM payouts WHERE id = @id", ("id", id)));
+        Assert.True(await api.ScalarAsync<bool>("SELECT status_conflict FROM payouts WHERE id = @id", ("id", id)));
+        Assert.Equal(6, await api.ScalarAsync<int>("SELECT conflicting_status FROM payouts WHERE id = @id", ("id", id)));
     }
 
     [Fact]

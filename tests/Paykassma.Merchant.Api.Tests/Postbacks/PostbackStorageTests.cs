@@ -91,7 +91,7 @@ public sealed class PostbackStorageTests(FastDispatcherFactory api)
     }
 
     [Fact]
-    public async Task A_replay_with_a_large_unsigned_field_stores_a_small_row_and_the_original_stays_whole()
+    public async Task A_replay_with_a_large_unsigned_field_adds_no_row_and_the_original_stays_whole()
     {
         var (_, customId) = await api.ForwardedProofAsync(_label);
         var original = TestPostbacks.For(customId, TestPostbacks.NewTransactionId(), "300", _label);
@@ -102,27 +102,50 @@ public sealed class PostbackStorageTests(FastDispatcherFactory api)
 
         Assert.Equal("accepted", await OutcomesAsync(original));
         Assert.Equal(original.Length, await api.ScalarAsync<int>("SELECT octet_length(body) FROM postbacks WHERE body_sha256 = @h", ("h", Sha256(original))));
-        Assert.Equal("duplicate", await OutcomesAsync(replay));
-        Assert.Equal(1024, await api.ScalarAsync<int>("SELECT octet_length(body) FROM postbacks WHERE body_sha256 = @h", ("h", Sha256(replay))));
-        Assert.Equal(replay.Length, await api.ScalarAsync<int>("SELECT body_length FROM postbacks WHERE body_sha256 = @h", ("h", Sha256(replay))));
+        Assert.Null(await OutcomesAsync(replay));
+        Assert.Equal(1, await api.ScalarAsync<int>(
+            "SELECT r.repeats FROM postback_repeats r JOIN postbacks p ON p.id = r.postback_id WHERE p.body_sha256 = @h", ("h", Sha256(original))));
+    }
+
+    [Fact]
+    public async Task A_duplicate_whose_signed_content_differs_from_the_original_keeps_a_small_row()
+    {
+        var (_, customId) = await api.ForwardedProofAsync(_label);
+        var transactionId = TestPostbacks.NewTransactionId();
+        var original = TestPostbacks.For(customId, transactionId, "300", _label);
+        // The same transaction, signed again with other content: the same fact, but not a replay of the stored postback.
+        var resigned = TestPostbacks.Body([TestPostbacks.Item(transactionId, customId, comment: new string('z', 100 * 1024))], _label);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(original)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(resigned)).StatusCode);
+
+        Assert.Equal("duplicate", await OutcomesAsync(resigned));
+        Assert.Equal(1024, await api.ScalarAsync<int>("SELECT octet_length(body) FROM postbacks WHERE body_sha256 = @h", ("h", Sha256(resigned))));
+        Assert.Equal(resigned.Length, await api.ScalarAsync<int>("SELECT body_length FROM postbacks WHERE body_sha256 = @h", ("h", Sha256(resigned))));
     }
 
     [Fact]
     public async Task A_replayed_postback_without_items_is_a_duplicate_by_its_signed_value()
     {
         // An empty signed list is one value however often it is signed: only the first ever stored in
-        // this database is accepted (whole), and every later one, this replay above all, is a duplicate.
+        // this database is accepted (whole), and every later one, this replay above all, is counted on it.
         var original = TestPostbacks.SignedBody(new JsonArray(), _label);
         var replay = TestPostbacks.WithTopLevel(original, "comment", new string('z', 100 * 1024));
+        // The signed value is [] however the body is written.
+        const string Repeats = """
+            SELECT COALESCE(sum(r.repeats), 0)::int FROM postback_repeats r JOIN postbacks p ON p.id = r.postback_id
+            WHERE p.transaction_count = 0 AND p.signed_sha256 = encode(sha256('[]'::bytea), 'hex')
+            """;
         var empty = await api.ScalarAsync<string>(
             "SELECT signed_sha256 FROM postbacks WHERE transaction_count = 0 AND outcome = 'accepted' LIMIT 1");
 
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(original)).StatusCode);
+        var before = await api.ScalarAsync<int>(Repeats);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(replay)).StatusCode);
 
-        Assert.Equal(empty is null ? "accepted" : "duplicate", await OutcomesAsync(original));
-        Assert.Equal("duplicate", await OutcomesAsync(replay));
-        Assert.True(await api.ScalarAsync<int>("SELECT octet_length(body) FROM postbacks WHERE body_sha256 = @h", ("h", Sha256(replay))) <= 1024);
+        Assert.Equal(empty is null ? "accepted" : null, await OutcomesAsync(original));
+        Assert.Null(await OutcomesAsync(replay));
+        Assert.Equal(before + 1, await api.ScalarAsync<int>(Repeats));
     }
 
     [Theory]
@@ -162,8 +185,10 @@ public sealed class PostbackStorageTests(FastDispatcherFactory api)
     public async Task Rejected_and_duplicate_rows_past_their_retention_are_deleted_and_accepted_ones_kept_by_any_number_of_instances()
     {
         var (_, customId) = await api.ForwardedProofAsync(_label);
-        var accepted = TestPostbacks.For(customId, TestPostbacks.NewTransactionId(), "300", _label);
-        var duplicate = TestPostbacks.WithTopLevel(accepted, "comment", "again");
+        var transactionId = TestPostbacks.NewTransactionId();
+        var accepted = TestPostbacks.For(customId, transactionId, "300", _label);
+        // A duplicate row: the same fact signed with other content (a replay of the same content adds no row).
+        var duplicate = TestPostbacks.Body([TestPostbacks.Item(transactionId, customId, comment: "again")], _label);
         var rejected = Encoding.UTF8.GetBytes("{\"additional_data\":[],\"note\":\"" + Guid.NewGuid() + "\"}");
         var recent = Encoding.UTF8.GetBytes("{\"additional_data\":[],\"note\":\"" + Guid.NewGuid() + "\"}");
         foreach (var body in new[] { accepted, duplicate, rejected, recent })

@@ -335,6 +335,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("bank_details");
 
+                    b.Property<int?>("ConflictingStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("conflicting_status");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -391,6 +395,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("payment_system");
 
+                    b.Property<DateTimeOffset?>("ReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_at");
+
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -415,6 +423,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<bool>("StatusConflict")
+                        .HasColumnType("boolean")
+                        .HasColumnName("status_conflict");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -435,6 +447,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_payouts_due")
                         .HasFilter("status IN ('approved', 'sending', 'queued')");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_payouts_status_conflict")
+                        .HasFilter("status_conflict");
 
                     b.HasIndex("WithdrawalId")
                         .IsUnique()
@@ -627,6 +643,12 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("direction");
 
+                    b.Property<string>("FactKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("fact_key");
+
                     b.Property<DateTimeOffset?>("GatewayCreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("gateway_created_at");
@@ -699,6 +721,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("DepositId")
                         .HasDatabaseName("ix_gateway_transactions_deposit_id");
 
+                    b.HasIndex("FactKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_gateway_transactions_fact_key");
+
                     b.HasIndex("PayoutId")
                         .HasDatabaseName("ix_gateway_transactions_payout_id")
                         .HasFilter("payout_id IS NOT NULL");
@@ -712,14 +738,9 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("StoredAt")
                         .HasDatabaseName("ix_gateway_transactions_stored_at");
 
-                    b.HasIndex("Direction", "ItemSha256")
-                        .IsUnique()
-                        .HasDatabaseName("ux_gateway_transactions_item_without_id")
-                        .HasFilter("transaction_id IS NULL");
-
-                    b.HasIndex("Direction", "TransactionId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_gateway_transactions_direction_transaction_id");
+                    b.HasIndex("TransactionId")
+                        .HasDatabaseName("ix_gateway_transactions_withdrawal_transaction_id")
+                        .HasFilter("withdrawal_id IS NOT NULL");
 
                     b.HasIndex(new[] { "StoredAt" }, "ix_gateway_transactions_unapplied_stored_at")
                         .HasDatabaseName("ix_gateway_transactions_unapplied_stored_at")
@@ -864,6 +885,43 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         {
                             t.HasCheckConstraint("ck_postbacks_outcome", "outcome IN ('accepted', 'duplicate', 'rejected', 'held')");
                         });
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Postbacks.PostbackRepeat", b =>
+                {
+                    b.Property<Guid>("PostbackId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("postback_id");
+
+                    b.Property<int>("DiscrepantRepeats")
+                        .HasColumnType("integer")
+                        .HasColumnName("discrepant_repeats");
+
+                    b.Property<DateTimeOffset>("FirstRepeatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_repeated_at");
+
+                    b.Property<string>("LastDiscrepancies")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("last_discrepancies");
+
+                    b.Property<string>("LastRemoteIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_remote_ip");
+
+                    b.Property<DateTimeOffset>("LastRepeatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_repeated_at");
+
+                    b.Property<int>("Repeats")
+                        .HasColumnType("integer")
+                        .HasColumnName("repeats");
+
+                    b.HasKey("PostbackId")
+                        .HasName("pk_postback_repeats");
+
+                    b.ToTable("postback_repeats", (string)null);
                 });
 
             modelBuilder.Entity("Paykassma.Merchant.Api.Proofs.Proof", b =>
@@ -1084,6 +1142,16 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasForeignKey("ProofId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_gateway_transactions_proofs_proof_id");
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Postbacks.PostbackRepeat", b =>
+                {
+                    b.HasOne("Paykassma.Merchant.Api.Postbacks.PostbackRecord", null)
+                        .WithOne()
+                        .HasForeignKey("Paykassma.Merchant.Api.Postbacks.PostbackRepeat", "PostbackId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_postback_repeats_postbacks_postback_id");
                 });
 
             modelBuilder.Entity("Paykassma.Merchant.Api.Proofs.Proof", b =>
