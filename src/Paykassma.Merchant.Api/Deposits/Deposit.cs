@@ -46,6 +46,13 @@ public sealed class Deposit
     public bool AmountMismatch { get; set; }
 
     /// <summary>
+    /// Confirmed for another total than the amount asked for when the deposit was created (a 300
+    /// deposit paid 250, or 600 through two proofs). The signed total is what is credited; this only
+    /// tells a person to look. Derived by PostgreSQL from the two amounts (a stored generated column).
+    /// </summary>
+    public bool AmountDiffers { get; private set; }
+
+    /// <summary>
     /// The proofs whose signed transactions credited this deposit, each once. Kept on the row so that
     /// two postbacks crediting it at the same moment judge the mismatch against each other's proofs:
     /// the second waits for the first's row lock and then reads this, not its own older snapshot.

@@ -28,6 +28,9 @@ public sealed record RequisitesResponse(
     bool? IsCheckAmount,
     IReadOnlyDictionary<string, JsonElement> OtherParams);
 
+/// <param name="ConfirmedAmount">The sum of the gateway's signed transactions for this deposit: what was credited.</param>
+/// <param name="AmountMismatch">The signed amount differs from what the user claimed in their proof(s) (a window deposit: from its fixed amount).</param>
+/// <param name="AmountDiffers">Confirmed for another total than <c>amount</c>, the amount asked for at creation (false when none was asked).</param>
 public sealed record DepositResponse(
     Guid Id,
     DepositStatus Status,
@@ -37,6 +40,7 @@ public sealed record DepositResponse(
     RequisitesResponse Requisites,
     decimal? ConfirmedAmount,
     bool AmountMismatch,
+    bool AmountDiffers,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ConfirmedAt,
@@ -58,6 +62,7 @@ public sealed record DepositResponse(
             new RequisitesResponse(deposit.WalletNumber, deposit.AccountName, deposit.IsCheckAmount, other),
             deposit.ConfirmedAmount,
             deposit.AmountMismatch,
+            deposit.AmountDiffers,
             deposit.CreatedAt,
             deposit.UpdatedAt,
             deposit.ConfirmedAt,

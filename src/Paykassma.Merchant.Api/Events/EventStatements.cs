@@ -26,7 +26,7 @@ internal static class EventStatements
     /// <summary>The data of a deposit event, from a row of <c>deposits</c> (or a RETURNING with its columns) named <paramref name="d"/>.</summary>
     public static string DepositData(string d) => $"""
         jsonb_build_object('depositId', {d}.id, 'label', {d}.label, 'amount', {d}.confirmed_amount, 'requestedAmount', {d}.amount,
-            'currency', {d}.currency, 'status', {d}.status, 'amountMismatch', {d}.amount_mismatch)
+            'currency', {d}.currency, 'status', {d}.status, 'amountMismatch', {d}.amount_mismatch, 'amountDiffers', {d}.amount_differs)
         """;
 
     /// <summary>The data of a payout event, from a row of <c>payouts</c> named <paramref name="p"/>.</summary>

@@ -13,14 +13,14 @@ internal static partial class OpenApiExamples
     private const string Deposit = """
         {"id":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","status":"awaiting_payment","amount":300,"currency":"BTN","walletType":"bnb_ml",
          "requisites":{"walletNumber":"200100300400","accountName":"Druk Merchant Pvt","isCheckAmount":null,"otherParams":{"Bank name":"Bank of Bhutan"}},
-         "confirmedAmount":null,"amountMismatch":false,"createdAt":"2026-01-27T01:30:00+00:00","updatedAt":"2026-01-27T01:30:00+00:00",
+         "confirmedAmount":null,"amountMismatch":false,"amountDiffers":false,"createdAt":"2026-01-27T01:30:00+00:00","updatedAt":"2026-01-27T01:30:00+00:00",
          "confirmedAt":null,"expiredAt":null,"confirmedAfterExpiry":false,"proofs":[]}
         """;
 
     private const string WindowDeposit = """
         {"deposit":{"id":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","status":"awaiting_payment","amount":300,"currency":"BTN","walletType":"bnb_ml",
          "requisites":{"walletNumber":null,"accountName":null,"isCheckAmount":null,"otherParams":{}},
-         "confirmedAmount":null,"amountMismatch":false,"createdAt":"2026-01-27T01:30:00+00:00","updatedAt":"2026-01-27T01:30:00+00:00",
+         "confirmedAmount":null,"amountMismatch":false,"amountDiffers":false,"createdAt":"2026-01-27T01:30:00+00:00","updatedAt":"2026-01-27T01:30:00+00:00",
          "confirmedAt":null,"expiredAt":null,"confirmedAfterExpiry":false,"proofs":[]},
          "windowUrl":"https://plugin.example-gateway.com/?label=labeluser&currency_code=BTN&lang=en&wallet_type=bnb_ml&custom_transaction_id=pw_0192f0a17c3e7d2a9b1e3f4a5b6c7d8e&fixed_amount=300.00&payment_url_success_id=4&payment_url_fail_id=3"}
         """;
@@ -42,7 +42,7 @@ internal static partial class OpenApiExamples
 
     private const string OpsDeposit = """
         {"id":"0192f0a1-7c3e-7d2a-9b1e-3f4a5b6c7d8e","label":"labeluser","status":"confirmed","amount":300,"confirmedAmount":300,
-         "amountMismatch":false,"confirmedAfterExpiry":false,"currency":"BTN","walletNumber":"200100300400",
+         "amountMismatch":false,"amountDiffers":false,"confirmedAfterExpiry":false,"currency":"BTN","walletNumber":"200100300400",
          "createdAt":"2026-01-27T01:30:00+00:00","updatedAt":"2026-01-27T01:32:02+00:00","confirmedAt":"2026-01-27T01:32:02+00:00","expiredAt":null}
         """;
 

@@ -19,6 +19,7 @@ public static class OpsDepositsApi
         int? Amount,
         decimal? ConfirmedAmount,
         bool AmountMismatch,
+        bool AmountDiffers,
         bool ConfirmedAfterExpiry,
         string Currency,
         string? WalletNumber,
@@ -28,7 +29,7 @@ public static class OpsDepositsApi
         DateTimeOffset? ExpiredAt)
     {
         public static OpsDeposit From(Deposit d) => new(d.Id, d.Label, d.Status, d.Amount, d.ConfirmedAmount, d.AmountMismatch,
-            d.ConfirmedAfterExpiry, d.Currency, d.WalletNumber, d.CreatedAt, d.UpdatedAt, d.ConfirmedAt, d.ExpiredAt);
+            d.AmountDiffers, d.ConfirmedAfterExpiry, d.Currency, d.WalletNumber, d.CreatedAt, d.UpdatedAt, d.ConfirmedAt, d.ExpiredAt);
     }
 
     /// <summary>A deposit with everything linked to it; every id here can be looked up in the other ops calls.</summary>

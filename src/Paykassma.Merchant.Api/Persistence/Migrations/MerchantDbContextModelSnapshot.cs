@@ -36,6 +36,12 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("amount");
 
+                    b.Property<bool>("AmountDiffers")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("boolean")
+                        .HasColumnName("amount_differs")
+                        .HasComputedColumnSql("amount IS NOT NULL AND confirmed_amount IS NOT NULL AND confirmed_amount <> amount", true);
+
                     b.Property<bool>("AmountMismatch")
                         .HasColumnType("boolean")
                         .HasColumnName("amount_mismatch");
@@ -115,6 +121,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_deposits");
+
+                    b.HasIndex("ConfirmedAt")
+                        .HasDatabaseName("ix_deposits_amount_differs")
+                        .HasFilter("amount_differs");
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_deposits_unconfirmed_created_at")
