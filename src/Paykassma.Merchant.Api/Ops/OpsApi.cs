@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paykassma.Merchant.Api.Auth;
@@ -145,7 +143,7 @@ public static class OpsApi
     }
 
     public static async Task<Results<Accepted, ValidationProblem, ProblemHttpResult>> RetryProof(
-        Guid id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OpsActionRequest? request, Actor? actor, ProofStore store,
+        Guid id, OpsActionRequest? request, Actor? actor, ProofStore store,
         IOptions<ProofOptions> options, CancellationToken cancellationToken)
     {
         if (actor is null)

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Paykassma.Merchant.Api.Auth;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -83,7 +81,7 @@ public static class OpsEventsApi
     }
 
     public static async Task<Results<Accepted, ValidationProblem, ProblemHttpResult>> Redeliver(
-        Guid id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OpsActionRequest? request, Actor? actor,
+        Guid id, OpsActionRequest? request, Actor? actor,
         NpgsqlDataSource dataSource, TimeProvider time, CancellationToken cancellationToken)
     {
         if (actor is null)

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paykassma.Merchant.Api.Auth;
@@ -133,7 +131,7 @@ public static class OpsPayoutsApi
     }
 
     public static async Task<Results<Ok<OpsPayout>, ValidationProblem, ProblemHttpResult>> Approve(
-        Guid id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OpsActionRequest? request, Actor? actor, PayoutReview review,
+        Guid id, OpsActionRequest? request, Actor? actor, PayoutReview review,
         IOptions<PayoutOptions> options, CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled)
@@ -152,7 +150,7 @@ public static class OpsPayoutsApi
     }
 
     public static async Task<Results<Ok<OpsPayout>, ValidationProblem, ProblemHttpResult>> Reject(
-        Guid id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OpsActionRequest? request, Actor? actor, PayoutReview review,
+        Guid id, OpsActionRequest? request, Actor? actor, PayoutReview review,
         CancellationToken cancellationToken)
     {
         if (actor is null)
@@ -167,7 +165,7 @@ public static class OpsPayoutsApi
     }
 
     public static async Task<Results<Ok<OpsPayout>, ValidationProblem, ProblemHttpResult>> Retry(
-        Guid id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OpsActionRequest? request, Actor? actor, PayoutReview review,
+        Guid id, OpsActionRequest? request, Actor? actor, PayoutReview review,
         IOptions<PayoutOptions> options, CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled)

@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Paykassma.Merchant.Api.Auth;
 using Microsoft.EntityFrameworkCore;
 using Paykassma.Merchant.Api.Hosting;
@@ -193,7 +191,7 @@ public static class OpsPostbacksApi
     }
 
     public static async Task<Results<Ok<ReverifyResponse>, ValidationProblem, ProblemHttpResult>> Reverify(
-        Guid id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OpsActionRequest? request, Actor? actor,
+        Guid id, OpsActionRequest? request, Actor? actor,
         MerchantDbContext db, PostbackReceiver receiver, CancellationToken cancellationToken)
     {
         if (actor is null)
