@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Paykassma.Merchant.Api.Auth;
 using Microsoft.EntityFrameworkCore;
+using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.Merchant.Api.Postbacks;
