@@ -19,5 +19,5 @@ public sealed record Actor(string Subject)
 
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Missing() =>
         Hosting.Problems.Result(StatusCodes.Status403Forbidden, Hosting.Problems.NoSubject,
-            "The token names no subject", $"Payout actions are recorded by who made them: the token needs a '{SubjectClaim}' claim of 1 to {MaxLength} characters.");
+            "The token names no subject", $"Payouts and ops actions are recorded by who made them: the token needs a '{SubjectClaim}' claim of 1 to {MaxLength} characters.");
 }

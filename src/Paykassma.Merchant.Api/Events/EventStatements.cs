@@ -66,9 +66,17 @@ internal static class EventStatements
         WHERE id = $1 AND attempts = $2 AND status = {EventTransitions.Moves.SqlFrom(EventMove.Deliver)}
         """;
 
-    /// <summary>Ops: send a failed or delivered event again, with a fresh allowance of attempts. $1 id, $2 now.</summary>
+    /// <summary>
+    /// Ops: send a failed or delivered event again, with a fresh allowance of attempts, recorded with who
+    /// (and why, if said) and the event's type. $1 id, $2 now, $3 actor, $4 reason. Returns the id when it moved.
+    /// </summary>
     public static readonly string Redeliver = $"""
-        UPDATE outbox_events SET status = {EventTransitions.Moves.SqlTo(EventMove.Redeliver)}, attempts = 0, next_attempt_at = $2, last_error = NULL
-        WHERE id = $1 AND status IN ({EventTransitions.Moves.SqlFrom(EventMove.Redeliver)})
+        WITH redelivered AS (
+            UPDATE outbox_events SET status = {EventTransitions.Moves.SqlTo(EventMove.Redeliver)}, attempts = 0, next_attempt_at = $2, last_error = NULL
+            WHERE id = $1 AND status IN ({EventTransitions.Moves.SqlFrom(EventMove.Redeliver)})
+            RETURNING id, type
+        ),
+        {Ops.OpsAudit.Record("audited", Ops.OpsActionType.EventRedeliver, "redelivered", "$3", "$4", "$2", "jsonb_build_object('type', c.type)")}
+        SELECT id FROM redelivered
         """;
 }

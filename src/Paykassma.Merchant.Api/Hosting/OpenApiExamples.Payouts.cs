@@ -12,7 +12,20 @@ internal static partial class OpenApiExamples
 
     private const string OpsPayout = $$"""
         {"payout":{{Payout}},"createdBy":"ledger-service","paymentSystem":"sinpemovil","isTest":false,"attempts":1,"attemptLimit":300,
-         "outcomeUncertain":false,"lastError":null,"nextAttemptAt":null}
+         "outcomeUncertain":false,"lastError":null,"nextAttemptAt":null,"staleSince":null}
+        """;
+
+    private const string OpsAction = """
+        {"id":42,"at":"2026-01-27T02:00:00+00:00","actor":"ops-bob","action":"payout_approve","subjectType":"payout",
+         "subjectId":"0192f0b2-1a2b-7c3d-8e4f-5a6b7c8d9e0f","reason":"Called the user back","detail":null}
+        """;
+
+    private const string ReasonRequired = """
+        ,"errors":{"reason":["Required: why, in 1 to 500 characters (kept with your name)."]}
+        """;
+
+    private const string ReasonTooLong = """
+        ,"errors":{"reason":["When given: 1 to 500 characters, no NUL (kept with your name)."]}
         """;
 
     private static readonly Dictionary<string, (string? Request, Dictionary<string, string> Responses)> MoneyOutExamples = new()
@@ -26,6 +39,7 @@ internal static partial class OpenApiExamples
                 ""","detail":"Send Content-Type: application/json (optionally with charset=utf-8)." """),
             ["403"] = Problem(403, "payouts-disabled", "Payouts are not enabled on this service",
                 ""","detail":"Set Payouts:Enabled (and Paykassma:WithdrawalPrivateKey) to enable them." """),
+            // Or account-daily-limit-reached: "This payout would pass the destination account's daily limit".
             ["422"] = Problem(422, "daily-limit-reached", "This payout would pass the label's daily limit",
                 ""","detail":"At most 100000 per label per UTC day. Nothing was stored." """),
         }),
@@ -40,13 +54,14 @@ internal static partial class OpenApiExamples
             ["200"] = $$"""
                 {"payout":{{OpsPayout}},
                  "attempts":[{"attempt":1,"outcome":"sent","gatewayMessage":null,"error":null,"outcomeUncertain":false,"at":"2026-01-27T02:00:01+00:00"}],
-                 "actions":[{"action":"approve","actor":"ops-bob","reason":null,"at":"2026-01-27T02:00:00+00:00"}],"transactions":[]}
+                 "actions":[{{OpsAction}}],"transactions":[]}
                 """,
             ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No payout with that id." """),
         }),
-        ["OpsApprovePayout"] = (null, new()
+        ["OpsApprovePayout"] = ("""{"reason":"Called the user back"}""", new()
         {
             ["200"] = OpsPayout,
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.", ReasonTooLong),
             ["403"] = Problem(403, "four-eyes", "You created this payout: another ops user must approve it",
                 ""","detail":"Four eyes: the approver's token subject must differ from the creator's." """),
             ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No payout with that id." """),
@@ -55,14 +70,14 @@ internal static partial class OpenApiExamples
         ["OpsRejectPayout"] = ("""{"reason":"Account name does not match KYC"}""", new()
         {
             ["200"] = OpsPayout.Replace("\"status\":\"sent\"", "\"status\":\"rejected\"", StringComparison.Ordinal),
-            ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
-                ""","errors":{"reason":["Required: why, in 1 to 500 characters (kept with your name)."]}"""),
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.", ReasonRequired),
             ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No payout with that id." """),
             ["409"] = Problem(409, "payout-status-conflict", "This payout cannot be rejected in its status", ""","detail":"It is sent." """),
         }),
-        ["OpsRetryPayout"] = (null, new()
+        ["OpsRetryPayout"] = ("""{"reason":"Balance topped up at the gateway"}""", new()
         {
             ["200"] = OpsPayout,
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.", ReasonRequired),
             ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No payout with that id." """),
             ["409"] = Problem(409, "payout-status-conflict", "This payout cannot be retried in its status", ""","detail":"It is paid." """),
         }),
@@ -75,9 +90,11 @@ internal static partial class OpenApiExamples
                  "amount":300,"requestedAmount":300,"currency":"BTN","status":"confirmed","amountMismatch":false,"amountDiffers":false}}
                 """, 50),
         }),
-        ["OpsRedeliverEvent"] = (null, new()
+        ["OpsRedeliverEvent"] = ("""{"reason":"The ledger lost it in its own outage"}""", new()
         {
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.", ReasonTooLong),
             ["404"] = Problem(404, "not-found", "No failed or delivered event with that id", ""","detail":"An event still pending is already being delivered." """),
         }),
+        ["OpsListActions"] = (null, new() { ["200"] = Page(OpsAction, 50) }),
     };
 }

@@ -137,10 +137,19 @@ internal static partial class OpenApiExamples
         ["OpsListDeposits"] = (null, new() { ["200"] = Page(OpsDeposit, 50) }),
         ["OpsGetDeposit"] = (null, new()
         {
-            ["200"] = $$"""{"deposit":{{OpsDeposit}},"proofs":[{{OpsProof}}],"transactions":[{{OpsTransaction}}],"postbacks":[{{OpsPostbackSummary}}]}""",
+            ["200"] = $$"""
+                {"deposit":{{OpsDeposit}},"proofs":[{{OpsProof}}],"transactions":[{{OpsTransaction}}],"postbacks":[{{OpsPostbackSummary}}],
+                 "actions":[{"id":41,"at":"2026-01-27T03:00:00+00:00","actor":"ops-bob","action":"proof_retry","subjectType":"proof",
+                 "subjectId":"0192f0a1-8d4f-7e3b-8c2f-4a5b6c7d8e9f","reason":"Gateway back after the outage","detail":null}]}
+                """,
         }),
         ["OpsListProofs"] = (null, new() { ["200"] = Page(OpsProof, 50) }),
-        ["OpsRetryProof"] = (null, new() { ["404"] = Problem(404, "not-found", "No failed proof with that id", "") }),
+        ["OpsRetryProof"] = ("""{"reason":"Gateway back after the outage"}""", new()
+        {
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
+                ""","errors":{"reason":["Required: why, in 1 to 500 characters (kept with your name)."]}"""),
+            ["404"] = Problem(404, "not-found", "No failed proof with that id", ""),
+        }),
         ["OpsListPostbacks"] = (null, new() { ["200"] = Page(OpsPostbackSummary, 50) }),
         ["OpsGetPostback"] = (null, new()
         {
@@ -148,14 +157,18 @@ internal static partial class OpenApiExamples
                 {"postback":{{OpsPostbackSummary}},"rejectDetail":null,"signature":"c97b48a87f9b5b1fdf5412f71c2058a68080d33e",
                  "accessKey":"uowkn0b3LfBxpcWYHi4_","bodySha256":"2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
                  "bodyTruncated":false,"body":"{\"signature\":\"c97b48a8…\"}","bodyBase64":"eyJzaWduYXR1cmUiOiJjOTdiNDhhOOKApiJ9",
-                 "discrepancies":null,"transactions":[{{OpsTransaction}}]}
+                 "discrepancies":null,"transactions":[{{OpsTransaction}}],
+                 "actions":[{"id":43,"at":"2026-01-27T04:00:00+00:00","actor":"ops-bob","action":"postback_reverify","subjectType":"postback",
+                 "subjectId":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","reason":null,"detail":{"verifiedWith":"current"} }]}
                 """,
             ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No postback with that id." """),
         }),
         ["OpsListTransactions"] = (null, new() { ["200"] = Page(OpsTransaction, 50) }),
-        ["OpsReverifyPostback"] = (null, new()
+        ["OpsReverifyPostback"] = ("""{"reason":"Private key corrected in the 14:00 deploy"}""", new()
         {
             ["200"] = """{"postbackId":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","outcome":"accepted","rejectReason":null}""",
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
+                ""","errors":{"reason":["When given: 1 to 500 characters, no NUL (kept with your name)."]}"""),
             ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No postback with that id." """),
             ["409"] = Problem(409, "postback-not-rejected", "Only a stored rejected postback (not an oversized one) can be verified again",
                 ""","detail":"Its outcome is Applied." """),

@@ -35,7 +35,9 @@ public static class Problems
     public const string PostbackNotRejected = Base + "postback-not-rejected";
     public const string PostbackStillRejected = Base + "postback-still-rejected";
     public const string PayoutsDisabled = Base + "payouts-disabled";
+    /// <summary>The label's payouts today would pass Payouts:DailyLimitPerLabel (the name predates the per-account limit).</summary>
     public const string DailyLimitReached = Base + "daily-limit-reached";
+    public const string AccountDailyLimitReached = Base + "account-daily-limit-reached";
     public const string FourEyes = Base + "four-eyes";
     public const string PayoutStatusConflict = Base + "payout-status-conflict";
     public const string NoSubject = Base + "no-subject";

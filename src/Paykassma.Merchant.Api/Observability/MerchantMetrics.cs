@@ -55,6 +55,8 @@ public sealed class MerchantMetrics
             description: "Age of the oldest payout in that queue");
         meter.CreateObservableGauge("paykassma.payouts.awaiting_approval", () => snapshot.PayoutsAwaitingApproval,
             description: "Payouts waiting for an ops user other than their creator");
+        meter.CreateObservableGauge("paykassma.payouts.stale", () => snapshot.PayoutsStale,
+            description: "Payouts sent longer ago than Payouts:SettlementDeadline without a final status (GET /api/ops/payouts?stale=true)");
         _eventDeliveries = meter.CreateCounter<long>("paykassma.events.deliveries", description:
             "Webhook delivery attempts of money events by result (delivered, pending: will be retried, failed: gave up, ops must redeliver)");
         meter.CreateObservableGauge("paykassma.events.pending", () => snapshot.EventsPending,

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Paykassma.Merchant.Api.Hosting;
+using Paykassma.Merchant.Api.Payouts;
 
 namespace Paykassma.Merchant.Api.Observability;
 
@@ -17,7 +18,8 @@ public sealed class MetricsOptions
 /// able to overload) the database. Every instance reports the same values.
 /// </summary>
 public sealed partial class QueueSnapshot(
-    NpgsqlDataSource dataSource, IOptions<MetricsOptions> options, TimeProvider time, ILogger<QueueSnapshot> logger) : PeriodicJob(time)
+    NpgsqlDataSource dataSource, IOptions<MetricsOptions> options, IOptions<PayoutOptions> payouts, TimeProvider time,
+    ILogger<QueueSnapshot> logger) : PeriodicJob(time)
 {
     private volatile IReadOnlyDictionary<string, long> _depositsByStatus = new Dictionary<string, long>();
 
@@ -32,6 +34,9 @@ public sealed partial class QueueSnapshot(
     public double OldestPayoutAgeSeconds { get; private set; }
 
     public long PayoutsAwaitingApproval { get; private set; }
+
+    /// <summary>Payouts sent longer ago than Payouts:SettlementDeadline without a final status.</summary>
+    public long PayoutsStale { get; private set; }
 
     public long EventsPending { get; private set; }
 
@@ -58,6 +63,12 @@ public sealed partial class QueueSnapshot(
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             "SELECT count(*), min(created_at) FROM payouts WHERE status IN ('approved', 'sending', 'queued')"));
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT count(*) FROM payouts WHERE status = 'awaiting_approval'"));
+        // Served by ix_payouts_sent: only the payouts still waiting for their postback are read.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            $"SELECT count(*) FROM payouts WHERE status = {PayoutTransitions.Sql(PayoutStatus.Sent)} AND sent_at < $1")
+        {
+            Parameters = { new NpgsqlParameter<DateTimeOffset> { TypedValue = Time.GetUtcNow() - payouts.Value.SettlementDeadline } },
+        });
         // Served by ix_outbox_events_due: undelivered events only.
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             "SELECT count(*), min(created_at) FROM outbox_events WHERE status IN ('pending', 'delivering')"));
@@ -82,6 +93,9 @@ public sealed partial class QueueSnapshot(
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         PayoutsAwaitingApproval = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        PayoutsStale = reader.GetInt64(0);
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         EventsPending = reader.GetInt64(0);

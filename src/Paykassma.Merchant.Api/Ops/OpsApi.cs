@@ -53,18 +53,20 @@ public static class OpsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
 
-        // In the order of their resources (deposits, proofs, postbacks, transactions, payouts, events): Swagger UI lists them so.
+        // In the order of their resources (deposits, proofs, postbacks, transactions, payouts, events, actions): Swagger UI lists them so.
         group.MapOpsDeposits();
         group.MapGet("/proofs", ListProofs)
             .WithName("OpsListProofs")
             .WithSummary("Proofs by status or deposit, newest first (status=failed: the ones needing attention)");
         group.MapPost("/proofs/{id:guid}/retry", RetryProof)
             .WithName("OpsRetryProof")
-            .WithSummary("Queue a failed proof for delivery again")
+            .WithSummary("Queue a failed proof for delivery again; {\"reason\"} required")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapOpsPostbacks();
         group.MapOpsPayouts();
         group.MapOpsEvents();
+        group.MapOpsActions();
         group.MapOpsSession();
         return group;
     }
@@ -140,10 +142,19 @@ public static class OpsApi
         return TypedResults.Ok(new OpsPage<OpsProof>(items.Select(OpsProof.From).ToList(), page, pageSize, total));
     }
 
-    public static async Task<Results<Accepted, ProblemHttpResult>> RetryProof(
-        Guid id, ProofStore store, IOptions<ProofOptions> options, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted, ValidationProblem, ProblemHttpResult>> RetryProof(
+        Guid id, OpsActionRequest? request, Actor? actor, ProofStore store,
+        IOptions<ProofOptions> options, CancellationToken cancellationToken)
     {
-        return await store.RequeueFailedAsync(id, options.Value.Dispatcher.MaxAttempts, cancellationToken)
+        if (actor is null)
+        {
+            return Actor.Missing();
+        }
+        if (OpsAudit.ReadReason(request, OpsActionType.ProofRetry, out var reason) is { } invalid)
+        {
+            return invalid;
+        }
+        return await store.RequeueFailedAsync(id, options.Value.Dispatcher.MaxAttempts, actor.Subject, reason!, cancellationToken)
             ? TypedResults.Accepted((string?)null)
             : Problems.Result(StatusCodes.Status404NotFound, Problems.NotFound, "No failed proof with that id");
     }

@@ -37,7 +37,8 @@ public static class OpsDepositsApi
         OpsDeposit Deposit,
         IReadOnlyList<OpsApi.OpsProof> Proofs,
         IReadOnlyList<OpsPostbacksApi.OpsTransaction> Transactions,
-        IReadOnlyList<OpsPostbacksApi.OpsPostbackSummary> Postbacks);
+        IReadOnlyList<OpsPostbacksApi.OpsPostbackSummary> Postbacks,
+        IReadOnlyList<OpsActionsApi.OpsActionEntry> Actions);
 
     public static RouteGroupBuilder MapOpsDeposits(this RouteGroupBuilder ops)
     {
@@ -46,7 +47,7 @@ public static class OpsDepositsApi
             .WithSummary("Deposits by label, status and creation time range, newest first");
         ops.MapGet("/deposits/{id:guid}", GetDeposit)
             .WithName("OpsGetDeposit")
-            .WithSummary("One deposit with its proofs, signed transactions and the postbacks that brought them")
+            .WithSummary("One deposit with its proofs, signed transactions, the postbacks that brought them and the ops actions on its proofs")
             .ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapGet("/proofs/{id:guid}/screenshot", DownloadScreenshot)
             .WithName("OpsDownloadScreenshot")
@@ -118,7 +119,8 @@ public static class OpsDepositsApi
             OpsDeposit.From(deposit),
             proofs.Select(OpsApi.OpsProof.From).ToList(),
             transactions.Select(OpsPostbacksApi.OpsTransaction.From).ToList(),
-            postbacks.Select(OpsPostbacksApi.OpsPostbackSummary.From).ToList()));
+            postbacks.Select(OpsPostbacksApi.OpsPostbackSummary.From).ToList(),
+            await OpsActionsApi.OnAsync(db, OpsSubjectType.Proof, proofs.Select(p => p.Id).ToList(), cancellationToken)));
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadScreenshot(

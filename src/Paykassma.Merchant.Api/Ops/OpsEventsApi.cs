@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Events;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Persistence;
@@ -38,7 +39,9 @@ public static class OpsEventsApi
             .WithSummary("Money events for the ledger by status, type and subject, newest first (status=failed: the ones the ledger never got)");
         ops.MapPost("/events/{id:guid}/redeliver", Redeliver)
             .WithName("OpsRedeliverEvent")
-            .WithSummary("Send a failed (or delivered) event to the ledger again, under the same webhook-id")
+            .WithSummary("Send a failed (or delivered) event to the ledger again, under the same webhook-id. Body optional: {\"reason\"}; "
+                + "who did it: GET /api/ops/actions?subjectId={id}")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return ops;
     }
@@ -77,12 +80,21 @@ public static class OpsEventsApi
         return TypedResults.Ok(new OpsApi.OpsPage<OpsEvent>(items.Select(OpsEvent.From).ToList(), page, pageSize, total));
     }
 
-    public static async Task<Results<Accepted, ProblemHttpResult>> Redeliver(
-        Guid id, NpgsqlDataSource dataSource, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted, ValidationProblem, ProblemHttpResult>> Redeliver(
+        Guid id, OpsActionRequest? request, Actor? actor,
+        NpgsqlDataSource dataSource, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (actor is null)
+        {
+            return Actor.Missing();
+        }
+        if (OpsAudit.ReadReason(request, OpsActionType.EventRedeliver, out var reason) is { } invalid)
+        {
+            return invalid;
+        }
         await using var command = dataSource.CreateCommand(EventStatements.Redeliver);
-        command.Parameters.With(id).With(time.GetUtcNow());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1
+        command.Parameters.With(id).With(time.GetUtcNow()).With(actor.Subject).WithText(reason, OpsAudit.MaxReasonLength);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null
             ? TypedResults.Accepted((string?)null)
             : Problems.Result(StatusCodes.Status404NotFound, Problems.NotFound, "No failed or delivered event with that id",
                 "An event still pending is already being delivered.");

@@ -10,8 +10,8 @@ namespace Paykassma.Merchant.Api.Ops;
 
 /// <summary>
 /// Payouts for operations staff: find them, see everything that happened to one (attempts, gateway
-/// messages, the signed postbacks, who approved, rejected or retried it), and approve (four eyes),
-/// reject or retry.
+/// messages, the signed postbacks, who approved, rejected or retried it and why), and approve (four
+/// eyes), reject or retry.
 /// </summary>
 public static class OpsPayoutsApi
 {
@@ -24,56 +24,58 @@ public static class OpsPayoutsApi
         int AttemptLimit,
         bool OutcomeUncertain,
         string? LastError,
-        DateTimeOffset? NextAttemptAt)
+        DateTimeOffset? NextAttemptAt,
+        DateTimeOffset? StaleSince)
     {
         public static OpsPayout From(Payout p) => new(PayoutResponse.From(p), p.CreatedBy, p.PaymentSystem, p.IsTest,
-            p.Attempts, p.AttemptLimit, p.OutcomeUncertain, p.LastError, p.NextAttemptAt);
+            p.Attempts, p.AttemptLimit, p.OutcomeUncertain, p.LastError, p.NextAttemptAt, p.StaleSince);
     }
 
     public sealed record OpsPayoutAttempt(int Attempt, string Outcome, string? GatewayMessage, string? Error, bool OutcomeUncertain, DateTimeOffset At);
 
-    public sealed record OpsPayoutAction(string Action, string Actor, string? Reason, DateTimeOffset At);
-
     public sealed record OpsPayoutDetail(
         OpsPayout Payout,
         IReadOnlyList<OpsPayoutAttempt> Attempts,
-        IReadOnlyList<OpsPayoutAction> Actions,
+        IReadOnlyList<OpsActionsApi.OpsActionEntry> Actions,
         IReadOnlyList<OpsPostbacksApi.OpsTransaction> Transactions);
 
     public static RouteGroupBuilder MapOpsPayouts(this RouteGroupBuilder ops)
     {
         ops.MapGet("/payouts", ListPayouts)
             .WithName("OpsListPayouts")
-            .WithSummary("Payouts by status, label and creation time range, newest first (status=awaiting_approval: the ones to review)");
+            .WithSummary("Payouts by status, label and creation time range, newest first (status=awaiting_approval: the ones to review; "
+                + "stale=true: sent longer ago than Payouts:SettlementDeadline without a final status)");
         ops.MapGet("/payouts/{id:guid}", GetPayout)
             .WithName("OpsGetPayout")
             .WithSummary("One payout with its attempts, gateway messages, signed transactions and the ops actions on it")
             .ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapPost("/payouts/{id:guid}/approve", Approve)
             .WithName("OpsApprovePayout")
-            .WithSummary("Approve a payout awaiting approval (not your own: four eyes); it is sent at once")
+            .WithSummary("Approve a payout awaiting approval (not your own: four eyes); it is sent at once. Body optional: {\"reason\"}")
             .WithRequestTimeout(EdgePolicies.GatewayCall)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         ops.MapPost("/payouts/{id:guid}/reject", Reject)
             .WithName("OpsRejectPayout")
-            .WithSummary("Turn down a payout awaiting approval: it is never sent")
+            .WithSummary("Turn down a payout awaiting approval: it is never sent, and its amount leaves the day's totals; {\"reason\"} required")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         ops.MapPost("/payouts/{id:guid}/retry", Retry)
             .WithName("OpsRetryPayout")
-            .WithSummary("Send a failed or refused payout again, under the same withdrawalId")
+            .WithSummary("Send a failed or refused payout again, under the same withdrawalId; {\"reason\"} required")
             .WithRequestTimeout(EdgePolicies.GatewayCall)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return ops;
     }
 
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsPayout>>, ValidationProblem>> ListPayouts(
-        MerchantDbContext db, CancellationToken cancellationToken,
+        MerchantDbContext db, IOptions<PayoutOptions> options, TimeProvider time, CancellationToken cancellationToken,
         string? status = null, string? label = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
-        int page = 1, int pageSize = 50)
+        bool? stale = null, int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
         var wanted = OpsApi.ParseFilter<PayoutStatus>(status, "status", errors);
@@ -91,6 +93,14 @@ public static class OpsPayoutsApi
         if (!string.IsNullOrEmpty(label))
         {
             query = query.Where(p => p.Label == label);
+        }
+        if (stale is { } late)
+        {
+            // As the stale watch and the gauge count it (ix_payouts_sent serves it).
+            var sentBefore = time.GetUtcNow() - options.Value.SettlementDeadline;
+            query = late
+                ? query.Where(p => p.Status == PayoutStatus.Sent && p.SentAt < sentBefore)
+                : query.Where(p => !(p.Status == PayoutStatus.Sent && p.SentAt < sentBefore));
         }
         if (from is { } f)
         {
@@ -116,50 +126,64 @@ public static class OpsPayoutsApi
         return TypedResults.Ok(new OpsPayoutDetail(
             OpsPayout.From(history.Payout),
             history.Attempts.Select(a => new OpsPayoutAttempt(a.Attempt, a.Outcome, a.GatewayMessage, a.Error, a.OutcomeUncertain, a.At)).ToList(),
-            history.Actions.Select(a => new OpsPayoutAction(a.Action, a.Actor, a.Reason, a.At)).ToList(),
+            history.Actions.Select(OpsActionsApi.OpsActionEntry.From).ToList(),
             history.Transactions.Select(OpsPostbacksApi.OpsTransaction.From).ToList()));
     }
 
-    public static async Task<Results<Ok<OpsPayout>, ProblemHttpResult>> Approve(
-        Guid id, Actor? actor, PayoutReview review, IOptions<PayoutOptions> options, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<OpsPayout>, ValidationProblem, ProblemHttpResult>> Approve(
+        Guid id, OpsActionRequest? request, Actor? actor, PayoutReview review,
+        IOptions<PayoutOptions> options, CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled)
         {
             return PayoutsApi.Disabled();
         }
-        return actor is null ? Actor.Missing() : Answer(await review.ApproveAsync(id, actor.Subject, cancellationToken), "approved");
+        if (actor is null)
+        {
+            return Actor.Missing();
+        }
+        if (OpsAudit.ReadReason(request, OpsActionType.PayoutApprove, out var reason) is { } invalid)
+        {
+            return invalid;
+        }
+        return Answer(await review.ApproveAsync(id, actor.Subject, reason, cancellationToken), "approved");
     }
 
     public static async Task<Results<Ok<OpsPayout>, ValidationProblem, ProblemHttpResult>> Reject(
-        Guid id, RejectPayoutRequest? request, Actor? actor, PayoutReview review, CancellationToken cancellationToken)
+        Guid id, OpsActionRequest? request, Actor? actor, PayoutReview review,
+        CancellationToken cancellationToken)
     {
         if (actor is null)
         {
             return Actor.Missing();
         }
-        if (request?.Reason is not { } reason || string.IsNullOrWhiteSpace(reason) || reason.Length > PayoutRules.MaxReasonLength
-            || reason.Contains('\0', StringComparison.Ordinal))
+        if (OpsAudit.ReadReason(request, OpsActionType.PayoutReject, out var reason) is { } invalid)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["reason"] = [$"Required: why, in 1 to {PayoutRules.MaxReasonLength} characters (kept with your name)."],
-            }, type: Problems.Validation);
+            return invalid;
         }
-        var result = await review.RejectAsync(id, actor.Subject, reason, cancellationToken);
-        return result.Outcome == ReviewOutcome.Done ? TypedResults.Ok(OpsPayout.From(result.Payout!)) : Refusal(result, "rejected");
+        return Answer(await review.RejectAsync(id, actor.Subject, reason!, cancellationToken), "rejected");
     }
 
-    public static async Task<Results<Ok<OpsPayout>, ProblemHttpResult>> Retry(
-        Guid id, Actor? actor, PayoutReview review, IOptions<PayoutOptions> options, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<OpsPayout>, ValidationProblem, ProblemHttpResult>> Retry(
+        Guid id, OpsActionRequest? request, Actor? actor, PayoutReview review,
+        IOptions<PayoutOptions> options, CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled)
         {
             return PayoutsApi.Disabled();
         }
-        return actor is null ? Actor.Missing() : Answer(await review.RetryAsync(id, actor.Subject, cancellationToken), "retried");
+        if (actor is null)
+        {
+            return Actor.Missing();
+        }
+        if (OpsAudit.ReadReason(request, OpsActionType.PayoutRetry, out var reason) is { } invalid)
+        {
+            return invalid;
+        }
+        return Answer(await review.RetryAsync(id, actor.Subject, reason!, cancellationToken), "retried");
     }
 
-    private static Results<Ok<OpsPayout>, ProblemHttpResult> Answer(ReviewResult result, string action) =>
+    private static Results<Ok<OpsPayout>, ValidationProblem, ProblemHttpResult> Answer(ReviewResult result, string action) =>
         result.Outcome == ReviewOutcome.Done ? TypedResults.Ok(OpsPayout.From(result.Payout!)) : Refusal(result, action);
 
     private static ProblemHttpResult Refusal(ReviewResult result, string action) => result.Outcome switch

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.Merchant.Api.Postbacks;
@@ -46,7 +47,8 @@ public static class OpsPostbacksApi
         string? Body,
         string BodyBase64,
         JsonElement? Discrepancies,
-        IReadOnlyList<OpsTransaction> Transactions);
+        IReadOnlyList<OpsTransaction> Transactions,
+        IReadOnlyList<OpsActionsApi.OpsActionEntry> Actions);
 
     /// <param name="TransactionId">Null for a signed item that carries none (see UnappliedReason).</param>
     /// <param name="Applied">It credited its deposit; when false, UnappliedReason says why.</param>
@@ -101,7 +103,9 @@ public static class OpsPostbacksApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapPost("/postbacks/{id:guid}/reverify", Reverify)
             .WithName("OpsReverifyPostback")
-            .WithSummary("Verify a stored rejected or held postback again with the current keys and code (after a key or bug fix); applied if genuine")
+            .WithSummary("Verify a stored rejected or held postback again with the current keys and code (after a key or bug fix); applied if genuine. "
+                + "Body optional: {\"reason\"}")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -185,18 +189,28 @@ public static class OpsPostbacksApi
         return TypedResults.Ok(new OpsPostbackDetail(
             OpsPostbackSummary.From(postback), postback.RejectDetail, postback.Signature, postback.AccessKey, postback.BodySha256,
             postback.BodyTruncated, Utf8OrNull(postback.Body), Convert.ToBase64String(postback.Body), discrepancies,
-            transactions.Select(OpsTransaction.From).ToList()));
+            transactions.Select(OpsTransaction.From).ToList(),
+            await OpsActionsApi.OnAsync(db, OpsSubjectType.Postback, [id], cancellationToken)));
     }
 
-    public static async Task<Results<Ok<ReverifyResponse>, ProblemHttpResult>> Reverify(
-        Guid id, MerchantDbContext db, PostbackReceiver receiver, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ReverifyResponse>, ValidationProblem, ProblemHttpResult>> Reverify(
+        Guid id, OpsActionRequest? request, Actor? actor,
+        MerchantDbContext db, PostbackReceiver receiver, CancellationToken cancellationToken)
     {
+        if (actor is null)
+        {
+            return Actor.Missing();
+        }
+        if (OpsAudit.ReadReason(request, OpsActionType.PostbackReverify, out var reason) is { } invalid)
+        {
+            return invalid;
+        }
         var postback = await db.Postbacks.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (postback is null)
         {
             return Problems.NotFoundResult("postback");
         }
-        var result = await receiver.ReverifyAsync(postback, cancellationToken);
+        var result = await receiver.ReverifyAsync(postback, actor.Subject, reason, cancellationToken);
         if (result is null)
         {
             return Problems.Result(StatusCodes.Status409Conflict, Problems.PostbackNotRejected,

@@ -86,6 +86,12 @@ public sealed class Payout : IDispatchedItem
 
     public DateTimeOffset? SentAt { get; set; }
 
+    /// <summary>
+    /// When a watch first found it still <c>sent</c> past <c>Payouts:SettlementDeadline</c> (logged once then);
+    /// kept after it settles, as the record that it was late.
+    /// </summary>
+    public DateTimeOffset? StaleSince { get; set; }
+
     public DateTimeOffset? SettledAt { get; set; }
 }
 
@@ -120,24 +126,6 @@ public enum PayoutStatus
 
     /// <summary>The signed postback says the gateway cancelled it.</summary>
     Cancelled,
-}
-
-/// <summary>Who did what to a payout, and when: approvals, rejections, retries.</summary>
-public sealed class PayoutAction
-{
-    public long Id { get; init; }
-
-    public Guid PayoutId { get; init; }
-
-    /// <summary><c>approve</c>, <c>reject</c> or <c>retry</c>.</summary>
-    public required string Action { get; init; }
-
-    /// <summary>The ops user's token subject.</summary>
-    public required string Actor { get; init; }
-
-    public string? Reason { get; init; }
-
-    public DateTimeOffset At { get; init; }
 }
 
 /// <summary>One delivery attempt's outcome, as the gateway answered it.</summary>

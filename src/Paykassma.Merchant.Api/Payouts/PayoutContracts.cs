@@ -5,7 +5,7 @@ namespace Paykassma.Merchant.Api.Payouts;
 /// <summary>A payout the back office asks for; the user's balance is already debited by it.</summary>
 /// <param name="Label">The user being paid (the id the gateway knows them by), 1–36 characters.</param>
 /// <param name="Amount">Whole units of the payout currency.</param>
-/// <param name="AccountNumber">The user's account at the payout method: digits only.</param>
+/// <param name="AccountNumber">The user's account at the payout method: 1–34 digits; spaces and dashes between them are dropped (the payout stores and sends the digits).</param>
 /// <param name="AccountName">The account holder's name: Latin letters and spaces, 1–30.</param>
 /// <param name="BankDetails">Method-specific fields (e.g. <c>bank_code</c>), a flat object of strings; usually absent.</param>
 public sealed record CreatePayoutRequest(
@@ -14,9 +14,6 @@ public sealed record CreatePayoutRequest(
     string? AccountNumber,
     string? AccountName,
     Dictionary<string, JsonElement>? BankDetails = null);
-
-/// <summary>Why ops turn a payout down (kept with who did it).</summary>
-public sealed record RejectPayoutRequest(string? Reason);
 
 public sealed record PayoutResponse(
     Guid Id,

@@ -10,14 +10,15 @@ public enum CreatePayoutStatus
     Created,
     Replayed,
     IdempotencyKeyReused,
-    DailyLimitReached,
+    LabelDailyLimitReached,
+    AccountDailyLimitReached,
 }
 
 public sealed record CreatePayoutResult(CreatePayoutStatus Status, Payout? Payout = null);
 
 /// <summary>
-/// Stores a validated payout (the commit comes before any gateway call) and, below the approval
-/// threshold, makes its first attempt at once. The creator's Idempotency-Key is the payout: a repeat
+/// Stores a validated payout (the commit comes before any gateway call) and, when the statement that
+/// stored it did not hold it for approval, makes its first attempt at once. The creator's Idempotency-Key is the payout: a repeat
 /// answers the stored one, concurrent repeats store one (the unique index decides).
 /// </summary>
 public sealed class PayoutCreator(
@@ -37,17 +38,13 @@ public sealed class PayoutCreator(
         {
             return await ReplayAsync(earlier, requestHash, cancellationToken);
         }
-        var dailyLimit = settings.DailyLimitPerLabel ?? long.MaxValue;
-        if (valid.Amount > dailyLimit)
-        {
-            return new CreatePayoutResult(CreatePayoutStatus.DailyLimitReached);
-        }
-
         var payout = NewPayout(createdBy, valid, idempotencyKey, requestHash, settings);
-        switch (await store.TryInsertAsync(payout, dailyLimit, cancellationToken))
+        switch (await store.TryInsertAsync(payout, settings, cancellationToken))
         {
-            case PayoutInsert.DailyLimitReached:
-                return new CreatePayoutResult(CreatePayoutStatus.DailyLimitReached);
+            case PayoutInsert.LabelDailyLimitReached:
+                return new CreatePayoutResult(CreatePayoutStatus.LabelDailyLimitReached);
+            case PayoutInsert.AccountDailyLimitReached:
+                return new CreatePayoutResult(CreatePayoutStatus.AccountDailyLimitReached);
             case PayoutInsert.IdempotencyKeyTaken:
                 var raced = await store.FindByIdempotencyKeyAsync(createdBy, idempotencyKey, cancellationToken)
                             ?? throw new InvalidOperationException("The payout Idempotency-Key index refused a payout, but no payout holds the key.");
@@ -55,7 +52,8 @@ public sealed class PayoutCreator(
         }
         metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(payout.Status));
 
-        if (payout.Status == PayoutStatus.Sending)
+        // The statement decided, with the account's total locked: held for a second person, or claimed to send now.
+        if (payout.Status == PayoutTransitions.SentAtOnce)
         {
             // Committed. The first attempt runs even if the caller hangs up (only shutdown stops it);
             // if this process dies, the lease lapses and a dispatcher sends it under the same id.
@@ -85,11 +83,15 @@ public sealed class PayoutCreator(
         return new CreatePayoutResult(CreatePayoutStatus.Replayed, payout);
     }
 
+    /// <summary>
+    /// The payout as it will be stored. Its status, attempts and lease are the inserting statement's
+    /// decision (the approval threshold applies to the account's total, known only there); until then it
+    /// is drawn as held.
+    /// </summary>
     private Payout NewPayout(string createdBy, ValidPayout valid, string idempotencyKey, string requestHash, PayoutOptions settings)
     {
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
-        var needsApproval = valid.Amount > settings.ApprovalThreshold;
         return new Payout
         {
             Id = id,
@@ -103,14 +105,12 @@ public sealed class PayoutCreator(
             AccountNumber = valid.AccountNumber,
             AccountName = valid.AccountName,
             BankDetails = valid.BankDetails is null ? null : System.Text.Json.JsonSerializer.Serialize(valid.BankDetails),
-            Status = needsApproval ? PayoutStatus.AwaitingApproval : PayoutStatus.Sending,
+            Status = PayoutTransitions.Held,
             CreatedBy = createdBy,
             IdempotencyKey = idempotencyKey,
             RequestHash = requestHash,
-            Attempts = needsApproval ? 0 : 1,
+            Attempts = 0,
             AttemptLimit = settings.Dispatcher.MaxAttempts,
-            // The first attempt's lease: should this process die mid-call, a dispatcher takes over.
-            NextAttemptAt = needsApproval ? null : now + settings.Dispatcher.Lease,
             CreatedAt = now,
             UpdatedAt = now,
         };

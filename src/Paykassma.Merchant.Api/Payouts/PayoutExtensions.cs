@@ -16,6 +16,9 @@ public static class PayoutExtensions
         services.AddScoped<PayoutSender>();
         services.AddScoped<PayoutCreator>();
         services.AddScoped<PayoutReview>();
+        // On even with the feature off: a payout sent before it was switched off can still go stale.
+        services.AddSingleton<StalePayoutWatch>();
+        services.AddHostedService(provider => provider.GetRequiredService<StalePayoutWatch>());
         // Off with the feature: a payout stored while enabled waits, due, until it is enabled again.
         services.AddDispatcher<PayoutQueue, Payout>("payout", provider =>
         {

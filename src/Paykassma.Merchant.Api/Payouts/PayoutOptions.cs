@@ -12,7 +12,10 @@ public sealed class PayoutOptions
     /// <summary>Off by default: payouts need a withdrawal key and a deliberate decision.</summary>
     public bool Enabled { get; set; }
 
-    /// <summary>Payouts above this amount wait for an ops user other than their creator; null: none waits.</summary>
+    /// <summary>
+    /// A payout waits for an ops user other than its creator when the UTC day's total to its destination
+    /// account, this payout included, is above this (so a split or a new label does not avoid it); null: none waits.
+    /// </summary>
     public int? ApprovalThreshold { get; set; }
 
     /// <summary>The largest single payout.</summary>
@@ -24,6 +27,18 @@ public sealed class PayoutOptions
     /// for, and a retry of it is not counted again). Null: no daily limit.
     /// </summary>
     public long? DailyLimitPerLabel { get; set; }
+
+    /// <summary>
+    /// The most one destination account (digits only) may be sent per UTC day, counted as the label's
+    /// limit is, whatever labels the payouts carry. Null: no such limit.
+    /// </summary>
+    public long? DailyLimitPerAccount { get; set; }
+
+    /// <summary>A payout still <c>sent</c> this long after it was sent has had no final status in time: it is stale.</summary>
+    public TimeSpan SettlementDeadline { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the stale watch looks for payouts past the deadline (and logs each once).</summary>
+    public TimeSpan StaleCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The gateway's payout method (<c>payment_system</c>); the bnb_ml page names Sinpe Movil.</summary>
     public string PaymentSystem { get; set; } = "sinpemovil";
@@ -76,6 +91,18 @@ internal sealed class PayoutOptionsValidator(IOptions<PaykassmaOptions> gateway)
         if (options.DailyLimitPerLabel <= 0)
         {
             failures.Add("Payouts:DailyLimitPerLabel must be positive when set.");
+        }
+        if (options.DailyLimitPerAccount <= 0)
+        {
+            failures.Add("Payouts:DailyLimitPerAccount must be positive when set.");
+        }
+        if (options.SettlementDeadline <= TimeSpan.Zero)
+        {
+            failures.Add("Payouts:SettlementDeadline must be positive.");
+        }
+        if (options.StaleCheckInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Payouts:StaleCheckInterval must be positive.");
         }
         if (string.IsNullOrWhiteSpace(options.PaymentSystem) || options.PaymentSystem.Length > 64)
         {

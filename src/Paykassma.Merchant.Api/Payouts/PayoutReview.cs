@@ -20,15 +20,15 @@ public sealed record ReviewResult(ReviewOutcome Outcome, Payout? Payout = null);
 
 /// <summary>
 /// What ops may do to a payout: approve (four eyes), reject, retry. Each is one statement that also
-/// records who did it; an approved or retried payout is then sent at once, unless a dispatcher
+/// records who did it and why (ops_actions); an approved or retried payout is then sent at once, unless a dispatcher
 /// claimed it first.
 /// </summary>
 public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOptions<PayoutOptions> options, MerchantMetrics metrics,
     IHostApplicationLifetime lifetime)
 {
-    public async Task<ReviewResult> ApproveAsync(Guid id, string approver, CancellationToken cancellationToken)
+    public async Task<ReviewResult> ApproveAsync(Guid id, string approver, string? reason, CancellationToken cancellationToken)
     {
-        if (!await store.ApproveAsync(id, approver, cancellationToken))
+        if (!await store.ApproveAsync(id, approver, reason, cancellationToken))
         {
             return await WhyNotAsync(id, approver, PayoutMove.Approve, cancellationToken);
         }
@@ -36,7 +36,7 @@ public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOption
         return await SendNowAsync(id, cancellationToken);
     }
 
-    public async Task<ReviewResult> RejectAsync(Guid id, string actor, string? reason, CancellationToken cancellationToken)
+    public async Task<ReviewResult> RejectAsync(Guid id, string actor, string reason, CancellationToken cancellationToken)
     {
         if (!await store.RejectAsync(id, actor, reason, cancellationToken))
         {
@@ -46,9 +46,9 @@ public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOption
         return new ReviewResult(ReviewOutcome.Done, await store.FindAsync(id, CancellationToken.None));
     }
 
-    public async Task<ReviewResult> RetryAsync(Guid id, string actor, CancellationToken cancellationToken)
+    public async Task<ReviewResult> RetryAsync(Guid id, string actor, string reason, CancellationToken cancellationToken)
     {
-        if (!await store.RetryAsync(id, actor, options.Value.Dispatcher.MaxAttempts, cancellationToken))
+        if (!await store.RetryAsync(id, actor, reason, options.Value.Dispatcher.MaxAttempts, cancellationToken))
         {
             return await WhyNotAsync(id, null, PayoutMove.Retry, cancellationToken);
         }

@@ -1,4 +1,6 @@
 using Paykassma.Merchant.Api.Events;
+using Paykassma.Merchant.Api.Ops;
+using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Payouts;
 
@@ -11,29 +13,43 @@ namespace Paykassma.Merchant.Api.Payouts;
 internal static class PayoutStatements
 {
     /// <summary>
-    /// Counts the payout into its label's total for the day and stores it, or stores nothing when the
-    /// total would pass the limit. The total's row is the lock: of two concurrent payouts for one label,
-    /// the second waits for the first's commit and then sees its amount, so both cannot pass. A unique
-    /// violation (the same Idempotency-Key) undoes the count with the rest of the statement.
-    /// Parameters: $1 id, $2 withdrawal_id, $3 label, $4 amount, $5 currency, $6 payment_system, $7 is_test,
-    /// $8 account_number, $9 account_name, $10 bank_details (jsonb), $11 status, $12 created_by,
-    /// $13 idempotency_key, $14 request_hash, $15 attempts, $16 attempt_limit, $17 next_attempt_at,
-    /// $18 now, $19 the UTC day, $20 the daily limit (the amount itself is checked against it first).
-    /// Returns the id, or no row when the limit refused it.
+    /// Counts the payout into its label's and its account's totals for the day, decides whether it waits
+    /// for approval, and stores it: one statement (ADR 0015). The totals' rows are the locks, taken in a
+    /// fixed order (label, then account: the VALUES order), so two concurrent payouts for one label or
+    /// one account serialise on that row and the second sees the first's amount, and no two statements
+    /// wait for each other in a cycle. Each row carries its limit and a check constraint per scope holds
+    /// the total to it: a payout that would pass either limit fails the whole statement, so neither total
+    /// keeps a partial count (the constraint's name says which). The account's new total (this payout
+    /// included) decides: above the threshold it waits for a second person, otherwise its first attempt
+    /// is claimed here, so splitting a payout or changing its label does not avoid the approval. A
+    /// unique violation (the same Idempotency-Key) undoes the counts with the rest of the statement.
+    /// Parameters: $1 id, $2 withdrawal_id, $3 label, $4 amount, $5 currency, $6 payment_system,
+    /// $7 is_test, $8 account_number (digits only), $9 account_name, $10 bank_details (jsonb),
+    /// $11 created_by, $12 idempotency_key, $13 request_hash, $14 attempt_limit, $15 the first attempt's
+    /// lease end, $16 now, $17 the UTC day, $18 the label's daily limit, $19 the account's daily limit,
+    /// $20 the approval threshold (each null: none). Returns the status, attempts and next_attempt_at it
+    /// was stored with.
     /// </summary>
-    public const string Insert = """
+    public static readonly string Insert = $"""
         WITH counted AS (
-            INSERT INTO payout_daily_totals AS t (label, day, total) VALUES ($3, $19, $4)
-            ON CONFLICT (label, day) DO UPDATE SET total = t.total + EXCLUDED.total
-                WHERE t.total + EXCLUDED.total <= $20
-            RETURNING total
+            INSERT INTO payout_daily_totals AS t (scope, key, day, total, daily_limit)
+            VALUES ({Scope(PayoutLimitScope.Label)}, $3, $17, $4, $18), ({Scope(PayoutLimitScope.Account)}, $8, $17, $4, $19)
+            ON CONFLICT (scope, key, day) DO UPDATE SET total = t.total + EXCLUDED.total, daily_limit = EXCLUDED.daily_limit
+            RETURNING scope, total
+        ),
+        decided AS (
+            SELECT $20::bigint IS NOT NULL AND c.total > $20::bigint AS held
+            FROM counted c
+            WHERE c.scope = {Scope(PayoutLimitScope.Account)}
         )
         INSERT INTO payouts (id, withdrawal_id, label, amount, currency, payment_system, is_test, account_number,
             account_name, bank_details, status, created_by, idempotency_key, request_hash, attempts, attempt_limit,
             outcome_uncertain, next_attempt_at, amount_mismatch, created_at, updated_at)
-        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16, false, $17, false, $18, $18
-        FROM counted
-        RETURNING id
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb,
+            CASE WHEN d.held THEN {PayoutTransitions.Sql(PayoutTransitions.Held)} ELSE {PayoutTransitions.Sql(PayoutTransitions.SentAtOnce)} END,
+            $11, $12, $13, CASE WHEN d.held THEN 0 ELSE 1 END, $14, false, CASE WHEN d.held THEN NULL ELSE $15 END, false, $16, $16
+        FROM decided d
+        RETURNING status, attempts, next_attempt_at
         """;
 
     // Claims due payouts: $1 now, $2 lease end, $3 batch size (and $4 the payout, for one). A lapsed
@@ -84,43 +100,50 @@ internal static class PayoutStatements
         """;
 
     /// <summary>
-    /// Four eyes: approves a payout awaiting approval, unless the approver created it, and makes it due
-    /// at once. $1 id, $2 approver (token subject), $3 now. Returns the id when it moved.
+    /// Four eyes: approves a payout awaiting approval, unless the approver created it, makes it due at
+    /// once, and records who did it. $1 id, $2 approver (token subject), $3 now, $4 reason (or null).
+    /// Returns the id when it moved.
     /// </summary>
     public static readonly string Approve = $"""
         WITH approved AS (
             UPDATE payouts SET status = {PayoutTransitions.Moves.SqlTo(PayoutMove.Approve)}, next_attempt_at = $3, updated_at = $3
             WHERE id = $1 AND status = {PayoutTransitions.Moves.SqlFrom(PayoutMove.Approve)} AND created_by <> $2
             RETURNING id
-        )
-        INSERT INTO payout_actions (payout_id, action, actor, reason, at)
-        SELECT id, 'approve', $2, NULL, $3 FROM approved
-        RETURNING payout_id
+        ),
+        {OpsAudit.Record("audited", OpsActionType.PayoutApprove, "approved", "$2", "$4", "$3")}
+        SELECT id FROM approved
         """;
 
     /// <summary>
-    /// Turns down a payout awaiting approval, frees its amount in its day's total, and records who and
-    /// why. $1 id, $2 actor, $3 reason, $4 now. Returns the id when it moved.
+    /// Turns down a payout awaiting approval, frees its amount in its day's label and account totals, and
+    /// records who and why. The totals are taken in the order the insert takes them (label, then account),
+    /// so a rejection and a new payout never wait for each other in a cycle; an absent total (a payout
+    /// counted before totals were kept per account) is written as 0. $1 id, $2 actor, $3 reason, $4 now.
+    /// Returns the id when it moved.
     /// </summary>
     public static readonly string Reject = $"""
         WITH rejected AS (
             UPDATE payouts SET status = {PayoutTransitions.Moves.SqlTo(PayoutMove.Reject)}, next_attempt_at = NULL, updated_at = $4
             WHERE id = $1 AND status = {PayoutTransitions.Moves.SqlFrom(PayoutMove.Reject)}
-            RETURNING id, label, amount, created_at
+            RETURNING id, label, account_number, amount, created_at
         ),
         freed AS (
-            UPDATE payout_daily_totals t SET total = t.total - r.amount
+            INSERT INTO payout_daily_totals AS t (scope, key, day, total)
+            SELECT s.scope, s.key, (r.created_at AT TIME ZONE 'UTC')::date, 0
             FROM rejected r
-            WHERE t.label = r.label AND t.day = (r.created_at AT TIME ZONE 'UTC')::date
-        )
-        INSERT INTO payout_actions (payout_id, action, actor, reason, at)
-        SELECT id, 'reject', $2, $3, $4 FROM rejected
-        RETURNING payout_id
+            CROSS JOIN LATERAL (VALUES (1, {Scope(PayoutLimitScope.Label)}, r.label),
+                                       (2, {Scope(PayoutLimitScope.Account)}, r.account_number)) AS s(ord, scope, key)
+            ORDER BY s.ord
+            ON CONFLICT (scope, key, day) DO UPDATE SET total = t.total - (SELECT amount FROM rejected)
+        ),
+        {OpsAudit.Record("audited", OpsActionType.PayoutReject, "rejected", "$2", "$3", "$4")}
+        SELECT id FROM rejected
         """;
 
     /// <summary>
     /// Ops send a failed or refused payout again under the same withdrawal_id, with a fresh allowance of
-    /// attempts, due at once. $1 id, $2 actor, $3 extra attempts, $4 now. Returns the id when it moved.
+    /// attempts, due at once, and record who and why. $1 id, $2 actor, $3 extra attempts, $4 now, $5 reason.
+    /// Returns the id when it moved.
     /// </summary>
     public static readonly string Retry = $"""
         WITH retried AS (
@@ -128,9 +151,26 @@ internal static class PayoutStatements
                 next_attempt_at = $4, updated_at = $4
             WHERE id = $1 AND status IN ({PayoutTransitions.Moves.SqlFrom(PayoutMove.Retry)})
             RETURNING id
-        )
-        INSERT INTO payout_actions (payout_id, action, actor, reason, at)
-        SELECT id, 'retry', $2, NULL, $4 FROM retried
-        RETURNING payout_id
+        ),
+        {OpsAudit.Record("audited", OpsActionType.PayoutRetry, "retried", "$2", "$5", "$4")}
+        SELECT id FROM retried
         """;
+
+    /// <summary>
+    /// Marks the payouts still <c>sent</c> past their settlement deadline as stale, once: the guard on
+    /// <c>stale_since</c> lets one of any number of instances mark (and log) each. $1 now, $2 the latest
+    /// sent_at that is stale, $3 batch size. Served by ix_payouts_sent. Returns what the log names.
+    /// </summary>
+    public static readonly string MarkStale = $"""
+        UPDATE payouts AS p SET stale_since = $1
+        FROM (SELECT id FROM payouts
+              WHERE status = {PayoutTransitions.Sql(PayoutStatus.Sent)} AND sent_at < $2 AND stale_since IS NULL
+              ORDER BY sent_at
+              LIMIT $3
+              FOR UPDATE SKIP LOCKED) AS due
+        WHERE p.id = due.id AND p.stale_since IS NULL
+        RETURNING p.id, p.withdrawal_id, p.sent_at
+        """;
+
+    private static string Scope(PayoutLimitScope scope) => SnakeCaseEnumConverter<PayoutLimitScope>.SqlLiteral(scope);
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using Paykassma.Merchant.Api.Dispatching;
+using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Payouts;
@@ -14,11 +15,14 @@ namespace Paykassma.Merchant.Api.Payouts;
 public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSource, TimeProvider time)
 {
     /// <summary>
-    /// Stores the payout, counted into its label's daily total, in one statement: <see cref="PayoutInsert.Stored"/>,
-    /// <see cref="PayoutInsert.DailyLimitReached"/> (nothing written) or <see cref="PayoutInsert.IdempotencyKeyTaken"/>
-    /// (a concurrent request with the same key stored its payout first; nothing written).
+    /// Stores the payout, counted into its label's and its account's daily totals, in one statement:
+    /// <see cref="PayoutInsert.Stored"/> (with the status, attempts and lease the statement chose written
+    /// back onto <paramref name="payout"/>: held for approval or claimed for its first attempt),
+    /// <see cref="PayoutInsert.LabelDailyLimitReached"/> / <see cref="PayoutInsert.AccountDailyLimitReached"/>
+    /// (nothing written) or <see cref="PayoutInsert.IdempotencyKeyTaken"/> (a concurrent request with the
+    /// same key stored its payout first; nothing written).
     /// </summary>
-    public async Task<PayoutInsert> TryInsertAsync(Payout payout, long dailyLimit, CancellationToken cancellationToken)
+    public async Task<PayoutInsert> TryInsertAsync(Payout payout, PayoutOptions settings, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(PayoutStatements.Insert);
         command.Parameters
@@ -32,20 +36,45 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
             .With(payout.AccountNumber)
             .With(payout.AccountName)
             .WithNullable(payout.BankDetails, NpgsqlDbType.Text)
-            .With(SnakeCaseEnumConverter<PayoutStatus>.ToText(payout.Status))
             .With(payout.CreatedBy)
             .With(payout.IdempotencyKey)
             .With(payout.RequestHash)
-            .With(payout.Attempts)
             .With(payout.AttemptLimit)
-            .WithNullable(payout.NextAttemptAt, NpgsqlDbType.TimestampTz)
+            .With(payout.CreatedAt + settings.Dispatcher.Lease)
             .With(payout.CreatedAt)
             .With(DateOnly.FromDateTime(payout.CreatedAt.UtcDateTime))
-            .With(dailyLimit);
+            .WithNullable(settings.DailyLimitPerLabel, NpgsqlDbType.Bigint)
+            .WithNullable(settings.DailyLimitPerAccount, NpgsqlDbType.Bigint)
+            .WithNullable((long?)settings.ApprovalThreshold, NpgsqlDbType.Bigint);
         try
         {
-            // On the data source, not EF Core: a refused key is an expected answer, which EF Core would log as an error.
-            return await command.ExecuteScalarAsync(cancellationToken) is null ? PayoutInsert.DailyLimitReached : PayoutInsert.Stored;
+            // On the data source, not EF Core: a refusal is an expected answer, which EF Core would log as an error.
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("The payout insert returned no row.");
+            }
+            payout.Status = SnakeCaseEnumConverter<PayoutStatus>.TryParse(reader.GetString(0), out var status)
+                ? status
+                : throw new InvalidOperationException("The payout insert returned an unknown status.");
+            payout.Attempts = reader.GetInt32(1);
+            payout.NextAttemptAt = await reader.IsDBNullAsync(2, cancellationToken) ? null
+                : await reader.GetFieldValueAsync<DateTimeOffset>(2, cancellationToken);
+            // Read to the end: a failure after the row (the commit) must surface here, not be mistaken for a stored payout.
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+            }
+            return PayoutInsert.Stored;
+        }
+        catch (PostgresException refused) when (refused.SqlState == PostgresErrorCodes.CheckViolation
+                                                && refused.ConstraintName == PayoutDailyTotalConfiguration.LabelLimit)
+        {
+            return PayoutInsert.LabelDailyLimitReached;
+        }
+        catch (PostgresException refused) when (refused.SqlState == PostgresErrorCodes.CheckViolation
+                                                && refused.ConstraintName == PayoutDailyTotalConfiguration.AccountLimit)
+        {
+            return PayoutInsert.AccountDailyLimitReached;
         }
         catch (PostgresException refused) when (refused.SqlState == PostgresErrorCodes.UniqueViolation
                                                 && refused.ConstraintName == PayoutConfiguration.IdempotencyKeyIndex)
@@ -93,24 +122,24 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
     }
 
     /// <summary>Four eyes: approves (and makes due) a payout awaiting approval, unless <paramref name="approver"/> created it.</summary>
-    public async Task<bool> ApproveAsync(Guid id, string approver, CancellationToken cancellationToken)
+    public async Task<bool> ApproveAsync(Guid id, string approver, string? reason, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(PayoutStatements.Approve);
-        command.Parameters.With(id).With(approver).With(time.GetUtcNow());
+        command.Parameters.With(id).With(approver).With(time.GetUtcNow()).WithText(reason, OpsAudit.MaxReasonLength);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    public async Task<bool> RejectAsync(Guid id, string actor, string? reason, CancellationToken cancellationToken)
+    public async Task<bool> RejectAsync(Guid id, string actor, string reason, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(PayoutStatements.Reject);
-        command.Parameters.With(id).With(actor).WithText(reason, PayoutRules.MaxReasonLength).With(time.GetUtcNow());
+        command.Parameters.With(id).With(actor).WithText(reason, OpsAudit.MaxReasonLength).With(time.GetUtcNow());
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    public async Task<bool> RetryAsync(Guid id, string actor, int extraAttempts, CancellationToken cancellationToken)
+    public async Task<bool> RetryAsync(Guid id, string actor, string reason, int extraAttempts, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(PayoutStatements.Retry);
-        command.Parameters.With(id).With(actor).With(extraAttempts).With(time.GetUtcNow());
+        command.Parameters.With(id).With(actor).With(extraAttempts).With(time.GetUtcNow()).WithText(reason, OpsAudit.MaxReasonLength);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
@@ -123,7 +152,8 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
         }
         var attempts = await db.PayoutAttempts.AsNoTracking().Where(a => a.PayoutId == id).OrderBy(a => a.Attempt)
             .ToListAsync(cancellationToken);
-        var actions = await db.PayoutActions.AsNoTracking().Where(a => a.PayoutId == id).OrderBy(a => a.At).ThenBy(a => a.Id)
+        var actions = await db.OpsActions.AsNoTracking()
+            .Where(a => a.SubjectType == OpsSubjectType.Payout && a.SubjectId == id).OrderBy(a => a.At).ThenBy(a => a.Id)
             .ToListAsync(cancellationToken);
         var transactions = await db.GatewayTransactions.AsNoTracking().Where(t => t.PayoutId == id).OrderBy(t => t.StoredAt)
             .ToListAsync(cancellationToken);
@@ -134,7 +164,7 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
 public sealed record PayoutHistory(
     Payout Payout,
     IReadOnlyList<PayoutAttempt> Attempts,
-    IReadOnlyList<PayoutAction> Actions,
+    IReadOnlyList<OpsAction> Actions,
     IReadOnlyList<Postbacks.GatewayTransaction> Transactions);
 
 /// <summary>What <see cref="PayoutStore.TryInsertAsync"/> did.</summary>
@@ -143,7 +173,10 @@ public enum PayoutInsert
     Stored,
 
     /// <summary>The label's payouts today would pass Payouts:DailyLimitPerLabel.</summary>
-    DailyLimitReached,
+    LabelDailyLimitReached,
+
+    /// <summary>The payouts to the account today would pass Payouts:DailyLimitPerAccount.</summary>
+    AccountDailyLimitReached,
 
     /// <summary>The creator has a payout with this Idempotency-Key (stored by a concurrent request).</summary>
     IdempotencyKeyTaken,

@@ -61,6 +61,12 @@ public static class PayoutTransitions
         [PayoutMove.Cancel] = (MayBeAtGateway, PayoutStatus.Cancelled),
     });
 
+    /// <summary>Where a new payout starts when the day's total to its account passes the approval threshold.</summary>
+    public const PayoutStatus Held = PayoutStatus.AwaitingApproval;
+
+    /// <summary>Where any other new payout starts: its first attempt is claimed by the statement that stores it.</summary>
+    public const PayoutStatus SentAtOnce = PayoutStatus.Sending;
+
     /// <summary>One status as an SQL literal: <c>'sending'</c>.</summary>
     public static string Sql(PayoutStatus status) => SnakeCaseEnumConverter<PayoutStatus>.SqlLiteral(status);
 }

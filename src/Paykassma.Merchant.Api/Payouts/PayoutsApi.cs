@@ -28,9 +28,11 @@ public static class PayoutsApi
             .WithDescription("Idempotency-Key is required: it is your reference for this payout. The payout is stored before the " +
                              "gateway is called. 202 with its status: sent (the gateway took it; the signed postback will settle it " +
                              "as paid or cancelled), queued (no answer yet: it is retried under the same withdrawalId), refused " +
-                             "(the gateway said no: gatewayMessage), awaiting_approval (above the approval threshold: an ops user " +
-                             "other than you approves it). The same key with the same body answers the same payout; with another " +
-                             "body, 422. 422 daily-limit-reached: the label's payouts today would pass the daily limit.")
+                             "(the gateway said no: gatewayMessage), awaiting_approval (today's total to this account number, this " +
+                             "payout included, is above the approval threshold: an ops user other than you approves it). The account " +
+                             "number is read as its digits: spaces and dashes are dropped. The same key with the same body answers " +
+                             "the same payout; with another body, 422. 422 daily-limit-reached: the label's payouts today would pass " +
+                             "its daily limit; 422 account-daily-limit-reached: the payouts to this account number today would pass its daily limit.")
             .WithRequestTimeout(EdgePolicies.GatewayCall)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -81,10 +83,14 @@ public static class PayoutsApi
                     IdempotencyHeader.MarkReplayed(http.Response);
                 }
                 return TypedResults.Accepted($"/api/payouts/{result.Payout!.Id}", PayoutResponse.From(result.Payout));
-            case CreatePayoutStatus.DailyLimitReached:
+            case CreatePayoutStatus.LabelDailyLimitReached:
                 return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.DailyLimitReached,
                     "This payout would pass the label's daily limit",
                     $"At most {options.Value.DailyLimitPerLabel} per label per UTC day. Nothing was stored.");
+            case CreatePayoutStatus.AccountDailyLimitReached:
+                return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.AccountDailyLimitReached,
+                    "This payout would pass the destination account's daily limit",
+                    $"At most {options.Value.DailyLimitPerAccount} to one account number per UTC day, whatever the labels. Nothing was stored.");
             default:
                 return IdempotencyHeader.Reused("This Idempotency-Key was used with a different payout",
                     "A key is one payout: use a new key for a new payout.");

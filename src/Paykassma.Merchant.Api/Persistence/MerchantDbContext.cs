@@ -24,13 +24,13 @@ public sealed class MerchantDbContext(DbContextOptions<MerchantDbContext> option
 
     public DbSet<Payout> Payouts => Set<Payout>();
 
-    public DbSet<PayoutAction> PayoutActions => Set<PayoutAction>();
-
     public DbSet<PayoutAttempt> PayoutAttempts => Set<PayoutAttempt>();
 
     public DbSet<PayoutDailyTotal> PayoutDailyTotals => Set<PayoutDailyTotal>();
 
     public DbSet<Events.OutboxEvent> OutboxEvents => Set<Events.OutboxEvent>();
+
+    public DbSet<Ops.OpsAction> OpsActions => Set<Ops.OpsAction>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(MerchantDbContext).Assembly);

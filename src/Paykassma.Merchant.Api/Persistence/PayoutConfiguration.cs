@@ -9,6 +9,8 @@ internal sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
     /// <summary>Unique per creator; its violation on insert means a concurrent request with the same key.</summary>
     public const string IdempotencyKeyIndex = "ux_payouts_created_by_idempotency_key";
 
+    public const string SentIndex = "ix_payouts_sent";
+
     public void Configure(EntityTypeBuilder<Payout> payout)
     {
         payout.ToTable("payouts", table =>
@@ -41,25 +43,13 @@ internal sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
         // The dispatcher's work list stays small however many payouts were ever settled.
         payout.HasIndex(p => p.NextAttemptAt).HasFilter("status IN ('approved', 'sending', 'queued')")
             .HasDatabaseName("ix_payouts_due");
+        // The stale watch, its gauge and ?stale=true read only the payouts waiting for their postback.
+        payout.HasIndex(p => p.SentAt).HasFilter($"status = {PayoutTransitions.Sql(PayoutStatus.Sent)}")
+            .HasDatabaseName(SentIndex);
         payout.HasIndex(p => new { p.Status, p.CreatedAt });
         // Ops' list of payouts whose settlement the gateway contradicted: few rows.
         payout.HasIndex(p => p.UpdatedAt).HasFilter("status_conflict").HasDatabaseName("ix_payouts_status_conflict");
         payout.HasIndex(p => new { p.Label, p.CreatedAt });
-    }
-}
-
-internal sealed class PayoutActionConfiguration : IEntityTypeConfiguration<PayoutAction>
-{
-    public void Configure(EntityTypeBuilder<PayoutAction> action)
-    {
-        action.ToTable("payout_actions", table =>
-            table.HasCheckConstraint("ck_payout_actions_action", "action IN ('approve', 'reject', 'retry')"));
-        action.HasKey(a => a.Id);
-        action.Property(a => a.Action).HasMaxLength(16);
-        action.Property(a => a.Actor).HasMaxLength(255);
-        action.Property(a => a.Reason).HasMaxLength(PayoutRules.MaxReasonLength);
-        action.HasOne<Payout>().WithMany().HasForeignKey(a => a.PayoutId).OnDelete(DeleteBehavior.Restrict);
-        action.HasIndex(a => new { a.PayoutId, a.At });
     }
 }
 
@@ -77,22 +67,28 @@ internal sealed class PayoutAttemptConfiguration : IEntityTypeConfiguration<Payo
     }
 }
 
-/// <summary>What one label was sent on one UTC day: the row that serialises the daily-limit check.</summary>
-public sealed class PayoutDailyTotal
-{
-    public required string Label { get; init; }
-
-    public DateOnly Day { get; init; }
-
-    public long Total { get; set; }
-}
-
 internal sealed class PayoutDailyTotalConfiguration : IEntityTypeConfiguration<PayoutDailyTotal>
 {
+    /// <summary>Refuses a label's total past its limit: the payout statement that would pass it stores nothing.</summary>
+    public const string LabelLimit = "ck_payout_daily_totals_label_limit";
+
+    /// <summary>Refuses an account's total past its limit, in the same way.</summary>
+    public const string AccountLimit = "ck_payout_daily_totals_account_limit";
+
     public void Configure(EntityTypeBuilder<PayoutDailyTotal> total)
     {
-        total.ToTable("payout_daily_totals", table => table.HasCheckConstraint("ck_payout_daily_totals_total", "total >= 0"));
-        total.HasKey(t => new { t.Label, t.Day });
-        total.Property(t => t.Label).HasMaxLength(PayoutRules.MaxLabelLength);
+        total.ToTable("payout_daily_totals", table =>
+        {
+            table.HasCheckConstraint("ck_payout_daily_totals_total", "total >= 0");
+            table.HasCheckConstraint("ck_payout_daily_totals_scope", $"scope IN ({SnakeCaseEnumConverter<PayoutLimitScope>.SqlValues()})");
+            table.HasCheckConstraint(LabelLimit, WithinLimit(PayoutLimitScope.Label));
+            table.HasCheckConstraint(AccountLimit, WithinLimit(PayoutLimitScope.Account));
+        });
+        total.HasKey(t => new { t.Scope, t.Key, t.Day });
+        total.Property(t => t.Scope).HasConversion<SnakeCaseEnumConverter<PayoutLimitScope>>().HasMaxLength(16);
+        total.Property(t => t.Key).HasMaxLength(Math.Max(PayoutRules.MaxLabelLength, PayoutRules.MaxAccountNumberLength));
     }
+
+    private static string WithinLimit(PayoutLimitScope scope) =>
+        $"scope <> {SnakeCaseEnumConverter<PayoutLimitScope>.SqlLiteral(scope)} OR daily_limit IS NULL OR total <= daily_limit";
 }

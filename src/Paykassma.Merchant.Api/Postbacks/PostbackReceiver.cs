@@ -118,9 +118,10 @@ public sealed partial class PostbackReceiver(
 
     /// <summary>
     /// Ops: judge a stored rejected or held postback again with today's keys and code (after a key or
-    /// a bug fix). Null when there is no such postback; otherwise the new verdict, applied if it verifies.
+    /// a bug fix). Null when there is no such postback; otherwise the new verdict, applied if it verifies
+    /// (and then recorded as the <paramref name="actor"/>'s action).
     /// </summary>
-    public async Task<PostbackResult?> ReverifyAsync(PostbackRecord record, CancellationToken cancellationToken)
+    public async Task<PostbackResult?> ReverifyAsync(PostbackRecord record, string actor, string? reason, CancellationToken cancellationToken)
     {
         if (record.Outcome is not (PostbackOutcome.Rejected or PostbackOutcome.Held) || record.BodyTruncated)
         {
@@ -139,7 +140,7 @@ public sealed partial class PostbackReceiver(
 
         var (rows, discrepancies) = SignedPostbackReader.Read(parsed.Postback, keys.TimeZone, time, payouts.Value);
         var stored = await store.ApplyReverifiedAsync(record.Id, parsed.Postback.Unsigned.Label, verification.VerifiedWithCode!, rows,
-            SignedPostbackReader.ToJson(discrepancies), cancellationToken);
+            SignedPostbackReader.ToJson(discrepancies), actor, reason, cancellationToken);
         if (stored is null)
         {
             return null;

@@ -147,24 +147,33 @@ public sealed class PostbackStore(
 
     /// <summary>
     /// Ops re-verification of a stored rejected or held postback that now verifies: it becomes accepted
-    /// (or duplicate) and its items are applied, exactly as if it had just arrived.
+    /// (or duplicate) and its items are applied, exactly as if it had just arrived. The claim records who
+    /// did it (<paramref name="actor"/>, <paramref name="reason"/>) in the same transaction.
     /// </summary>
     public async Task<StoredPostback?> ApplyReverifiedAsync(
         Guid postbackId, string? label, string verifiedWith, IReadOnlyList<TransactionRow> rows, string? discrepancies,
-        CancellationToken cancellationToken)
+        string actor, string? reason, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var claim = new NpgsqlCommand("""
-            UPDATE postbacks SET outcome = 'accepted', reject_reason = NULL, reject_detail = NULL,
-                verified_with = $2, reverified_at = $3
-            WHERE id = $1 AND outcome IN ('rejected', 'held')
+        await using (var claim = new NpgsqlCommand($"""
+            WITH claimed AS (
+                UPDATE postbacks SET outcome = 'accepted', reject_reason = NULL, reject_detail = NULL,
+                    verified_with = $2, reverified_at = $3
+                WHERE id = $1 AND outcome IN ('rejected', 'held')
+                RETURNING id, verified_with
+            ),
+            {Ops.OpsAudit.Record("audited", Ops.OpsActionType.PostbackReverify, "claimed", "$4", "$5", "$3",
+                "jsonb_build_object('verifiedWith', c.verified_with)")}
+            SELECT id FROM claimed
             """, connection, transaction))
         {
             claim.Parameters.With(postbackId);
             claim.Parameters.With(verifiedWith);
             claim.Parameters.With(time.GetUtcNow());
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) != 1)
+            claim.Parameters.With(actor);
+            claim.Parameters.WithText(reason, Ops.OpsAudit.MaxReasonLength);
+            if (await claim.ExecuteScalarAsync(cancellationToken) is null)
             {
                 return null;
             }

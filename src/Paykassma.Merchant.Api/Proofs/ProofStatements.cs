@@ -1,4 +1,5 @@
 using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Ops;
 
 namespace Paykassma.Merchant.Api.Proofs;
 
@@ -97,6 +98,21 @@ internal static class ProofStatements
               FOR UPDATE SKIP LOCKED) AS due
         WHERE p.id = due.id
         RETURNING p.id
+        """;
+
+    /// <summary>
+    /// Ops send a failed proof again, with a fresh allowance of attempts, due at once, and record who and
+    /// why. $1 id, $2 actor, $3 extra attempts, $4 now, $5 reason. Returns the id when it moved.
+    /// </summary>
+    public static readonly string Requeue = $"""
+        WITH requeued AS (
+            UPDATE proofs SET status = {ProofTransitions.Moves.SqlTo(ProofMove.Requeue)}, attempt_limit = attempts + $3,
+                next_attempt_at = $4, updated_at = $4
+            WHERE id = $1 AND status IN ({ProofTransitions.Moves.SqlFrom(ProofMove.Requeue)})
+            RETURNING id
+        ),
+        {OpsAudit.Record("audited", OpsActionType.ProofRetry, "requeued", "$2", "$5", "$4")}
+        SELECT id FROM requeued
         """;
 
     /// <summary>A proof's screenshot, $1 proof id: read on the data source so that it can be streamed.</summary>

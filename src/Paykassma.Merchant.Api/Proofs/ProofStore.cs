@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using Paykassma.Merchant.Api.Dispatching;
+using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Proofs;
@@ -132,16 +133,12 @@ public sealed class ProofStore(MerchantDbContext db, NpgsqlDataSource dataSource
             .ExecuteUpdateAsync(set => set.SetProperty(p => p.NextAttemptAt, now), cancellationToken);
     }
 
-    /// <summary>Ops: send a failed proof again, with a fresh allowance of attempts.</summary>
-    public async Task<bool> RequeueFailedAsync(Guid id, int extraAttempts, CancellationToken cancellationToken)
+    /// <summary>Ops: send a failed proof again, with a fresh allowance of attempts, recorded with who and why.</summary>
+    public async Task<bool> RequeueFailedAsync(Guid id, int extraAttempts, string actor, string reason, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var failed = ProofTransitions.Moves.SingleFrom(ProofMove.Requeue);
-        return await db.Proofs.Where(p => p.Id == id && p.Status == EF.Constant(failed)).ExecuteUpdateAsync(set => set
-            .SetProperty(p => p.Status, ProofTransitions.Moves.To(ProofMove.Requeue))
-            .SetProperty(p => p.AttemptLimit, p => p.Attempts + extraAttempts)
-            .SetProperty(p => p.NextAttemptAt, now)
-            .SetProperty(p => p.UpdatedAt, now), cancellationToken) == 1;
+        await using var command = dataSource.CreateCommand(ProofStatements.Requeue);
+        command.Parameters.With(id).With(actor).With(extraAttempts).With(time.GetUtcNow()).WithText(reason, OpsAudit.MaxReasonLength);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
     /// <summary>Streams the stored screenshot into a pooled buffer (sequential access: no intermediate copy).</summary>

@@ -83,7 +83,8 @@ public sealed class PayoutEndToEndTests
         Assert.Equal("withdrawals_sum_amount: Insufficient balance", payout.GetProperty("gatewayMessage").GetString());
 
         (await control.PostAsJsonAsync("/sandbox/faults", new { mode = "none" })).EnsureSuccessStatusCode();
-        var retried = await api.OpsClient("ops-z").PostAsync($"/api/ops/payouts/{payout.GetProperty("id").GetGuid()}/retry", null);
+        var retried = await api.OpsClient("ops-z").PostAsJsonAsync($"/api/ops/payouts/{payout.GetProperty("id").GetGuid()}/retry",
+            new { reason = "Balance topped up" });
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
 
         Assert.Equal("paid", (await SettledAsync(backOffice, payout.GetProperty("id").GetGuid())).GetProperty("status").GetString());

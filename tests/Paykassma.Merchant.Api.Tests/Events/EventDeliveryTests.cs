@@ -146,5 +146,12 @@ public sealed class EventDeliveryTests(EventDeliveryTests.Factory api) : IClassF
         Assert.All(again, d => Assert.Equal(first.WebhookId, d.WebhookId));
         Assert.Equal(HttpStatusCode.NotFound, (await ops.PostAsync($"/api/ops/events/{Guid.NewGuid()}/redeliver", null)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await ops.GetAsync("/api/ops/events?type=deposit.made_up")).StatusCode);
+        // Who redelivered it: one record, with the event's type.
+        var actions = await (await ops.GetAsync($"/api/ops/actions?subjectId={id}")).JsonAsync();
+        var action = Assert.Single(actions.GetProperty("items").EnumerateArray());
+        Assert.Equal(("event_redeliver", "ops", "event"),
+            (action.GetProperty("action").GetString(), action.GetProperty("actor").GetString(), action.GetProperty("subjectType").GetString()));
+        Assert.Equal(EventTypes.DepositConfirmed, action.GetProperty("detail").GetProperty("type").GetString());
+        Assert.Equal(JsonValueKind.Null, action.GetProperty("reason").ValueKind);
     }
 }

@@ -23,6 +23,8 @@ public sealed class OpenApiTests(MerchantApiFactory api)
             ("ProofStatus", new[] { "submitting", "forwarded", "rejected", "queued", "failed" }),
             ("PostbackOutcome", new[] { "accepted", "duplicate", "rejected", "held" }),
             ("PayoutStatus", new[] { "awaiting_approval", "approved", "sending", "sent", "queued", "refused", "failed", "rejected", "paid", "cancelled" }),
+            ("OpsActionType", new[] { "payout_approve", "payout_reject", "payout_retry", "proof_retry", "event_redeliver", "postback_reverify" }),
+            ("OpsSubjectType", new[] { "payout", "proof", "event", "postback" }),
         })
         {
             Assert.True(schemas.TryGetProperty(schema, out var declared), $"{schema} is not a schema of its own");
@@ -32,7 +34,7 @@ public sealed class OpenApiTests(MerchantApiFactory api)
         // Ops operations come in the order of their resources, so Swagger UI lists them that way.
         var opsPaths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Where(p => p.StartsWith("/api/ops/", StringComparison.Ordinal))
             .Select(p => p.Split('/')[3]).Distinct().ToList();
-        Assert.Equal(["deposits", "proofs", "postbacks", "transactions", "payouts", "events"], opsPaths.Where(r => r != "session"));
+        Assert.Equal(["deposits", "proofs", "postbacks", "transactions", "payouts", "events", "actions"], opsPaths.Where(r => r != "session"));
     }
 
     [Fact]

@@ -19,13 +19,26 @@ public static class PayoutScript
 
     public static HttpClient OpsClient(this MerchantApiFactory api, string subject) => api.ClientWithRoles(subject, "ops");
 
-    public static JsonObject Body(string label, int amount = 1020, string accountNumber = "9440377924", string accountName = "Dorji Wangmo") => new()
+    /// <summary>
+    /// A payout body; its account number is the label's own (<see cref="AccountFor"/>) unless one is given:
+    /// the approval threshold and the account limit count per account and day, so tests sharing one would
+    /// see each other's payouts.
+    /// </summary>
+    public static JsonObject Body(string label, int amount = 1020, string? accountNumber = null, string accountName = "Dorji Wangmo") => new()
     {
         ["label"] = label,
         ["amount"] = amount,
-        ["accountNumber"] = accountNumber,
+        ["accountNumber"] = accountNumber ?? AccountFor(label),
         ["accountName"] = accountName,
     };
+
+    /// <summary>Ten digits of the label's own, so each test's payouts go to an account no other test uses.</summary>
+    public static string AccountFor(string label) =>
+        (BitConverter.ToUInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(label))) % 9_000_000_000 + 1_000_000_000)
+        .ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A fresh account number no other test uses.</summary>
+    public static string NewAccount() => AccountFor(Guid.NewGuid().ToString());
 
     public static async Task<HttpResponseMessage> CreateAsync(this HttpClient client, JsonObject body, string? key)
     {
@@ -77,16 +90,19 @@ public static class PayoutScript
         new(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes("withdrawal:" + label)));
 }
 
-/// <summary>Payout tests: a fast dispatcher and an approval threshold of 50 000.</summary>
+/// <summary>Payout tests: a fast dispatcher, an approval threshold of 50 000, daily limits of 100 000 per label and 250 000 per account.</summary>
 public sealed class PayoutApiFactory : MerchantApiFactory
 {
     public const int ApprovalThreshold = 50_000;
+    public const int DailyLimitPerLabel = 100_000;
+    public const int DailyLimitPerAccount = 250_000;
 
     public PayoutApiFactory()
     {
         With("Payouts:ApprovalThreshold", ApprovalThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
         With("Payouts:MaxAmount", "200000");
-        With("Payouts:DailyLimitPerLabel", "100000");
+        With("Payouts:DailyLimitPerLabel", DailyLimitPerLabel.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        With("Payouts:DailyLimitPerAccount", DailyLimitPerAccount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         With("Payouts:Dispatcher:PollInterval", "00:00:00.100");
         With("Payouts:Dispatcher:BaseDelay", "00:00:00.200");
         With("Payouts:Dispatcher:MaxDelay", "00:00:00.500");

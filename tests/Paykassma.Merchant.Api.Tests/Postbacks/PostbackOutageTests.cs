@@ -122,5 +122,12 @@ public sealed class ReverifyTests
         Assert.Equal("confirmed", await fixedService.ScalarAsync<string>("SELECT status FROM deposits WHERE id = @d", ("d", depositId)));
         Assert.Equal(300m, await fixedService.ScalarAsync<decimal>("SELECT confirmed_amount FROM deposits WHERE id = @d", ("d", depositId)));
         Assert.NotNull(await fixedService.ScalarAsync<DateTime?>("SELECT reverified_at FROM postbacks WHERE id = @id", ("id", postbackId)));
+        // Only the reverify that changed something is recorded, with who did it and the key that verified.
+        var detail = await ops.GetFromJsonAsync<JsonElement>($"/api/ops/postbacks/{postbackId}");
+        var action = Assert.Single(detail.GetProperty("actions").EnumerateArray());
+        Assert.Equal(("postback_reverify", "ops", "postback"),
+            (action.GetProperty("action").GetString(), action.GetProperty("actor").GetString(), action.GetProperty("subjectType").GetString()));
+        Assert.Equal("current", action.GetProperty("detail").GetProperty("verifiedWith").GetString());
+        Assert.Equal(1, await fixedService.ScalarAsync<int>("SELECT count(*) FROM ops_actions WHERE subject_id = @id", ("id", postbackId)));
     }
 }

@@ -85,11 +85,22 @@ public sealed class DispatcherTests
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync($"/api/ops/proofs/{proofId}/retry", null)).StatusCode);
 
         api.Gateway.AnswersProof(label);
-        var retry = await ops.PostAsync($"/api/ops/proofs/{proofId}/retry", null);
+        var noReason = await ops.PostAsync($"/api/ops/proofs/{proofId}/retry", null);
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Equal("failed", await api.ScalarAsync<string>("SELECT status FROM proofs WHERE id = @id", ("id", proofId)));
+        Assert.Equal(0, await api.ScalarAsync<int>("SELECT count(*) FROM ops_actions WHERE subject_id = @id", ("id", proofId)));
+        var retry = await ops.PostAsJsonAsync($"/api/ops/proofs/{proofId}/retry", new { reason = "Gateway back after the outage" });
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         status = await Eventually.WaitForAsync(
             () => api.ScalarAsync<string>("SELECT status FROM proofs WHERE id = @id", ("id", proofId)), s => s == "forwarded");
         Assert.Equal("forwarded", status);
-        Assert.Equal(HttpStatusCode.NotFound, (await ops.PostAsync($"/api/ops/proofs/{proofId}/retry", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await ops.PostAsJsonAsync($"/api/ops/proofs/{proofId}/retry", new { reason = "again" })).StatusCode);
+        // One record of the retry that happened (none of the refused ones), shown with the deposit.
+        var deposit = await ops.GetFromJsonAsync<JsonElement>($"/api/ops/deposits/{depositId}");
+        var action = Assert.Single(deposit.GetProperty("actions").EnumerateArray());
+        Assert.Equal(("proof_retry", "ops-person", "Gateway back after the outage", proofId),
+            (action.GetProperty("action").GetString(), action.GetProperty("actor").GetString(), action.GetProperty("reason").GetString(),
+                action.GetProperty("subjectId").GetGuid()));
     }
 }

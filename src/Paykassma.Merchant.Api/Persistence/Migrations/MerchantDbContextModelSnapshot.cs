@@ -307,6 +307,70 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Paykassma.Merchant.Api.Ops.OpsAction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
+                    b.Property<string>("SubjectType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("subject_type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ops_actions");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_ops_actions_at");
+
+                    b.HasIndex("Actor", "At")
+                        .HasDatabaseName("ix_ops_actions_actor_at");
+
+                    b.HasIndex("SubjectId", "At")
+                        .HasDatabaseName("ix_ops_actions_subject_id_at");
+
+                    b.ToTable("ops_actions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_ops_actions_action", "action IN ('payout_approve', 'payout_reject', 'payout_retry', 'proof_retry', 'event_redeliver', 'postback_reverify')");
+
+                            t.HasCheckConstraint("ck_ops_actions_subject_type", "subject_type IN ('payout', 'proof', 'event', 'postback')");
+                        });
+                });
+
             modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.Payout", b =>
                 {
                     b.Property<Guid>("Id")
@@ -427,6 +491,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("settled_at");
 
+                    b.Property<DateTimeOffset?>("StaleSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stale_since");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -458,6 +526,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasDatabaseName("ix_payouts_due")
                         .HasFilter("status IN ('approved', 'sending', 'queued')");
 
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_payouts_sent")
+                        .HasFilter("status = 'sent'");
+
                     b.HasIndex("UpdatedAt")
                         .HasDatabaseName("ix_payouts_status_conflict")
                         .HasFilter("status_conflict");
@@ -483,52 +555,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                             t.HasCheckConstraint("ck_payouts_amount", "amount > 0");
 
                             t.HasCheckConstraint("ck_payouts_status", "status IN ('awaiting_approval', 'approved', 'sending', 'sent', 'queued', 'refused', 'failed', 'rejected', 'paid', 'cancelled')");
-                        });
-                });
-
-            modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.PayoutAction", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("action");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("actor");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<Guid>("PayoutId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("payout_id");
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("reason");
-
-                    b.HasKey("Id")
-                        .HasName("pk_payout_actions");
-
-                    b.HasIndex("PayoutId", "At")
-                        .HasDatabaseName("ix_payout_actions_payout_id_at");
-
-                    b.ToTable("payout_actions", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_payout_actions_action", "action IN ('approve', 'reject', 'retry')");
                         });
                 });
 
@@ -572,26 +598,41 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.ToTable("payout_attempts", (string)null);
                 });
 
-            modelBuilder.Entity("Paykassma.Merchant.Api.Persistence.PayoutDailyTotal", b =>
+            modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.PayoutDailyTotal", b =>
                 {
-                    b.Property<string>("Label")
+                    b.Property<string>("Scope")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("Key")
                         .HasMaxLength(36)
                         .HasColumnType("character varying(36)")
-                        .HasColumnName("label");
+                        .HasColumnName("key");
 
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date")
                         .HasColumnName("day");
 
+                    b.Property<long?>("DailyLimit")
+                        .HasColumnType("bigint")
+                        .HasColumnName("daily_limit");
+
                     b.Property<long>("Total")
                         .HasColumnType("bigint")
                         .HasColumnName("total");
 
-                    b.HasKey("Label", "Day")
+                    b.HasKey("Scope", "Key", "Day")
                         .HasName("pk_payout_daily_totals");
 
                     b.ToTable("payout_daily_totals", null, t =>
                         {
+                            t.HasCheckConstraint("ck_payout_daily_totals_account_limit", "scope <> 'account' OR daily_limit IS NULL OR total <= daily_limit");
+
+                            t.HasCheckConstraint("ck_payout_daily_totals_label_limit", "scope <> 'label' OR daily_limit IS NULL OR total <= daily_limit");
+
+                            t.HasCheckConstraint("ck_payout_daily_totals_scope", "scope IN ('label', 'account')");
+
                             t.HasCheckConstraint("ck_payout_daily_totals_total", "total >= 0");
                         });
                 });
@@ -1104,16 +1145,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasForeignKey("DepositId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_deposit_idempotency_keys_deposits_deposit_id");
-                });
-
-            modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.PayoutAction", b =>
-                {
-                    b.HasOne("Paykassma.Merchant.Api.Payouts.Payout", null)
-                        .WithMany()
-                        .HasForeignKey("PayoutId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_payout_actions_payouts_payout_id");
                 });
 
             modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.PayoutAttempt", b =>
