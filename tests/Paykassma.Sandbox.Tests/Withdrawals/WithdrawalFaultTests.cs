@@ -85,7 +85,9 @@ public sealed class WithdrawalFaultTests
     [InlineData("88123456", 1)]
     public async Task Account_number_chooses_the_status_the_sandbox_settles_with(string accountNumber, int? status)
     {
-        await using var sandbox = await TestSandbox.StartAsync(WithdrawalSandboxExtensions.Settings());
+        // Without interim statuses the outcome is the first and only status (WithdrawalStatusSequenceTests has the sequence).
+        await using var sandbox = await TestSandbox.StartAsync(
+            WithdrawalSandboxExtensions.Settings(("Sandbox:WithdrawalInterimStatusesOn", "false")));
         var request = new WithdrawalRequest().With("account_number", accountNumber);
 
         using var response = await sandbox.CreateWithdrawalAsync(request);
