@@ -110,7 +110,7 @@ internal static class WithdrawalsControlApi
         IOptions<JsonOptions> json)
     {
         RedeliverRequest? request = null;
-        using (var reader = new StreamReader(http.Body))
+        using (var reader = new StreamReader(http.Body, leaveOpen: true))
         {
             // The body is optional: none at all redelivers the latest status.
             var text = await reader.ReadToEndAsync(http.HttpContext.RequestAborted);
