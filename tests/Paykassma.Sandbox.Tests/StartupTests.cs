@@ -32,6 +32,12 @@ public sealed class StartupTests
     [InlineData("Sandbox:WithdrawalPrivateKey", "  ", "Sandbox:WithdrawalPrivateKey")]
     [InlineData("Sandbox:WithdrawalPaymentSystem", " ", "Sandbox:WithdrawalPaymentSystem")]
     [InlineData("Sandbox:WithdrawalBalance", "-1", "Sandbox:WithdrawalBalance")]
+    [InlineData("Sandbox:WithdrawalInterimStatuses", "0,x", "Sandbox:WithdrawalInterimStatuses")]
+    [InlineData("Sandbox:WithdrawalInterimStatuses", "3,-1", "Sandbox:WithdrawalInterimStatuses")]
+    [InlineData("Sandbox:WithdrawalInterimStatuses", "0,,4", "Sandbox:WithdrawalInterimStatuses")]
+    [InlineData("Sandbox:WithdrawalStatusStepSeconds", "-0.1", "Sandbox:WithdrawalStatusStepSeconds")]
+    [InlineData("Sandbox:WithdrawalStatusStepSeconds", "NaN", "Sandbox:WithdrawalStatusStepSeconds")]
+    [InlineData("Sandbox:WithdrawalTransactionIds", "sometimes", "Sandbox:WithdrawalTransactionIds")]
     public async Task Invalid_setting_stops_start_up_naming_the_key(string key, string value, string named)
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(

@@ -26,7 +26,9 @@ internal sealed record PostbackDraft
     public required string ActivatedDateTime { get; init; }
 
     public required long StockpilingId { get; init; }
-    public required string TransactionId { get; init; }
+
+    /// <summary>The gateway's 12-digit id; null writes <c>"transaction_id":null</c> (a withdrawal status may come without one).</summary>
+    public required string? TransactionId { get; init; }
 
     /// <summary>0 for a deposit, 1 for a withdrawal.</summary>
     public required int TransactionType { get; init; }

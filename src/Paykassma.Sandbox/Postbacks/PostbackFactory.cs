@@ -88,10 +88,11 @@ internal sealed partial class PostbackFactory
     }
 
     /// <summary>
-    /// The outgoing postback that reports a withdrawal's outcome: the merchant's withdrawal_id and the status,
-    /// with the gateway's transaction id for the payout. Activated and created when it was settled.
+    /// The outgoing postback that reports a withdrawal's status: the merchant's withdrawal_id and the status,
+    /// with <paramref name="transactionId"/> (null: none). Activated and created when the status was reached.
     /// </summary>
-    public PostbackRecord ForWithdrawal(ReceivedWithdrawal withdrawal, int status, DateTimeOffset settledAt, PostbackSource source)
+    public PostbackRecord ForWithdrawal(
+        ReceivedWithdrawal withdrawal, int status, string? transactionId, DateTimeOffset settledAt, PostbackSource source)
     {
         var draft = new PostbackDraft
         {
@@ -104,7 +105,7 @@ internal sealed partial class PostbackFactory
             ActivatedDateTime = Clock.ToGatewayText(settledAt),
             CreatedDateTime = Clock.ToGatewayText(settledAt),
             StockpilingId = NextStockpilingId(),
-            TransactionId = withdrawal.TransactionId,
+            TransactionId = transactionId,
             TransactionType = 1,
             WithdrawalId = JsonValue.Create(withdrawal.WithdrawalId),
             WithdrawalStatus = status,
@@ -199,10 +200,10 @@ internal sealed partial class PostbackFactory
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Postback {PostbackId} ({Kind}, {Direction}) built: custom_transaction_id {CustomTransactionId}, transaction_id {TransactionId}, amount {Amount}")]
     private static partial void LogBuilt(
-        ILogger logger, long postbackId, PostbackKind kind, string direction, string? customTransactionId, string transactionId, long amount);
+        ILogger logger, long postbackId, PostbackKind kind, string direction, string? customTransactionId, string? transactionId, long amount);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Postback {PostbackId} ({Kind}, outgoing) built: withdrawal_id {WithdrawalId}, withdrawal_status {WithdrawalStatus}, transaction_id {TransactionId}, amount {Amount}")]
     private static partial void LogBuiltWithdrawal(
-        ILogger logger, long postbackId, PostbackKind kind, string withdrawalId, int? withdrawalStatus, string transactionId, long amount);
+        ILogger logger, long postbackId, PostbackKind kind, string withdrawalId, int? withdrawalStatus, string? transactionId, long amount);
 }

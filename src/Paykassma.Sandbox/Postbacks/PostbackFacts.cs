@@ -15,7 +15,8 @@ public record PostbackFacts
 
     /// <summary><c>plugin_custom_order_id</c>; null for withdrawals.</summary>
     public required string? CustomTransactionId { get; init; }
-    public required string TransactionId { get; init; }
+    /// <summary>The item's <c>transaction_id</c>; null for a withdrawal status sent without one.</summary>
+    public required string? TransactionId { get; init; }
 
     /// <summary>The top-level label as sent (not signed).</summary>
     public required string Label { get; init; }

@@ -16,6 +16,9 @@ public sealed class PostbackRecord
     private PostbackState _state = PostbackState.Pending;
     private DateTimeOffset? _nextAttemptAt;
 
+    // Completed when the record leaves Pending, so that whoever orders postbacks can wait for this one.
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public required PostbackFacts Facts { get; init; }
     public required string Signature { get; init; }
 
@@ -24,6 +27,9 @@ public sealed class PostbackRecord
 
     /// <summary>Kinds that are resent until ok; the others are sent once whatever the answer.</summary>
     public bool ResendsUntilOk => Facts.Kind is PostbackKind.Transaction or PostbackKind.Withdrawal;
+
+    /// <summary>Completes when the delivery is over: delivered, given up, sent once or not sent. Never fails.</summary>
+    internal Task Finished => _finished.Task;
 
     public PostbackState State
     {
@@ -72,6 +78,7 @@ public sealed class PostbackRecord
             {
                 _state = PostbackState.Delivered;
                 _nextAttemptAt = null;
+                _finished.TrySetResult();
             }
         }
     }
@@ -81,10 +88,11 @@ public sealed class PostbackRecord
     {
         lock (_lock)
         {
-            if (_state == PostbackState.Pending)
+            if (_state == PostbackState.Pending && state != PostbackState.Pending)
             {
                 _state = state;
                 _nextAttemptAt = null;
+                _finished.TrySetResult();
             }
         }
     }

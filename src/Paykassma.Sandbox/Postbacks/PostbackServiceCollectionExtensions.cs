@@ -27,9 +27,11 @@ internal static class PostbackServiceCollectionExtensions
         services.AddSingleton<PostbackOutbox>();
         services.AddSingleton<PostbackTriggers>();
         services.AddSingleton<IProofAcceptedListener, ProofPostbackListener>();
+        services.AddSingleton<WithdrawalStatusQueue>();
         services.AddSingleton<WithdrawalPostbacks>();
         services.AddSingleton<IWithdrawalAcceptedListener>(provider => provider.GetRequiredService<WithdrawalPostbacks>());
         services.AddHostedService<PostbackSender>();
+        services.AddHostedService<WithdrawalStatusSender>();
         return services;
     }
 }

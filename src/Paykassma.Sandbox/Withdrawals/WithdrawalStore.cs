@@ -67,7 +67,7 @@ public sealed partial class WithdrawalStore(
     }
 
     internal async ValueTask<(WithdrawalAcceptance Acceptance, ReceivedWithdrawal? Withdrawal)> TryAcceptAsync(
-        SubmittedWithdrawal submitted, DateTimeOffset receivedAt, GatewayAnswer answer, int? plannedStatus)
+        SubmittedWithdrawal submitted, DateTimeOffset receivedAt, GatewayAnswer answer, WithdrawalPlan plan)
     {
         ReceivedWithdrawal withdrawal;
         lock (_lock)
@@ -99,7 +99,9 @@ public sealed partial class WithdrawalStore(
                 BankDetails = submitted.BankDetails,
                 TransactionId = GatewayIds.NewTransactionId(),
                 Answer = answer,
-                PlannedStatus = plannedStatus,
+                PlannedStatus = plan.FinalStatus,
+                InterimStatuses = plan.FinalStatus is null ? [] : plan.InterimStatuses,
+                TransactionIds = plan.TransactionIds,
             };
             _byId.Add(withdrawal.WithdrawalId, withdrawal);
         }

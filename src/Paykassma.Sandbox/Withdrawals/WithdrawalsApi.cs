@@ -14,6 +14,8 @@ internal static partial class WithdrawalsApi
     public const string InsufficientBalanceAccount = "4444444444";
     public const string CancelledAccount = "6666666666";
     public const string NotSettledAccount = "7777777777";
+    public const string NoTransactionIdAccount = "1111111111";
+    public const string TransactionIdPerStatusAccount = "2222222222";
 
     /// <summary>
     /// Exact text (Laravel's unique rule): after an attempt whose outcome it could not learn, the merchant
@@ -108,7 +110,8 @@ internal static partial class WithdrawalsApi
         }
 
         var answer = submitted.AccountNumber == CrashAfterAcceptAccount ? GatewayAnswers.InternalServerError : GatewayAnswers.Ok;
-        var (acceptance, withdrawal) = await services.Store.TryAcceptAsync(submitted, receivedAt, answer, PlannedStatus(submitted.AccountNumber));
+        var (acceptance, withdrawal) = await services.Store.TryAcceptAsync(
+            submitted, receivedAt, answer, Plan(submitted.AccountNumber, services.WithdrawalOptions.Value));
         return acceptance switch
         {
             // Another request with this id got in between the rule above and here.
@@ -118,12 +121,23 @@ internal static partial class WithdrawalsApi
         };
     }
 
-    private static int? PlannedStatus(string accountNumber) => accountNumber switch
+    /// <summary>What the sandbox reports by itself: the settings, unless the account number picks otherwise.</summary>
+    private static WithdrawalPlan Plan(string accountNumber, WithdrawalOptions options)
     {
-        CancelledAccount => WithdrawalStatuses.Cancelled,
-        NotSettledAccount => null,
-        _ => WithdrawalStatuses.Paid,
-    };
+        int? final = accountNumber switch
+        {
+            CancelledAccount => WithdrawalStatuses.Cancelled,
+            NotSettledAccount => null,
+            _ => WithdrawalStatuses.Paid,
+        };
+        var transactionIds = accountNumber switch
+        {
+            NoTransactionIdAccount => WithdrawalTransactionIds.None,
+            TransactionIdPerStatusAccount => WithdrawalTransactionIds.PerStatus,
+            _ => options.TransactionIds,
+        };
+        return new WithdrawalPlan(options.InterimStatuses, final, transactionIds);
+    }
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Withdrawal {WithdrawalId}, amount {Amount}: answered {StatusCode} {Body}")]

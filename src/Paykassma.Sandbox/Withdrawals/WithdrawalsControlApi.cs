@@ -14,6 +14,7 @@ namespace Paykassma.Sandbox.Withdrawals;
 internal static class WithdrawalsControlApi
 {
     private const string ExampleSettle = """{"withdrawalStatus":6}""";
+    private const string ExampleRedeliver = """{"which":"all"}""";
 
     public static IEndpointRouteBuilder MapWithdrawalsControlApi(this IEndpointRouteBuilder app)
     {
@@ -22,6 +23,7 @@ internal static class WithdrawalsControlApi
         control.MapGet("/withdrawals", (WithdrawalStore store) => TypedResults.Ok(store.List()));
         control.MapGet("/withdrawals/{withdrawalId}", Get);
         control.MapPost("/withdrawals/{withdrawalId}/settle", SettleAsync);
+        control.MapPost("/withdrawals/{withdrawalId}/redeliver", RedeliverAsync);
         control.MapDelete("/withdrawals", (WithdrawalStore store) =>
         {
             store.Clear();
@@ -43,8 +45,13 @@ internal static class WithdrawalsControlApi
         store.Find(withdrawalId) is { } withdrawal ? TypedResults.Ok(withdrawal) : TypedResults.NotFound();
 
     /// <summary>Body of <c>POST /sandbox/withdrawals/{id}/settle</c>; unknown fields are refused, so a typo is not a paid payout.</summary>
+    /// <param name="TransactionId"><c>same</c>, <c>new</c> or <c>none</c>; absent: as the withdrawal's transaction-id setting says.</param>
     [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-    internal sealed record SettleRequest(int? WithdrawalStatus);
+    internal sealed record SettleRequest(int? WithdrawalStatus, string? TransactionId = null);
+
+    /// <summary>Body of <c>POST /sandbox/withdrawals/{id}/redeliver</c> (optional): <c>last</c> (the default) or <c>all</c>.</summary>
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+    internal sealed record RedeliverRequest(string? Which);
 
     /// <summary>
     /// Sends a postback with the given status now and answers it (as <c>POST /sandbox/postbacks</c> does), so a
@@ -74,13 +81,78 @@ internal static class WithdrawalsControlApi
             return Invalid("withdrawalStatus", "withdrawalStatus must be 0 or more");
         }
 
+        TransactionIdChoice? choice = null;
+        if (request.TransactionId is { } text)
+        {
+            if (!WithdrawalTransactionIdNames.TryParse(text, out TransactionIdChoice chosen))
+            {
+                return Invalid("transactionId", $"transactionId must be one of: {WithdrawalTransactionIdNames.Choices} (none sends \"transaction_id\":null)");
+            }
+
+            choice = chosen;
+        }
+
         if (store.Find(withdrawalId) is not { } withdrawal)
         {
             return TypedResults.NotFound();
         }
 
-        var record = await postbacks.SettleNowAsync(withdrawal, status);
+        var record = await postbacks.SettleNowAsync(withdrawal, status, choice);
         return TypedResults.Created($"/sandbox/postbacks/{record.Facts.Id}", record.ToDetail());
+    }
+
+    /// <summary>
+    /// Sends the latest status postback's bytes again now (or every one's, oldest first), as the gateway's
+    /// redelivery, and answers them with the merchant's answers. Nothing reported yet, or nowhere to send: 409.
+    /// </summary>
+    private static async Task<Results<Ok<PostbackDetail[]>, NotFound, ValidationProblem, ProblemHttpResult>> RedeliverAsync(
+        string withdrawalId, HttpRequest http, WithdrawalStore store, WithdrawalPostbacks postbacks, PostbackOutbox outbox,
+        IOptions<JsonOptions> json)
+    {
+        RedeliverRequest? request = null;
+        using (var reader = new StreamReader(http.Body, leaveOpen: true))
+        {
+            // The body is optional: none at all redelivers the latest status.
+            var text = await reader.ReadToEndAsync(http.HttpContext.RequestAborted);
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                try
+                {
+                    request = JsonSerializer.Deserialize<RedeliverRequest>(text, json.Value.SerializerOptions);
+                }
+                catch (JsonException exception)
+                {
+                    return Invalid("body", $"body must be empty or JSON like {ExampleRedeliver} ({exception.Message})");
+                }
+            }
+        }
+
+        var which = request?.Which?.Trim().ToLowerInvariant() ?? "last";
+        if (which is not ("last" or "all"))
+        {
+            return Invalid("which", "which must be last (the latest status, the default) or all (every status, oldest first)");
+        }
+
+        if (store.Find(withdrawalId) is not { } withdrawal)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!outbox.CanSend)
+        {
+            return TypedResults.Problem(
+                "Sandbox:PostbackUrl is not set, so there is nowhere to send postbacks to.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        var sent = await postbacks.RedeliverAsync(withdrawal, every: which == "all");
+        if (sent.Count == 0)
+        {
+            return TypedResults.Problem(
+                "No status has been reported for this withdrawal yet: nothing to redeliver (settle it first).",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+
+        return TypedResults.Ok(sent.Select(record => record.ToDetail()).ToArray());
     }
 
     private static ValidationProblem Invalid(string field, string message) =>

@@ -44,6 +44,8 @@ internal sealed class PostbackSandbox : IAsyncDisposable
             ["Sandbox:PostbackFirstRetrySeconds"] = "0.05",
             ["Sandbox:PostbackMaxRetrySeconds"] = "0.2",
             ["Sandbox:PostbackTimeoutSeconds"] = "2",
+            // Interim withdrawal statuses stay on (the default); only the wait between them is shortened.
+            ["Sandbox:WithdrawalStatusStepSeconds"] = "0.05",
             // Everything, so the test that searches the logs for the private key sees every line.
             ["Serilog:MinimumLevel:Default"] = "Verbose",
             ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Verbose",

@@ -20,10 +20,14 @@ public sealed class WithdrawalPostbackTests
     private static Task<PostbackSandbox> StartAsync(params (string Key, string? Value)[] settings) =>
         PostbackSandbox.StartAsync(WithdrawalSandboxExtensions.Settings(settings));
 
+    /// <summary>The outcome alone, for the tests about one postback's content (WithdrawalStatusSequenceTests has the sequence).</summary>
+    private static Task<PostbackSandbox> StartWithoutInterimStatusesAsync(params (string Key, string? Value)[] settings) =>
+        StartAsync([.. settings, ("Sandbox:WithdrawalInterimStatusesOn", "false")]);
+
     [Fact]
     public async Task Accepted_withdrawal_is_reported_paid_by_a_signed_outgoing_postback()
     {
-        await using var sandbox = await StartAsync();
+        await using var sandbox = await StartWithoutInterimStatusesAsync();
         var request = new WithdrawalRequest()
             .With("amount", 750)
             .With("label", "user-9")
@@ -74,7 +78,7 @@ public sealed class WithdrawalPostbackTests
     [Fact]
     public async Task Cancelled_account_is_reported_with_status_6_and_refused_or_repeated_ones_get_no_postback()
     {
-        await using var sandbox = await StartAsync();
+        await using var sandbox = await StartWithoutInterimStatusesAsync();
         var cancelled = new WithdrawalRequest().With("account_number", "6666666666");
         (await sandbox.Sandbox.CreateWithdrawalAsync(cancelled)).Dispose();
         (await sandbox.Sandbox.CreateWithdrawalAsync(cancelled)).Dispose();
@@ -123,7 +127,7 @@ public sealed class WithdrawalPostbackTests
     [Fact]
     public async Task A_paid_withdrawal_can_be_settled_again_later_with_the_same_transaction_id()
     {
-        await using var sandbox = await StartAsync();
+        await using var sandbox = await StartWithoutInterimStatusesAsync();
         var request = new WithdrawalRequest();
         (await sandbox.Sandbox.CreateWithdrawalAsync(request)).Dispose();
         await sandbox.Receiver.WaitForAsync(1);
@@ -189,7 +193,7 @@ public sealed class WithdrawalPostbackTests
         }
 
         await Keep(sandbox.Http.PostAsJsonAsync($"/sandbox/withdrawals/{paid.WithdrawalId}/settle", new { withdrawalStatus = 4 }));
-        // Paid, the stall's, the crash's, the cancelled one's, and the settled one's.
+        // At least: paid, the stall's, the crash's, the cancelled one's (each after interim statuses), and the settled one's.
         await sandbox.Receiver.WaitForAsync(5);
         foreach (var path in new[] { "/sandbox/withdrawals", $"/sandbox/withdrawals/{paid.WithdrawalId}", "/sandbox/withdrawal-requests",
                      "/sandbox/withdrawal-balance", "/sandbox/postbacks", "/sandbox/faults" })
