@@ -10,6 +10,7 @@ cd "$(dirname "$0")"
 . scripts/lib/chromium.sh
 . scripts/lib/php.sh
 . scripts/lib/node-tools.sh
+. scripts/lib/promtool.sh
 
 drills_project=tests/Paykassma.Drills.Tests
 run_drills=0
@@ -29,6 +30,7 @@ pg_ensure_installed || exit 1
 chromium_ensure_installed || echo "Continuing without Chromium: the Swagger UI browser test will fail." >&2
 php_ensure_installed || echo "Continuing without PHP: the PHP differential test will fail (or be skipped if apt-get is missing)." >&2
 node_tools_ensure_installed || echo "Continuing without the npm tools: the API contract tests (ContractTests) will fail." >&2
+promtool_ensure_installed || echo "Continuing without promtool: the alert rule checks (AlertRulesTests) will fail." >&2
 work=$(mktemp -d /tmp/merchant-test.XXXXXX)
 chmod 755 "$work"
 port=$(pg_free_port)
