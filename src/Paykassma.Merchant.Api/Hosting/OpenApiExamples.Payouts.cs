@@ -12,7 +12,8 @@ internal static partial class OpenApiExamples
 
     private const string OpsPayout = $$"""
         {"payout":{{Payout}},"createdBy":"ledger-service","paymentSystem":"sinpemovil","isTest":false,"attempts":1,"attemptLimit":300,
-         "outcomeUncertain":false,"lastError":null,"nextAttemptAt":null,"staleSince":null}
+         "outcomeUncertain":false,"lastError":null,"nextAttemptAt":null,"staleSince":null,
+         "reportedAt":null,"statusConflict":false,"conflictingStatus":null}
         """;
 
     private const string OpsAction = """

@@ -25,10 +25,14 @@ public static class OpsPayoutsApi
         bool OutcomeUncertain,
         string? LastError,
         DateTimeOffset? NextAttemptAt,
-        DateTimeOffset? StaleSince)
+        DateTimeOffset? StaleSince,
+        DateTimeOffset? ReportedAt,
+        bool StatusConflict,
+        int? ConflictingStatus)
     {
         public static OpsPayout From(Payout p) => new(PayoutResponse.From(p), p.CreatedBy, p.PaymentSystem, p.IsTest,
-            p.Attempts, p.AttemptLimit, p.OutcomeUncertain, p.LastError, p.NextAttemptAt, p.StaleSince);
+            p.Attempts, p.AttemptLimit, p.OutcomeUncertain, p.LastError, p.NextAttemptAt, p.StaleSince, p.ReportedAt, p.StatusConflict,
+            p.ConflictingStatus);
     }
 
     public sealed record OpsPayoutAttempt(int Attempt, string Outcome, string? GatewayMessage, string? Error, bool OutcomeUncertain, DateTimeOffset At);
@@ -44,7 +48,8 @@ public static class OpsPayoutsApi
         ops.MapGet("/payouts", ListPayouts)
             .WithName("OpsListPayouts")
             .WithSummary("Payouts by status, label and creation time range, newest first (status=awaiting_approval: the ones to review; "
-                + "stale=true: sent longer ago than Payouts:SettlementDeadline without a final status)");
+                + "stale=true: sent longer ago than Payouts:SettlementDeadline without a final status; "
+                + "conflict=true: the gateway signed a final status contradicting the settlement)");
         ops.MapGet("/payouts/{id:guid}", GetPayout)
             .WithName("OpsGetPayout")
             .WithSummary("One payout with its attempts, gateway messages, signed transactions and the ops actions on it")
@@ -75,7 +80,7 @@ public static class OpsPayoutsApi
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsPayout>>, ValidationProblem>> ListPayouts(
         MerchantDbContext db, IOptions<PayoutOptions> options, TimeProvider time, CancellationToken cancellationToken,
         string? status = null, string? label = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
-        bool? stale = null, int page = 1, int pageSize = 50)
+        bool? stale = null, bool? conflict = null, int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
         var wanted = OpsApi.ParseFilter<PayoutStatus>(status, "status", errors);
@@ -101,6 +106,11 @@ public static class OpsPayoutsApi
             query = late
                 ? query.Where(p => p.Status == PayoutStatus.Sent && p.SentAt < sentBefore)
                 : query.Where(p => !(p.Status == PayoutStatus.Sent && p.SentAt < sentBefore));
+        }
+        if (conflict is { } contradicted)
+        {
+            // ix_payouts_status_conflict serves the true side: few rows.
+            query = query.Where(p => p.StatusConflict == contradicted);
         }
         if (from is { } f)
         {

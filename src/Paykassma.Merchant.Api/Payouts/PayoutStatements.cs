@@ -125,7 +125,7 @@ internal static class PayoutStatements
         WITH rejected AS (
             UPDATE payouts SET status = {PayoutTransitions.Moves.SqlTo(PayoutMove.Reject)}, next_attempt_at = NULL, updated_at = $4
             WHERE id = $1 AND status = {PayoutTransitions.Moves.SqlFrom(PayoutMove.Reject)}
-            RETURNING id, label, account_number, amount, created_at
+            RETURNING *
         ),
         freed AS (
             INSERT INTO payout_daily_totals AS t (scope, key, day, total)
@@ -136,7 +136,13 @@ internal static class PayoutStatements
             ORDER BY s.ord
             ON CONFLICT (scope, key, day) DO UPDATE SET total = t.total - (SELECT amount FROM rejected)
         ),
-        {OpsAudit.Record("audited", OpsActionType.PayoutReject, "rejected", "$2", "$3", "$4")}
+        {OpsAudit.Record("audited", OpsActionType.PayoutReject, "rejected", "$2", "$3", "$4")},
+        {EventStatements.Emit("rejected_events", $"""
+            -- The back office debited the user when it asked: the ledger must hear the money is not going out, and why.
+            SELECT '{EventTypes.PayoutRejected}', r.id, '{EventTypes.PayoutRejected}:' || r.id,
+                {EventStatements.PayoutData("r")} || jsonb_build_object('reason', $3::text), $4::timestamptz
+            FROM rejected r
+            """)}
         SELECT id FROM rejected
         """;
 
