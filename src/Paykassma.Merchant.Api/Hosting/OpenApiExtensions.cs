@@ -68,6 +68,7 @@ internal static class OpenApiExtensions
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(DescribeFormsByTheirDeclaredType);
+            options.AddOperationTransformer(DescribeTimeFilters);
             options.AddSchemaTransformer((schema, context, _) =>
             {
                 // A map of raw JSON values (the gateway's other requisites, by their own names) came
@@ -115,6 +116,22 @@ internal static class OpenApiExtensions
                 media.Schema = new OpenApiSchemaReference(type.Name, document);
             }
         }
+    }
+
+    /// <summary>A time filter (<see cref="QueryTime"/>) binds by its own TryParse, which the framework describes as any string.</summary>
+    private static Task DescribeTimeFilters(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var times = context.Description.ParameterDescriptions
+            .Where(p => (Nullable.GetUnderlyingType(p.Type) ?? p.Type) == typeof(QueryTime)).Select(p => p.Name).ToHashSet();
+        foreach (var parameter in operation.Parameters ?? [])
+        {
+            if (times.Contains(parameter.Name ?? "") && parameter.Schema is OpenApiSchema schema)
+            {
+                schema.Type = JsonSchemaType.String;
+                schema.Format = "date-time";
+            }
+        }
+        return Task.CompletedTask;
     }
 
     /// <summary>

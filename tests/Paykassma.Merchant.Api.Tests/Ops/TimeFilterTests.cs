@@ -119,6 +119,24 @@ public sealed class TimeFilterTests(MerchantApiFactory api)
     [InlineData("9999-12-31T23:59:59-14:00")]
     public void What_is_not_a_time_in_range_is_refused(string text) => Assert.False(QueryTime.TryParse(text, out _));
 
+    [Fact]
+    public async Task The_contract_says_every_time_filter_is_a_date_time()
+    {
+        using var ops = api.ClientFor("ops-times", ops: true);
+        var document = await ops.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var filters = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().SelectMany(operation => operation.Value.TryGetProperty("parameters", out var parameters)
+                ? parameters.EnumerateArray().Where(p => p.GetProperty("name").GetString() is "from" or "to")
+                    .Select(p => (Where: $"{path.Name} {p.GetProperty("name").GetString()}", Schema: p.GetProperty("schema")))
+                : []))
+            .ToList();
+
+        Assert.True(filters.Count >= 6, $"only {filters.Count} time filters");
+        Assert.All(filters, f => Assert.True(
+            f.Schema.TryGetProperty("format", out var format) && format.GetString() == "date-time" && f.Schema.GetProperty("type").GetString() == "string",
+            $"{f.Where}: {f.Schema}"));
+    }
+
     /// <summary>Every GET operation of the contract with a <c>from</c> query parameter.</summary>
     private static async Task<List<string>> ListsWithTimeFiltersAsync(HttpClient ops)
     {
