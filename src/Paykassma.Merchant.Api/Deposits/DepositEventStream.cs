@@ -125,6 +125,7 @@ public sealed partial class DepositEventStream(
         _resumeAfter = lastSeen is { } seen && found.KnowsLastSeen ? seen : null;
         if (_resumeAfter is { } after && IsFinal(found.State.Status) && found.LatestChangeId <= after)
         {
+            await UnwatchAsync(depositId);
             return DepositStreamStart.Finished;
         }
         return DepositStreamStart.Open;

@@ -175,7 +175,8 @@ internal static class OpenApiExtensions
 
     public static WebApplication MapMerchantOpenApi(this WebApplication app)
     {
-        var document = app.MapOpenApi("/openapi/{documentName}.json");
+        // Only the one document: any other name is an unknown route (a 404 problem), not the framework's text/plain 404.
+        var document = app.MapOpenApi("/openapi/{documentName:regex(^v1$)}.json");
         if (app.SwaggerRequiresOps())
         {
             // Outside Development the document and the UI are for ops only (see OpsSession).

@@ -16,7 +16,8 @@ public readonly partial record struct QueryTime(DateTimeOffset Utc)
     public static bool TryParse(string? value, out QueryTime result)
     {
         result = default;
-        if (string.IsNullOrEmpty(value))
+        // .NET's parser skips a trailing NUL; a value with a control character is not a time anyone wrote.
+        if (string.IsNullOrEmpty(value) || value.Any(char.IsControl))
         {
             return false;
         }

@@ -115,6 +115,8 @@ public sealed class TimeFilterTests(MerchantApiFactory api)
     [InlineData("")]
     [InlineData("yesterday")]
     [InlineData("2026-12-06T00:00:00  06:00")]
+    [InlineData("2026-12-06T00:00:00Z\0")]
+    [InlineData("2026-12-06T00:00:00\t+06:00")]
     [InlineData("0001-01-01T00:00:00+14:00")]
     [InlineData("9999-12-31T23:59:59-14:00")]
     public void What_is_not_a_time_in_range_is_refused(string text) => Assert.False(QueryTime.TryParse(text, out _));
