@@ -39,7 +39,7 @@ public static class OpsSession
     public static NoContent Open(HttpContext http, TimeProvider time)
     {
         var token = http.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
-        var expires = ExpiryOf(http) ?? time.GetUtcNow().AddHours(1);
+        var expires = TokenExpiry.Of(http.User) ?? time.GetUtcNow().AddHours(1);
         http.Response.Cookies.Append(CookieName, token, new CookieOptions
         {
             HttpOnly = true,
@@ -82,11 +82,6 @@ public static class OpsSession
 
     public static bool SwaggerRequiresOps(this WebApplication app) =>
         app.Services.GetRequiredService<IOptions<SwaggerSettings>>().Value.RequireOpsRole ?? !app.Environment.IsDevelopment();
-
-    private static DateTimeOffset? ExpiryOf(HttpContext http) =>
-        http.User.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : null;
 
     private const string LoginPage = """
         <!doctype html>

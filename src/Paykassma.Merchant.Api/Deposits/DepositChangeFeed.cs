@@ -9,7 +9,7 @@ namespace Paykassma.Merchant.Api.Deposits;
 /// small bounded queue of change ids, and reads the changes themselves from <c>deposit_changes</c>,
 /// so a notification only says "look". A stream whose queue is full (its client stopped reading and
 /// the socket no longer drains) is dropped rather than queued without end: its client reconnects
-/// with Last-Event-ID and misses nothing. Also holds the per-user count of open streams.
+/// with Last-Event-ID and misses nothing. Also holds the counts of open streams, per user and in all.
 /// </summary>
 public sealed class DepositChangeFeed(IOptions<DepositEventOptions> options)
 {
@@ -22,18 +22,27 @@ public sealed class DepositChangeFeed(IOptions<DepositEventOptions> options)
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, List<DepositSubscription>> _byDeposit = [];
     private readonly Dictionary<string, int> _openByLabel = new(StringComparer.Ordinal);
+    private int _open;
 
-    /// <summary>A stream for this deposit, or null when the user already holds the most this instance allows.</summary>
-    public DepositSubscription? TrySubscribe(string label, Guid depositId)
+    /// <summary>
+    /// A stream for this deposit, or null when the user already holds the most this instance allows
+    /// (<see cref="DepositStreamStart.TooManyStreams"/>: the user's to fix, so it is said first) or the
+    /// instance does (<see cref="DepositStreamStart.AtCapacity"/>).
+    /// </summary>
+    public DepositSubscription? TrySubscribe(string label, Guid depositId, out DepositStreamStart refusal)
     {
         lock (_gate)
         {
             var open = _openByLabel.GetValueOrDefault(label);
-            if (open >= options.Value.MaxStreamsPerUser)
+            refusal = open >= options.Value.MaxStreamsPerUser ? DepositStreamStart.TooManyStreams
+                : _open >= options.Value.MaxStreams ? DepositStreamStart.AtCapacity
+                : DepositStreamStart.Open;
+            if (refusal != DepositStreamStart.Open)
             {
                 return null;
             }
             _openByLabel[label] = open + 1;
+            _open++;
             var subscription = new DepositSubscription(this, label, depositId);
             if (!_byDeposit.TryGetValue(depositId, out var streams))
             {
@@ -76,14 +85,14 @@ public sealed class DepositChangeFeed(IOptions<DepositEventOptions> options)
         }
     }
 
-    /// <summary>Open streams on this instance (for tests and diagnostics).</summary>
+    /// <summary>Open streams on this instance (the paykassma.deposits.streams.open gauge).</summary>
     public int OpenStreams
     {
         get
         {
             lock (_gate)
             {
-                return _openByLabel.Values.Sum();
+                return _open;
             }
         }
     }
@@ -102,6 +111,7 @@ public sealed class DepositChangeFeed(IOptions<DepositEventOptions> options)
                 {
                     _openByLabel.Remove(subscription.Label);
                 }
+                _open--;
             }
         }
     }

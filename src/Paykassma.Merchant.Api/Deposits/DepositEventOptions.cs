@@ -14,6 +14,13 @@ public sealed class DepositEventOptions
     /// <summary>Open streams one user may hold on one instance; beyond it <c>429 too-many-streams</c>.</summary>
     public int MaxStreamsPerUser { get; set; } = 5;
 
+    /// <summary>
+    /// Open streams this instance holds, all users together; beyond it <c>503 streams-at-capacity</c>
+    /// with Retry-After. It protects this process (sockets, and two statements per stream per
+    /// heartbeat: ~130 a second at 1000 streams and 15 s), so it is counted here, not shared.
+    /// </summary>
+    public int MaxStreams { get; set; } = 1000;
+
     /// <summary>How long recorded changes are kept: how far back a reconnecting stream can replay.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 

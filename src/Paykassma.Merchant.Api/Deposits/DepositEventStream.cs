@@ -35,12 +35,19 @@ public enum DepositStreamStart
 
     /// <summary>A reconnect to a deposit that is final and has nothing newer: nothing will ever come.</summary>
     Finished,
+
+    /// <summary>This instance holds the most open streams it allows (Deposits:Events:MaxStreams).</summary>
+    AtCapacity,
+
+    /// <summary>The token's exp has passed (it is still inside the bearer handler's clock skew): no stream outlives its token.</summary>
+    TokenExpired,
 }
 
 /// <summary>
 /// One <c>GET /api/deposits/{id}/events</c> stream (ADR 0013): the current state (or, with
 /// Last-Event-ID, every change after it, from the table), then each change as it is committed on any
-/// instance, with heartbeats, until the deposit is final, the client leaves or the service stops.
+/// instance, with heartbeats, until the deposit is final, the user's token expires, the client leaves
+/// or the service stops.
 /// </summary>
 public sealed partial class DepositEventStream(
     MerchantDbContext db,
@@ -58,6 +65,7 @@ public sealed partial class DepositEventStream(
     private DepositStatusEvent? _current;
     private long _latestChangeId;
     private long? _resumeAfter;
+    private DateTimeOffset _endsAt;
     private readonly Guid _streamId = Guid.NewGuid();
 
     // A stream's watch makes the trigger announce its deposit's changes (ADR 0013): upserted before the
@@ -73,14 +81,22 @@ public sealed partial class DepositEventStream(
     /// <summary>
     /// Checks the deposit and takes a stream slot. Subscribes before it reads, so a change committed
     /// in between is both in what it read and announced, never in neither (the ids tell them apart).
+    /// The stream ends at <paramref name="tokenExpires"/> (the user's token's exp, which the bearer
+    /// handler requires): the page reconnects with a fresh token and Last-Event-ID.
     /// </summary>
-    public async Task<DepositStreamStart> OpenAsync(Guid depositId, string label, string? lastEventId, CancellationToken cancellationToken)
+    public async Task<DepositStreamStart> OpenAsync(
+        Guid depositId, string label, DateTimeOffset? tokenExpires, string? lastEventId, CancellationToken cancellationToken)
     {
+        if (tokenExpires is not { } endsAt || endsAt <= time.GetUtcNow())
+        {
+            return DepositStreamStart.TokenExpired;
+        }
+        _endsAt = endsAt;
         // Held until the stream ends or, whatever happens, the request's scope disposes this object.
-        _subscription = feed.TrySubscribe(label, depositId);
+        _subscription = feed.TrySubscribe(label, depositId, out var refusal);
         if (_subscription is null)
         {
-            return DepositStreamStart.TooManyStreams;
+            return refusal;
         }
         // Committed before the deposit is read: a change whose trigger runs after this announces itself;
         // one whose trigger ran just before, but commits after the read, is caught by the re-read at
@@ -109,6 +125,7 @@ public sealed partial class DepositEventStream(
         _resumeAfter = lastSeen is { } seen && found.KnowsLastSeen ? seen : null;
         if (_resumeAfter is { } after && IsFinal(found.State.Status) && found.LatestChangeId <= after)
         {
+            await UnwatchAsync(depositId);
             return DepositStreamStart.Finished;
         }
         return DepositStreamStart.Open;
@@ -182,9 +199,17 @@ public sealed partial class DepositEventStream(
                 }
             }
 
-            var wait = settled ? options.Value.HeartbeatInterval : SettleAfter;
-            switch (await subscription.WaitAsync(lastSent, wait, time, stoppingToken))
+            // Not a moment past the token's exp; what changes meanwhile the reconnect replays.
+            var left = _endsAt - time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
             {
+                yield break;
+            }
+            var wait = settled ? options.Value.HeartbeatInterval : SettleAfter;
+            switch (await subscription.WaitAsync(lastSent, wait < left ? wait : left, time, stoppingToken))
+            {
+                case DepositWake.Quiet when time.GetUtcNow() >= _endsAt:
+                    yield break;
                 case DepositWake.Changed:
                     read = true;
                     break;
@@ -208,7 +233,6 @@ public sealed partial class DepositEventStream(
         }
     }
 
-    /// <summary>This deposit's changes after an id, oldest first; null when the stream must end (stopping, or no database).</summary>
     /// <summary>How soon after opening a stream re-reads its deposit once, for a change that committed around its watch.</summary>
     private static readonly TimeSpan SettleAfter = TimeSpan.FromSeconds(1);
 
@@ -233,6 +257,7 @@ public sealed partial class DepositEventStream(
         }
     }
 
+    /// <summary>This deposit's changes after an id, oldest first; null when the stream must end (stopping, or no database).</summary>
     private async Task<List<DepositChange>?> ReadAfterAsync(Guid depositId, long after, CancellationToken cancellationToken)
     {
         try

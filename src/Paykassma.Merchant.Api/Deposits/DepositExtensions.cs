@@ -30,7 +30,7 @@ public static class DepositExtensions
 
         services.AddOptions<DepositEventOptions>().BindConfiguration(DepositEventOptions.SectionName)
             .Validate(o => o.HeartbeatInterval >= TimeSpan.FromSeconds(1), "Deposits:Events:HeartbeatInterval must be at least a second.")
-            .Validate(o => o.MaxStreamsPerUser > 0, "Deposits:Events:MaxStreamsPerUser must be positive.")
+            .Validate(o => o.MaxStreamsPerUser > 0 && o.MaxStreams > 0, "Deposits:Events:MaxStreamsPerUser and MaxStreams must be positive.")
             .Validate(o => o.Retention >= TimeSpan.FromHours(1) && o.RetentionCheckInterval >= TimeSpan.FromSeconds(1),
                 "Deposits:Events:Retention must be at least an hour and RetentionCheckInterval at least a second.")
             .Validate(o => o.ReconnectDelay > TimeSpan.Zero && o.MaxReconnectDelay >= o.ReconnectDelay,

@@ -90,6 +90,7 @@ internal static class MerchantServiceExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
+        app.UseValidJsonText();
         return app;
     }
 

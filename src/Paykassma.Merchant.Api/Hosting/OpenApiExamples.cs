@@ -114,6 +114,8 @@ internal static partial class OpenApiExamples
                 """,
             ["429"] = Problem(429, "too-many-streams", "Too many open event streams",
                 ""","detail":"At most 5 live streams per user; close one (a page you left) and retry." """),
+            ["503"] = Problem(503, "streams-at-capacity", "This instance holds all the live streams it may",
+                ""","detail":"Retry after 10 s (possibly on another instance), with Last-Event-ID; GET /api/deposits/{id} answers meanwhile." """),
         }),
         ["SubmitProof"] = ("""{"transactionNumber":"293397556789","amount":"300"}""", new()
         {

@@ -68,6 +68,7 @@ internal static class OpenApiExtensions
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(DescribeFormsByTheirDeclaredType);
+            options.AddOperationTransformer(DescribeTimeFilters);
             options.AddSchemaTransformer((schema, context, _) =>
             {
                 // A map of raw JSON values (the gateway's other requisites, by their own names) came
@@ -117,6 +118,22 @@ internal static class OpenApiExtensions
         }
     }
 
+    /// <summary>A time filter (<see cref="QueryTime"/>) binds by its own TryParse, which the framework describes as any string.</summary>
+    private static Task DescribeTimeFilters(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var times = context.Description.ParameterDescriptions
+            .Where(p => (Nullable.GetUnderlyingType(p.Type) ?? p.Type) == typeof(QueryTime)).Select(p => p.Name).ToHashSet();
+        foreach (var parameter in operation.Parameters ?? [])
+        {
+            if (times.Contains(parameter.Name ?? "") && parameter.Schema is OpenApiSchema schema)
+            {
+                schema.Type = JsonSchemaType.String;
+                schema.Format = "date-time";
+            }
+        }
+        return Task.CompletedTask;
+    }
+
     /// <summary>
     /// A nullable raw JSON value (JsonElement?) is described as oneOf [null, JsonElement]; but
     /// JsonElement's schema is any JSON, null included, so a null matches both branches and fails the
@@ -158,7 +175,8 @@ internal static class OpenApiExtensions
 
     public static WebApplication MapMerchantOpenApi(this WebApplication app)
     {
-        var document = app.MapOpenApi("/openapi/{documentName}.json");
+        // Only the one document: any other name is an unknown route (a 404 problem), not the framework's text/plain 404.
+        var document = app.MapOpenApi("/openapi/{documentName:regex(^v1$)}.json");
         if (app.SwaggerRequiresOps())
         {
             // Outside Development the document and the UI are for ops only (see OpsSession).

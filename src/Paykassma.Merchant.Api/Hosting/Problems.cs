@@ -26,6 +26,7 @@ public static class Problems
     public const string MethodNotAllowed = Base + "method-not-allowed";
     public const string RateLimited = Base + "rate-limited";
     public const string TooManyStreams = Base + "too-many-streams";
+    public const string StreamsAtCapacity = Base + "streams-at-capacity";
     public const string ProofRejected = Base + "proof-rejected";
     public const string DepositClosed = Base + "deposit-closed";
     public const string PaymentWindowDisabled = Base + "payment-window-disabled";

@@ -21,8 +21,9 @@ public sealed class MerchantMetrics
     private readonly Counter<long> _payoutConflicts;
     private readonly Counter<long> _payoutSignatureRefused;
     private readonly Counter<long> _eventDeliveries;
+    private readonly Counter<long> _streamsRefused;
 
-    public MerchantMetrics(IMeterFactory meters, QueueSnapshot snapshot)
+    public MerchantMetrics(IMeterFactory meters, QueueSnapshot snapshot, Deposits.DepositChangeFeed streams)
     {
         var meter = meters.Create(MeterName);
         _postbacks = meter.CreateCounter<long>("paykassma.postbacks.received", description:
@@ -63,6 +64,10 @@ public sealed class MerchantMetrics
             description: "Money events written but not yet delivered to the ledger (pending or delivering)");
         meter.CreateObservableGauge("paykassma.events.oldest_pending_age", () => snapshot.OldestEventAgeSeconds, unit: "s",
             description: "Age of the oldest undelivered money event");
+        meter.CreateObservableGauge("paykassma.deposits.streams.open", () => streams.OpenStreams,
+            description: "Live deposit status streams open on this instance (capped by Deposits:Events:MaxStreams)");
+        _streamsRefused = meter.CreateCounter<long>("paykassma.deposits.streams.refused", description:
+            "Live status streams refused, by reason: user_limit (429, Deposits:Events:MaxStreamsPerUser), at_capacity (503, Deposits:Events:MaxStreams)");
         meter.CreateObservableGauge("paykassma.deposits", () => snapshot.DepositsByStatus
             .Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("status", pair.Key))),
             description: "Open deposits by status (awaiting_payment, proof_submitted, pending_confirmation); "
@@ -113,6 +118,9 @@ public sealed class MerchantMetrics
             _payouts.Add(cancelled, new KeyValuePair<string, object?>("status", "cancelled"));
         }
     }
+
+    /// <param name="reason">user_limit or at_capacity (a fixed set).</param>
+    public void StreamRefused(string reason) => _streamsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void ProofDelivery(string result) => _proofDeliveries.Add(1, new KeyValuePair<string, object?>("result", result));
 }

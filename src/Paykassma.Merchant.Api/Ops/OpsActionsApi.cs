@@ -44,7 +44,7 @@ public static class OpsActionsApi
 
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsActionEntry>>, ValidationProblem>> ListActions(
         MerchantDbContext db, CancellationToken cancellationToken,
-        Guid? subjectId = null, string? actor = null, string? action = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
+        Guid? subjectId = null, string? actor = null, string? action = null, QueryTime? from = null, QueryTime? to = null,
         int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
@@ -70,11 +70,11 @@ public static class OpsActionsApi
         }
         if (from is { } f)
         {
-            query = query.Where(a => a.At >= f.ToUniversalTime());
+            query = query.Where(a => a.At >= f.Utc);
         }
         if (to is { } t)
         {
-            query = query.Where(a => a.At < t.ToUniversalTime());
+            query = query.Where(a => a.At < t.Utc);
         }
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id)

@@ -59,7 +59,7 @@ public static class OpsDepositsApi
 
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsDeposit>>, ValidationProblem>> ListDeposits(
         MerchantDbContext db, CancellationToken cancellationToken,
-        string? label = null, string? status = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
+        string? label = null, string? status = null, QueryTime? from = null, QueryTime? to = null,
         int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
@@ -81,11 +81,11 @@ public static class OpsDepositsApi
         }
         if (from is { } f)
         {
-            query = query.Where(d => d.CreatedAt >= f.ToUniversalTime());
+            query = query.Where(d => d.CreatedAt >= f.Utc);
         }
         if (to is { } t)
         {
-            query = query.Where(d => d.CreatedAt < t.ToUniversalTime());
+            query = query.Where(d => d.CreatedAt < t.Utc);
         }
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)

@@ -79,7 +79,7 @@ public static class OpsPayoutsApi
 
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsPayout>>, ValidationProblem>> ListPayouts(
         MerchantDbContext db, IOptions<PayoutOptions> options, TimeProvider time, CancellationToken cancellationToken,
-        string? status = null, string? label = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
+        string? status = null, string? label = null, QueryTime? from = null, QueryTime? to = null,
         bool? stale = null, bool? conflict = null, int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
@@ -114,11 +114,11 @@ public static class OpsPayoutsApi
         }
         if (from is { } f)
         {
-            query = query.Where(p => p.CreatedAt >= f);
+            query = query.Where(p => p.CreatedAt >= f.Utc);
         }
         if (to is { } t)
         {
-            query = query.Where(p => p.CreatedAt < t);
+            query = query.Where(p => p.CreatedAt < t.Utc);
         }
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(p => p.CreatedAt).Skip(Paging.Offset(page, pageSize)).Take(pageSize)

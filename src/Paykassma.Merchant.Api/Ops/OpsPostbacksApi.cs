@@ -119,7 +119,7 @@ public static class OpsPostbacksApi
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsPostbackSummary>>, ValidationProblem>> ListPostbacks(
         MerchantDbContext db, CancellationToken cancellationToken,
         string? transactionId = null, bool? verified = null, string? outcome = null, string? reason = null,
-        DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50)
+        QueryTime? from = null, QueryTime? to = null, int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
         var wanted = OpsApi.ParseFilter<PostbackOutcome>(outcome, "outcome", errors);
@@ -149,11 +149,11 @@ public static class OpsPostbacksApi
         }
         if (from is { } f)
         {
-            query = query.Where(p => p.ReceivedAt >= f.ToUniversalTime());
+            query = query.Where(p => p.ReceivedAt >= f.Utc);
         }
         if (to is { } t)
         {
-            query = query.Where(p => p.ReceivedAt < t.ToUniversalTime());
+            query = query.Where(p => p.ReceivedAt < t.Utc);
         }
 
         var total = await query.CountAsync(cancellationToken);

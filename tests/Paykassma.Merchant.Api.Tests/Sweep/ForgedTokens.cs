@@ -25,6 +25,14 @@ public sealed class ForgedTokens(DateTimeOffset now, string label)
 
     public string Ops => Signed(Claims("sweep-ops", role: "ops"));
 
+    /// <summary>The merchant's back office (the payouts role), which created the sweep's payout, and another one.</summary>
+    public string BackOffice => Signed(Claims(HostileCorpus.BackOfficeSubject, role: "payouts"));
+
+    public string OtherBackOffice => Signed(Claims("sweep-other-backoffice", role: "payouts"));
+
+    /// <summary>Ops staff whose token names nobody: payout actions are recorded by who made them (403 no-subject).</summary>
+    public string OpsWithoutSubject => Signed(Claims("", role: "ops"));
+
     /// <summary>Tokens that must never authenticate (401): forged, stale or malformed.</summary>
     public IReadOnlyList<(string Name, string Token)> Forged(bool ops)
     {

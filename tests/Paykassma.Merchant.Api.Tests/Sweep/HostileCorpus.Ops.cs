@@ -10,6 +10,9 @@ public sealed partial class HostileCorpus
             (SweepRoutes.OpsProofs, "/api/ops/proofs", ["status", "depositId", "label"]),
             (SweepRoutes.OpsPostbacks, "/api/ops/postbacks", ["transactionId", "verified", "outcome", "reason", "from", "to"]),
             (SweepRoutes.OpsTransactions, "/api/ops/transactions", ["transactionId", "customOrderId", "direction", "depositId", "matched"]),
+            (SweepRoutes.OpsPayouts, "/api/ops/payouts", ["status", "label", "from", "to", "stale", "conflict"]),
+            (SweepRoutes.OpsEvents, "/api/ops/events", ["status", "type", "subjectId"]),
+            (SweepRoutes.OpsActions, "/api/ops/actions", ["subjectId", "actor", "action", "from", "to"]),
         };
         foreach (var (route, path, filters) in lists)
         {
@@ -41,11 +44,17 @@ public sealed partial class HostileCorpus
             (SweepRoutes.OpsScreenshot, "GET", "/api/ops/proofs/{0}/screenshot", _targets.ProofId),
             (SweepRoutes.OpsPostbacks, "GET", "/api/ops/postbacks/{0}", _targets.RejectedPostbackId),
             (SweepRoutes.OpsReverify, "POST", "/api/ops/postbacks/{0}/reverify", _targets.RejectedPostbackId),
+            (SweepRoutes.OpsPayouts, "GET", "/api/ops/payouts/{0}", _targets.PayoutId),
+            (SweepRoutes.OpsApprove, "POST", "/api/ops/payouts/{0}/approve", _targets.PayoutId),
+            (SweepRoutes.OpsReject, "POST", "/api/ops/payouts/{0}/reject", _targets.PayoutId),
+            (SweepRoutes.OpsRetryPayout, "POST", "/api/ops/payouts/{0}/retry", _targets.PayoutId),
+            (SweepRoutes.OpsRedeliver, "POST", "/api/ops/events/{0}/redeliver", _targets.EventId),
         };
         foreach (var (route, method, template, existing) in ids)
         {
             string At(string id) => template.Replace("{0}", id, StringComparison.Ordinal);
-            // The existing row with an ops token: a normal answer (200, 404 for a retry of a proof that did not fail, 422 for a reverify).
+            // The existing row with an ops token: a normal answer (200, 404 for a retry of a proof that did not fail or a
+            // redelivery of a pending event, 422 for a reverify, 409 for any action on the rejected payout, 400 for a reject without a reason).
             yield return Make(SweepCategories.Paths, route, "the existing id", new RequestBuilder(method, At(existing.ToString())).Bearer(Ops));
             yield return Make(SweepCategories.Paths, route, "an unknown id", new RequestBuilder(method, At(new Guid(RandomBytes(16)).ToString())).Bearer(Ops));
             foreach (var id in NonGuidIds().Where((_, i) => i % 2 == 0))

@@ -7,8 +7,12 @@ namespace Paykassma.Merchant.Api.Tests.Sweep;
 /// <param name="ClosedDepositId">The owner's confirmed deposit: a well-formed proof for it is refused (409), so hostile file names can go all the way through validation.</param>
 /// <param name="ProofId">A forwarded proof (ops: its screenshot is there, a retry is refused).</param>
 /// <param name="RejectedPostbackId">A stored forged postback (ops: reverify still refuses it).</param>
+/// <param name="PayoutId">The back office's payout, rejected by ops: approve, reject and retry are all refused (409).</param>
+/// <param name="EventId">A money event still pending (no webhook URL): redeliver refuses it (404).</param>
+/// <param name="ClosedLatestChangeId">The confirmed deposit's latest change: a stream resumed from it has nothing to send (204).</param>
 public sealed record SweepTargets(
-    string OwnerLabel, Guid OpenDepositId, Guid ClosedDepositId, Guid ProofId, Guid RejectedPostbackId, DateTimeOffset Now);
+    string OwnerLabel, Guid OpenDepositId, Guid ClosedDepositId, Guid ProofId, Guid RejectedPostbackId, DateTimeOffset Now,
+    Guid PayoutId, Guid EventId, long ClosedLatestChangeId);
 
 /// <summary>Route families, as the report groups them.</summary>
 public static class SweepRoutes
@@ -17,6 +21,10 @@ public static class SweepRoutes
     public const string ListDeposits = "GET /api/deposits";
     public const string GetDeposit = "GET /api/deposits/{id}";
     public const string SubmitProof = "POST /api/deposits/{id}/proof";
+    public const string Window = "POST /api/deposits/window";
+    public const string DepositEvents = "GET /api/deposits/{id}/events";
+    public const string CreatePayout = "POST /api/payouts";
+    public const string GetPayout = "GET /api/payouts/{id}";
     public const string Postback = "POST /api/paykassma/postback";
     public const string OpsDeposits = "GET /api/ops/deposits[/{id}]";
     public const string OpsProofs = "GET /api/ops/proofs";
@@ -25,6 +33,13 @@ public static class SweepRoutes
     public const string OpsPostbacks = "GET /api/ops/postbacks[/{id}]";
     public const string OpsReverify = "POST /api/ops/postbacks/{id}/reverify";
     public const string OpsTransactions = "GET /api/ops/transactions";
+    public const string OpsPayouts = "GET /api/ops/payouts[/{id}]";
+    public const string OpsApprove = "POST /api/ops/payouts/{id}/approve";
+    public const string OpsReject = "POST /api/ops/payouts/{id}/reject";
+    public const string OpsRetryPayout = "POST /api/ops/payouts/{id}/retry";
+    public const string OpsEvents = "GET /api/ops/events";
+    public const string OpsActions = "GET /api/ops/actions";
+    public const string OpsRedeliver = "POST /api/ops/events/{id}/redeliver";
     public const string DevToken = "/dev/token";
     public const string Health = "/health/*";
     public const string Metrics = "/metrics";
@@ -63,6 +78,9 @@ public sealed partial class HostileCorpus
 {
     public const int DefaultSeed = 20261127;
 
+    /// <summary>The token subject of the back office that created <see cref="SweepTargets.PayoutId"/>.</summary>
+    public const string BackOfficeSubject = "sweep-backoffice";
+
     private readonly SweepTargets _targets;
     private readonly Random _random;
     private readonly ForgedTokens _tokens;
@@ -82,8 +100,12 @@ public sealed partial class HostileCorpus
             .. corpus.CreateDepositRequests(),
             .. corpus.ReadDepositRequests(),
             .. corpus.ProofRequests(),
+            .. corpus.WindowRequests(),
+            .. corpus.LiveStatusRequests(),
             .. corpus.PostbackRequests(),
+            .. corpus.PayoutRequests(),
             .. corpus.OpsRequests(),
+            .. corpus.OpsActionRequests(),
             .. corpus.TokenRequests(),
             .. corpus.OtherRouteRequests(),
             .. corpus.HeaderRequests(),

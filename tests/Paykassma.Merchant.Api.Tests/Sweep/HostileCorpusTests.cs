@@ -12,7 +12,8 @@ public sealed class HostileCorpusTests(ITestOutputHelper output)
     {
         var targets = new SweepTargets("sweep-owner", Guid.Parse("0195f3a0-0000-7000-8000-000000000001"), Guid.Parse("0195f3a0-0000-7000-8000-000000000002"),
             Guid.Parse("0195f3a0-0000-7000-8000-000000000003"), Guid.Parse("0195f3a0-0000-7000-8000-000000000004"),
-            new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
+            new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero),
+            Guid.Parse("0195f3a0-0000-7000-8000-000000000005"), Guid.Parse("0195f3a0-0000-7000-8000-000000000006"), 41);
 
         var first = HostileCorpus.Build(targets);
         var second = HostileCorpus.Build(targets);

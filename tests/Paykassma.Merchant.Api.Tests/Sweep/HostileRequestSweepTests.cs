@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -19,7 +18,7 @@ namespace Paykassma.Merchant.Api.Tests.Sweep;
 /// rejected postback. The service runs on Kestrel, so the server's own limits and header parsing
 /// are part of what is tried; requests go over bare sockets, so they can be anything.
 /// </summary>
-public sealed class HostileRequestSweepTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class HostileRequestSweepTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Owner = "sweep-owner";
     private static readonly TimeSpan PerRequest = TimeSpan.FromSeconds(10);
@@ -38,6 +37,8 @@ public sealed class HostileRequestSweepTests(ITestOutputHelper output) : IAsyncL
             _api.With("RateLimits:" + limit, "100000");
         }
         _api.With("Postbacks:RejectedBytesPerMinute", "1000000000");
+        // The sweep's payout waits for a second pair of eyes (and is then rejected): no gateway call to arrange.
+        _api.With("Payouts:ApprovalThreshold", "100");
         await _api.InitializeAsync();
         _api.UseKestrel(0);
         _api.StartServer();
@@ -236,7 +237,9 @@ public sealed class HostileRequestSweepTests(ITestOutputHelper output) : IAsyncL
         }
         text.AppendLine("Answered 2xx on a route that changes state (each must be a read, an allowed method, or nothing stored):");
         foreach (var (request, exchange) in results.Where(r => r.Exchange.Response?.Status is >= 200 and < 300
-                     && r.Request.Route is SweepRoutes.CreateDeposit or SweepRoutes.SubmitProof or SweepRoutes.Postback or SweepRoutes.OpsRetry or SweepRoutes.OpsReverify))
+                     && r.Request.Route is SweepRoutes.CreateDeposit or SweepRoutes.Window or SweepRoutes.SubmitProof or SweepRoutes.Postback
+                         or SweepRoutes.CreatePayout or SweepRoutes.OpsRetry or SweepRoutes.OpsReverify or SweepRoutes.OpsApprove or SweepRoutes.OpsReject
+                         or SweepRoutes.OpsRetryPayout or SweepRoutes.OpsRedeliver))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  {exchange.Response!.Status} {request.Route} | {request.Category} | {request.Name}");
         }
@@ -254,51 +257,5 @@ public sealed class HostileRequestSweepTests(ITestOutputHelper output) : IAsyncL
             Bucket(r.Request, r.Exchange), r.Exchange.Response?.Header("Content-Type") ?? "", Truncate(r.Exchange.Response?.BodyText.ReplaceLineEndings(" ") ?? r.Exchange.Detail ?? "", 160))));
         text.AppendLine(CultureInfo.InvariantCulture, $"Each exchange: {listing}");
         output.WriteLine(text.ToString());
-    }
-
-    /// <summary>A deposit that still takes proofs, a confirmed one, a forwarded proof and a rejected postback, all the owner's.</summary>
-    private async Task<SweepTargets> ArrangeTargetsAsync()
-    {
-        _api.Gateway.AnswersCreate(Owner, GatewayScript.RequisitesBody());
-        _api.Gateway.AnswersProof(Owner);
-        using var owner = new HttpClient { BaseAddress = _http.BaseAddress };
-        owner.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.For(Owner));
-
-        async Task<Guid> NewDepositAsync()
-        {
-            var response = await owner.PostAsJsonAsync("/api/deposits", new { amount = 300 });
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        }
-
-        var open = await NewDepositAsync();
-        var closed = await NewDepositAsync();
-        var upload = await owner.UploadAsync(closed, ProofScript.Form("555566667777"));
-        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
-        var proof = await upload.Content.ReadFromJsonAsync<JsonElement>();
-        var confirm = await _http.PostAsync(TestPostbacks.For(proof.GetProperty("customTransactionId").GetString()!, "800000000001"));
-        Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
-        Assert.Equal("confirmed", await _api.ScalarAsync<string>("SELECT status FROM deposits WHERE id = @d", ("d", closed)));
-
-        var forged = await _http.PostAsync(TestPostbacks.Body([TestPostbacks.Item("800000000002", "pm_x")], Owner, privateKey: "not-our-key"));
-        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
-        var rejected = await _api.ScalarAsync<Guid>("SELECT id FROM postbacks WHERE outcome = 'rejected' ORDER BY received_at DESC LIMIT 1");
-
-        return new SweepTargets(Owner, open, closed, proof.GetProperty("id").GetGuid(), rejected, DateTimeOffset.UtcNow);
-    }
-
-    private async Task<(HttpStatusCode Created, HttpStatusCode ReadBack)> CreateNormalDepositAsync()
-    {
-        var label = GatewayScript.NewLabel("after-sweep");
-        _api.Gateway.AnswersCreate(label, GatewayScript.RequisitesBody());
-        using var user = new HttpClient { BaseAddress = _http.BaseAddress };
-        user.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.For(label));
-        var created = await user.PostAsJsonAsync("/api/deposits", new { amount = 300 });
-        if (created.StatusCode != HttpStatusCode.Created)
-        {
-            return (created.StatusCode, default);
-        }
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        return (created.StatusCode, (await user.GetAsync($"/api/deposits/{id}")).StatusCode);
     }
 }
