@@ -146,8 +146,6 @@ public sealed class CsvReport(string body, string fileName) : IResult, IStatusCo
 
     public string ContentType => ContentTypeWithCharset;
 
-    public string Body => body;
-
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = StatusCodes.Status200OK;

@@ -373,6 +373,20 @@ public sealed class ReconciliationTests(ReconciliationApiFactory api)
     }
 
     [Theory]
+    [InlineData("BTN", "BTN")]
+    [InlineData("", "")]
+    [InlineData("A,B", "\"A,B\"")]
+    [InlineData("A\"B", "\"A\"\"B\"")]
+    [InlineData("A\r\nB", "\"A\r\nB\"")]
+    [InlineData("=1+", "'=1+")]
+    [InlineData("@SUM", "'@SUM")]
+    [InlineData("-2,", "\"'-2,\"")]
+    public void A_signed_text_field_is_quoted_as_RFC_4180_says_and_never_becomes_a_spreadsheet_formula(string value, string written)
+    {
+        Assert.Equal(written, Paykassma.Merchant.Api.Reconciliation.ReconciliationCsv.Field(value));
+    }
+
+    [Theory]
     [InlineData("+08:00", "2031-03-14", "2031-03-13T16:00:00Z")]
     [InlineData("-05:00", "2031-03-14", "2031-03-14T05:00:00Z")]
     [InlineData("+00:00", "2031-03-14", "2031-03-14T00:00:00Z")]
