@@ -221,12 +221,6 @@ internal static partial class OpenApiExamples
             var own = examples.Responses?.GetValueOrDefault(status);
             foreach (var (mediaType, media) in response.Content ?? new Dictionary<string, OpenApiMediaType>())
             {
-                // A text answer (CSV) has a text example of its own; a JSON one would not fit its schema.
-                if (TextExamples.TryGetValue((operation.OperationId ?? "", status, mediaType), out var text))
-                {
-                    media.Example = JsonValue.Create(text);
-                    continue;
-                }
                 // Common problems fit problem answers only (the postback answers in the gateway's shape).
                 var example = own ?? (mediaType == "application/problem+json" ? CommonProblems.GetValueOrDefault(status) : null);
                 if (example is not null)

@@ -45,7 +45,8 @@ public static class ReconciliationApi
                         ? "The first day, yyyy-MM-dd, in Ops:ReportTimeZone."
                         : "The last day (inclusive), yyyy-MM-dd; defaults to from.";
                 }
-                // The typed results describe the JSON answer; the same 200 may be CSV, by Accept.
+                // The typed results describe the JSON answer; the same 200 may be CSV, by Accept. (An endpoint's
+                // transformer runs after the document's, so the example set here is the one that stays.)
                 if (operation.Responses?.GetValueOrDefault("200") is OpenApiResponse ok)
                 {
                     ok.Content ??= new Dictionary<string, OpenApiMediaType>();
