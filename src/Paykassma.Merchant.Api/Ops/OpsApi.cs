@@ -5,6 +5,7 @@ using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.Merchant.Api.Proofs;
+using Paykassma.Merchant.Api.Reconciliation;
 
 namespace Paykassma.Merchant.Api.Ops;
 
@@ -67,6 +68,7 @@ public static class OpsApi
         group.MapOpsPayouts();
         group.MapOpsEvents();
         group.MapOpsActions();
+        group.MapOpsReconciliation();
         group.MapOpsSession();
         return group;
     }
