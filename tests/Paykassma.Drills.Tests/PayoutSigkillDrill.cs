@@ -60,6 +60,10 @@ public sealed class PayoutSigkillDrill(ITestOutputHelper output)
             ["Events__Dispatcher__PollInterval"] = "00:00:00.200",
             ["Events__Dispatcher__BaseDelay"] = "00:00:00.200",
             ["Events__Dispatcher__MaxDelay"] = "00:00:01",
+            // A killed process's leased events are resent once the lease lapses: the default two minutes
+            // would outlast the wait for the ledger below.
+            ["Events__Timeout"] = "00:00:02",
+            ["Events__Dispatcher__Lease"] = "00:00:10",
         }, apiPort);
         await sandbox.StartAsync();
         rig.Log($"api ready in {await api.StartAsync():s\\.f} s");
