@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using Paykassma.Merchant.Api.Attention;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Development;
@@ -73,6 +74,7 @@ internal static class MerchantServiceExtensions
         services.AddPostbacks();
         services.AddPayouts();
         services.AddEvents();
+        services.AddAttention();
         return builder;
     }
 

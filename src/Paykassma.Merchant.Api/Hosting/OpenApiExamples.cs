@@ -213,7 +213,8 @@ internal static partial class OpenApiExamples
     public static OpenApiOptions AddExamples(this OpenApiOptions options) => options.AddOperationTransformer((operation, context, _) =>
     {
         var examples = operation.OperationId is { } id
-            ? Examples.TryGetValue(id, out var listed) ? listed : MoneyOutExamples.GetValueOrDefault(id)
+            ? Examples.TryGetValue(id, out var listed) ? listed
+                : MoneyOutExamples.TryGetValue(id, out var moneyOut) ? moneyOut : AttentionExamples.GetValueOrDefault(id)
             : default;
         if (examples.Request is { } request)
         {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paykassma.Merchant.Api.Attention;
 using Paykassma.Merchant.Api.Events;
 
 namespace Paykassma.Merchant.Api.Persistence;
@@ -24,5 +25,6 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<OutboxEvent>
         outboxEvent.HasIndex(e => e.NextAttemptAt).HasFilter("status IN ('pending', 'delivering')").HasDatabaseName("ix_outbox_events_due");
         outboxEvent.HasIndex(e => new { e.Status, e.CreatedAt });
         outboxEvent.HasIndex(e => new { e.SubjectId, e.CreatedAt });
+        outboxEvent.AddAttentionIndexes("outbox_events");
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paykassma.Merchant.Api.Attention;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Postbacks;
 using Paykassma.Merchant.Api.Proofs;
@@ -79,6 +80,8 @@ internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration
         transaction.HasIndex(t => t.DepositId);
         transaction.HasIndex(t => t.PayoutId).HasFilter("payout_id IS NOT NULL");
         transaction.HasIndex(t => t.StoredAt);
+        // What credited nothing and no person has looked at yet: the attention list and its gauge.
+        transaction.AddAttentionIndexes("gateway_transactions");
     }
 }
 

@@ -46,6 +46,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("amount_mismatch");
 
+                    b.Property<DateTimeOffset?>("AttentionSeenSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_seen_since");
+
                     b.Property<bool>("ConfirmedAfterExpiry")
                         .HasColumnType("boolean")
                         .HasColumnName("confirmed_after_expiry");
@@ -99,6 +103,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("character varying(190)")
                         .HasColumnName("label");
 
+                    b.Property<DateTimeOffset?>("ProofForwardedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("proof_forwarded_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -141,6 +149,14 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_deposits_status_created_at");
+
+                    b.HasIndex(new[] { "UpdatedAt" }, "ix_deposits_attention_amount_differs")
+                        .HasDatabaseName("ix_deposits_attention_amount_differs")
+                        .HasFilter("amount_differs AND attention_seen_since IS DISTINCT FROM updated_at");
+
+                    b.HasIndex(new[] { "ProofForwardedAt" }, "ix_deposits_attention_proof_unconfirmed")
+                        .HasDatabaseName("ix_deposits_attention_proof_unconfirmed")
+                        .HasFilter("status IN ('pending_confirmation', 'expired') AND proof_forwarded_at IS NOT NULL AND attention_seen_since IS DISTINCT FROM proof_forwarded_at");
 
                     b.ToTable("deposits", null, t =>
                         {
@@ -240,6 +256,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<DateTimeOffset?>("AttentionSeenSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_seen_since");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -258,6 +278,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.Property<DateTimeOffset?>("DeliveredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("delivered_at");
+
+                    b.Property<DateTimeOffset?>("FailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failed_at");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(64)
@@ -300,6 +324,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.HasIndex("SubjectId", "CreatedAt")
                         .HasDatabaseName("ix_outbox_events_subject_id_created_at");
+
+                    b.HasIndex(new[] { "FailedAt" }, "ix_outbox_events_attention_failed")
+                        .HasDatabaseName("ix_outbox_events_attention_failed")
+                        .HasFilter("status = 'failed' AND attention_seen_since IS DISTINCT FROM failed_at");
 
                     b.ToTable("outbox_events", null, t =>
                         {
@@ -363,11 +391,15 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("SubjectId", "At")
                         .HasDatabaseName("ix_ops_actions_subject_id_at");
 
+                    b.HasIndex(new[] { "At" }, "ix_ops_actions_attention_seen")
+                        .HasDatabaseName("ix_ops_actions_attention_seen")
+                        .HasFilter("action = 'attention_seen'");
+
                     b.ToTable("ops_actions", null, t =>
                         {
-                            t.HasCheckConstraint("ck_ops_actions_action", "action IN ('payout_approve', 'payout_reject', 'payout_retry', 'proof_retry', 'event_redeliver', 'postback_reverify')");
+                            t.HasCheckConstraint("ck_ops_actions_action", "action IN ('payout_approve', 'payout_reject', 'payout_retry', 'proof_retry', 'event_redeliver', 'postback_reverify', 'attention_seen')");
 
-                            t.HasCheckConstraint("ck_ops_actions_subject_type", "subject_type IN ('payout', 'proof', 'event', 'postback')");
+                            t.HasCheckConstraint("ck_ops_actions_subject_type", "subject_type IN ('payout', 'proof', 'event', 'postback', 'deposit', 'transaction')");
                         });
                 });
 
@@ -404,6 +436,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset?>("AttentionSeenSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_seen_since");
 
                     b.Property<string>("BankDetails")
                         .HasColumnType("jsonb")
@@ -548,6 +584,18 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_payouts_status_created_at");
 
+                    b.HasIndex(new[] { "UpdatedAt" }, "ix_payouts_attention_failed")
+                        .HasDatabaseName("ix_payouts_attention_failed")
+                        .HasFilter("status = 'failed' AND attention_seen_since IS DISTINCT FROM updated_at");
+
+                    b.HasIndex(new[] { "UpdatedAt" }, "ix_payouts_attention_refused")
+                        .HasDatabaseName("ix_payouts_attention_refused")
+                        .HasFilter("status = 'refused' AND attention_seen_since IS DISTINCT FROM updated_at");
+
+                    b.HasIndex(new[] { "StaleSince" }, "ix_payouts_attention_stale")
+                        .HasDatabaseName("ix_payouts_attention_stale")
+                        .HasFilter("status = 'sent' AND stale_since IS NOT NULL AND attention_seen_since IS DISTINCT FROM stale_since");
+
                     b.ToTable("payouts", null, t =>
                         {
                             t.HasCheckConstraint("ck_payouts_account_number", "account_number ~ '^[0-9]{1,34}$'");
@@ -674,6 +722,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("applied");
 
+                    b.Property<DateTimeOffset?>("AttentionSeenSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_seen_since");
+
                     b.Property<string>("CurrencyCode")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -793,6 +845,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasDatabaseName("ix_gateway_transactions_withdrawal_transaction_id")
                         .HasFilter("withdrawal_id IS NOT NULL");
 
+                    b.HasIndex(new[] { "StoredAt" }, "ix_gateway_transactions_attention_unapplied")
+                        .HasDatabaseName("ix_gateway_transactions_attention_unapplied")
+                        .HasFilter("unapplied_reason IS NOT NULL AND unapplied_reason NOT IN ('payout_already_settled', 'status_conflict') AND attention_seen_since IS DISTINCT FROM stored_at");
+
                     b.HasIndex(new[] { "StoredAt" }, "ix_gateway_transactions_unapplied_stored_at")
                         .HasDatabaseName("ix_gateway_transactions_unapplied_stored_at")
                         .HasFilter("unapplied_reason IS NOT NULL");
@@ -818,6 +874,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset?>("AttentionSeenSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_seen_since");
 
                     b.Property<byte[]>("Body")
                         .IsRequired()
@@ -993,6 +1053,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<DateTimeOffset?>("AttentionSeenSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_seen_since");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1110,6 +1174,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_proofs_status_created_at");
+
+                    b.HasIndex(new[] { "UpdatedAt" }, "ix_proofs_attention_failed")
+                        .HasDatabaseName("ix_proofs_attention_failed")
+                        .HasFilter("status = 'failed' AND attention_seen_since IS DISTINCT FROM updated_at");
 
                     b.ToTable("proofs", null, t =>
                         {
