@@ -16,15 +16,19 @@ internal static class AttentionExtensions
     }
 
     /// <summary>
-    /// The partial index of every kind on <paramref name="table"/> that has its own (ADR 0016): keyed by
-    /// the kind's since column, filtered by its condition and "not seen", both from the kind's entry, so
-    /// the index and the statements cannot disagree and a seen row leaves the index.
+    /// The partial indexes of every kind on <paramref name="table"/> that has its own (ADR 0016): keyed by
+    /// the kind's since column and the id, filtered by its condition and "not seen" (or "seen"), both from the kind's
+    /// entry, so the indexes and the statements cannot disagree and a mark moves a row from one to the other.
     /// </summary>
     public static void AddAttentionIndexes<T>(this EntityTypeBuilder<T> entity, string table) where T : class
     {
         foreach (var kind in AttentionKinds.All.Where(k => k.OwnIndex && k.Table == table))
         {
-            entity.HasIndex([PropertyOf(kind.SinceColumn!)], kind.Index).HasFilter(kind.IndexFilter).HasDatabaseName(kind.Index);
+            // Keyed (since, id): the page's order within the kind, so a branch reads its first rows in order
+            // and stops, whatever the planner guesses of how many there are.
+            string[] key = [PropertyOf(kind.SinceColumn!), "Id"];
+            entity.HasIndex(key, kind.Index).HasFilter(kind.IndexFilter(seen: false)).HasDatabaseName(kind.Index);
+            entity.HasIndex(key, kind.SeenIndex!).HasFilter(kind.IndexFilter(seen: true)).HasDatabaseName(kind.SeenIndex);
         }
     }
 

@@ -42,10 +42,15 @@ internal sealed record AttentionKindSpec
     public required string Index { get; init; }
 
     /// <summary>
-    /// True for the sets that grow while nobody acts: the index is generated as
-    /// <c>(since) WHERE condition AND not seen</c>, so a seen row leaves it and the count reads only unseen ones.
+    /// True for the sets that grow while nobody acts: two indexes are generated, keyed by (since column,
+    /// id), <see cref="Index"/> <c>WHERE condition AND not seen</c> and <see cref="SeenIndex"/>
+    /// <c>WHERE condition AND seen</c>, so marking a row moves it from one to the other: the list and the
+    /// gauge read only the unseen ones, however many were marked, and <c>?seen=true</c> only the seen ones.
     /// </summary>
     public bool OwnIndex { get; init; }
+
+    /// <summary>The index of the kind's seen rows (only with <see cref="OwnIndex"/>).</summary>
+    public string? SeenIndex => OwnIndex ? Index + "_seen" : null;
 
     /// <summary>Joins (aliases other than <c>s</c>) that the list's amount, currency and facts need; never the counts.</summary>
     public string Details { get; init; } = "";
@@ -64,16 +69,22 @@ internal sealed record AttentionKindSpec
 
     public string Since(string a) => SinceColumn is { } column ? a + column : SinceExpression!(a);
 
-    /// <summary>Not marked seen in the state it is in now (a mark covers the <c>since</c> it was made on).</summary>
-    public string Unseen(string a) => $"{a}attention_seen_since IS DISTINCT FROM {Since(a)}";
+    /// <summary>
+    /// Not marked seen in the state it is in now (a mark covers the <c>since</c> it was made on). Written
+    /// so that a row without a since (written by an older version) is listed rather than lost.
+    /// </summary>
+    public string Unseen(string a) => $"({a}attention_seen_since IS NULL OR {a}attention_seen_since <> {Since(a)})";
 
     public string SeenNow(string a) => $"{a}attention_seen_since = {Since(a)}";
 
     /// <summary>The stuck rows due now, given the alias prefix.</summary>
     public string Stuck(string a) => Due is null ? Condition(a) : $"{Condition(a)} AND {Due(a)}";
 
-    /// <summary>The filter of the kind's own partial index (null when it rides an existing one).</summary>
-    public string? IndexFilter => OwnIndex ? $"{Condition("")} AND {Unseen("")}" : null;
+    /// <summary>The stuck rows, seen in the state they are in now or not.</summary>
+    public string Listed(string a, bool seen) => $"{Stuck(a)} AND {(seen ? SeenNow(a) : Unseen(a))}";
+
+    /// <summary>The filter of the kind's own partial index of its unseen (or seen) rows; null when it rides an existing one.</summary>
+    public string? IndexFilter(bool seen) => OwnIndex ? $"{Condition("")} AND {(seen ? SeenNow("") : Unseen(""))}" : null;
 
     public string Name => Persistence.SnakeCaseEnumConverter<AttentionKind>.ToText(Kind);
 }

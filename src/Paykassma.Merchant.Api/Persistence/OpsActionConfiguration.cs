@@ -27,9 +27,5 @@ internal sealed class OpsActionConfiguration : IEntityTypeConfiguration<OpsActio
         action.HasIndex(a => new { a.SubjectId, a.At });
         action.HasIndex(a => a.At);
         action.HasIndex(a => new { a.Actor, a.At });
-        // The attention list's seen entries (?seen=true) come from these rows: few, made by people.
-        action.HasIndex([nameof(OpsAction.At)], "ix_ops_actions_attention_seen")
-            .HasFilter($"action = {SnakeCaseEnumConverter<OpsActionType>.SqlLiteral(OpsActionType.AttentionSeen)}")
-            .HasDatabaseName("ix_ops_actions_attention_seen");
     }
 }

@@ -150,13 +150,21 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_deposits_status_created_at");
 
-                    b.HasIndex(new[] { "UpdatedAt" }, "ix_deposits_attention_amount_differs")
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_deposits_attention_amount_differs")
                         .HasDatabaseName("ix_deposits_attention_amount_differs")
-                        .HasFilter("amount_differs AND attention_seen_since IS DISTINCT FROM updated_at");
+                        .HasFilter("amount_differs AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
 
-                    b.HasIndex(new[] { "ProofForwardedAt" }, "ix_deposits_attention_proof_unconfirmed")
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_deposits_attention_amount_differs_seen")
+                        .HasDatabaseName("ix_deposits_attention_amount_differs_seen")
+                        .HasFilter("amount_differs AND attention_seen_since = updated_at");
+
+                    b.HasIndex(new[] { "ProofForwardedAt", "Id" }, "ix_deposits_attention_proof_unconfirmed")
                         .HasDatabaseName("ix_deposits_attention_proof_unconfirmed")
-                        .HasFilter("status IN ('pending_confirmation', 'expired') AND proof_forwarded_at IS NOT NULL AND attention_seen_since IS DISTINCT FROM proof_forwarded_at");
+                        .HasFilter("status IN ('pending_confirmation', 'expired') AND proof_forwarded_at IS NOT NULL AND (attention_seen_since IS NULL OR attention_seen_since <> proof_forwarded_at)");
+
+                    b.HasIndex(new[] { "ProofForwardedAt", "Id" }, "ix_deposits_attention_proof_unconfirmed_seen")
+                        .HasDatabaseName("ix_deposits_attention_proof_unconfirmed_seen")
+                        .HasFilter("status IN ('pending_confirmation', 'expired') AND proof_forwarded_at IS NOT NULL AND attention_seen_since = proof_forwarded_at");
 
                     b.ToTable("deposits", null, t =>
                         {
@@ -325,9 +333,13 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("SubjectId", "CreatedAt")
                         .HasDatabaseName("ix_outbox_events_subject_id_created_at");
 
-                    b.HasIndex(new[] { "FailedAt" }, "ix_outbox_events_attention_failed")
+                    b.HasIndex(new[] { "FailedAt", "Id" }, "ix_outbox_events_attention_failed")
                         .HasDatabaseName("ix_outbox_events_attention_failed")
-                        .HasFilter("status = 'failed' AND attention_seen_since IS DISTINCT FROM failed_at");
+                        .HasFilter("status = 'failed' AND (attention_seen_since IS NULL OR attention_seen_since <> failed_at)");
+
+                    b.HasIndex(new[] { "FailedAt", "Id" }, "ix_outbox_events_attention_failed_seen")
+                        .HasDatabaseName("ix_outbox_events_attention_failed_seen")
+                        .HasFilter("status = 'failed' AND attention_seen_since = failed_at");
 
                     b.ToTable("outbox_events", null, t =>
                         {
@@ -390,10 +402,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.HasIndex("SubjectId", "At")
                         .HasDatabaseName("ix_ops_actions_subject_id_at");
-
-                    b.HasIndex(new[] { "At" }, "ix_ops_actions_attention_seen")
-                        .HasDatabaseName("ix_ops_actions_attention_seen")
-                        .HasFilter("action = 'attention_seen'");
 
                     b.ToTable("ops_actions", null, t =>
                         {
@@ -584,17 +592,29 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_payouts_status_created_at");
 
-                    b.HasIndex(new[] { "UpdatedAt" }, "ix_payouts_attention_failed")
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_payouts_attention_failed")
                         .HasDatabaseName("ix_payouts_attention_failed")
-                        .HasFilter("status = 'failed' AND attention_seen_since IS DISTINCT FROM updated_at");
+                        .HasFilter("status = 'failed' AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
 
-                    b.HasIndex(new[] { "UpdatedAt" }, "ix_payouts_attention_refused")
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_payouts_attention_failed_seen")
+                        .HasDatabaseName("ix_payouts_attention_failed_seen")
+                        .HasFilter("status = 'failed' AND attention_seen_since = updated_at");
+
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_payouts_attention_refused")
                         .HasDatabaseName("ix_payouts_attention_refused")
-                        .HasFilter("status = 'refused' AND attention_seen_since IS DISTINCT FROM updated_at");
+                        .HasFilter("status = 'refused' AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
 
-                    b.HasIndex(new[] { "StaleSince" }, "ix_payouts_attention_stale")
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_payouts_attention_refused_seen")
+                        .HasDatabaseName("ix_payouts_attention_refused_seen")
+                        .HasFilter("status = 'refused' AND attention_seen_since = updated_at");
+
+                    b.HasIndex(new[] { "StaleSince", "Id" }, "ix_payouts_attention_stale")
                         .HasDatabaseName("ix_payouts_attention_stale")
-                        .HasFilter("status = 'sent' AND stale_since IS NOT NULL AND attention_seen_since IS DISTINCT FROM stale_since");
+                        .HasFilter("status = 'sent' AND stale_since IS NOT NULL AND (attention_seen_since IS NULL OR attention_seen_since <> stale_since)");
+
+                    b.HasIndex(new[] { "StaleSince", "Id" }, "ix_payouts_attention_stale_seen")
+                        .HasDatabaseName("ix_payouts_attention_stale_seen")
+                        .HasFilter("status = 'sent' AND stale_since IS NOT NULL AND attention_seen_since = stale_since");
 
                     b.ToTable("payouts", null, t =>
                         {
@@ -845,9 +865,13 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasDatabaseName("ix_gateway_transactions_withdrawal_transaction_id")
                         .HasFilter("withdrawal_id IS NOT NULL");
 
-                    b.HasIndex(new[] { "StoredAt" }, "ix_gateway_transactions_attention_unapplied")
+                    b.HasIndex(new[] { "StoredAt", "Id" }, "ix_gateway_transactions_attention_unapplied")
                         .HasDatabaseName("ix_gateway_transactions_attention_unapplied")
-                        .HasFilter("unapplied_reason IS NOT NULL AND unapplied_reason NOT IN ('payout_already_settled', 'status_conflict') AND attention_seen_since IS DISTINCT FROM stored_at");
+                        .HasFilter("unapplied_reason IS NOT NULL AND unapplied_reason NOT IN ('payout_already_settled', 'status_conflict') AND (attention_seen_since IS NULL OR attention_seen_since <> stored_at)");
+
+                    b.HasIndex(new[] { "StoredAt", "Id" }, "ix_gateway_transactions_attention_unapplied_seen")
+                        .HasDatabaseName("ix_gateway_transactions_attention_unapplied_seen")
+                        .HasFilter("unapplied_reason IS NOT NULL AND unapplied_reason NOT IN ('payout_already_settled', 'status_conflict') AND attention_seen_since = stored_at");
 
                     b.HasIndex(new[] { "StoredAt" }, "ix_gateway_transactions_unapplied_stored_at")
                         .HasDatabaseName("ix_gateway_transactions_unapplied_stored_at")
@@ -1175,9 +1199,13 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_proofs_status_created_at");
 
-                    b.HasIndex(new[] { "UpdatedAt" }, "ix_proofs_attention_failed")
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_proofs_attention_failed")
                         .HasDatabaseName("ix_proofs_attention_failed")
-                        .HasFilter("status = 'failed' AND attention_seen_since IS DISTINCT FROM updated_at");
+                        .HasFilter("status = 'failed' AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
+
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_proofs_attention_failed_seen")
+                        .HasDatabaseName("ix_proofs_attention_failed_seen")
+                        .HasFilter("status = 'failed' AND attention_seen_since = updated_at");
 
                     b.ToTable("proofs", null, t =>
                         {

@@ -84,38 +84,62 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_proofs_attention_failed",
                 table: "proofs",
-                column: "updated_at",
-                filter: "status = 'failed' AND attention_seen_since IS DISTINCT FROM updated_at");
+                columns: new[] { "updated_at", "id" },
+                filter: "status = 'failed' AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_proofs_attention_failed_seen",
+                table: "proofs",
+                columns: new[] { "updated_at", "id" },
+                filter: "status = 'failed' AND attention_seen_since = updated_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_payouts_attention_failed",
                 table: "payouts",
-                column: "updated_at",
-                filter: "status = 'failed' AND attention_seen_since IS DISTINCT FROM updated_at");
+                columns: new[] { "updated_at", "id" },
+                filter: "status = 'failed' AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payouts_attention_failed_seen",
+                table: "payouts",
+                columns: new[] { "updated_at", "id" },
+                filter: "status = 'failed' AND attention_seen_since = updated_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_payouts_attention_refused",
                 table: "payouts",
-                column: "updated_at",
-                filter: "status = 'refused' AND attention_seen_since IS DISTINCT FROM updated_at");
+                columns: new[] { "updated_at", "id" },
+                filter: "status = 'refused' AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payouts_attention_refused_seen",
+                table: "payouts",
+                columns: new[] { "updated_at", "id" },
+                filter: "status = 'refused' AND attention_seen_since = updated_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_payouts_attention_stale",
                 table: "payouts",
-                column: "stale_since",
-                filter: "status = 'sent' AND stale_since IS NOT NULL AND attention_seen_since IS DISTINCT FROM stale_since");
+                columns: new[] { "stale_since", "id" },
+                filter: "status = 'sent' AND stale_since IS NOT NULL AND (attention_seen_since IS NULL OR attention_seen_since <> stale_since)");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payouts_attention_stale_seen",
+                table: "payouts",
+                columns: new[] { "stale_since", "id" },
+                filter: "status = 'sent' AND stale_since IS NOT NULL AND attention_seen_since = stale_since");
 
             migrationBuilder.CreateIndex(
                 name: "ix_outbox_events_attention_failed",
                 table: "outbox_events",
-                column: "failed_at",
-                filter: "status = 'failed' AND attention_seen_since IS DISTINCT FROM failed_at");
+                columns: new[] { "failed_at", "id" },
+                filter: "status = 'failed' AND (attention_seen_since IS NULL OR attention_seen_since <> failed_at)");
 
             migrationBuilder.CreateIndex(
-                name: "ix_ops_actions_attention_seen",
-                table: "ops_actions",
-                column: "at",
-                filter: "action = 'attention_seen'");
+                name: "ix_outbox_events_attention_failed_seen",
+                table: "outbox_events",
+                columns: new[] { "failed_at", "id" },
+                filter: "status = 'failed' AND attention_seen_since = failed_at");
 
             migrationBuilder.AddCheckConstraint(
                 name: "ck_ops_actions_action",
@@ -130,20 +154,38 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_gateway_transactions_attention_unapplied",
                 table: "gateway_transactions",
-                column: "stored_at",
-                filter: "unapplied_reason IS NOT NULL AND unapplied_reason NOT IN ('payout_already_settled', 'status_conflict') AND attention_seen_since IS DISTINCT FROM stored_at");
+                columns: new[] { "stored_at", "id" },
+                filter: "unapplied_reason IS NOT NULL AND unapplied_reason NOT IN ('payout_already_settled', 'status_conflict') AND (attention_seen_since IS NULL OR attention_seen_since <> stored_at)");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_gateway_transactions_attention_unapplied_seen",
+                table: "gateway_transactions",
+                columns: new[] { "stored_at", "id" },
+                filter: "unapplied_reason IS NOT NULL AND unapplied_reason NOT IN ('payout_already_settled', 'status_conflict') AND attention_seen_since = stored_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_deposits_attention_amount_differs",
                 table: "deposits",
-                column: "updated_at",
-                filter: "amount_differs AND attention_seen_since IS DISTINCT FROM updated_at");
+                columns: new[] { "updated_at", "id" },
+                filter: "amount_differs AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deposits_attention_amount_differs_seen",
+                table: "deposits",
+                columns: new[] { "updated_at", "id" },
+                filter: "amount_differs AND attention_seen_since = updated_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_deposits_attention_proof_unconfirmed",
                 table: "deposits",
-                column: "proof_forwarded_at",
-                filter: "status IN ('pending_confirmation', 'expired') AND proof_forwarded_at IS NOT NULL AND attention_seen_since IS DISTINCT FROM proof_forwarded_at");
+                columns: new[] { "proof_forwarded_at", "id" },
+                filter: "status IN ('pending_confirmation', 'expired') AND proof_forwarded_at IS NOT NULL AND (attention_seen_since IS NULL OR attention_seen_since <> proof_forwarded_at)");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deposits_attention_proof_unconfirmed_seen",
+                table: "deposits",
+                columns: new[] { "proof_forwarded_at", "id" },
+                filter: "status IN ('pending_confirmation', 'expired') AND proof_forwarded_at IS NOT NULL AND attention_seen_since = proof_forwarded_at");
         }
 
         /// <inheritdoc />
@@ -154,7 +196,15 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                 table: "proofs");
 
             migrationBuilder.DropIndex(
+                name: "ix_proofs_attention_failed_seen",
+                table: "proofs");
+
+            migrationBuilder.DropIndex(
                 name: "ix_payouts_attention_failed",
+                table: "payouts");
+
+            migrationBuilder.DropIndex(
+                name: "ix_payouts_attention_failed_seen",
                 table: "payouts");
 
             migrationBuilder.DropIndex(
@@ -162,7 +212,15 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                 table: "payouts");
 
             migrationBuilder.DropIndex(
+                name: "ix_payouts_attention_refused_seen",
+                table: "payouts");
+
+            migrationBuilder.DropIndex(
                 name: "ix_payouts_attention_stale",
+                table: "payouts");
+
+            migrationBuilder.DropIndex(
+                name: "ix_payouts_attention_stale_seen",
                 table: "payouts");
 
             migrationBuilder.DropIndex(
@@ -170,8 +228,8 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                 table: "outbox_events");
 
             migrationBuilder.DropIndex(
-                name: "ix_ops_actions_attention_seen",
-                table: "ops_actions");
+                name: "ix_outbox_events_attention_failed_seen",
+                table: "outbox_events");
 
             migrationBuilder.DropCheckConstraint(
                 name: "ck_ops_actions_action",
@@ -186,11 +244,23 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                 table: "gateway_transactions");
 
             migrationBuilder.DropIndex(
+                name: "ix_gateway_transactions_attention_unapplied_seen",
+                table: "gateway_transactions");
+
+            migrationBuilder.DropIndex(
                 name: "ix_deposits_attention_amount_differs",
                 table: "deposits");
 
             migrationBuilder.DropIndex(
+                name: "ix_deposits_attention_amount_differs_seen",
+                table: "deposits");
+
+            migrationBuilder.DropIndex(
                 name: "ix_deposits_attention_proof_unconfirmed",
+                table: "deposits");
+
+            migrationBuilder.DropIndex(
+                name: "ix_deposits_attention_proof_unconfirmed_seen",
                 table: "deposits");
 
             migrationBuilder.DropColumn(
