@@ -343,6 +343,8 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.ToTable("outbox_events", null, t =>
                         {
+                            t.HasCheckConstraint("ck_outbox_events_failed_at", "status <> 'failed' OR failed_at IS NOT NULL");
+
                             t.HasCheckConstraint("ck_outbox_events_status", "status IN ('pending', 'delivering', 'delivered', 'failed')");
                         });
                 });

@@ -12,7 +12,7 @@ using Paykassma.Merchant.Api.Persistence;
 namespace Paykassma.Merchant.Api.Persistence.Migrations
 {
     [DbContext(typeof(MerchantDbContext))]
-    [Migration("20261207031814_AttentionList")]
+    [Migration("20261207032944_AttentionList")]
     partial class AttentionList
     {
         /// <inheritdoc />
@@ -346,6 +346,8 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.ToTable("outbox_events", null, t =>
                         {
+                            t.HasCheckConstraint("ck_outbox_events_failed_at", "status <> 'failed' OR failed_at IS NOT NULL");
+
                             t.HasCheckConstraint("ck_outbox_events_status", "status IN ('pending', 'delivering', 'delivered', 'failed')");
                         });
                 });

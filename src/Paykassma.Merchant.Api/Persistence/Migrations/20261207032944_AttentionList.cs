@@ -70,7 +70,7 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
             // Hand-written (EF cannot express a backfill): a deposit still waiting for its postback, or
             // expired while waiting, gets the time its first proof was forwarded, as the proof statement
             // now records it; a failed event gets its creation time, as its give-up was not timed before.
-            // Both before the indexes, so each is built once.
+            // Before the indexes (each built once) and ck_outbox_events_failed_at (which holds after it).
             migrationBuilder.Sql("""
                 UPDATE deposits d SET proof_forwarded_at = f.first_forwarded_at
                 FROM (SELECT p.deposit_id, min(p.forwarded_at) AS first_forwarded_at
@@ -140,6 +140,11 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                 table: "outbox_events",
                 columns: new[] { "failed_at", "id" },
                 filter: "status = 'failed' AND attention_seen_since = failed_at");
+
+            migrationBuilder.AddCheckConstraint(
+                name: "ck_outbox_events_failed_at",
+                table: "outbox_events",
+                sql: "status <> 'failed' OR failed_at IS NOT NULL");
 
             migrationBuilder.AddCheckConstraint(
                 name: "ck_ops_actions_action",
@@ -229,6 +234,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
             migrationBuilder.DropIndex(
                 name: "ix_outbox_events_attention_failed_seen",
+                table: "outbox_events");
+
+            migrationBuilder.DropCheckConstraint(
+                name: "ck_outbox_events_failed_at",
                 table: "outbox_events");
 
             migrationBuilder.DropCheckConstraint(
