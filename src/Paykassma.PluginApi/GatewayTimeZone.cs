@@ -73,6 +73,16 @@ public sealed class GatewayTimeZone
         return new DateTimeOffset(utcTicks, TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// The instant a day begins in this zone (its local midnight): the boundaries of a daily report that
+    /// sits beside the gateway's personal account, which counts days in the account's zone.
+    /// </summary>
+    public DateTimeOffset StartOfDay(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local.Ticks - _zone.GetUtcOffset(local).Ticks, TimeSpan.Zero);
+    }
+
     /// <summary>Writes an instant as the gateway does (the sandbox uses it to play the gateway).</summary>
     public string ToGatewayText(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, _zone).ToString(DateTimeFormat, CultureInfo.InvariantCulture);

@@ -15,6 +15,7 @@ using Paykassma.Merchant.Api.Payouts;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.Merchant.Api.Postbacks;
 using Paykassma.Merchant.Api.Proofs;
+using Paykassma.Merchant.Api.Reconciliation;
 using Paykassma.PluginApi;
 
 namespace Paykassma.Merchant.Api.Hosting;
@@ -74,6 +75,7 @@ internal static class MerchantServiceExtensions
         services.AddPostbacks();
         services.AddPayouts();
         services.AddEvents();
+        services.AddReconciliation();
         services.AddAttention();
         return builder;
     }

@@ -161,7 +161,9 @@ internal static partial class OpenApiExamples
                  "bodyTruncated":false,"body":"{\"signature\":\"c97b48a8…\"}","bodyBase64":"eyJzaWduYXR1cmUiOiJjOTdiNDhhOOKApiJ9",
                  "discrepancies":null,"transactions":[{{OpsTransaction}}],
                  "actions":[{"id":43,"at":"2026-01-27T04:00:00+00:00","actor":"ops-bob","action":"postback_reverify","subjectType":"postback",
-                 "subjectId":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","reason":null,"detail":{"verifiedWith":"current"} }]}
+                 "subjectId":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","reason":null,"detail":{"verifiedWith":"current"} }],
+                 "repeats":{"count":3,"firstAt":"2026-01-27T04:05:00+00:00","lastAt":"2026-01-27T05:05:00+00:00","lastRemoteIp":"203.0.113.7",
+                 "discrepantRepeats":0,"lastDiscrepancies":null} }
                 """,
             ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No postback with that id." """),
         }),
@@ -214,7 +216,8 @@ internal static partial class OpenApiExamples
     {
         var examples = operation.OperationId is { } id
             ? Examples.TryGetValue(id, out var listed) ? listed
-                : MoneyOutExamples.TryGetValue(id, out var moneyOut) ? moneyOut : AttentionExamples.GetValueOrDefault(id)
+                : MoneyOutExamples.TryGetValue(id, out var moneyOut) ? moneyOut
+                : ReconciliationExamples.TryGetValue(id, out var report) ? report : AttentionExamples.GetValueOrDefault(id)
             : default;
         if (examples.Request is { } request)
         {

@@ -6,6 +6,7 @@ using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.Merchant.Api.Proofs;
+using Paykassma.Merchant.Api.Reconciliation;
 
 namespace Paykassma.Merchant.Api.Ops;
 
@@ -54,7 +55,7 @@ public static class OpsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
 
-        // In the order of their resources (attention, deposits, proofs, postbacks, transactions, payouts, events, actions): Swagger UI
+        // In the order of their resources (attention, deposits, proofs, postbacks, transactions, payouts, events, actions, reconciliation): Swagger UI
         // lists them so, the list to start the day with first.
         group.MapOpsAttention();
         group.MapOpsDeposits();
@@ -70,6 +71,7 @@ public static class OpsApi
         group.MapOpsPayouts();
         group.MapOpsEvents();
         group.MapOpsActions();
+        group.MapOpsReconciliation();
         group.MapOpsSession();
         return group;
     }

@@ -10,86 +10,8 @@ using Paykassma.Merchant.Api.Postbacks;
 namespace Paykassma.Merchant.Api.Ops;
 
 /// <summary>Received postbacks and the signed transactions they brought, for "where is my money?".</summary>
-public static class OpsPostbacksApi
+public static partial class OpsPostbacksApi
 {
-    public sealed record OpsPostbackSummary(
-        Guid Id,
-        DateTimeOffset ReceivedAt,
-        PostbackOutcome Outcome,
-        string? RejectReason,
-        string? VerifiedWith,
-        string? Format,
-        string? Direction,
-        string? Amount,
-        string? Label,
-        IReadOnlyList<string> TransactionIds,
-        int TransactionCount,
-        int NewTransactionCount,
-        bool HasDiscrepancies,
-        int BodyLength,
-        string? RemoteIp,
-        DateTimeOffset? ReverifiedAt)
-    {
-        public static OpsPostbackSummary From(PostbackRecord p) => new(p.Id, p.ReceivedAt, p.Outcome, p.RejectReason, p.VerifiedWith,
-            p.Format, p.Direction, p.Amount, p.Label, p.TransactionIds, p.TransactionCount, p.NewTransactionCount,
-            p.Discrepancies is not null, p.BodyLength, p.RemoteIp, p.ReverifiedAt);
-    }
-
-    /// <param name="Body">The raw body as UTF-8 text (null when it is not valid UTF-8; see BodyBase64).</param>
-    /// <param name="Transactions">The signed transactions it carries that are stored (first brought by it or by an earlier postback).</param>
-    public sealed record OpsPostbackDetail(
-        OpsPostbackSummary Postback,
-        string? RejectDetail,
-        string? Signature,
-        string? AccessKey,
-        string BodySha256,
-        bool BodyTruncated,
-        string? Body,
-        string BodyBase64,
-        JsonElement? Discrepancies,
-        IReadOnlyList<OpsTransaction> Transactions,
-        IReadOnlyList<OpsActionsApi.OpsActionEntry> Actions);
-
-    /// <param name="TransactionId">Null for a signed item that carries none (see UnappliedReason).</param>
-    /// <param name="Applied">It credited its deposit; when false, UnappliedReason says why.</param>
-    /// <param name="UnappliedReason">no_matching_proof, no_matching_payout, amount_unreadable, amount_not_positive, amount_too_large, no_currency, currency_mismatch, no_transaction_id or not_an_object.</param>
-    /// <param name="ActivatedText">The signed activated_datetime when it names no representable instant (ActivatedAt is then null).</param>
-    public sealed record OpsTransaction(
-        Guid Id,
-        string? TransactionId,
-        TransactionDirection Direction,
-        decimal? Amount,
-        string? AmountText,
-        string? CurrencyCode,
-        string? WalletType,
-        string? CustomOrderId,
-        Guid? ProofId,
-        Guid? DepositId,
-        Guid? PayoutId,
-        bool Matched,
-        bool Applied,
-        string? UnappliedReason,
-        bool AmountMismatch,
-        DateTimeOffset? ActivatedAt,
-        string? ActivatedText,
-        int? TransactionType,
-        string? WithdrawalId,
-        int? WithdrawalStatus,
-        string? AccountNumber,
-        Guid PostbackId,
-        DateTimeOffset StoredAt,
-        JsonElement Item)
-    {
-        public static OpsTransaction From(GatewayTransaction t)
-        {
-            using var item = JsonDocument.Parse(t.Item);
-            return new(t.Id, t.TransactionId, t.Direction, t.Amount, t.AmountText, t.CurrencyCode, t.WalletType, t.CustomOrderId,
-                t.ProofId, t.DepositId, t.PayoutId, t.DepositId is not null || t.PayoutId is not null, t.Applied, t.UnappliedReason, t.AmountMismatch, t.ActivatedAt,
-                t.ActivatedText, t.TransactionType,
-                t.WithdrawalId, t.WithdrawalStatus, t.AccountNumber, t.PostbackId, t.StoredAt, item.RootElement.Clone());
-        }
-    }
-
     public sealed record ReverifyResponse(Guid PostbackId, PostbackOutcome Outcome, string? RejectReason);
 
     public static RouteGroupBuilder MapOpsPostbacks(this RouteGroupBuilder ops)
@@ -172,6 +94,7 @@ public static class OpsPostbacksApi
         {
             return Problems.NotFoundResult("postback");
         }
+        var repeats = await db.PostbackRepeats.AsNoTracking().SingleOrDefaultAsync(r => r.PostbackId == id, cancellationToken);
 
         var ids = postback.TransactionIds;
         var transactions = await db.GatewayTransactions.AsNoTracking()
@@ -190,7 +113,8 @@ public static class OpsPostbacksApi
             OpsPostbackSummary.From(postback), postback.RejectDetail, postback.Signature, postback.AccessKey, postback.BodySha256,
             postback.BodyTruncated, Utf8OrNull(postback.Body), Convert.ToBase64String(postback.Body), discrepancies,
             transactions.Select(OpsTransaction.From).ToList(),
-            await OpsActionsApi.OnAsync(db, OpsSubjectType.Postback, [id], cancellationToken)));
+            await OpsActionsApi.OnAsync(db, OpsSubjectType.Postback, [id], cancellationToken),
+            OpsPostbackRepeats.From(repeats)));
     }
 
     public static async Task<Results<Ok<ReverifyResponse>, ValidationProblem, ProblemHttpResult>> Reverify(
@@ -210,6 +134,7 @@ public static class OpsPostbacksApi
         {
             return Problems.NotFoundResult("postback");
         }
+        var repeats = await db.PostbackRepeats.AsNoTracking().SingleOrDefaultAsync(r => r.PostbackId == id, cancellationToken);
         var result = await receiver.ReverifyAsync(postback, actor.Subject, reason, cancellationToken);
         if (result is null)
         {

@@ -80,6 +80,8 @@ internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration
         transaction.HasIndex(t => t.DepositId);
         transaction.HasIndex(t => t.PayoutId).HasFilter("payout_id IS NOT NULL");
         transaction.HasIndex(t => t.StoredAt);
+        // Also ix_gateway_transactions_reported_at on COALESCE(activated_at, stored_at), for the daily
+        // reconciliation: an expression index, written by hand in migration ReconciliationReportedAt.
         // What credited nothing and no person has looked at yet: the attention list and its gauge.
         transaction.AddAttentionIndexes("gateway_transactions");
     }

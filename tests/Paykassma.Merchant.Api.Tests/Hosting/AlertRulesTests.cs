@@ -287,6 +287,10 @@ public sealed partial class AlertRulesTests(FastDispatcherFactory api, ITestOutp
         {
             metrics.EventDelivery(Tag(status));
         }
+        foreach (var reason in new[] { "user_limit", "at_capacity" })
+        {
+            metrics.StreamRefused(reason);
+        }
         // The gauges sample the database every 15 s; open deposits by status have no series until
         // one is counted (the deposit above is open).
         await api.Services.GetRequiredService<QueueSnapshot>().RefreshAsync(CancellationToken.None);

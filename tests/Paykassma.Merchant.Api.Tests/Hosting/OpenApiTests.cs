@@ -39,7 +39,8 @@ public sealed class OpenApiTests(MerchantApiFactory api)
         // Ops operations come in the order of their resources, so Swagger UI lists them that way.
         var opsPaths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Where(p => p.StartsWith("/api/ops/", StringComparison.Ordinal))
             .Select(p => p.Split('/')[3]).Distinct().ToList();
-        Assert.Equal(["attention", "deposits", "proofs", "postbacks", "transactions", "payouts", "events", "actions"], opsPaths.Where(r => r != "session"));
+        Assert.Equal(["attention", "deposits", "proofs", "postbacks", "transactions", "payouts", "events", "actions", "reconciliation"],
+            opsPaths.Where(r => r != "session"));
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class StartupTests
     [InlineData("Auth:Jwt:Audience", "", "Auth:Jwt:Audience is required")]
     [InlineData("ConnectionStrings:Merchant", "", "ConnectionStrings:Merchant is required")]
     [InlineData("Paykassma:TimeZone", "Mars/Olympus_Mons", "Paykassma:TimeZone")]
+    [InlineData("Ops:ReportTimeZone", "+25:00", "Ops:ReportTimeZone")]
     [InlineData("Auth:Jwt:SigningKey", "too-short", "at least 32 bytes")]
     [InlineData("Paykassma:Resilience:TotalTimeout", "00:00:00.1", "TotalTimeout")]
     [InlineData("ForwardedHeaders:TrustLoopback", "false", "would trust everyone")]

@@ -105,6 +105,10 @@ public sealed class PostbackStorageTests(FastDispatcherFactory api)
         Assert.Null(await OutcomesAsync(replay));
         Assert.Equal(1, await api.ScalarAsync<int>(
             "SELECT r.repeats FROM postback_repeats r JOIN postbacks p ON p.id = r.postback_id WHERE p.body_sha256 = @h", ("h", Sha256(original))));
+        using var ops = api.ClientFor("ops-store", ops: true);
+        var originalId = await api.ScalarAsync<Guid>("SELECT id FROM postbacks WHERE body_sha256 = @h", ("h", Sha256(original)));
+        var detail = await ops.GetFromJsonAsync<JsonElement>($"/api/ops/postbacks/{originalId}");
+        Assert.Equal(1, detail.GetProperty("repeats").GetProperty("count").GetInt32());
     }
 
     [Fact]

@@ -12,8 +12,8 @@ using Paykassma.Merchant.Api.Persistence;
 namespace Paykassma.Merchant.Api.Persistence.Migrations
 {
     [DbContext(typeof(MerchantDbContext))]
-    [Migration("20261207032944_AttentionList")]
-    partial class AttentionList
+    [Migration("20261207012205_ReconciliationReportedAt")]
+    partial class ReconciliationReportedAt
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -39,19 +39,9 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("amount");
 
-                    b.Property<bool>("AmountDiffers")
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("boolean")
-                        .HasColumnName("amount_differs")
-                        .HasComputedColumnSql("amount IS NOT NULL AND confirmed_amount IS NOT NULL AND confirmed_amount <> amount", true);
-
                     b.Property<bool>("AmountMismatch")
                         .HasColumnType("boolean")
                         .HasColumnName("amount_mismatch");
-
-                    b.Property<DateTimeOffset?>("AttentionSeenSince")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("attention_seen_since");
 
                     b.Property<bool>("ConfirmedAfterExpiry")
                         .HasColumnType("boolean")
@@ -106,10 +96,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("character varying(190)")
                         .HasColumnName("label");
 
-                    b.Property<DateTimeOffset?>("ProofForwardedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("proof_forwarded_at");
-
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -133,10 +119,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_deposits");
 
-                    b.HasIndex("ConfirmedAt")
-                        .HasDatabaseName("ix_deposits_amount_differs")
-                        .HasFilter("amount_differs");
-
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_deposits_unconfirmed_created_at")
                         .HasFilter("status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')");
@@ -152,22 +134,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_deposits_status_created_at");
-
-                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_deposits_attention_amount_differs")
-                        .HasDatabaseName("ix_deposits_attention_amount_differs")
-                        .HasFilter("amount_differs AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
-
-                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_deposits_attention_amount_differs_seen")
-                        .HasDatabaseName("ix_deposits_attention_amount_differs_seen")
-                        .HasFilter("amount_differs AND attention_seen_since = updated_at");
-
-                    b.HasIndex(new[] { "ProofForwardedAt", "Id" }, "ix_deposits_attention_proof_unconfirmed")
-                        .HasDatabaseName("ix_deposits_attention_proof_unconfirmed")
-                        .HasFilter("status IN ('pending_confirmation', 'expired') AND proof_forwarded_at IS NOT NULL AND (attention_seen_since IS NULL OR attention_seen_since <> proof_forwarded_at)");
-
-                    b.HasIndex(new[] { "ProofForwardedAt", "Id" }, "ix_deposits_attention_proof_unconfirmed_seen")
-                        .HasDatabaseName("ix_deposits_attention_proof_unconfirmed_seen")
-                        .HasFilter("status IN ('pending_confirmation', 'expired') AND proof_forwarded_at IS NOT NULL AND attention_seen_since = proof_forwarded_at");
 
                     b.ToTable("deposits", null, t =>
                         {
@@ -267,10 +233,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
-                    b.Property<DateTimeOffset?>("AttentionSeenSince")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("attention_seen_since");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -289,10 +251,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.Property<DateTimeOffset?>("DeliveredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("delivered_at");
-
-                    b.Property<DateTimeOffset?>("FailedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("failed_at");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(64)
@@ -336,83 +294,9 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("SubjectId", "CreatedAt")
                         .HasDatabaseName("ix_outbox_events_subject_id_created_at");
 
-                    b.HasIndex(new[] { "FailedAt", "Id" }, "ix_outbox_events_attention_failed")
-                        .HasDatabaseName("ix_outbox_events_attention_failed")
-                        .HasFilter("status = 'failed' AND (attention_seen_since IS NULL OR attention_seen_since <> failed_at)");
-
-                    b.HasIndex(new[] { "FailedAt", "Id" }, "ix_outbox_events_attention_failed_seen")
-                        .HasDatabaseName("ix_outbox_events_attention_failed_seen")
-                        .HasFilter("status = 'failed' AND attention_seen_since = failed_at");
-
                     b.ToTable("outbox_events", null, t =>
                         {
-                            t.HasCheckConstraint("ck_outbox_events_failed_at", "status <> 'failed' OR failed_at IS NOT NULL");
-
                             t.HasCheckConstraint("ck_outbox_events_status", "status IN ('pending', 'delivering', 'delivered', 'failed')");
-                        });
-                });
-
-            modelBuilder.Entity("Paykassma.Merchant.Api.Ops.OpsAction", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("action");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("actor");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<string>("Detail")
-                        .HasColumnType("jsonb")
-                        .HasColumnName("detail");
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("reason");
-
-                    b.Property<Guid>("SubjectId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("subject_id");
-
-                    b.Property<string>("SubjectType")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("subject_type");
-
-                    b.HasKey("Id")
-                        .HasName("pk_ops_actions");
-
-                    b.HasIndex("At")
-                        .HasDatabaseName("ix_ops_actions_at");
-
-                    b.HasIndex("Actor", "At")
-                        .HasDatabaseName("ix_ops_actions_actor_at");
-
-                    b.HasIndex("SubjectId", "At")
-                        .HasDatabaseName("ix_ops_actions_subject_id_at");
-
-                    b.ToTable("ops_actions", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_ops_actions_action", "action IN ('payout_approve', 'payout_reject', 'payout_retry', 'proof_retry', 'event_redeliver', 'postback_reverify', 'attention_seen')");
-
-                            t.HasCheckConstraint("ck_ops_actions_subject_type", "subject_type IN ('payout', 'proof', 'event', 'postback', 'deposit', 'transaction')");
                         });
                 });
 
@@ -449,10 +333,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
-
-                    b.Property<DateTimeOffset?>("AttentionSeenSince")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("attention_seen_since");
 
                     b.Property<string>("BankDetails")
                         .HasColumnType("jsonb")
@@ -540,10 +420,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("settled_at");
 
-                    b.Property<DateTimeOffset?>("StaleSince")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("stale_since");
-
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -575,10 +451,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasDatabaseName("ix_payouts_due")
                         .HasFilter("status IN ('approved', 'sending', 'queued')");
 
-                    b.HasIndex("SentAt")
-                        .HasDatabaseName("ix_payouts_sent")
-                        .HasFilter("status = 'sent'");
-
                     b.HasIndex("UpdatedAt")
                         .HasDatabaseName("ix_payouts_status_conflict")
                         .HasFilter("status_conflict");
@@ -597,30 +469,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_payouts_status_created_at");
 
-                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_payouts_attention_failed")
-                        .HasDatabaseName("ix_payouts_attention_failed")
-                        .HasFilter("status = 'failed' AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
-
-                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_payouts_attention_failed_seen")
-                        .HasDatabaseName("ix_payouts_attention_failed_seen")
-                        .HasFilter("status = 'failed' AND attention_seen_since = updated_at");
-
-                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_payouts_attention_refused")
-                        .HasDatabaseName("ix_payouts_attention_refused")
-                        .HasFilter("status = 'refused' AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
-
-                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_payouts_attention_refused_seen")
-                        .HasDatabaseName("ix_payouts_attention_refused_seen")
-                        .HasFilter("status = 'refused' AND attention_seen_since = updated_at");
-
-                    b.HasIndex(new[] { "StaleSince", "Id" }, "ix_payouts_attention_stale")
-                        .HasDatabaseName("ix_payouts_attention_stale")
-                        .HasFilter("status = 'sent' AND stale_since IS NOT NULL AND (attention_seen_since IS NULL OR attention_seen_since <> stale_since)");
-
-                    b.HasIndex(new[] { "StaleSince", "Id" }, "ix_payouts_attention_stale_seen")
-                        .HasDatabaseName("ix_payouts_attention_stale_seen")
-                        .HasFilter("status = 'sent' AND stale_since IS NOT NULL AND attention_seen_since = stale_since");
-
                     b.ToTable("payouts", null, t =>
                         {
                             t.HasCheckConstraint("ck_payouts_account_number", "account_number ~ '^[0-9]{1,34}$'");
@@ -628,6 +476,52 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                             t.HasCheckConstraint("ck_payouts_amount", "amount > 0");
 
                             t.HasCheckConstraint("ck_payouts_status", "status IN ('awaiting_approval', 'approved', 'sending', 'sent', 'queued', 'refused', 'failed', 'rejected', 'paid', 'cancelled')");
+                        });
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.PayoutAction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("PayoutId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payout_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payout_actions");
+
+                    b.HasIndex("PayoutId", "At")
+                        .HasDatabaseName("ix_payout_actions_payout_id_at");
+
+                    b.ToTable("payout_actions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_payout_actions_action", "action IN ('approve', 'reject', 'retry')");
                         });
                 });
 
@@ -671,41 +565,26 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.ToTable("payout_attempts", (string)null);
                 });
 
-            modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.PayoutDailyTotal", b =>
+            modelBuilder.Entity("Paykassma.Merchant.Api.Persistence.PayoutDailyTotal", b =>
                 {
-                    b.Property<string>("Scope")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("scope");
-
-                    b.Property<string>("Key")
+                    b.Property<string>("Label")
                         .HasMaxLength(36)
                         .HasColumnType("character varying(36)")
-                        .HasColumnName("key");
+                        .HasColumnName("label");
 
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date")
                         .HasColumnName("day");
 
-                    b.Property<long?>("DailyLimit")
-                        .HasColumnType("bigint")
-                        .HasColumnName("daily_limit");
-
                     b.Property<long>("Total")
                         .HasColumnType("bigint")
                         .HasColumnName("total");
 
-                    b.HasKey("Scope", "Key", "Day")
+                    b.HasKey("Label", "Day")
                         .HasName("pk_payout_daily_totals");
 
                     b.ToTable("payout_daily_totals", null, t =>
                         {
-                            t.HasCheckConstraint("ck_payout_daily_totals_account_limit", "scope <> 'account' OR daily_limit IS NULL OR total <= daily_limit");
-
-                            t.HasCheckConstraint("ck_payout_daily_totals_label_limit", "scope <> 'label' OR daily_limit IS NULL OR total <= daily_limit");
-
-                            t.HasCheckConstraint("ck_payout_daily_totals_scope", "scope IN ('label', 'account')");
-
                             t.HasCheckConstraint("ck_payout_daily_totals_total", "total >= 0");
                         });
                 });
@@ -746,10 +625,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.Property<bool>("Applied")
                         .HasColumnType("boolean")
                         .HasColumnName("applied");
-
-                    b.Property<DateTimeOffset?>("AttentionSeenSince")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("attention_seen_since");
 
                     b.Property<string>("CurrencyCode")
                         .HasMaxLength(16)
@@ -870,14 +745,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasDatabaseName("ix_gateway_transactions_withdrawal_transaction_id")
                         .HasFilter("withdrawal_id IS NOT NULL");
 
-                    b.HasIndex(new[] { "StoredAt", "Id" }, "ix_gateway_transactions_attention_unapplied")
-                        .HasDatabaseName("ix_gateway_transactions_attention_unapplied")
-                        .HasFilter("unapplied_reason IS NOT NULL AND unapplied_reason NOT IN ('payout_already_settled', 'status_conflict') AND (attention_seen_since IS NULL OR attention_seen_since <> stored_at)");
-
-                    b.HasIndex(new[] { "StoredAt", "Id" }, "ix_gateway_transactions_attention_unapplied_seen")
-                        .HasDatabaseName("ix_gateway_transactions_attention_unapplied_seen")
-                        .HasFilter("unapplied_reason IS NOT NULL AND unapplied_reason NOT IN ('payout_already_settled', 'status_conflict') AND attention_seen_since = stored_at");
-
                     b.HasIndex(new[] { "StoredAt" }, "ix_gateway_transactions_unapplied_stored_at")
                         .HasDatabaseName("ix_gateway_transactions_unapplied_stored_at")
                         .HasFilter("unapplied_reason IS NOT NULL");
@@ -903,10 +770,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("amount");
-
-                    b.Property<DateTimeOffset?>("AttentionSeenSince")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("attention_seen_since");
 
                     b.Property<byte[]>("Body")
                         .IsRequired()
@@ -1082,10 +945,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
-                    b.Property<DateTimeOffset?>("AttentionSeenSince")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("attention_seen_since");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1204,14 +1063,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_proofs_status_created_at");
 
-                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_proofs_attention_failed")
-                        .HasDatabaseName("ix_proofs_attention_failed")
-                        .HasFilter("status = 'failed' AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
-
-                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_proofs_attention_failed_seen")
-                        .HasDatabaseName("ix_proofs_attention_failed_seen")
-                        .HasFilter("status = 'failed' AND attention_seen_since = updated_at");
-
                     b.ToTable("proofs", null, t =>
                         {
                             t.HasCheckConstraint("ck_proofs_amount", "amount > 0");
@@ -1246,6 +1097,16 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasForeignKey("DepositId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_deposit_idempotency_keys_deposits_deposit_id");
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.PayoutAction", b =>
+                {
+                    b.HasOne("Paykassma.Merchant.Api.Payouts.Payout", null)
+                        .WithMany()
+                        .HasForeignKey("PayoutId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_actions_payouts_payout_id");
                 });
 
             modelBuilder.Entity("Paykassma.Merchant.Api.Payouts.PayoutAttempt", b =>
