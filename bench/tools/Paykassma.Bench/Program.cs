@@ -31,7 +31,7 @@ switch (args[0])
         return 0;
     case "token":
         await Console.Out.WriteLineAsync(Jwt.Mint(options.Text("key"), options.Text("issuer"), options.Text("audience"), options.Text("sub"),
-            TimeSpan.FromHours(options.Double("hours", 2))));
+            TimeSpan.FromHours(options.Double("hours", 2)), options.Optional("role")));
         return 0;
     case "paced":
         await Write(await PacedLoad.RunAsync(options));

@@ -69,4 +69,16 @@ public sealed class Deposit
 
     /// <summary>Confirmed by a signed postback after it had expired: the money came late; ops may want to look.</summary>
     public bool ConfirmedAfterExpiry { get; set; }
+
+    /// <summary>
+    /// When the gateway first accepted a proof of this deposit: from then on the user's money is owed a
+    /// signed postback. Set once, also for a proof accepted after the deposit expired.
+    /// </summary>
+    public DateTimeOffset? ProofForwardedAt { get; set; }
+
+    /// <summary>
+    /// The <c>since</c> of the attention list entry a person marked seen on this row (an ops annotation,
+    /// not part of the record): hidden while the entry's since is still this (ADR 0016).
+    /// </summary>
+    public DateTimeOffset? AttentionSeenSince { get; set; }
 }

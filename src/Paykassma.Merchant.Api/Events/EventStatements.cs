@@ -57,12 +57,15 @@ internal static class EventStatements
 
     /// <summary>
     /// What the claimed attempt came to: $1 id, $2 attempt, $3 new status (delivered, pending or failed),
-    /// $4 error, $5 next attempt, $6 now. Only the claimant of this attempt may write it.
+    /// $4 error, $5 next attempt, $6 now. Only the claimant of this attempt may write it. A give-up is
+    /// timed (<c>failed_at</c>): the attention list's entry starts there, and a failure after a
+    /// redelivery is a new one.
     /// </summary>
     public static readonly string RecordAttempt = $"""
         UPDATE outbox_events
         SET status = $3, last_error = $4, next_attempt_at = $5,
-            delivered_at = CASE WHEN $3 = {EventTransitions.Moves.SqlTo(EventMove.Deliver)} THEN $6 ELSE delivered_at END
+            delivered_at = CASE WHEN $3 = {EventTransitions.Moves.SqlTo(EventMove.Deliver)} THEN $6 ELSE delivered_at END,
+            failed_at = CASE WHEN $3 = {EventTransitions.Moves.SqlTo(EventMove.GiveUp)} THEN $6 ELSE failed_at END
         WHERE id = $1 AND attempts = $2 AND status = {EventTransitions.Moves.SqlFrom(EventMove.Deliver)}
         """;
 

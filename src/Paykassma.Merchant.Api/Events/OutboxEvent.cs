@@ -37,6 +37,15 @@ public sealed class OutboxEvent : IDispatchedItem
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? DeliveredAt { get; set; }
+
+    /// <summary>When its delivery was last given up (status failed); a redelivery that fails again writes a new time.</summary>
+    public DateTimeOffset? FailedAt { get; set; }
+
+    /// <summary>
+    /// The <c>since</c> of the attention list entry a person marked seen on this row (an ops annotation,
+    /// not part of the record): hidden while the entry's since is still this (ADR 0016).
+    /// </summary>
+    public DateTimeOffset? AttentionSeenSince { get; set; }
 }
 
 public enum EventStatus

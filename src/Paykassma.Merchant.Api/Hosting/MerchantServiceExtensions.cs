@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using Paykassma.Merchant.Api.Attention;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Development;
@@ -75,6 +76,7 @@ internal static class MerchantServiceExtensions
         services.AddPayouts();
         services.AddEvents();
         services.AddReconciliation();
+        services.AddAttention();
         return builder;
     }
 

@@ -216,7 +216,8 @@ internal static partial class OpenApiExamples
     {
         var examples = operation.OperationId is { } id
             ? Examples.TryGetValue(id, out var listed) ? listed
-                : MoneyOutExamples.TryGetValue(id, out var moneyOut) ? moneyOut : ReconciliationExamples.GetValueOrDefault(id)
+                : MoneyOutExamples.TryGetValue(id, out var moneyOut) ? moneyOut
+                : ReconciliationExamples.TryGetValue(id, out var report) ? report : AttentionExamples.GetValueOrDefault(id)
             : default;
         if (examples.Request is { } request)
         {

@@ -72,6 +72,9 @@ public sealed class MerchantMetrics
             .Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("status", pair.Key))),
             description: "Open deposits by status (awaiting_payment, proof_submitted, pending_confirmation); "
                 + "confirmations are counted by paykassma.deposits.credited");
+        meter.CreateObservableGauge("paykassma.attention.items", () => snapshot.AttentionByKind
+            .Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("kind", pair.Key))),
+            description: "Entries of GET /api/ops/attention by kind (every kind, 0 when none): what waits for a person, not marked seen");
     }
 
     /// <param name="key">Which private key verified it (current, previous) or none: shows when a rotation is over.</param>

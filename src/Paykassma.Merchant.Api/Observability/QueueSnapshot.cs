@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Paykassma.Merchant.Api.Attention;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Payouts;
 
@@ -18,10 +19,11 @@ public sealed class MetricsOptions
 /// able to overload) the database. Every instance reports the same values.
 /// </summary>
 public sealed partial class QueueSnapshot(
-    NpgsqlDataSource dataSource, IOptions<MetricsOptions> options, IOptions<PayoutOptions> payouts, TimeProvider time,
-    ILogger<QueueSnapshot> logger) : PeriodicJob(time)
+    NpgsqlDataSource dataSource, IOptions<MetricsOptions> options, IOptions<PayoutOptions> payouts, IOptions<AttentionOptions> attention,
+    TimeProvider time, ILogger<QueueSnapshot> logger) : PeriodicJob(time)
 {
     private volatile IReadOnlyDictionary<string, long> _depositsByStatus = new Dictionary<string, long>();
+    private volatile IReadOnlyDictionary<string, long> _attentionByKind = new Dictionary<string, long>();
 
     public long QueueDepth { get; private set; }
 
@@ -41,6 +43,9 @@ public sealed partial class QueueSnapshot(
     public long EventsPending { get; private set; }
 
     public double OldestEventAgeSeconds { get; private set; }
+
+    /// <summary>Unseen entries of the attention list by kind, every kind (0 when none) once sampled.</summary>
+    public IReadOnlyDictionary<string, long> AttentionByKind => _attentionByKind;
 
     protected override TimeSpan Interval => options.Value.SampleInterval;
 
@@ -72,6 +77,10 @@ public sealed partial class QueueSnapshot(
         // Served by ix_outbox_events_due: undelivered events only.
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             "SELECT count(*), min(created_at) FROM outbox_events WHERE status IN ('pending', 'delivering')"));
+        // One count per kind, each from the kind's own index: its unseen entries only (ADR 0016, bench/README.md).
+        var attentionCounts = new NpgsqlBatchCommand(AttentionStore.UnseenCounts);
+        AttentionStore.Bind(attentionCounts.Parameters, AttentionStore.UnseenCounts, attention.Value, Time.GetUtcNow());
+        batch.BatchCommands.Add(attentionCounts);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
 
         await reader.ReadAsync(cancellationToken);
@@ -101,12 +110,15 @@ public sealed partial class QueueSnapshot(
         EventsPending = reader.GetInt64(0);
         OldestEventAgeSeconds = await reader.IsDBNullAsync(1, cancellationToken) ? 0
             : Math.Max(0, (Time.GetUtcNow() - await reader.GetFieldValueAsync<DateTimeOffset>(1, cancellationToken)).TotalSeconds);
+        await reader.NextResultAsync(cancellationToken);
+        var attentionByKind = await AttentionStore.ReadCountsAsync(reader, cancellationToken);
         PayoutQueueDepth = payoutDepth;
         OldestPayoutAgeSeconds = oldestPayout is { } op ? Math.Max(0, (Time.GetUtcNow() - op).TotalSeconds) : 0;
 
         QueueDepth = depth;
         OldestQueuedAgeSeconds = oldest is { } o ? Math.Max(0, (Time.GetUtcNow() - o).TotalSeconds) : 0;
         _depositsByStatus = byStatus;
+        _attentionByKind = attentionByKind;
     }
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Could not refresh the queue and deposit gauges")]

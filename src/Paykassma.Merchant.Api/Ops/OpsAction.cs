@@ -13,6 +13,9 @@ public enum OpsActionType
     ProofRetry,
     EventRedeliver,
     PostbackReverify,
+
+    /// <summary>An attention list entry was looked at (the note says what was done); its subject type depends on the entry's kind.</summary>
+    AttentionSeen,
 }
 
 /// <summary>What an ops action was done to; its id is <see cref="OpsAction.SubjectId"/>.</summary>
@@ -22,6 +25,10 @@ public enum OpsSubjectType
     Proof,
     Event,
     Postback,
+    Deposit,
+
+    /// <summary>A signed gateway transaction (an item of a postback).</summary>
+    Transaction,
 }
 
 /// <summary>

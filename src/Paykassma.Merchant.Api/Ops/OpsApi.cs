@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Paykassma.Merchant.Api.Attention;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Persistence;
@@ -54,7 +55,9 @@ public static class OpsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
 
-        // In the order of their resources (deposits, proofs, postbacks, transactions, payouts, events, actions): Swagger UI lists them so.
+        // In the order of their resources (attention, deposits, proofs, postbacks, transactions, payouts, events, actions, reconciliation): Swagger UI
+        // lists them so, the list to start the day with first.
+        group.MapOpsAttention();
         group.MapOpsDeposits();
         group.MapGet("/proofs", ListProofs)
             .WithName("OpsListProofs")

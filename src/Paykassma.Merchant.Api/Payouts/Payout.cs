@@ -93,6 +93,12 @@ public sealed class Payout : IDispatchedItem
     public DateTimeOffset? StaleSince { get; set; }
 
     public DateTimeOffset? SettledAt { get; set; }
+
+    /// <summary>
+    /// The <c>since</c> of the attention list entry a person marked seen on this row (an ops annotation,
+    /// not part of the record): hidden while the entry's since is still this (ADR 0016).
+    /// </summary>
+    public DateTimeOffset? AttentionSeenSince { get; set; }
 }
 
 public enum PayoutStatus

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paykassma.Merchant.Api.Attention;
 using Paykassma.Merchant.Api.Deposits;
 
 namespace Paykassma.Merchant.Api.Persistence;
@@ -34,6 +35,7 @@ internal sealed class DepositConfiguration : IEntityTypeConfiguration<Deposit>
         deposit.HasIndex(d => new { d.Status, d.CreatedAt });
         // A user's list, newest first.
         deposit.HasIndex(d => new { d.Label, d.CreatedAt }).IsDescending(false, true);
+        deposit.AddAttentionIndexes("deposits");
     }
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paykassma.Merchant.Api.Attention;
 using Paykassma.Merchant.Api.Payouts;
 
 namespace Paykassma.Merchant.Api.Persistence;
@@ -50,6 +51,7 @@ internal sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
         // Ops' list of payouts whose settlement the gateway contradicted: few rows.
         payout.HasIndex(p => p.UpdatedAt).HasFilter("status_conflict").HasDatabaseName("ix_payouts_status_conflict");
         payout.HasIndex(p => new { p.Label, p.CreatedAt });
+        payout.AddAttentionIndexes("payouts");
     }
 }
 

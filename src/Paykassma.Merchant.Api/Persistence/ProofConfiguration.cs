@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paykassma.Merchant.Api.Attention;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Proofs;
 
@@ -55,6 +56,7 @@ internal sealed class ProofConfiguration : IEntityTypeConfiguration<Proof>
         // unique indexes above are partial, so without this each of those read every proof ever stored
         // (the probes at 300 000 rows in bench/README.md).
         proof.HasIndex(p => new { p.DepositId, p.CreatedAt });
+        proof.AddAttentionIndexes("proofs");
     }
 }
 

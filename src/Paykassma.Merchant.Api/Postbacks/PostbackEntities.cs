@@ -86,6 +86,12 @@ public sealed class PostbackRecord
     public int NewTransactionCount { get; set; }
 
     public DateTimeOffset? ReverifiedAt { get; set; }
+
+    /// <summary>
+    /// The <c>since</c> of the attention list entry a person marked seen on this row (an ops annotation,
+    /// not part of the record): hidden while the entry's since is still this (ADR 0016).
+    /// </summary>
+    public DateTimeOffset? AttentionSeenSince { get; set; }
 }
 
 /// <summary>
@@ -186,6 +192,12 @@ public sealed class GatewayTransaction
     public required string Item { get; init; }
 
     public DateTimeOffset StoredAt { get; init; }
+
+    /// <summary>
+    /// The <c>since</c> of the attention list entry a person marked seen on this row (an ops annotation,
+    /// never a change to the signed data): hidden while the entry's since is still this (ADR 0016).
+    /// </summary>
+    public DateTimeOffset? AttentionSeenSince { get; set; }
 }
 
 /// <summary>Why a signed item credited nothing. The values are stable: they are stored, listed for ops and counted.</summary>

@@ -58,6 +58,12 @@ public sealed class Proof : Dispatching.IDispatchedItem
     public DateTimeOffset UpdatedAt { get; set; }
 
     public DateTimeOffset? ForwardedAt { get; set; }
+
+    /// <summary>
+    /// The <c>since</c> of the attention list entry a person marked seen on this row (an ops annotation,
+    /// not part of the record): hidden while the entry's since is still this (ADR 0016).
+    /// </summary>
+    public DateTimeOffset? AttentionSeenSince { get; set; }
 }
 
 /// <summary>Where a proof is on its way to the gateway (snake_case in the API and the database).</summary>

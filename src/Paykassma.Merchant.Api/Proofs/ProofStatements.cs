@@ -42,9 +42,12 @@ internal static class ProofStatements
         """;
 
     /// <summary>
-    /// The gateway took the proof: forwarded, and its deposit now waits for the postback. Only the
-    /// claimant of this attempt may record it: $1 proof id, $2 attempt number, $3 the gateway's
-    /// message, $4 now, $5 whether this attempt's outcome was uncertain. Returns how many proofs moved (0 or 1).
+    /// The gateway took the proof: forwarded, and its deposit now waits for the postback, since now if it
+    /// was not waiting yet (<c>proof_forwarded_at</c>: the attention list's "proof unconfirmed" starts
+    /// there). A deposit that expired while its proof was queued keeps its status but is owed a postback
+    /// all the same, so it gets the time too. Only the claimant of this attempt may record it: $1 proof id,
+    /// $2 attempt number, $3 the gateway's message, $4 now, $5 whether this attempt's outcome was
+    /// uncertain. Returns how many proofs moved (0 or 1).
     /// </summary>
     public static readonly string MarkForwarded = $"""
         WITH forwarded AS (
@@ -55,9 +58,15 @@ internal static class ProofStatements
             RETURNING deposit_id
         ),
         pending AS (
-            UPDATE deposits d SET status = {DepositTransitions.Moves.SqlTo(DepositMove.ForwardProof)}, updated_at = $4
+            UPDATE deposits d SET status = {DepositTransitions.Moves.SqlTo(DepositMove.ForwardProof)}, updated_at = $4,
+                proof_forwarded_at = COALESCE(d.proof_forwarded_at, $4)
             FROM forwarded f
             WHERE d.id = f.deposit_id AND d.status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.ForwardProof)})
+        ),
+        late AS (
+            UPDATE deposits d SET proof_forwarded_at = $4
+            FROM forwarded f
+            WHERE d.id = f.deposit_id AND d.status = {DepositTransitions.Sql(DepositStatus.Expired)} AND d.proof_forwarded_at IS NULL
         )
         SELECT count(*)::int FROM forwarded
         """;

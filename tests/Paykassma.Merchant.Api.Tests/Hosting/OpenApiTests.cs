@@ -23,8 +23,13 @@ public sealed class OpenApiTests(MerchantApiFactory api)
             ("ProofStatus", new[] { "submitting", "forwarded", "rejected", "queued", "failed" }),
             ("PostbackOutcome", new[] { "accepted", "duplicate", "rejected", "held" }),
             ("PayoutStatus", new[] { "awaiting_approval", "approved", "sending", "sent", "queued", "refused", "failed", "rejected", "paid", "cancelled" }),
-            ("OpsActionType", new[] { "payout_approve", "payout_reject", "payout_retry", "proof_retry", "event_redeliver", "postback_reverify" }),
-            ("OpsSubjectType", new[] { "payout", "proof", "event", "postback" }),
+            ("OpsActionType", new[] { "payout_approve", "payout_reject", "payout_retry", "proof_retry", "event_redeliver", "postback_reverify", "attention_seen" }),
+            ("OpsSubjectType", new[] { "payout", "proof", "event", "postback", "deposit", "transaction" }),
+            ("AttentionKind", new[]
+            {
+                "proof_unconfirmed", "proof_queued", "proof_failed", "payout_awaiting_approval", "payout_refused", "payout_failed", "payout_stale",
+                "payout_status_conflict", "postback_held", "item_unapplied", "event_failed", "deposit_amount_differs",
+            }),
         })
         {
             Assert.True(schemas.TryGetProperty(schema, out var declared), $"{schema} is not a schema of its own");
@@ -34,7 +39,8 @@ public sealed class OpenApiTests(MerchantApiFactory api)
         // Ops operations come in the order of their resources, so Swagger UI lists them that way.
         var opsPaths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Where(p => p.StartsWith("/api/ops/", StringComparison.Ordinal))
             .Select(p => p.Split('/')[3]).Distinct().ToList();
-        Assert.Equal(["deposits", "proofs", "postbacks", "transactions", "payouts", "events", "actions", "reconciliation"], opsPaths.Where(r => r != "session"));
+        Assert.Equal(["attention", "deposits", "proofs", "postbacks", "transactions", "payouts", "events", "actions", "reconciliation"],
+            opsPaths.Where(r => r != "session"));
     }
 
     [Fact]

@@ -70,10 +70,10 @@ public sealed class ReconciliationScaleFactory : MerchantApiFactory
             false, 'no_matching_proof', false, at, '{"amount":"77"}', at + interval '2 seconds'
         FROM generate_series(1, 40000) g, LATERAL (SELECT @first + (g * 7.5) * (@days * interval '1 day') / 300000 AS at) t;
 
-        INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, created_at)
+        INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, created_at, failed_at)
         SELECT md5('e' || g)::uuid, 'deposit.confirmed', md5('d' || g)::uuid, 'e' || g, '{}',
-            CASE WHEN g % 10 = 0 THEN 'failed' ELSE 'delivered' END, 1, @first + (g * 3) * (@days * interval '1 day') / 300000
-        FROM generate_series(1, 100000) g;
+            CASE WHEN g % 10 = 0 THEN 'failed' ELSE 'delivered' END, 1, e.at, CASE WHEN g % 10 = 0 THEN e.at END
+        FROM generate_series(1, 100000) g, LATERAL (SELECT @first + (g * 3) * (@days * interval '1 day') / 300000 AS at) e;
 
         ANALYZE;
         """;

@@ -90,8 +90,8 @@ public sealed class ReconciliationSeed(MerchantApiFactory api)
     {
         var id = Guid.NewGuid();
         return ExecuteAsync("""
-            INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, created_at)
-            VALUES (@id, @type, @id, @id::text, '{}', @status, 0, @at)
+            INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, created_at, failed_at)
+            VALUES (@id, @type, @id, @id::text, '{}', @status, 0, @at, CASE WHEN @status = 'failed' THEN @at END)
             """, ("id", id), ("type", type), ("status", status), ("at", createdAt));
     }
 

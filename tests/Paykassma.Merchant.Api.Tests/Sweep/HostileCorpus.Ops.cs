@@ -13,6 +13,7 @@ public sealed partial class HostileCorpus
             (SweepRoutes.OpsPayouts, "/api/ops/payouts", ["status", "label", "from", "to", "stale", "conflict"]),
             (SweepRoutes.OpsEvents, "/api/ops/events", ["status", "type", "subjectId"]),
             (SweepRoutes.OpsActions, "/api/ops/actions", ["subjectId", "actor", "action", "from", "to"]),
+            (SweepRoutes.OpsAttention, "/api/ops/attention", ["kind", "seen"]),
         };
         foreach (var (route, path, filters) in lists)
         {
@@ -49,6 +50,8 @@ public sealed partial class HostileCorpus
             (SweepRoutes.OpsReject, "POST", "/api/ops/payouts/{0}/reject", _targets.PayoutId),
             (SweepRoutes.OpsRetryPayout, "POST", "/api/ops/payouts/{0}/retry", _targets.PayoutId),
             (SweepRoutes.OpsRedeliver, "POST", "/api/ops/events/{0}/redeliver", _targets.EventId),
+            // The rejected payout is on no attention list: marking it is a 400 (no note) or a 404, never a row.
+            (SweepRoutes.OpsAttentionSeen, "POST", "/api/ops/attention/payout_refused/{0}/seen", _targets.PayoutId),
         };
         foreach (var (route, method, template, existing) in ids)
         {

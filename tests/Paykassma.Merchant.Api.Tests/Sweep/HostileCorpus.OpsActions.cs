@@ -35,6 +35,7 @@ public sealed partial class HostileCorpus
             (SweepRoutes.OpsRedeliver, $"/api/ops/events/{_targets.EventId}/redeliver"),
             (SweepRoutes.OpsReverify, $"/api/ops/postbacks/{_targets.RejectedPostbackId}/reverify"),
             (SweepRoutes.OpsRetry, $"/api/ops/proofs/{_targets.ProofId}/retry"),
+            (SweepRoutes.OpsAttentionSeen, $"/api/ops/attention/payout_refused/{_targets.PayoutId}/seen"),
         };
         foreach (var (route, path) in actions)
         {

@@ -39,6 +39,8 @@ public static class SweepRoutes
     public const string OpsRetryPayout = "POST /api/ops/payouts/{id}/retry";
     public const string OpsEvents = "GET /api/ops/events";
     public const string OpsActions = "GET /api/ops/actions";
+    public const string OpsAttention = "GET /api/ops/attention";
+    public const string OpsAttentionSeen = "POST /api/ops/attention/{kind}/{id}/seen";
     public const string OpsRedeliver = "POST /api/ops/events/{id}/redeliver";
     public const string DevToken = "/dev/token";
     public const string Health = "/health/*";

@@ -239,7 +239,7 @@ public sealed partial class HostileRequestSweepTests(ITestOutputHelper output) :
         foreach (var (request, exchange) in results.Where(r => r.Exchange.Response?.Status is >= 200 and < 300
                      && r.Request.Route is SweepRoutes.CreateDeposit or SweepRoutes.Window or SweepRoutes.SubmitProof or SweepRoutes.Postback
                          or SweepRoutes.CreatePayout or SweepRoutes.OpsRetry or SweepRoutes.OpsReverify or SweepRoutes.OpsApprove or SweepRoutes.OpsReject
-                         or SweepRoutes.OpsRetryPayout or SweepRoutes.OpsRedeliver))
+                         or SweepRoutes.OpsRetryPayout or SweepRoutes.OpsRedeliver or SweepRoutes.OpsAttentionSeen))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  {exchange.Response!.Status} {request.Route} | {request.Category} | {request.Name}");
         }

@@ -46,6 +46,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("amount_mismatch");
 
+                    b.Property<DateTimeOffset?>("AttentionSeenSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_seen_since");
+
                     b.Property<bool>("ConfirmedAfterExpiry")
                         .HasColumnType("boolean")
                         .HasColumnName("confirmed_after_expiry");
@@ -99,6 +103,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("character varying(190)")
                         .HasColumnName("label");
 
+                    b.Property<DateTimeOffset?>("ProofForwardedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("proof_forwarded_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -141,6 +149,22 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_deposits_status_created_at");
+
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_deposits_attention_amount_differs")
+                        .HasDatabaseName("ix_deposits_attention_amount_differs")
+                        .HasFilter("amount_differs AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
+
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_deposits_attention_amount_differs_seen")
+                        .HasDatabaseName("ix_deposits_attention_amount_differs_seen")
+                        .HasFilter("amount_differs AND attention_seen_since = updated_at");
+
+                    b.HasIndex(new[] { "ProofForwardedAt", "Id" }, "ix_deposits_attention_proof_unconfirmed")
+                        .HasDatabaseName("ix_deposits_attention_proof_unconfirmed")
+                        .HasFilter("status IN ('pending_confirmation', 'expired') AND proof_forwarded_at IS NOT NULL AND (attention_seen_since IS NULL OR attention_seen_since <> proof_forwarded_at)");
+
+                    b.HasIndex(new[] { "ProofForwardedAt", "Id" }, "ix_deposits_attention_proof_unconfirmed_seen")
+                        .HasDatabaseName("ix_deposits_attention_proof_unconfirmed_seen")
+                        .HasFilter("status IN ('pending_confirmation', 'expired') AND proof_forwarded_at IS NOT NULL AND attention_seen_since = proof_forwarded_at");
 
                     b.ToTable("deposits", null, t =>
                         {
@@ -240,6 +264,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<DateTimeOffset?>("AttentionSeenSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_seen_since");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -258,6 +286,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.Property<DateTimeOffset?>("DeliveredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("delivered_at");
+
+                    b.Property<DateTimeOffset?>("FailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failed_at");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(64)
@@ -301,8 +333,18 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("SubjectId", "CreatedAt")
                         .HasDatabaseName("ix_outbox_events_subject_id_created_at");
 
+                    b.HasIndex(new[] { "FailedAt", "Id" }, "ix_outbox_events_attention_failed")
+                        .HasDatabaseName("ix_outbox_events_attention_failed")
+                        .HasFilter("status = 'failed' AND (attention_seen_since IS NULL OR attention_seen_since <> failed_at)");
+
+                    b.HasIndex(new[] { "FailedAt", "Id" }, "ix_outbox_events_attention_failed_seen")
+                        .HasDatabaseName("ix_outbox_events_attention_failed_seen")
+                        .HasFilter("status = 'failed' AND attention_seen_since = failed_at");
+
                     b.ToTable("outbox_events", null, t =>
                         {
+                            t.HasCheckConstraint("ck_outbox_events_failed_at", "status <> 'failed' OR failed_at IS NOT NULL");
+
                             t.HasCheckConstraint("ck_outbox_events_status", "status IN ('pending', 'delivering', 'delivered', 'failed')");
                         });
                 });
@@ -365,9 +407,9 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.ToTable("ops_actions", null, t =>
                         {
-                            t.HasCheckConstraint("ck_ops_actions_action", "action IN ('payout_approve', 'payout_reject', 'payout_retry', 'proof_retry', 'event_redeliver', 'postback_reverify')");
+                            t.HasCheckConstraint("ck_ops_actions_action", "action IN ('payout_approve', 'payout_reject', 'payout_retry', 'proof_retry', 'event_redeliver', 'postback_reverify', 'attention_seen')");
 
-                            t.HasCheckConstraint("ck_ops_actions_subject_type", "subject_type IN ('payout', 'proof', 'event', 'postback')");
+                            t.HasCheckConstraint("ck_ops_actions_subject_type", "subject_type IN ('payout', 'proof', 'event', 'postback', 'deposit', 'transaction')");
                         });
                 });
 
@@ -404,6 +446,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset?>("AttentionSeenSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_seen_since");
 
                     b.Property<string>("BankDetails")
                         .HasColumnType("jsonb")
@@ -548,6 +594,30 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_payouts_status_created_at");
 
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_payouts_attention_failed")
+                        .HasDatabaseName("ix_payouts_attention_failed")
+                        .HasFilter("status = 'failed' AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
+
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_payouts_attention_failed_seen")
+                        .HasDatabaseName("ix_payouts_attention_failed_seen")
+                        .HasFilter("status = 'failed' AND attention_seen_since = updated_at");
+
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_payouts_attention_refused")
+                        .HasDatabaseName("ix_payouts_attention_refused")
+                        .HasFilter("status = 'refused' AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
+
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_payouts_attention_refused_seen")
+                        .HasDatabaseName("ix_payouts_attention_refused_seen")
+                        .HasFilter("status = 'refused' AND attention_seen_since = updated_at");
+
+                    b.HasIndex(new[] { "StaleSince", "Id" }, "ix_payouts_attention_stale")
+                        .HasDatabaseName("ix_payouts_attention_stale")
+                        .HasFilter("status = 'sent' AND stale_since IS NOT NULL AND (attention_seen_since IS NULL OR attention_seen_since <> stale_since)");
+
+                    b.HasIndex(new[] { "StaleSince", "Id" }, "ix_payouts_attention_stale_seen")
+                        .HasDatabaseName("ix_payouts_attention_stale_seen")
+                        .HasFilter("status = 'sent' AND stale_since IS NOT NULL AND attention_seen_since = stale_since");
+
                     b.ToTable("payouts", null, t =>
                         {
                             t.HasCheckConstraint("ck_payouts_account_number", "account_number ~ '^[0-9]{1,34}$'");
@@ -674,6 +744,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("applied");
 
+                    b.Property<DateTimeOffset?>("AttentionSeenSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_seen_since");
+
                     b.Property<string>("CurrencyCode")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -793,6 +867,14 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasDatabaseName("ix_gateway_transactions_withdrawal_transaction_id")
                         .HasFilter("withdrawal_id IS NOT NULL");
 
+                    b.HasIndex(new[] { "StoredAt", "Id" }, "ix_gateway_transactions_attention_unapplied")
+                        .HasDatabaseName("ix_gateway_transactions_attention_unapplied")
+                        .HasFilter("unapplied_reason IS NOT NULL AND unapplied_reason NOT IN ('payout_already_settled', 'status_conflict') AND (attention_seen_since IS NULL OR attention_seen_since <> stored_at)");
+
+                    b.HasIndex(new[] { "StoredAt", "Id" }, "ix_gateway_transactions_attention_unapplied_seen")
+                        .HasDatabaseName("ix_gateway_transactions_attention_unapplied_seen")
+                        .HasFilter("unapplied_reason IS NOT NULL AND unapplied_reason NOT IN ('payout_already_settled', 'status_conflict') AND attention_seen_since = stored_at");
+
                     b.HasIndex(new[] { "StoredAt" }, "ix_gateway_transactions_unapplied_stored_at")
                         .HasDatabaseName("ix_gateway_transactions_unapplied_stored_at")
                         .HasFilter("unapplied_reason IS NOT NULL");
@@ -818,6 +900,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset?>("AttentionSeenSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_seen_since");
 
                     b.Property<byte[]>("Body")
                         .IsRequired()
@@ -993,6 +1079,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<DateTimeOffset?>("AttentionSeenSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_seen_since");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1110,6 +1200,14 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_proofs_status_created_at");
+
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_proofs_attention_failed")
+                        .HasDatabaseName("ix_proofs_attention_failed")
+                        .HasFilter("status = 'failed' AND (attention_seen_since IS NULL OR attention_seen_since <> updated_at)");
+
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "ix_proofs_attention_failed_seen")
+                        .HasDatabaseName("ix_proofs_attention_failed_seen")
+                        .HasFilter("status = 'failed' AND attention_seen_since = updated_at");
 
                     b.ToTable("proofs", null, t =>
                         {
