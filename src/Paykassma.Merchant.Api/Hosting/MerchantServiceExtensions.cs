@@ -86,6 +86,7 @@ internal static class MerchantServiceExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
+        app.UseCancellationAsTheCause();
         app.UseValidJsonText();
         return app;
     }
