@@ -6,8 +6,8 @@
 // (`as`) in this file, and the generated types of our schemas hold no `any` or `unknown` (ContractTests
 // checks that too): what compiles here is what the service answers.
 //
-// The journey of a frontend: a token (development), a deposit (or one paid in the gateway's window),
-// its proof uploaded, its status followed live, the user's history; and the ops view of a payout.
+// The journey of a frontend: a deposit (or one paid in the gateway's window), its proof uploaded, its
+// status followed live, the user's history; and the ops view of a payout.
 import createClient from "openapi-fetch";
 import type { components, paths } from "./merchant-api";
 
@@ -42,15 +42,6 @@ export function multipartOrJson(body: unknown): string | FormData {
 
 export function merchantApi(baseUrl: string, userToken: string) {
   return createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${userToken}` }, bodySerializer: multipartOrJson });
-}
-
-/** POST /dev/token (Development only): every field has a default, so a label alone is a whole request. */
-export async function devToken(baseUrl: string, label: string): Promise<string | Failure> {
-  const { data, error, response } = await createClient<paths>({ baseUrl }).POST("/dev/token", { body: { label } });
-  if (error !== undefined) {
-    return failure(error, response);
-  }
-  return data.accessToken;
 }
 
 /** What the payment page shows: where to transfer the money, and how much. */

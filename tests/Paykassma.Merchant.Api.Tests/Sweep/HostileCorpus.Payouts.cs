@@ -36,7 +36,7 @@ public sealed partial class HostileCorpus
         {
             yield return ($"payout amount {amount}", PayoutWith("amount", amount));
         }
-        foreach (var number in new[] { "\"\"", "\"94403a\"", "\"" + new string('9', 35) + "\"", "\"９４４０\"", "\"9440 3779\"", "\"\\u0000\"", "\"\\ud800\"", "9440377924" })
+        foreach (var number in new[] { "\"\"", "\"94403a\"", "\"" + new string('9', 35) + "\"", "\"９４４０\"", "\"9440.3779\"", "\"\\u0000\"", "\"\\ud800\"", "9440377924" })
         {
             yield return ($"accountNumber {Shorten(number)}", PayoutWith("accountNumber", number));
         }
