@@ -56,7 +56,7 @@ internal static partial class OpenApiExamples
 
     private const string OpsPostbackSummary = """
         {"id":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","receivedAt":"2026-01-27T01:32:02+00:00","outcome":"accepted","rejectReason":null,
-         "verifiedWith":"current","format":"current","direction":"ingoing","amount":"300","label":"labeluser","transactionIds":["293397556789"],
+         "verifiedWith":"current","format":"current","direction":"ingoing","amountText":"300","label":"labeluser","transactionIds":["293397556789"],
          "transactionCount":1,"newTransactionCount":1,"hasDiscrepancies":false,"bodyLength":812,"remoteIp":"203.0.113.7","reverifiedAt":null}
         """;
 

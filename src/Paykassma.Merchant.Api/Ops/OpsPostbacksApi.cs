@@ -12,6 +12,7 @@ namespace Paykassma.Merchant.Api.Ops;
 /// <summary>Received postbacks and the signed transactions they brought, for "where is my money?".</summary>
 public static class OpsPostbacksApi
 {
+    /// <param name="AmountText">The postback's unsigned top-level amount, as the gateway wrote it (only signed items count).</param>
     public sealed record OpsPostbackSummary(
         Guid Id,
         DateTimeOffset ReceivedAt,
@@ -20,7 +21,7 @@ public static class OpsPostbacksApi
         string? VerifiedWith,
         string? Format,
         string? Direction,
-        string? Amount,
+        string? AmountText,
         string? Label,
         IReadOnlyList<string> TransactionIds,
         int TransactionCount,
