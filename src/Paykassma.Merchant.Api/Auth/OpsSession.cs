@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Paykassma.Merchant.Api.Auth;
 
@@ -29,11 +31,21 @@ public static class OpsSession
     {
         ops.MapPost("/session", Open)
             .WithName("OpsOpenSwaggerSession")
-            .WithSummary("Open a Swagger UI session in this browser with the bearer token of this request");
+            .WithSummary("Open a Swagger UI session in this browser with the bearer token of this request")
+            .AddOpenApiOperationTransformer(NoDatabase);
         ops.MapDelete("/session", Close)
             .WithName("OpsCloseSwaggerSession")
-            .WithSummary("Close the Swagger UI session of this browser");
+            .WithSummary("Close the Swagger UI session of this browser")
+            .AddOpenApiOperationTransformer(NoDatabase);
         return ops;
+    }
+
+    /// <summary>Only a cookie is set or cleared: no database to be unavailable, nothing that could run out of time.</summary>
+    private static Task NoDatabase(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.Responses?.Remove("503");
+        operation.Responses?.Remove("504");
+        return Task.CompletedTask;
     }
 
     public static NoContent Open(HttpContext http, TimeProvider time)

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Paykassma.Merchant.Api.Proofs;
 using Paykassma.PluginApi.Client;
@@ -7,12 +6,12 @@ namespace Paykassma.Merchant.Api.Deposits;
 
 /// <summary>Starts a deposit. The amount is optional: the user may not know it yet.</summary>
 /// <param name="Amount">Whole BTN the user intends to pay.</param>
-public sealed record CreateDepositRequest([property: Range(1, int.MaxValue)] int? Amount);
+public sealed record CreateDepositRequest(int? Amount = null);
 
 /// <summary>Starts a deposit paid through the gateway's payment window.</summary>
 /// <param name="Amount">Whole BTN; when given, the window fixes it (<c>fixed_amount</c>) and the user cannot change it.</param>
 /// <param name="Lang">The window's language: 2 to 5 ASCII letters or hyphens, a letter first (default <c>en</c>).</param>
-public sealed record CreateWindowDepositRequest([property: Range(1, int.MaxValue)] int? Amount, string? Lang);
+public sealed record CreateWindowDepositRequest(int? Amount = null, string? Lang = null);
 
 /// <summary>
 /// A payment window deposit and where to send the user. Its requisites are empty (all null, no other

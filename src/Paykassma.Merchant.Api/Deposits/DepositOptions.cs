@@ -5,8 +5,19 @@ public sealed class DepositOptions
 {
     public const string SectionName = "Deposits";
 
+    /// <summary>The smallest amount (whole BTN) a user may announce or claim to have paid.</summary>
+    public const int MinAmount = 1;
+
     /// <summary>The largest amount (whole BTN) a user may announce or claim to have paid.</summary>
     public int MaxAmount { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// The one amount rule of a deposit and its proofs: what every refusal of an amount says, and what
+    /// the OpenAPI document states as the field's minimum and maximum (OpenApiLimits reads these).
+    /// </summary>
+    public bool AllowsAmount(long amount) => amount >= MinAmount && amount <= MaxAmount;
+
+    public string AmountRule => $"The amount must be a whole number of BTN from {MinAmount} to {MaxAmount}.";
 
     /// <summary>
     /// How long a repeated request waits for the first one with the same Idempotency-Key; it sets

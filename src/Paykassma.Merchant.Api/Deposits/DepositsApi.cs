@@ -82,7 +82,8 @@ public static class DepositsApi
             });
         group.MapGet("/", ListDeposits)
             .WithName("ListDeposits")
-            .WithSummary("The user's deposits, newest first");
+            .WithSummary("The user's deposits, newest first (status=confirmed: only those)")
+            .WithPaging(MaxPageSize);
         return group;
     }
 
@@ -96,9 +97,9 @@ public static class DepositsApi
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (request?.Amount > options.Value.MaxAmount)
+        if (request?.Amount is { } amount && !options.Value.AllowsAmount(amount))
         {
-            errors["amount"] = [$"The amount must be at most {options.Value.MaxAmount}."];
+            errors["amount"] = [options.Value.AmountRule];
         }
         IdempotencyHeader.Validate(http.Request, idempotencyKey, errors);
         if (errors.Count > 0)
@@ -118,7 +119,7 @@ public static class DepositsApi
                 return TypedResults.Created($"/api/deposits/{result.Deposit!.Id}", DepositResponse.From(result.Deposit, []));
             case CreateDepositStatus.GatewayRefused:
                 return Problems.Result(StatusCodes.Status502BadGateway, Problems.GatewayRefused,
-                    "The payment gateway refused the deposit", result.GatewayMessage,
+                    "The payment gateway refused the deposit", string.IsNullOrWhiteSpace(result.GatewayMessage) ? "The gateway gave no reason; try again later." : result.GatewayMessage,
                     new Dictionary<string, object?> { ["gatewayMessage"] = result.GatewayMessage });
             case CreateDepositStatus.GatewayFailed:
                 return GatewayFailureProblem(http, result.GatewayFailure);
@@ -144,9 +145,9 @@ public static class DepositsApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (request?.Amount > options.Value.MaxAmount)
+        if (request?.Amount is { } amount && !options.Value.AllowsAmount(amount))
         {
-            errors["amount"] = [$"The amount must be at most {options.Value.MaxAmount}."];
+            errors["amount"] = [options.Value.AmountRule];
         }
         if (request?.Lang is { } lang && !PaymentWindow.Lang().IsMatch(lang))
         {
@@ -244,17 +245,21 @@ public static class DepositsApi
     private const int MaxPageSize = 100;
 
     public static async Task<Results<Ok<DepositPage>, ValidationProblem>> ListDeposits(
-        CurrentUser user, MerchantDbContext db, CancellationToken cancellationToken, int page = 1, int pageSize = 20)
+        CurrentUser user, MerchantDbContext db, CancellationToken cancellationToken,
+        QueryEnum<DepositStatus>? status = null, int page = 1, int pageSize = 20)
     {
-        if (!Paging.IsValid(page, pageSize, MaxPageSize))
+        var errors = Paging.Errors(page, pageSize, MaxPageSize);
+        var wanted = status?.Read(nameof(status), errors);
+        if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["page"] = [Paging.Rule(MaxPageSize)],
-            }, type: Problems.Validation);
+            return TypedResults.ValidationProblem(errors, type: Problems.Validation);
         }
 
         var mine = db.Deposits.AsNoTracking().Where(d => d.Label == user.Label);
+        if (wanted is { } only)
+        {
+            mine = mine.Where(d => d.Status == only);
+        }
         var total = await mine.CountAsync(cancellationToken);
         var deposits = await mine.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
             .Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(cancellationToken);

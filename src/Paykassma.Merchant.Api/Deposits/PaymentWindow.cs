@@ -37,8 +37,11 @@ public static partial class PaymentWindow
     public static string CustomTransactionIdFor(Guid depositId) => "pw_" + depositId.ToString("N");
 
     /// <summary>A language code such as <c>en</c> or <c>pt-BR</c>: 2 to 5 ASCII letters or hyphens, a letter first.</summary>
-    [GeneratedRegex("^[A-Za-z][A-Za-z-]{1,4}$")]
+    [GeneratedRegex(LangPattern)]
     public static partial Regex Lang();
+
+    /// <summary>The rule of <see cref="Lang"/>, which the OpenAPI document states for the field.</summary>
+    public const string LangPattern = "^[A-Za-z][A-Za-z-]{1,4}$";
 
     /// <summary>The support-issued redirect ids: digits only, as the gateway's example shows them.</summary>
     [GeneratedRegex("^[0-9]{1,20}$")]

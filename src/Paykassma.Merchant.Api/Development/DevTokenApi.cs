@@ -15,7 +15,14 @@ namespace Paykassma.Merchant.Api.Development;
 /// </summary>
 public static class DevTokenApi
 {
+    /// <param name="Label">The token's subject and label claim.</param>
+    /// <param name="Ops">Add the ops role.</param>
+    /// <param name="LifetimeMinutes">How long the token is valid.</param>
+    /// <param name="Payouts">Add the payouts (back office) role.</param>
     public sealed record DevTokenRequest(string Label = "dev-user", bool Ops = false, int LifetimeMinutes = 60, bool Payouts = false);
+
+    /// <summary>The longest token this mints (a day).</summary>
+    public const int MaxLifetimeMinutes = 24 * 60;
 
     public sealed record DevTokenResponse(string AccessToken, string TokenType, DateTimeOffset ExpiresAt);
 
@@ -37,12 +44,18 @@ public static class DevTokenApi
     public static Results<Ok<DevTokenResponse>, ValidationProblem> IssueToken(
         DevTokenRequest request, IOptions<MerchantAuthOptions> options, TimeProvider time)
     {
-        if (!AuthExtensions.IsUsableLabel(request.Label) || request.LifetimeMinutes is < 1 or > 24 * 60)
+        var errors = new Dictionary<string, string[]>();
+        if (!AuthExtensions.IsUsableLabel(request.Label))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["label"] = ["label: 1 to 190 characters, no control characters; lifetimeMinutes: 1 to 1440."],
-            }, type: Problems.Validation);
+            errors["label"] = [$"1 to {AuthExtensions.MaxLabelLength} characters, no control characters."];
+        }
+        if (request.LifetimeMinutes is < 1 or > MaxLifetimeMinutes)
+        {
+            errors["lifetimeMinutes"] = [$"From 1 to {MaxLifetimeMinutes}."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, type: Problems.Validation);
         }
 
         var settings = options.Value;

@@ -4,8 +4,9 @@ namespace Paykassma.Merchant.Api.Events;
 /// The outbox in SQL. <see cref="Emit"/> is a CTE that the statement making a change includes, so
 /// the event is written in that statement's own transaction (no second round trip), and only when
 /// the change really happened (its source is the change's RETURNING). The <c>data</c> object of each
-/// subject is built by one fragment here, so every event about a deposit (or payout, or proof) has
-/// the same shape. The rest are the delivery's claim and outcome statements (ADR 0012).
+/// subject is built from its field list in <see cref="EventData"/>, so every event about a deposit (or
+/// payout, or proof) has the same shape, the one the OpenAPI document states. The rest are the
+/// delivery's claim and outcome statements (ADR 0012).
 /// </summary>
 internal static class EventStatements
 {
@@ -24,23 +25,13 @@ internal static class EventStatements
         """;
 
     /// <summary>The data of a deposit event, from a row of <c>deposits</c> (or a RETURNING with its columns) named <paramref name="d"/>.</summary>
-    public static string DepositData(string d) => $"""
-        jsonb_build_object('depositId', {d}.id, 'label', {d}.label, 'amount', {d}.confirmed_amount, 'requestedAmount', {d}.amount,
-            'currency', {d}.currency, 'status', {d}.status, 'amountMismatch', {d}.amount_mismatch, 'amountDiffers', {d}.amount_differs)
-        """;
+    public static string DepositData(string d) => EventData.Sql(EventData.Deposit, d);
 
     /// <summary>The data of a payout event, from a row of <c>payouts</c> named <paramref name="p"/>.</summary>
-    public static string PayoutData(string p) => $"""
-        jsonb_build_object('payoutId', {p}.id, 'withdrawalId', {p}.withdrawal_id, 'label', {p}.label, 'amount', {p}.amount,
-            'settledAmount', {p}.settled_amount, 'currency', {p}.currency, 'status', {p}.status,
-            'amountMismatch', {p}.amount_mismatch, 'withdrawalStatus', {p}.withdrawal_status, 'gatewayMessage', {p}.gateway_message)
-        """;
+    public static string PayoutData(string p) => EventData.Sql(EventData.Payout, p);
 
-    /// <summary>The data of a proof event, from a row of <c>proofs</c> named <paramref name="p"/> and its deposit's currency.</summary>
-    public static string ProofData(string p, string currency) => $"""
-        jsonb_build_object('proofId', {p}.id, 'depositId', {p}.deposit_id, 'label', {p}.label, 'amount', {p}.amount,
-            'currency', {currency}, 'status', {p}.status, 'gatewayMessage', {p}.gateway_message)
-        """;
+    /// <summary>The data of a proof event, from a row of <c>proofs</c> named <paramref name="p"/> (its currency is its deposit's).</summary>
+    public static string ProofData(string p) => EventData.Sql(EventData.Proof, p);
 
     // Claims due events: $1 now, $2 lease end, $3 batch size. The inner guard is ix_outbox_events_due's filter.
     public static readonly string ClaimDue = $"""

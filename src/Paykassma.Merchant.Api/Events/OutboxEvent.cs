@@ -64,8 +64,12 @@ public enum EventStatus
 }
 
 /// <summary>The event types, as the ledger receives them in <c>type</c>. Stable: the ledger switches on them.</summary>
-public static class EventTypes
+public sealed class EventTypes : Hosting.IChoiceSet
 {
+    private EventTypes()
+    {
+    }
+
     public const string DepositConfirmed = "deposit.confirmed";
     public const string DepositAmountMismatch = "deposit.amount_mismatch";
     public const string DepositExpired = "deposit.expired";

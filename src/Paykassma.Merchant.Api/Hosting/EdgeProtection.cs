@@ -164,6 +164,27 @@ internal static class EdgeProtection
         return app;
     }
 
+    /// <summary>
+    /// Inside the request time limit (after UseRequestTimeouts): a failure that follows the request's
+    /// cancellation is the cancellation's doing. Npgsql reports a connect or read it abandoned as an
+    /// NpgsqlException, which would otherwise answer 503 database-unavailable (and empty the connection
+    /// pool) for a database that is merely slow; rethrown as the cancellation it is, the time limit
+    /// answers its 504 request-timeout, and a client that hung up gets nothing, as before.
+    /// </summary>
+    public static IApplicationBuilder UseCancellationAsTheCause(this IApplicationBuilder app) =>
+        app.Use(async (http, next) =>
+        {
+            try
+            {
+                await next(http);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException && http.RequestAborted.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The request was cancelled (its time limit, or the client) while this failed.",
+                    failure, http.RequestAborted);
+            }
+        });
+
     /// <summary>A sliding one-minute window per signed-in user (their label), or per address without one.</summary>
     private static RateLimitPartition<string> PerUser(HttpContext context, Func<RateLimitOptions, int> permits)
     {

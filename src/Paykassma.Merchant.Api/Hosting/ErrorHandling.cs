@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Paykassma.Merchant.Api.Persistence;
 
@@ -49,18 +50,20 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
             await shape.WriteErrorAsync(http, status, title);
             return true;
         }
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail };
+        if (status < 500 && FieldErrors.Of(exception, http) is { } errors)
         {
-            HttpContext = http,
-            Exception = exception,
-            ProblemDetails = { Status = status, Type = type, Title = title, Detail = detail },
-        });
+            problem.Extensions["errors"] = errors;
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });
     }
 
     internal static (int Status, string Type, string Title, string? Detail) Classify(Exception exception) => Unwrap(exception) switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (StatusCodes.Status413PayloadTooLarge, Problems.MalformedRequest, "Request body too large", null),
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } bad =>
+            (bad.StatusCode, Problems.UnsupportedMediaType, "The request's content type is not one this call takes", bad.Message),
         BadHttpRequestException { InnerException: JsonException } bad =>
             (bad.StatusCode, Problems.MalformedRequest, "The request body is not valid JSON for this call", JsonDetail(bad)),
         BadHttpRequestException bad =>

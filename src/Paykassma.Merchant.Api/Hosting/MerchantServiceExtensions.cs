@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
@@ -37,10 +36,7 @@ internal static class MerchantServiceExtensions
             kestrel.AddServerHeader = false;
         });
 
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
-        });
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemContract.Complete);
         services.AddExceptionHandler<ErrorHandler>();
         // Malformed bodies and parameters throw, so ErrorHandler answers them as problem details
         // in every environment (by default Production answers an empty 400).
@@ -94,6 +90,7 @@ internal static class MerchantServiceExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
+        app.UseCancellationAsTheCause();
         app.UseValidJsonText();
         return app;
     }

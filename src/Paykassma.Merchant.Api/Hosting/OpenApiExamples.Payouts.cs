@@ -10,8 +10,13 @@ internal static partial class OpenApiExamples
          "createdAt":"2026-01-27T02:00:00+00:00","updatedAt":"2026-01-27T02:00:01+00:00","sentAt":"2026-01-27T02:00:01+00:00","settledAt":null}
         """;
 
-    private const string OpsPayout = $$"""
-        {"payout":{{Payout}},"createdBy":"ledger-service","paymentSystem":"sinpemovil","isTest":false,"attempts":1,"attemptLimit":300,
+    /// <summary>The back office's view with the ops fields beside its own (one object, not one inside another).</summary>
+    private const string OpsPayout = """
+        {"id":"0192f0b2-1a2b-7c3d-8e4f-5a6b7c8d9e0f","withdrawalId":"po_0192f0b21a2b7c3d8e4f5a6b7c8d9e0f","status":"sent",
+         "label":"labeluser","amount":1020,"currency":"BTN","accountNumber":"9440377924","accountName":"Dorji Wangmo","bankDetails":null,
+         "gatewayMessage":null,"withdrawalStatus":null,"settledAmount":null,"amountMismatch":false,
+         "createdAt":"2026-01-27T02:00:00+00:00","updatedAt":"2026-01-27T02:00:01+00:00","sentAt":"2026-01-27T02:00:01+00:00","settledAt":null,
+         "createdBy":"ledger-service","paymentSystem":"sinpemovil","isTest":false,"attempts":1,"attemptLimit":300,
          "outcomeUncertain":false,"lastError":null,"nextAttemptAt":null,"staleSince":null,
          "reportedAt":null,"statusConflict":false,"conflictingStatus":null}
         """;

@@ -56,7 +56,7 @@ internal static partial class OpenApiExamples
 
     private const string OpsPostbackSummary = """
         {"id":"0192f0a1-9e5a-7f4c-9d3a-5b6c7d8e9fa0","receivedAt":"2026-01-27T01:32:02+00:00","outcome":"accepted","rejectReason":null,
-         "verifiedWith":"current","format":"current","direction":"ingoing","amount":"300","label":"labeluser","transactionIds":["293397556789"],
+         "verifiedWith":"current","format":"current","direction":"ingoing","amountText":"300","label":"labeluser","transactionIds":["293397556789"],
          "transactionCount":1,"newTransactionCount":1,"hasDiscrepancies":false,"bodyLength":812,"remoteIp":"203.0.113.7","reverifiedAt":null}
         """;
 
@@ -76,7 +76,8 @@ internal static partial class OpenApiExamples
         ["CreateDeposit"] = ("""{"amount":300}""", new()
         {
             ["201"] = Deposit,
-            ["400"] = Problem(400, "validation", "One or more validation errors occurred.", ""","errors":{"amount":["The amount must be at most 1000000."]}"""),
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
+                ""","errors":{"amount":["The amount must be a whole number of BTN from 1 to 1000000."]}"""),
             ["409"] = Problem(409, "idempotency-key-in-progress", "A request with this Idempotency-Key is still in progress", ""","detail":"Retry shortly with the same key." """),
             ["415"] = Problem(415, "unsupported-media-type", "JSON bodies must be UTF-8",
                 ""","detail":"Send Content-Type: application/json (optionally with charset=utf-8)." """),
@@ -103,7 +104,7 @@ internal static partial class OpenApiExamples
         ["ListDeposits"] = (null, new()
         {
             ["200"] = Page(Deposit, 20),
-            ["400"] = Problem(400, "validation", "One or more validation errors occurred.", $$""","errors":{"page":["{{Paging.Rule(100)}}"]}"""),
+            ["400"] = Problem(400, "validation", "One or more validation errors occurred.", ""","errors":{"pageSize":["From 1 to 100."]}"""),
         }),
         ["GetDepositEvents"] = (null, new()
         {
@@ -117,13 +118,13 @@ internal static partial class OpenApiExamples
             ["503"] = Problem(503, "streams-at-capacity", "This instance holds all the live streams it may",
                 ""","detail":"Retry after 10 s (possibly on another instance), with Last-Event-ID; GET /api/deposits/{id} answers meanwhile." """),
         }),
-        ["SubmitProof"] = ("""{"transactionNumber":"293397556789","amount":"300"}""", new()
+        ["SubmitProof"] = ("""{"transactionNumber":"293397556789","amount":300}""", new()
         {
             ["202"] = Proof,
             ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
                 ""","errors":{"transactionNumber":["The transaction number must be exactly 12 digits (0-9), as shown in the bank app."]}"""),
             ["409"] = Problem(409, "deposit-closed", "This deposit no longer accepts proofs", ""","detail":"It is confirmed or expired. Start a new deposit." """),
-            ["415"] = Problem(415, "malformed-request", "The request could not be read",
+            ["415"] = Problem(415, "unsupported-media-type", "The request's content type is not one this call takes",
                 ""","detail":"Expected a supported form media type but got \"application/json\"." """),
             ["422"] = Problem(422, "proof-rejected", "The payment gateway refused this proof",
                 ""","detail":"Transaction not found","gatewayMessage":"Transaction not found","proof":""" + RejectedProof),
@@ -150,7 +151,8 @@ internal static partial class OpenApiExamples
         {
             ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
                 ""","errors":{"reason":["Required: why, in 1 to 500 characters (kept with your name)."]}"""),
-            ["404"] = Problem(404, "not-found", "No failed proof with that id", ""),
+            ["404"] = Problem(404, "not-found", "No failed proof with that id",
+                ""","detail":"Only a failed proof can be retried: GET /api/ops/proofs?status=failed lists them." """),
         }),
         ["OpsListPostbacks"] = (null, new() { ["200"] = Page(OpsPostbackSummary, 50) }),
         ["OpsGetPostback"] = (null, new()
@@ -183,27 +185,37 @@ internal static partial class OpenApiExamples
         ["DevToken"] = ("""{"label":"alice","ops":false,"lifetimeMinutes":60}""", new()
         {
             ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
-                ""","errors":{"label":["label: 1 to 190 characters, no control characters; lifetimeMinutes: 1 to 1440."]}"""),
+                ""","errors":{"lifetimeMinutes":["From 1 to 1440."]}"""),
         }),
     };
 
     /// <summary>
     /// The problem an answer of this status usually is, for every operation that has no example of
-    /// its own: the pipeline's answers (authentication, rate limit, database, request timeout) are
-    /// the same whichever endpoint was called.
+    /// its own: the pipeline's answers (validation of paging, authentication, size and media type,
+    /// rate limit, database, request time limit) are the same whichever endpoint was called, and their
+    /// detail is the one <see cref="ProblemContract"/> writes for this endpoint.
     /// </summary>
-    private static readonly Dictionary<string, string> CommonProblems = new()
+    private static string? CommonProblem(string status, OpenApiOperationTransformerContext context)
     {
-        ["400"] = Problem(400, "validation", "One or more validation errors occurred.", $$""","errors":{"page":["{{Paging.Rule(200)}}"]}"""),
-        ["401"] = HttpProblem(401, "15.5.2", "Unauthorized"),
-        ["403"] = HttpProblem(403, "15.5.4", "Forbidden"),
-        ["404"] = Problem(404, "not-found", "Not found", ""","detail":"No deposit with that id." """),
-        ["413"] = Problem(413, "malformed-request", "Request body too large", ""),
-        ["429"] = Problem(429, "rate-limited", "Too many requests", ""","detail":"Slow down and retry after the time in Retry-After." """),
-        ["503"] = Problem(503, "database-unavailable", "The database is unavailable; try again shortly", ""),
-        // The request's time limit ran out (RequestTimeouts) before the service could answer.
-        ["504"] = HttpProblem(504, "15.6.5", "Gateway Timeout"),
-    };
+        var endpoint = new EndpointMetadataCollection(context.Description.ActionDescriptor.EndpointMetadata);
+        string Detail(int code, string type) => Extra("detail",
+            ProblemContract.DetailFor(endpoint, context.ApplicationServices, context.Description.HttpMethod ?? "GET", code, Problems.Base + type));
+        return status switch
+        {
+            "400" when endpoint.GetMetadata<PagingMetadata>() is { } paging =>
+                Problem(400, "validation", "One or more validation errors occurred.", $$""","errors":{"pageSize":["From 1 to {{paging.MaxPageSize}}."]}"""),
+            "401" => Problem(401, "unauthorized", "Unauthorized", Detail(401, "unauthorized")),
+            "403" => Problem(403, "forbidden", "Forbidden", Detail(403, "forbidden")),
+            "404" => Problem(404, "not-found", "Not found", ""","detail":"No deposit with that id." """),
+            "413" => Problem(413, "malformed-request", "Request body too large", Detail(413, "malformed-request")),
+            "415" => Problem(415, "unsupported-media-type", "Unsupported Media Type", Detail(415, "unsupported-media-type")),
+            "429" => Problem(429, "rate-limited", "Too many requests", ""","detail":"Slow down and retry after the time in Retry-After." """),
+            "503" => Problem(503, "database-unavailable", "The database is unavailable; try again shortly", Detail(503, "database-unavailable")),
+            // The request's time limit ran out (RequestTimeouts) before the service could answer.
+            "504" => Problem(504, "request-timeout", "Gateway Timeout", Detail(504, "request-timeout")),
+            _ => null,
+        };
+    }
 
     /// <summary>A refused proof as the 422 proof-rejected problem carries it.</summary>
     private const string RejectedProof = """
@@ -221,16 +233,33 @@ internal static partial class OpenApiExamples
             : default;
         if (examples.Request is { } request)
         {
-            // The postback body is read raw (no binding), so its document entry is written here.
+            // The postback body is read raw (no binding), so its document entry is written here: a JSON
+            // object in the gateway's own shape, verified byte for byte as it arrived (docs/gateway-protocol.md).
             operation.RequestBody ??= new OpenApiRequestBody
             {
                 Required = true,
-                Description = "JSON body",
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() },
+                Description = "The gateway's signed postback (its own member names), read as raw bytes",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new()
+                    {
+                        Schema = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.Object,
+                            AdditionalProperties = new OpenApiSchemaReference(OpenApiTypes.JsonValueSchema, context.Document),
+                        },
+                    },
+                },
             };
-            // A multipart form's example is its text fields by name (a file has no example).
-            foreach (var media in operation.RequestBody.Content?.Values ?? [])
+            foreach (var (mediaType, media) in operation.RequestBody.Content ?? new Dictionary<string, OpenApiMediaType>())
             {
+                if (mediaType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+                {
+                    // A form's example would need its file too; its text fields get one each instead,
+                    // which Swagger UI fills in (the file has none: the user picks one).
+                    ExampleEachField(media, JsonNode.Parse(request)!.AsObject(), context.Document);
+                    continue;
+                }
                 media.Example = JsonNode.Parse(request);
             }
         }
@@ -240,7 +269,7 @@ internal static partial class OpenApiExamples
             foreach (var (mediaType, media) in response.Content ?? new Dictionary<string, OpenApiMediaType>())
             {
                 // Common problems fit problem answers only (the postback answers in the gateway's shape).
-                var example = own ?? (mediaType == "application/problem+json" ? CommonProblems.GetValueOrDefault(status) : null);
+                var example = own ?? (mediaType == "application/problem+json" ? CommonProblem(status, context) : null);
                 if (example is not null)
                 {
                     media.Example = JsonNode.Parse(example);
@@ -250,14 +279,36 @@ internal static partial class OpenApiExamples
         return Task.CompletedTask;
     });
 
+    private static void ExampleEachField(OpenApiMediaType media, JsonObject fields, OpenApiDocument? document)
+    {
+        var form = media.Schema is OpenApiSchemaReference { Reference.Id: { } id } && document?.Components?.Schemas?.TryGetValue(id, out var declared) == true
+            ? declared : media.Schema;
+        foreach (var (name, value) in fields)
+        {
+            if (form?.Properties is { } properties && properties.TryGetValue(name, out var declaredField) && declaredField is OpenApiSchema field
+                && value is not null)
+            {
+                field.Examples = [value.DeepClone()];
+            }
+        }
+    }
+
     /// <summary>A first page holding one item, as every list answers.</summary>
     private static string Page(string item, int pageSize) => $$"""{"items":[{{item}}],"page":1,"pageSize":{{pageSize}},"total":1}""";
 
-    /// <summary>One of this API's own problem types, as <see cref="Problems"/> writes it (every problem carries the trace id).</summary>
-    private static string Problem(int status, string type, string title, string extra) =>
-        $$"""{"type":"{{Problems.Base}}{{type}}","title":"{{title}}","status":{{status}}{{extra.TrimEnd()}},"traceId":"{{TraceId}}"}""";
+    /// <summary>
+    /// One of this API's own problem types, as <see cref="Problems"/> writes it (every problem carries the
+    /// trace id; a validation problem the detail <see cref="ProblemContract"/> gives it).
+    /// </summary>
+    private static string Problem(int status, string type, string title, string extra)
+    {
+        if (type == "validation" && !extra.Contains("\"detail\"", StringComparison.Ordinal))
+        {
+            extra = Extra("detail", ProblemContract.ValidationDetail) + extra;
+        }
+        return $$"""{"type":"{{Problems.Base}}{{type}}","title":"{{title}}","status":{{status}}{{extra.TrimEnd()}},"traceId":"{{TraceId}}"}""";
+    }
 
-    /// <summary>A plain HTTP status answered by the pipeline: the framework names its RFC 9110 section.</summary>
-    private static string HttpProblem(int status, string section, string title) =>
-        $$"""{"type":"https://tools.ietf.org/html/rfc9110#section-{{section}}","title":"{{title}}","status":{{status}},"traceId":"{{TraceId}}"}""";
+    /// <summary>A member to add to a problem example: <c>,"name":"value"</c>, the value escaped as JSON.</summary>
+    private static string Extra(string name, string value) => $",\"{name}\":{System.Text.Json.JsonSerializer.Serialize(value)}";
 }

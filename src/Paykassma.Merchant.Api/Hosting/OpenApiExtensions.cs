@@ -80,6 +80,9 @@ internal static class OpenApiExtensions
                 return Task.CompletedTask;
             });
             options.AddDocumentTransformer(LetAnyJsonBeNull);
+            options.AddLimits();
+            // After LetAnyJsonBeNull, which reads JsonElement as it came.
+            options.AddPreciseTypes();
             options.AddProblemSchema();
             options.AddExamples();
             // Last: after the transformers above replaced schemas, drop the ones nothing refers to.

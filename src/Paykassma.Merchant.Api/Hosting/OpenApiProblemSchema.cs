@@ -42,17 +42,19 @@ internal static class OpenApiProblemSchema
         Required = new HashSet<string> { "type", "title", "status", "traceId" },
         Properties = new Dictionary<string, IOpenApiSchema>
         {
-            ["type"] = Text("Stable problem type: https://paykassma-merchant.local/problems/{name} for this API's own " +
-                            "(validation, not-found, gateway-refused, proof-rejected, …), an RFC 9110 section for plain HTTP statuses."),
+            ["type"] = Text("Stable problem type, always this API's own: https://paykassma-merchant.local/problems/{name} " +
+                            "(validation, malformed-request, unauthorized, forbidden, not-found, rate-limited, request-timeout, " +
+                            "gateway-refused, proof-rejected, …), whoever wrote the answer."),
             ["title"] = Text("Short human-readable summary; may change wording."),
             ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The HTTP status code." },
-            ["detail"] = Text("What happened in this case, for people."),
+            ["detail"] = Text("What happened in this case and what to change (the limit, the role, the fields), for people."),
             ["instance"] = Text("A URI for this occurrence, when there is one."),
             ["traceId"] = Text("The request's trace id: quote it to support, who find the request's logs by it."),
             ["errors"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
-                Description = "Validation problems (type validation): the messages for every refused field or header, by its name, all at once.",
+                Description = "The messages for every refused field, by the name the client sent (JSON member, query parameter, " +
+                              "form field or header), all at once: with validation, and with malformed-request when a value could not be read.",
                 AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
             },
             ["gatewayMessage"] = new OpenApiSchema

@@ -20,6 +20,8 @@ public static class Problems
     public const string IdempotencyKeyInProgress = Base + "idempotency-key-in-progress";
     public const string DatabaseUnavailable = Base + "database-unavailable";
     public const string ServiceStopping = Base + "service-stopping";
+    /// <summary>The request ran past its time limit (RequestTimeouts) before the service could answer.</summary>
+    public const string RequestTimeout = Base + "request-timeout";
     public const string Internal = Base + "internal";
     public const string Unauthorized = Base + "unauthorized";
     public const string Forbidden = Base + "forbidden";
@@ -43,7 +45,7 @@ public static class Problems
     public const string PayoutStatusConflict = Base + "payout-status-conflict";
     public const string NoSubject = Base + "no-subject";
 
-    /// <summary>The project's type for an answer the framework gives without a body (401, 403, 404, 405, 429…).</summary>
+    /// <summary>The project's type for an answer the framework gives without a body (401, 403, 404, 405, 413, 415, 429, 504…).</summary>
     public static string? ForStatus(int status) => status switch
     {
         StatusCodes.Status401Unauthorized => Unauthorized,
@@ -53,6 +55,7 @@ public static class Problems
         StatusCodes.Status413PayloadTooLarge or StatusCodes.Status400BadRequest => MalformedRequest,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
         StatusCodes.Status429TooManyRequests => RateLimited,
+        StatusCodes.Status504GatewayTimeout => RequestTimeout,
         _ => null,
     };
 

@@ -17,6 +17,9 @@ public static class IdempotencyHeader
 
     public const int MaxLength = 255;
 
+    /// <summary>Visible ASCII only, as <see cref="IsValid"/> checks it (the OpenAPI document states this pattern).</summary>
+    public const string Pattern = "^[!-~]+$";
+
     /// <summary>Adds the header's error to <paramref name="errors"/> when it was sent malformed.</summary>
     public static void Validate(HttpRequest request, string? boundKey, IDictionary<string, string[]> errors)
     {

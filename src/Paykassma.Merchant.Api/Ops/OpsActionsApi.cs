@@ -44,11 +44,11 @@ public static class OpsActionsApi
 
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsActionEntry>>, ValidationProblem>> ListActions(
         MerchantDbContext db, CancellationToken cancellationToken,
-        Guid? subjectId = null, string? actor = null, string? action = null, QueryTime? from = null, QueryTime? to = null,
+        Guid? subjectId = null, string? actor = null, QueryEnum<OpsActionType>? action = null, QueryTime? from = null, QueryTime? to = null,
         int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
-        var wanted = OpsApi.ParseFilter<OpsActionType>(action, "action", errors);
+        var wanted = action?.Read(nameof(action), errors);
         OpsApi.CheckTextFilter(actor, "actor", errors);
         if (errors.Count > 0)
         {

@@ -49,6 +49,7 @@ public static class OpsApi
             .WithTags("Operations")
             .RequireAuthorization(AuthPolicies.Ops)
             .RequireRateLimiting(EdgePolicies.Ops)
+            .WithPaging(MaxPageSize)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -76,33 +77,19 @@ public static class OpsApi
         return group;
     }
 
-    /// <summary>An optional snake_case filter value (status=confirmed); an unknown one is reported under its name.</summary>
+    /// <summary>
+    /// An optional snake_case filter value given as text; an unknown one is reported under its name. A
+    /// new filter takes a <see cref="QueryEnum{TEnum}"/> parameter instead, which the document states as
+    /// an enum (Swagger UI's dropdown).
+    /// </summary>
     internal static TEnum? ParseFilter<TEnum>(string? value, string name, Dictionary<string, string[]> errors)
-        where TEnum : struct, Enum
-    {
-        if (value is null)
-        {
-            return null;
-        }
-        if (SnakeCaseEnumConverter<TEnum>.TryParse(value, out var parsed))
-        {
-            return parsed;
-        }
-        errors[name] = [$"One of: {SnakeCaseEnumConverter<TEnum>.AllowedValues()}."];
-        return null;
-    }
+        where TEnum : struct, Enum =>
+        value is null ? null : new QueryEnum<TEnum>(value).Read(name, errors);
 
-    private const int MaxPageSize = 200;
+    /// <summary>The largest page of every ops list (the group declares it for the document).</summary>
+    internal const int MaxPageSize = 200;
 
-    internal static Dictionary<string, string[]> PagingErrors(int page, int pageSize)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (!Paging.IsValid(page, pageSize, MaxPageSize))
-        {
-            errors["page"] = [Paging.Rule(MaxPageSize)];
-        }
-        return errors;
-    }
+    internal static Dictionary<string, string[]> PagingErrors(int page, int pageSize) => Paging.Errors(page, pageSize, MaxPageSize);
 
     /// <summary>
     /// A free-text filter (label, transaction id…): PostgreSQL text cannot hold a NUL, so a value
@@ -118,10 +105,10 @@ public static class OpsApi
 
     public static async Task<Results<Ok<OpsPage<OpsProof>>, ValidationProblem>> ListProofs(
         MerchantDbContext db, CancellationToken cancellationToken,
-        string? status = null, Guid? depositId = null, string? label = null, int page = 1, int pageSize = 50)
+        QueryEnum<ProofStatus>? status = null, Guid? depositId = null, string? label = null, int page = 1, int pageSize = 50)
     {
         var errors = PagingErrors(page, pageSize);
-        var wanted = ParseFilter<ProofStatus>(status, "status", errors);
+        var wanted = status?.Read(nameof(status), errors);
         CheckTextFilter(label, "label", errors);
         if (errors.Count > 0)
         {
@@ -161,6 +148,7 @@ public static class OpsApi
         }
         return await store.RequeueFailedAsync(id, options.Value.Dispatcher.MaxAttempts, actor.Subject, reason!, cancellationToken)
             ? TypedResults.Accepted((string?)null)
-            : Problems.Result(StatusCodes.Status404NotFound, Problems.NotFound, "No failed proof with that id");
+            : Problems.Result(StatusCodes.Status404NotFound, Problems.NotFound, "No failed proof with that id",
+                "Only a failed proof can be retried: GET /api/ops/proofs?status=failed lists them.");
     }
 }

@@ -80,4 +80,4 @@ internal static class OpsAudit
 /// The body of an ops action: why it was done, kept with who did it (GET /api/ops/actions). Required to
 /// reject or retry a payout and to retry a proof; optional (the body too) for the others.
 /// </summary>
-public sealed record OpsActionRequest(string? Reason);
+public sealed record OpsActionRequest(string? Reason = null);

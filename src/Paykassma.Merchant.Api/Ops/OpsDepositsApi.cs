@@ -59,11 +59,11 @@ public static class OpsDepositsApi
 
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsDeposit>>, ValidationProblem>> ListDeposits(
         MerchantDbContext db, CancellationToken cancellationToken,
-        string? label = null, string? status = null, QueryTime? from = null, QueryTime? to = null,
+        string? label = null, QueryEnum<DepositStatus>? status = null, QueryTime? from = null, QueryTime? to = null,
         int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
-        var wanted = OpsApi.ParseFilter<DepositStatus>(status, "status", errors);
+        var wanted = status?.Read(nameof(status), errors);
         OpsApi.CheckTextFilter(label, "label", errors);
         if (errors.Count > 0)
         {

@@ -48,14 +48,11 @@ public static class OpsEventsApi
 
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsEvent>>, ValidationProblem>> ListEvents(
         MerchantDbContext db, CancellationToken cancellationToken,
-        string? status = null, string? type = null, Guid? subjectId = null, int page = 1, int pageSize = 50)
+        QueryEnum<EventStatus>? status = null, QueryChoice<EventTypes>? type = null, Guid? subjectId = null, int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
-        var wanted = OpsApi.ParseFilter<EventStatus>(status, "status", errors);
-        if (type is not null && !EventTypes.All.Contains(type))
-        {
-            errors["type"] = [$"One of: {string.Join(", ", EventTypes.All)}."];
-        }
+        var wanted = status?.Read(nameof(status), errors);
+        var wantedType = type?.Read(nameof(type), errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
@@ -66,9 +63,9 @@ public static class OpsEventsApi
         {
             query = query.Where(e => e.Status == s);
         }
-        if (type is not null)
+        if (wantedType is not null)
         {
-            query = query.Where(e => e.Type == type);
+            query = query.Where(e => e.Type == wantedType);
         }
         if (subjectId is { } subject)
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -15,24 +17,55 @@ namespace Paykassma.Merchant.Api.Ops;
 /// </summary>
 public static class OpsPayoutsApi
 {
-    public sealed record OpsPayout(
-        PayoutResponse Payout,
-        string CreatedBy,
-        string PaymentSystem,
-        bool IsTest,
-        int Attempts,
-        int AttemptLimit,
-        bool OutcomeUncertain,
-        string? LastError,
-        DateTimeOffset? NextAttemptAt,
-        DateTimeOffset? StaleSince,
-        DateTimeOffset? ReportedAt,
-        bool StatusConflict,
-        int? ConflictingStatus)
+    /// <summary>
+    /// A payout as ops see it: every field of the back office's view, and beside them (not under a
+    /// member of their own) how it is being sent and what the gateway reported (after them: order 1).
+    /// </summary>
+    public sealed record OpsPayout : PayoutResponse
     {
-        public static OpsPayout From(Payout p) => new(PayoutResponse.From(p), p.CreatedBy, p.PaymentSystem, p.IsTest,
-            p.Attempts, p.AttemptLimit, p.OutcomeUncertain, p.LastError, p.NextAttemptAt, p.StaleSince, p.ReportedAt, p.StatusConflict,
-            p.ConflictingStatus);
+        [SetsRequiredMembers]
+        private OpsPayout(Payout p) : base(PayoutResponse.From(p))
+        {
+            CreatedBy = p.CreatedBy;
+            PaymentSystem = p.PaymentSystem;
+            IsTest = p.IsTest;
+            Attempts = p.Attempts;
+            AttemptLimit = p.AttemptLimit;
+            OutcomeUncertain = p.OutcomeUncertain;
+            LastError = p.LastError;
+            NextAttemptAt = p.NextAttemptAt;
+            StaleSince = p.StaleSince;
+            ReportedAt = p.ReportedAt;
+            StatusConflict = p.StatusConflict;
+            ConflictingStatus = p.ConflictingStatus;
+        }
+
+        [JsonPropertyOrder(1)]
+        public required string CreatedBy { get; init; }
+        [JsonPropertyOrder(1)]
+        public required string PaymentSystem { get; init; }
+        [JsonPropertyOrder(1)]
+        public required bool IsTest { get; init; }
+        [JsonPropertyOrder(1)]
+        public required int Attempts { get; init; }
+        [JsonPropertyOrder(1)]
+        public required int AttemptLimit { get; init; }
+        [JsonPropertyOrder(1)]
+        public required bool OutcomeUncertain { get; init; }
+        [JsonPropertyOrder(1)]
+        public required string? LastError { get; init; }
+        [JsonPropertyOrder(1)]
+        public required DateTimeOffset? NextAttemptAt { get; init; }
+        [JsonPropertyOrder(1)]
+        public required DateTimeOffset? StaleSince { get; init; }
+        [JsonPropertyOrder(1)]
+        public required DateTimeOffset? ReportedAt { get; init; }
+        [JsonPropertyOrder(1)]
+        public required bool StatusConflict { get; init; }
+        [JsonPropertyOrder(1)]
+        public required int? ConflictingStatus { get; init; }
+
+        public static new OpsPayout From(Payout p) => new(p);
     }
 
     public sealed record OpsPayoutAttempt(int Attempt, string Outcome, string? GatewayMessage, string? Error, bool OutcomeUncertain, DateTimeOffset At);
@@ -79,11 +112,11 @@ public static class OpsPayoutsApi
 
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsPayout>>, ValidationProblem>> ListPayouts(
         MerchantDbContext db, IOptions<PayoutOptions> options, TimeProvider time, CancellationToken cancellationToken,
-        string? status = null, string? label = null, QueryTime? from = null, QueryTime? to = null,
+        QueryEnum<PayoutStatus>? status = null, string? label = null, QueryTime? from = null, QueryTime? to = null,
         bool? stale = null, bool? conflict = null, int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
-        var wanted = OpsApi.ParseFilter<PayoutStatus>(status, "status", errors);
+        var wanted = status?.Read(nameof(status), errors);
         OpsApi.CheckTextFilter(label, "label", errors);
         if (errors.Count > 0)
         {

@@ -6,6 +6,7 @@ namespace Paykassma.Merchant.Api.Ops;
 /// <summary>What ops see of received postbacks and the signed facts they brought.</summary>
 public static partial class OpsPostbacksApi
 {
+    /// <param name="AmountText">The postback's unsigned top-level amount, as the gateway wrote it (only signed items count).</param>
     public sealed record OpsPostbackSummary(
         Guid Id,
         DateTimeOffset ReceivedAt,
@@ -14,7 +15,7 @@ public static partial class OpsPostbacksApi
         string? VerifiedWith,
         string? Format,
         string? Direction,
-        string? Amount,
+        string? AmountText,
         string? Label,
         IReadOnlyList<string> TransactionIds,
         int TransactionCount,

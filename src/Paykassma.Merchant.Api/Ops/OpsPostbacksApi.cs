@@ -40,11 +40,11 @@ public static partial class OpsPostbacksApi
 
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsPostbackSummary>>, ValidationProblem>> ListPostbacks(
         MerchantDbContext db, CancellationToken cancellationToken,
-        string? transactionId = null, bool? verified = null, string? outcome = null, string? reason = null,
+        string? transactionId = null, bool? verified = null, QueryEnum<PostbackOutcome>? outcome = null, string? reason = null,
         QueryTime? from = null, QueryTime? to = null, int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
-        var wanted = OpsApi.ParseFilter<PostbackOutcome>(outcome, "outcome", errors);
+        var wanted = outcome?.Read(nameof(outcome), errors);
         OpsApi.CheckTextFilter(transactionId, "transactionId", errors);
         OpsApi.CheckTextFilter(reason, "reason", errors);
         if (errors.Count > 0)
@@ -152,15 +152,12 @@ public static partial class OpsPostbacksApi
 
     public static async Task<Results<Ok<OpsApi.OpsPage<OpsTransaction>>, ValidationProblem>> ListTransactions(
         MerchantDbContext db, CancellationToken cancellationToken,
-        string? transactionId = null, string? customOrderId = null, string? direction = null, Guid? depositId = null,
-        bool? matched = null, bool? unapplied = null, string? reason = null, int page = 1, int pageSize = 50)
+        string? transactionId = null, string? customOrderId = null, QueryEnum<TransactionDirection>? direction = null, Guid? depositId = null,
+        bool? matched = null, bool? unapplied = null, QueryChoice<UnappliedReasons>? reason = null, int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
-        var wanted = OpsApi.ParseFilter<TransactionDirection>(direction, "direction", errors);
-        if (reason is not null && !UnappliedReasons.All.Contains(reason))
-        {
-            errors["reason"] = [$"Must be one of: {string.Join(", ", UnappliedReasons.All)}."];
-        }
+        var wanted = direction?.Read(nameof(direction), errors);
+        var unappliedReason = reason?.Read(nameof(reason), errors);
         OpsApi.CheckTextFilter(transactionId, "transactionId", errors);
         OpsApi.CheckTextFilter(customOrderId, "customOrderId", errors);
         if (errors.Count > 0)
@@ -193,9 +190,9 @@ public static partial class OpsPostbacksApi
         {
             query = u ? query.Where(t => t.UnappliedReason != null) : query.Where(t => t.UnappliedReason == null);
         }
-        if (reason is not null)
+        if (unappliedReason is not null)
         {
-            query = query.Where(t => t.UnappliedReason == reason);
+            query = query.Where(t => t.UnappliedReason == unappliedReason);
         }
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(t => t.StoredAt).Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(cancellationToken);

@@ -15,7 +15,10 @@ public sealed record CreatePayoutRequest(
     string? AccountName,
     Dictionary<string, JsonElement>? BankDetails = null);
 
-public sealed record PayoutResponse(
+/// <param name="SettledAmount">The signed amount paid: only a paid payout has one (a cancelled one settled no money; ops see the
+/// cancellation's signed item under the payout's transactions).</param>
+/// <param name="SettledAt">When the signed postback made it paid or cancelled.</param>
+public record PayoutResponse(
     Guid Id,
     string WithdrawalId,
     PayoutStatus Status,
@@ -36,7 +39,7 @@ public sealed record PayoutResponse(
 {
     public static PayoutResponse From(Payout p) => new(p.Id, p.WithdrawalId, p.Status, p.Label, p.Amount, p.Currency,
         p.AccountNumber, p.AccountName, PayoutRules.ReadBankDetails(p.BankDetails), p.GatewayMessage, p.WithdrawalStatus,
-        p.SettledAmount, p.AmountMismatch, p.CreatedAt, p.UpdatedAt, p.SentAt, p.SettledAt);
+        p.Status == PayoutStatus.Paid ? p.SettledAmount : null, p.AmountMismatch, p.CreatedAt, p.UpdatedAt, p.SentAt, p.SettledAt);
 }
 
 /// <summary>A request that passed <see cref="PayoutRules.Validate"/>: every field present and within the gateway's rules.</summary>

@@ -19,6 +19,11 @@ public static partial class PayoutRules
     public const int MaxBankDetailValueLength = 128;
     public const int MaxReasonLength = 500;
 
+    // The patterns the checks below use, which the OpenAPI document states for the same fields.
+    public const string AccountNumberPattern = "^[0-9 -]+$";
+    public const string AccountNamePattern = "^[a-zA-Z ]{1,30}$";
+    public const string BankDetailNamePattern = "^[a-z0-9_]{1,64}$";
+
     public static (ValidPayout? Valid, Dictionary<string, string[]> Errors) Validate(CreatePayoutRequest? request, PayoutOptions settings)
     {
         var errors = new Dictionary<string, string[]>();
@@ -107,14 +112,14 @@ public static partial class PayoutRules
         json is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(json);
 
     // ASCII digits, spaces and hyphen-minus only: \d would admit other scripts' digits, which the gateway does not read as these.
-    [GeneratedRegex("^[0-9 -]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(AccountNumberPattern, RegexOptions.CultureInvariant)]
     private static partial Regex AccountNumberAsTyped();
 
     // The gateway's rule on its example payout method is ^[a-zA-Z\s]{1,30}$; plain spaces only here,
     // since .NET's and PHP's \s disagree (Unicode spaces) and a newline in a name is nobody's name.
-    [GeneratedRegex("^[a-zA-Z ]{1,30}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(AccountNamePattern, RegexOptions.CultureInvariant)]
     private static partial Regex AccountName();
 
-    [GeneratedRegex("^[a-z0-9_]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(BankDetailNamePattern, RegexOptions.CultureInvariant)]
     private static partial Regex BankDetailName();
 }

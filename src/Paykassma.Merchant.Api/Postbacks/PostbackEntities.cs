@@ -201,8 +201,12 @@ public sealed class GatewayTransaction
 }
 
 /// <summary>Why a signed item credited nothing. The values are stable: they are stored, listed for ops and counted.</summary>
-public static class UnappliedReasons
+public sealed class UnappliedReasons : Hosting.IChoiceSet
 {
+    private UnappliedReasons()
+    {
+    }
+
     public const string NotAnObject = "not_an_object";
     public const string NoTransactionId = "no_transaction_id";
     public const string AmountUnreadable = "amount_unreadable";

@@ -1,22 +1,14 @@
-using System.ComponentModel;
-
 namespace Paykassma.Merchant.Api.Proofs;
 
 /// <summary>
-/// The multipart form of a proof upload. Fields arrive as text and are checked by
-/// <see cref="ProofFormValidator"/>, so every problem is reported together with its field name.
+/// The multipart form of a proof upload, as the OpenAPI document states it (the endpoint reads the raw
+/// form, so <see cref="ProofFormValidator"/> can report every field's problem together, by its name).
+/// Its limits in the document are the validator's own (OpenApiLimits).
 /// </summary>
-public sealed class ProofForm
-{
-    [Description("The 12-digit transaction number from the bank app (ASCII digits only).")]
-    public string? TransactionNumber { get; set; }
-
-    [Description("The amount paid, whole BTN.")]
-    public string? Amount { get; set; }
-
-    [Description("A screenshot of the payment: JPEG, PNG, WebP, HEIC or PDF (checked by content).")]
-    public IFormFile? Screenshot { get; set; }
-}
+/// <param name="TransactionNumber">The 12-digit transaction number from the bank app (ASCII digits only).</param>
+/// <param name="Amount">The amount paid, whole BTN (sent as form text: 300).</param>
+/// <param name="Screenshot">A screenshot of the payment: JPEG, PNG, WebP, HEIC or PDF (checked by content).</param>
+public sealed record ProofForm(string TransactionNumber, int Amount, IFormFile Screenshot);
 
 public sealed record ProofResponse(
     Guid Id,

@@ -23,8 +23,11 @@ public static class ProofFormValidator
     public const string ScreenshotField = "screenshot";
     private static readonly string[] KnownFields = [TransactionNumberField, AmountField, ScreenshotField];
 
+    /// <summary>A bank transaction number: exactly this many ASCII digits (the OpenAPI document's pattern says the same).</summary>
+    public const int TransactionNumberLength = 12;
+
     public static async Task<(ValidProof? Proof, Dictionary<string, string[]> Errors)> ValidateAsync(
-        IFormCollection form, ProofOptions options, int maxAmount, CancellationToken cancellationToken)
+        IFormCollection form, ProofOptions options, Deposits.DepositOptions deposits, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
 
@@ -41,14 +44,14 @@ public static class ProofFormValidator
         var transactionNumber = SingleText(form, TransactionNumberField, errors);
         if (transactionNumber is not null && !IsTwelveAsciiDigits(transactionNumber))
         {
-            errors[TransactionNumberField] = ["The transaction number must be exactly 12 digits (0-9), as shown in the bank app."];
+            errors[TransactionNumberField] = [$"The transaction number must be exactly {TransactionNumberLength} digits (0-9), as shown in the bank app."];
         }
 
         var amountText = SingleText(form, AmountField, errors);
         int amount = 0;
-        if (amountText is not null && !TryParseAmount(amountText, maxAmount, out amount))
+        if (amountText is not null && !TryParseAmount(amountText, deposits, out amount))
         {
-            errors[AmountField] = [$"The amount must be a whole number of BTN from 1 to {maxAmount}."];
+            errors[AmountField] = [deposits.AmountRule];
         }
 
         var files = form.Files.GetFiles(ScreenshotField);
@@ -69,7 +72,7 @@ public static class ProofFormValidator
         }
         else if (files[0].Length > options.MaxScreenshotBytes)
         {
-            errors[ScreenshotField] = [$"The screenshot must be at most {options.MaxScreenshotBytes / (1024 * 1024)} MB."];
+            errors[ScreenshotField] = [ScreenshotLimit(options)];
         }
         else
         {
@@ -101,6 +104,10 @@ public static class ProofFormValidator
             SafeFileName(screenshot.FileName)), errors);
     }
 
+    /// <summary>The screenshot's size limit in words, as its field error and the upload's 413 say it.</summary>
+    public static string ScreenshotLimit(ProofOptions options) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"The screenshot must be at most {options.MaxScreenshotBytes / (1024.0 * 1024):0.##} MB ({options.MaxScreenshotBytes} bytes).");
+
     private static string? SingleText(IFormCollection form, string field, Dictionary<string, string[]> errors)
     {
         if (!form.TryGetValue(field, out var values) || values.Count == 0 || string.IsNullOrEmpty(values[0]))
@@ -116,9 +123,9 @@ public static class ProofFormValidator
         return values[0];
     }
 
-    private static bool IsTwelveAsciiDigits(string value) => value.Length == 12 && value.All(char.IsAsciiDigit);
+    private static bool IsTwelveAsciiDigits(string value) => value.Length == TransactionNumberLength && value.All(char.IsAsciiDigit);
 
-    private static bool TryParseAmount(string text, int maxAmount, out int amount)
+    private static bool TryParseAmount(string text, Deposits.DepositOptions deposits, out int amount)
     {
         amount = 0;
         // Digits only: no sign, spaces, separators or fractions ("1e3" and "300.00" are not whole BTN).
@@ -126,7 +133,7 @@ public static class ProofFormValidator
         {
             return false;
         }
-        if (value < 1 || value > maxAmount)
+        if (!deposits.AllowsAmount(value))
         {
             return false;
         }

@@ -85,7 +85,7 @@ internal static class ProofStatements
         ),
         {Events.EventStatements.Emit("proof_events", $"""
             SELECT '{Events.EventTypes.ProofRejected}', r.id, '{Events.EventTypes.ProofRejected}:' || r.id,
-                {Events.EventStatements.ProofData("r", "(SELECT d.currency FROM deposits d WHERE d.id = r.deposit_id)")}, $4::timestamptz
+                {Events.EventStatements.ProofData("r")}, $4::timestamptz
             FROM rejected r
             """)}
         SELECT count(*)::int FROM rejected

@@ -39,7 +39,9 @@ public static class ProofsApi
             .Accepts<ProofForm>("multipart/form-data")
             .DisableAntiforgery()
             .WithRequestTimeout(EdgePolicies.Upload)
-            .WithRequestBodyLimit(services => services.GetRequiredService<IOptions<ProofOptions>>().Value.MaxScreenshotBytes + FormOverheadBytes)
+            .WithRequestBodyLimit(
+                services => services.GetRequiredService<IOptions<ProofOptions>>().Value.MaxScreenshotBytes + FormOverheadBytes,
+                services => ProofFormValidator.ScreenshotLimit(services.GetRequiredService<IOptions<ProofOptions>>().Value))
             .WithFormOptions(valueCountLimit: 16, keyLengthLimit: 64)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -60,7 +62,7 @@ public static class ProofsApi
         HttpContext http,
         CancellationToken cancellationToken)
     {
-        var (valid, errors) = await ProofFormValidator.ValidateAsync(form, options.Value, depositOptions.Value.MaxAmount, cancellationToken);
+        var (valid, errors) = await ProofFormValidator.ValidateAsync(form, options.Value, depositOptions.Value, cancellationToken);
         IdempotencyHeader.Validate(http.Request, idempotencyKey, errors);
         if (valid is null || errors.Count > 0)
         {
@@ -86,7 +88,8 @@ public static class ProofsApi
             SubmitProofStatus.TooManyProofs => Problems.Result(StatusCodes.Status409Conflict, Problems.TooManyProofs,
                 "This deposit has too many proofs", $"At most {options.Value.MaxProofsPerDeposit} proofs per deposit."),
             SubmitProofStatus.DuplicateTransactionNumber => Problems.Result(StatusCodes.Status409Conflict, Problems.DuplicateProof,
-                "A proof with this transaction number is already being processed for this deposit"),
+                "A proof with this transaction number is already being processed for this deposit",
+                "Wait for its outcome (GET /api/deposits/{id}); send another number only if this one was mistyped."),
             // Says nothing of the other claim (whose, which deposit, its state): only that the number is taken.
             SubmitProofStatus.TransactionNumberInUse => Problems.Result(StatusCodes.Status409Conflict, Problems.TransactionNumberInUse,
                 "This transaction number has already been submitted",
@@ -102,7 +105,10 @@ public static class ProofsApi
         if (proof.Status == ProofStatus.Rejected)
         {
             return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.ProofRejected,
-                "The payment gateway refused this proof", proof.GatewayMessage,
+                "The payment gateway refused this proof",
+                string.IsNullOrWhiteSpace(proof.GatewayMessage)
+                    ? "The gateway gave no reason. Check the transaction number and the amount, then send another proof."
+                    : proof.GatewayMessage,
                 new Dictionary<string, object?> { ["gatewayMessage"] = proof.GatewayMessage, ["proof"] = ProofResponse.From(proof) });
         }
         return TypedResults.Accepted($"/api/deposits/{proof.DepositId}", ProofResponse.From(proof));

@@ -282,6 +282,8 @@ public sealed partial class AlertRulesTests(FastDispatcherFactory api, ITestOutp
             metrics.PayoutReached(Tag(status));
         }
         metrics.PayoutSignatureRefused();
+        metrics.StreamRefused("user_limit");
+        metrics.StreamRefused("at_capacity");
         metrics.PayoutsSettled(paid: 0, cancelled: 0, conflicts: 1);
         foreach (var status in Enum.GetValues<EventStatus>())
         {

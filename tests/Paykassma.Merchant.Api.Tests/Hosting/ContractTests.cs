@@ -9,8 +9,10 @@ namespace Paykassma.Merchant.Api.Tests.Hosting;
 /// The API contract as the merchant's frontend developers meet it: /openapi/v1.json fetched from the
 /// running service, linted with Redocly's recommended rules, turned into TypeScript types by
 /// openapi-typescript, and a typed usage of the frontend calls (tests/contract/usage.ts, through
-/// openapi-fetch) compiled by tsc --strict. A contract change that breaks their client fails here.
-/// A failed check keeps its folder under tests/contract/.work (document, types, usage) to look at.
+/// openapi-fetch: create a deposit, upload its proof without a cast, follow its status live) compiled by
+/// tsc --strict; and no <c>any</c> or <c>unknown</c> may stand in the generated types of our schemas. A
+/// contract change that breaks their client fails here. A failed check keeps its folder under
+/// tests/contract/.work (document, types, usage) to look at.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class ContractTests(MerchantApiFactory api, ITestOutputHelper output)
@@ -48,6 +50,35 @@ public sealed class ContractTests(MerchantApiFactory api, ITestOutputHelper outp
 
         output.WriteLine(compile.Transcript);
         Assert.True(compile.ExitCode == 0, compile.Transcript);
+        Directory.Delete(work, recursive: true);
+    }
+
+    /// <summary>
+    /// A generated client is only as typed as the document: a schema without a type (an enum, a decimal
+    /// behind a custom converter, a bare object) comes out <c>any</c>, <c>unknown</c> or an object that holds
+    /// nothing, and the frontend's compiler then checks nothing there. None may be left in the types of our
+    /// own schemas (ContractToolchain.UntypedLines says what is the generator's own scaffolding); and the
+    /// check fails on one, shown with a field described as <c>{}</c>.
+    /// </summary>
+    [Fact]
+    public async Task The_generated_types_of_our_schemas_hold_no_any_or_unknown()
+    {
+        var tools = ContractToolchain.Locate();
+        var work = tools.NewWorkFolder("untyped");
+        var untypedField = Directory.CreateDirectory(Path.Combine(work, "untyped-field")).FullName;
+        await GenerateTypesAsync(tools, await WriteDocumentAsync(work), work);
+        await GenerateTypesAsync(tools, await WriteDocumentAsync(untypedField, json =>
+        {
+            var document = JsonNode.Parse(json)!;
+            document["components"]!["schemas"]!["DepositResponse"]!["properties"]!["currency"] = new JsonObject();
+            return document.ToJsonString();
+        }), untypedField);
+
+        var untyped = ContractToolchain.UntypedLines(File.ReadAllText(Path.Combine(work, "merchant-api.ts")));
+        var caught = ContractToolchain.UntypedLines(File.ReadAllText(Path.Combine(untypedField, "merchant-api.ts")));
+
+        Assert.True(untyped.Count == 0, "Untyped in the generated types:\n" + string.Join("\n", untyped));
+        Assert.Contains(caught, line => line.EndsWith("currency: unknown;", StringComparison.Ordinal));
         Directory.Delete(work, recursive: true);
     }
 

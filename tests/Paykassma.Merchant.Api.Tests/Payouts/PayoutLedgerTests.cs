@@ -50,12 +50,12 @@ public sealed class PayoutLedgerTests(PayoutApiFactory api)
         }
 
         var listed = await (await api.OpsClient("ivan").GetAsync("/api/ops/payouts?conflict=true&pageSize=200")).JsonAsync();
-        var entry = Assert.Single(listed.GetProperty("items").EnumerateArray(), p => p.GetProperty("payout").GetProperty("id").GetGuid() == id);
+        var entry = Assert.Single(listed.GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetGuid() == id);
         Assert.True(entry.GetProperty("statusConflict").GetBoolean());
         Assert.Equal(6, entry.GetProperty("conflictingStatus").GetInt32());
-        Assert.Equal("paid", entry.GetProperty("payout").GetProperty("status").GetString());
+        Assert.Equal("paid", entry.GetProperty("status").GetString());
         var clean = await (await api.OpsClient("ivan").GetAsync("/api/ops/payouts?conflict=false&pageSize=200")).JsonAsync();
-        Assert.DoesNotContain(clean.GetProperty("items").EnumerateArray(), p => p.GetProperty("payout").GetProperty("id").GetGuid() == id);
+        Assert.DoesNotContain(clean.GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetGuid() == id);
         var detail = await (await api.OpsClient("ivan").GetAsync($"/api/ops/payouts/{id}")).JsonAsync();
         Assert.Equal(2, detail.GetProperty("transactions").GetArrayLength());
         Assert.Contains(detail.GetProperty("transactions").EnumerateArray(), t => t.GetProperty("unappliedReason").GetString() == "status_conflict");

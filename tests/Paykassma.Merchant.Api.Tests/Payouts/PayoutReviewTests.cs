@@ -36,7 +36,7 @@ public sealed class PayoutReviewTests(PayoutApiFactory api)
 
         var approved = await api.OpsClient("bob").PostAsync($"/api/ops/payouts/{id}/approve", null);
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
-        Assert.Equal("sent", (await approved.JsonAsync()).GetProperty("payout").GetProperty("status").GetString());
+        Assert.Equal("sent", (await approved.JsonAsync()).GetProperty("status").GetString());
         Assert.Single(api.Gateway.WithdrawalRequestsFor(label));
 
         var twice = await api.OpsClient("carol").PostAsync($"/api/ops/payouts/{id}/approve", null);
@@ -65,7 +65,7 @@ public sealed class PayoutReviewTests(PayoutApiFactory api)
 
         Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
         Assert.Equal(HttpStatusCode.OK, rejected.StatusCode);
-        Assert.Equal("rejected", (await rejected.JsonAsync()).GetProperty("payout").GetProperty("status").GetString());
+        Assert.Equal("rejected", (await rejected.JsonAsync()).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Conflict, approveAfter.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, retryAfter.StatusCode);
         await Task.Delay(300);
@@ -135,7 +135,7 @@ public sealed class PayoutReviewTests(PayoutApiFactory api)
 
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         // Sent by the request, or (when a dispatcher round claimed it first) still sending as it answers.
-        Assert.Contains((await retried.JsonAsync()).GetProperty("payout").GetProperty("status").GetString(), new[] { "sent", "sending" });
+        Assert.Contains((await retried.JsonAsync()).GetProperty("status").GetString(), new[] { "sent", "sending" });
         Assert.Equal("sent", await Eventually.WaitForAsync(
             () => api.ScalarAsync<string>("SELECT status FROM payouts WHERE id = @id", ("id", id)), s => s == "sent"));
         Assert.Single(api.Gateway.WithdrawalRequestsFor(label).Select(r => r.GetProperty("withdrawal_id").GetString()).Distinct());

@@ -52,11 +52,11 @@ public sealed partial class StalePayoutTests
         await Task.Delay(600); // a few more rounds of the service's own watch: none may log it again
 
         Assert.True(marked.Sum(m => m.Count(p => p.Id == id)) <= 1);
-        Assert.Equal(id, Assert.Single(listed.GetProperty("items").EnumerateArray()).GetProperty("payout").GetProperty("id").GetGuid());
+        Assert.Equal(id, Assert.Single(listed.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
         Assert.NotEqual(JsonValueKind.Null, detail.GetProperty("payout").GetProperty("staleSince").ValueKind);
         Assert.Matches(StaleGauge(), gauge);
         var notStale = await ops.GetFromJsonAsync<JsonElement>("/api/ops/payouts?stale=false");
-        Assert.Equal(notSent.GetProperty("id").GetGuid(), Assert.Single(notStale.GetProperty("items").EnumerateArray()).GetProperty("payout").GetProperty("id").GetGuid());
+        Assert.Equal(notSent.GetProperty("id").GetGuid(), Assert.Single(notStale.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
         var lines = api.Logs.GetSnapshot().Where(r => r.Id.Id == StaleLogEvent).ToList();
         var line = Assert.Single(lines);
         Assert.Equal(LogLevel.Warning, line.Level);

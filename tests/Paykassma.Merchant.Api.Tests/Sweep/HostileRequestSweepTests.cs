@@ -181,9 +181,18 @@ public sealed partial class HostileRequestSweepTests(ITestOutputHelper output) :
                 return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("status", out var status) && status.ValueEquals("fail")
                     ? null : "the postback's 4xx is not {\"status\":\"fail\",…}";
             }
-            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("status", out var code) && code.ValueKind == JsonValueKind.Number
-                   && code.GetInt32() == response.Status && root.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String
-                ? null : "the problem lacks a matching status or a title";
+            if (!(root.ValueKind == JsonValueKind.Object && root.TryGetProperty("status", out var code) && code.ValueKind == JsonValueKind.Number
+                  && code.GetInt32() == response.Status && root.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String))
+            {
+                return "the problem lacks a matching status or a title";
+            }
+            // The one error contract: this project's type (never an RFC 9110 section) and a detail saying what to change.
+            if (!root.TryGetProperty("type", out var type) || type.GetString()?.StartsWith(Paykassma.Merchant.Api.Hosting.Problems.Base, StringComparison.Ordinal) != true)
+            {
+                return "the problem's type is not one of this project's";
+            }
+            return root.TryGetProperty("detail", out var detail) && !string.IsNullOrWhiteSpace(detail.GetString())
+                ? null : "the problem has no detail saying what to change";
         }
         catch (JsonException)
         {
