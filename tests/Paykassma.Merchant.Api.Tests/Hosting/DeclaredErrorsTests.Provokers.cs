@@ -132,6 +132,9 @@ public sealed partial class DeclaredErrorsTests
         "OpsRetryProof" or "OpsRejectPayout" or "OpsRetryPayout" => Request(error, Who.Ops, body: JsonContent.Create(new { })),
         "OpsReverifyPostback" or "OpsApprovePayout" or "OpsRedeliverEvent" =>
             Request(error, Who.Ops, body: JsonContent.Create(new { reason = TooLongReason })),
+        "OpsListAttention" => Request(error, Who.Ops, query: "?kind=everything"),
+        "OpsMarkAttentionSeen" => Request(error, Who.Ops, body: JsonContent.Create(new { })),
+        "OpsReconciliation" => Request(error, Who.Ops, query: "?from=2026-01-01&to=2026-12-31"),
         _ when error.Method == "GET" && !error.Path.Contains('{', StringComparison.Ordinal) =>
             Request(error, WhoCalls(error.Path), query: "?pageSize=1000"),
         _ => null,
@@ -158,7 +161,10 @@ public sealed partial class DeclaredErrorsTests
     private static HttpRequestMessage Request(DeclaredError error, Who who, HttpContent? body = null, Guid? id = null, string? subject = null,
         string query = "")
     {
-        var path = error.Path.Replace("{id}", (id ?? Guid.NewGuid()).ToString(), StringComparison.Ordinal) + query;
+        var path = error.Path.Replace("{id}", (id ?? Guid.NewGuid()).ToString(), StringComparison.Ordinal)
+            .Replace("{subjectId}", (id ?? Guid.NewGuid()).ToString(), StringComparison.Ordinal)
+            .Replace("{kind}", "payout_refused", StringComparison.Ordinal)
+            + (query == "" ? ValidQuery(error) : query);
         var request = new HttpRequestMessage(new HttpMethod(error.Method), path) { Content = body ?? ValidBody(error) };
         subject ??= who == Who.User ? GatewayScript.NewLabel("err") : "ops-" + Guid.NewGuid().ToString("N")[..8];
         string? token = (who, subject) switch
@@ -182,12 +188,20 @@ public sealed partial class DeclaredErrorsTests
         return request;
     }
 
+    /// <summary>The query an operation needs to be valid (so the answer is about something else).</summary>
+    private static string ValidQuery(DeclaredError error) => error.Operation switch
+    {
+        "OpsReconciliation" => "?from=2026-01-27&to=2026-01-28",
+        _ => "",
+    };
+
     /// <summary>A body that passes every check of its operation (so the answer is about something else).</summary>
     private static HttpContent? ValidBody(DeclaredError error) => error.Operation switch
     {
         "CreateDeposit" or "CreateWindowDeposit" => JsonContent.Create(new { amount = 300 }),
         "SubmitProof" => ProofScript.Form(),
         "CreatePayout" => JsonContent.Create(PayoutScript.Body(PayoutScript.NewLabel())),
+        "OpsMarkAttentionSeen" => JsonContent.Create(new { note = "Checking the error contract" }),
         "ReceivePostback" => Bytes(TestPostbacks.For("pm_" + Guid.NewGuid().ToString("N"), TestPostbacks.NewTransactionId())),
         _ when error.Method == "POST" && error.Path.StartsWith("/api/ops/", StringComparison.Ordinal) && error.Path.Contains('{', StringComparison.Ordinal) =>
             JsonContent.Create(new { reason = "Checking the error contract" }),

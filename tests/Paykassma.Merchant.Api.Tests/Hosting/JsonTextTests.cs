@@ -66,7 +66,8 @@ public sealed class JsonTextTests(MerchantApiFactory api)
 
         foreach (var route in routes)
         {
-            var path = route.Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            var path = System.Text.RegularExpressions.Regex.Replace(route, "\\{[A-Za-z]+:guid\\}", _ => Guid.NewGuid().ToString())
+                .Replace("{kind}", "payout_refused", StringComparison.Ordinal);
             foreach (var body in new[] { """{"amount":300,"lang":"\ud800"}""", """{"reason":"why\udfff"}""", """{"\udbff":{"nested":["ok","\ud800"]}}""" })
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(Utf8(body)) };

@@ -62,6 +62,6 @@ public sealed partial class AttentionTests
 
         Assert.All([unknownKind, pageZero, hugePage, seenMaybe], r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
         Assert.Contains("payout_refused", (await unknownKind.JsonAsync()).GetProperty("errors").GetProperty("kind")[0].GetString(), StringComparison.Ordinal);
-        Assert.True((await hugePage.JsonAsync()).GetProperty("errors").TryGetProperty("page", out _));
+        Assert.True((await hugePage.JsonAsync()).GetProperty("errors").TryGetProperty("pageSize", out _));
     }
 }
