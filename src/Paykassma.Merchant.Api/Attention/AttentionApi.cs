@@ -59,10 +59,10 @@ public static class AttentionApi
 
     public static async Task<Results<Ok<AttentionPage>, ValidationProblem>> ListAttention(
         AttentionStore store, CancellationToken cancellationToken,
-        string? kind = null, bool seen = false, int page = 1, int pageSize = 50)
+        QueryEnum<AttentionKind>? kind = null, bool seen = false, int page = 1, int pageSize = 50)
     {
         var errors = OpsApi.PagingErrors(page, pageSize);
-        var wanted = OpsApi.ParseFilter<AttentionKind>(kind, "kind", errors);
+        var wanted = kind?.Read(nameof(kind), errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);

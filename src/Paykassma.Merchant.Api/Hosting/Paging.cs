@@ -32,13 +32,6 @@ public static class Paging
 
     public static int Offset(int page, int pageSize) => (page - 1) * pageSize;
 
-    /// <summary>Both values acceptable (what <see cref="Errors"/> says with no entry).</summary>
-    public static bool IsValid(int page, int pageSize, int maxPageSize) => Errors(page, pageSize, maxPageSize).Count == 0;
-
-    /// <summary>The paging rule in one sentence, for a description (refusals use <see cref="Errors"/>, field by field).</summary>
-    public static string Rule(int maxPageSize) =>
-        $"page starts at 1 (and page × pageSize stays within {int.MaxValue}); pageSize is 1 to {maxPageSize}.";
-
     /// <summary>The list's largest page, for the OpenAPI document (pageSize's maximum).</summary>
     public static TBuilder WithPaging<TBuilder>(this TBuilder builder, int maxPageSize) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new PagingMetadata(maxPageSize));

@@ -77,15 +77,6 @@ public static class OpsApi
         return group;
     }
 
-    /// <summary>
-    /// An optional snake_case filter value given as text; an unknown one is reported under its name. A
-    /// new filter takes a <see cref="QueryEnum{TEnum}"/> parameter instead, which the document states as
-    /// an enum (Swagger UI's dropdown).
-    /// </summary>
-    internal static TEnum? ParseFilter<TEnum>(string? value, string name, Dictionary<string, string[]> errors)
-        where TEnum : struct, Enum =>
-        value is null ? null : new QueryEnum<TEnum>(value).Read(name, errors);
-
     /// <summary>The largest page of every ops list (the group declares it for the document).</summary>
     internal const int MaxPageSize = 200;
 
