@@ -3,7 +3,7 @@
 -- postback that confirms a deposit: the raw body row in postbacks (same columns, the same body
 -- and value sizes, the same indexes: pk, received_at, (outcome, received_at), GIN transaction_ids),
 -- the signed transaction row in gateway_transactions (matched to its proof by custom order id
--- through the same unique index, the same 7 indexes and 3 foreign keys), and the deposit's move to
+-- through the same unique index, the same indexes (the signed fact's key among them) and 3 foreign keys), and the deposit's move to
 -- confirmed. Nothing is parsed, verified or checked for duplicates: a lower bound, not a rival
 -- implementation. Ids are time-ordered like the service's UUIDv7 (btree locality).
 -- Variables (pgbench -D): bodylen, itemlen.
@@ -24,11 +24,11 @@ pb AS (
 tx AS (
     INSERT INTO gateway_transactions (id, postback_id, direction, transaction_id, amount, amount_text, currency_code,
         wallet_type, custom_order_id, proof_id, deposit_id, applied, amount_mismatch, activated_at, gateway_created_at,
-        transaction_type, withdrawal_id, withdrawal_status, account_number, item, stored_at)
+        transaction_type, withdrawal_id, withdrawal_status, account_number, item, stored_at, fact_key)
     SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid,
         pb.id, 'ingoing', (500000000000 + n.n)::text, 300, '300', 'BTN', 'bnb_ml', p.custom_transaction_id, p.id,
         p.deposit_id, true, false, now(), now(), 0, NULL, NULL, '',
-        ('{"x":"' || rpad(n.n::text, :itemlen - 8, 'x') || '"}')::json, now()
+        ('{"x":"' || rpad(n.n::text, :itemlen - 8, 'x') || '"}')::json, now(), 'ingoing:tx:' || (500000000000 + n.n)
     FROM n, pb, proofs p
     WHERE p.custom_transaction_id = 'pmf_' || n.n
     RETURNING deposit_id
