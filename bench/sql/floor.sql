@@ -28,7 +28,8 @@ tx AS (
     SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid,
         pb.id, 'ingoing', (500000000000 + n.n)::text, 300, '300', 'BTN', 'bnb_ml', p.custom_transaction_id, p.id,
         p.deposit_id, true, false, now(), now(), 0, NULL, NULL, '',
-        ('{"x":"' || rpad(n.n::text, :itemlen - 8, 'x') || '"}')::json, now(), 'ingoing:tx:' || (500000000000 + n.n)
+        ('{"x":"' || rpad(n.n::text, :itemlen - 8, 'x') || '"}')::json, now(),
+        'ingoing' || chr(58) || 'tx' || chr(58) || (500000000000 + n.n)  -- chr(58): pgbench reads a colon as a variable
     FROM n, pb, proofs p
     WHERE p.custom_transaction_id = 'pmf_' || n.n
     RETURNING deposit_id
