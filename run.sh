@@ -90,7 +90,7 @@ cat <<TXT
        in a browser, press "I have paid": a second later the deposit is confirmed.
   Try: POST /api/payouts (token with "payouts": true, any Idempotency-Key) with
        {"label":"alice","amount":1020,"accountNumber":"9440377924","accountName":"Dorji Wangmo"}
-       -> sent; a second later the sandbox's signed postback makes it paid (GET /api/payouts/{id}).
+       -> sent; the sandbox reports interim statuses (0, 3, 4), then paid, about 2 s in all (GET /api/payouts/{id}).
   Every money event (deposit.confirmed, payout.paid, …) reaches the sandbox's stand-in ledger,
   signed per Standard Webhooks and verified there: $sandbox_url/sandbox/ledger/events
 
