@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/postgres.sh
+. bench/lib.sh
 
 rounds=${ATTENTION_INSERT_ROUNDS:-3}
 work=$(mktemp -d /tmp/paykassma-attention-insert.XXXXXX)
@@ -15,16 +16,7 @@ cleanup() { pg_stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pg_ensure_installed
-dotnet tool restore >/dev/null
-dotnet ef migrations script --project src/Paykassma.Merchant.Api -o "$work/schema.sql" >/dev/null
-port=$(pg_free_port)
-pg_start "$work/pg" "$port" >/dev/null
-export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
-psql() { "$(pg_bin_dir)/psql" -v ON_ERROR_STOP=1 -Atq "$@"; }
-pgbench() { "$(pg_bin_dir)/pgbench" "$@"; }
-psql -c "CREATE DATABASE merchant"
-psql -d merchant -f "$work/schema.sql" >/dev/null
+start_schema_database "$work"
 # The migration's own definitions, to drop and rebuild them between rounds.
 indexes=$(psql -d merchant -c "SELECT string_agg(indexdef, ';') FROM pg_indexes WHERE indexname LIKE 'ix_gateway_transactions_attention_%'")
 psql -d merchant -c "INSERT INTO postbacks (id, received_at, body, body_length, body_truncated, body_sha256, outcome, transaction_ids,

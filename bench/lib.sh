@@ -76,3 +76,20 @@ build_tool_and_api() {
 
 # The bench tool (bench/tools/Paykassma.Bench), once built.
 bench() { dotnet bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench.dll "$@"; }
+
+# For the benchmarks that measure SQL alone (no service): a throwaway PostgreSQL in $1/pg (stopped by
+# the caller's pg_stop "$1/pg") holding the database "merchant" at the migrations' schema; exports
+# PGHOST/PGPORT/PGUSER and defines psql (quiet, unaligned, stops on error) and pgbench.
+start_schema_database() {
+  local work=$1 port
+  pg_ensure_installed
+  dotnet tool restore >/dev/null
+  dotnet ef migrations script --project src/Paykassma.Merchant.Api -o "$work/schema.sql" >/dev/null
+  port=$(pg_free_port)
+  pg_start "$work/pg" "$port" >/dev/null
+  export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
+  psql() { "$(pg_bin_dir)/psql" -v ON_ERROR_STOP=1 -Atq "$@"; }
+  pgbench() { "$(pg_bin_dir)/pgbench" "$@"; }
+  psql -c "CREATE DATABASE merchant"
+  psql -d merchant -f "$work/schema.sql" >/dev/null
+}

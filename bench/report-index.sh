@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/postgres.sh
+. bench/lib.sh
 
 rounds=${REPORT_INDEX_ROUNDS:-3}
 work=$(mktemp -d /tmp/paykassma-report-index.XXXXXX)
@@ -16,16 +17,7 @@ cleanup() { pg_stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pg_ensure_installed
-dotnet tool restore >/dev/null
-dotnet ef migrations script --project src/Paykassma.Merchant.Api -o "$work/schema.sql" >/dev/null
-port=$(pg_free_port)
-pg_start "$work/pg" "$port" >/dev/null
-export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
-psql() { "$(pg_bin_dir)/psql" -v ON_ERROR_STOP=1 -Atq "$@"; }
-pgbench() { "$(pg_bin_dir)/pgbench" "$@"; }
-psql -c "CREATE DATABASE merchant"
-psql -d merchant -f "$work/schema.sql" >/dev/null
+start_schema_database "$work"
 psql -d merchant -c "INSERT INTO postbacks (id, received_at, body, body_length, body_truncated, body_sha256, outcome, transaction_ids,
     transaction_count, new_transaction_count)
   VALUES ('00000000-0000-0000-0000-000000000001', now(), '\x7b7d', 2, false, repeat('0', 64), 'accepted', '{}', 0, 0)" \
