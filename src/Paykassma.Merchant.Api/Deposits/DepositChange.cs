@@ -2,7 +2,7 @@ namespace Paykassma.Merchant.Api.Deposits;
 
 /// <summary>
 /// One change of a deposit's visible state (status, confirmed amount, mismatch flag), written by the
-/// database trigger on <c>deposits</c> in the changing transaction (ADR 0013), never by the service.
+/// database trigger on <c>deposits</c> in the changing transaction (ADR 0018), never by the service.
 /// Its id is the Server-Sent Events id of the deposit's live status stream.
 /// </summary>
 public sealed class DepositChange

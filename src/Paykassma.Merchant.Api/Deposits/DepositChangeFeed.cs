@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Paykassma.Merchant.Api.Deposits;
 
 /// <summary>
-/// This instance's open deposit streams and the changes it hears for them (ADR 0013). The one
+/// This instance's open deposit streams and the changes it hears for them (ADR 0018). The one
 /// listener (<see cref="DepositChangeListener"/>) publishes each notification here; each stream has a
 /// small bounded queue of change ids, and reads the changes themselves from <c>deposit_changes</c>,
 /// so a notification only says "look". A stream whose queue is full (its client stopped reading and

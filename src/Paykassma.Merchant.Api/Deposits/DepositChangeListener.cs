@@ -6,7 +6,7 @@ using Paykassma.Merchant.Api.Persistence;
 namespace Paykassma.Merchant.Api.Deposits;
 
 /// <summary>
-/// The instance's one <c>LISTEN deposit_changes</c> connection (ADR 0013): a dedicated, unpooled
+/// The instance's one <c>LISTEN deposit_changes</c> connection (ADR 0018): a dedicated, unpooled
 /// connection (a pooled one would carry the LISTEN to whoever took it next, since the pool does not
 /// reset sessions) that waits for notifications and hands them to <see cref="DepositChangeFeed"/>.
 /// When PostgreSQL goes away it connects again with back-off; once listening again, every open stream

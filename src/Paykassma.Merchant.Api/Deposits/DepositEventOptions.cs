@@ -1,6 +1,6 @@
 namespace Paykassma.Merchant.Api.Deposits;
 
-/// <summary>A deposit's live status stream, <c>GET /api/deposits/{id}/events</c> (<c>Deposits:Events</c> section, ADR 0013).</summary>
+/// <summary>A deposit's live status stream, <c>GET /api/deposits/{id}/events</c> (<c>Deposits:Events</c> section, ADR 0018).</summary>
 public sealed class DepositEventOptions
 {
     public const string SectionName = "Deposits:Events";

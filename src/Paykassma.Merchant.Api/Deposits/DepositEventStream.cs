@@ -44,7 +44,7 @@ public enum DepositStreamStart
 }
 
 /// <summary>
-/// One <c>GET /api/deposits/{id}/events</c> stream (ADR 0013): the current state (or, with
+/// One <c>GET /api/deposits/{id}/events</c> stream (ADR 0018): the current state (or, with
 /// Last-Event-ID, every change after it, from the table), then each change as it is committed on any
 /// instance, with heartbeats, until the deposit is final, the user's token expires, the client leaves
 /// or the service stops.
@@ -68,7 +68,7 @@ public sealed partial class DepositEventStream(
     private DateTimeOffset _endsAt;
     private readonly Guid _streamId = Guid.NewGuid();
 
-    // A stream's watch makes the trigger announce its deposit's changes (ADR 0013): upserted before the
+    // A stream's watch makes the trigger announce its deposit's changes (ADR 0018): upserted before the
     // first read, refreshed with each heartbeat, deleted when the stream ends; a crashed instance's
     // watches lapse by themselves. $1 deposit, $2 stream, $3 lifetime.
     private const string Watch = """

@@ -1,12 +1,14 @@
 namespace Paykassma.Merchant.Api.Dispatching;
 
 /// <summary>
-/// The schedule of one kind of dispatched work (<c>Proofs:Dispatcher</c>, <c>Payouts:Dispatcher</c>):
+/// The schedule of one kind of dispatched work (<c>Proofs:Dispatcher</c>, <c>Payouts:Dispatcher</c>,
+/// <c>Events:Dispatcher</c>):
 /// how often an idle dispatcher looks, how much it claims, how long a claim lasts, and the back-off
 /// between attempts.
 /// </summary>
 public sealed class DispatcherOptions
 {
+    /// <summary>Off: this instance never starts the dispatcher; the work stays stored for another instance.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>How often an idle dispatcher looks for due work.</summary>

@@ -1,7 +1,8 @@
 namespace Paykassma.Merchant.Api.Dispatching;
 
 /// <summary>
-/// Stored work that must reach another system once: proofs to the gateway, payouts to the gateway.
+/// Stored work that must reach another system once: proofs and payouts to the gateway, money events to
+/// the merchant's ledger.
 /// A feature implements it as a scoped service over its own table; <see cref="Dispatcher{TQueue, TItem}"/>
 /// runs it. The rules every implementation keeps:
 /// <list type="bullet">

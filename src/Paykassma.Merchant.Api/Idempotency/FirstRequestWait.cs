@@ -6,7 +6,7 @@ namespace Paykassma.Merchant.Api.Idempotency;
 /// <summary>How long a repeat waits for the first request with its key, and how often it looks.</summary>
 public sealed class IdempotencyOptions
 {
-    /// <summary>Configured as <c>Deposits:IdempotencyWait</c> (its documented key; see DepositServices).</summary>
+    /// <summary>Configured as <c>Deposits:IdempotencyWait</c> (its documented key; see <see cref="Deposits.DepositExtensions"/>).</summary>
     public TimeSpan Wait { get; set; } = TimeSpan.FromSeconds(20);
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);

@@ -41,7 +41,7 @@ internal sealed class DepositConfiguration : IEntityTypeConfiguration<Deposit>
 
 /// <summary>
 /// The deposits' change log, filled by the trigger on <c>deposits</c> that the DepositChanges migration
-/// creates (ADR 0013). No foreign key: the trigger is its only writer, and a key check would be one more
+/// creates (ADR 0018). No foreign key: the trigger is its only writer, and a key check would be one more
 /// lookup on every postback.
 /// </summary>
 internal sealed class DepositChangeConfiguration : IEntityTypeConfiguration<DepositChange>

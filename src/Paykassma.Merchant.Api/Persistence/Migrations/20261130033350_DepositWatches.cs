@@ -10,7 +10,7 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // ADR 0013, amended: NOTIFY makes every committing transaction that sent one take a
+            // ADR 0018 (superseding 0013): NOTIFY makes every committing transaction that sent one take a
             // database-wide lock until its commit is flushed, so concurrent postbacks committed one at a
             // time (8 connections: 560 -> 228 postbacks/s). A change is still recorded by its transaction,
             // but announced only when some stream watches its deposit (a row here, per open stream,
