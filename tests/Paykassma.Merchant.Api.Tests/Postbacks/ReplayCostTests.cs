@@ -22,13 +22,21 @@ public sealed class ReplayCostTests(PayoutApiFactory api, ITestOutputHelper outp
             direction: "outgoing");
         using var gateway = api.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await gateway.PostAsync(body)).StatusCode);
-        const string Size = "SELECT pg_database_size(current_database())";
-        const string Relations = """
-            SELECT string_agg(c.relname || '=' || pg_relation_size(c.oid), ' ' ORDER BY c.relname)
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = 'public' OR c.relname LIKE 'pg_toast_%'
+        // What the service's tables hold (each with its indexes, TOAST and maps), and every relation's
+        // size to name what grew. The database's files also hold PostgreSQL's own (the statistics an
+        // autovacuum writes, the relation cache file a new connection rewrites), which move with the
+        // machine's load and not with the replays: a run beside the whole suite saw 385 KB there.
+        const string Tables = """
+            SELECT sum(pg_total_relation_size(c.oid))::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind = 'r'
             """;
-        var before = await api.ScalarAsync<long>(Size);
+        const string Relations = """
+            SELECT string_agg(n.nspname || '.' || c.relname || '=' || pg_relation_size(c.oid, 'main') + pg_relation_size(c.oid, 'fsm')
+                              + pg_relation_size(c.oid, 'vm'), ' ' ORDER BY c.oid)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            """;
+        const string Database = "SELECT pg_database_size(current_database())";
+        var (tablesBefore, databaseBefore) = (await api.ScalarAsync<long>(Tables), await api.ScalarAsync<long>(Database));
         var relationsBefore = Sizes(await api.ScalarAsync<string>(Relations));
 
         for (var i = 0; i < 1500; i++)
@@ -36,12 +44,13 @@ public sealed class ReplayCostTests(PayoutApiFactory api, ITestOutputHelper outp
             Assert.Equal(HttpStatusCode.OK, (await gateway.PostAsync(body)).StatusCode);
         }
 
-        var grown = await api.ScalarAsync<long>(Size) - before;
+        var grown = await api.ScalarAsync<long>(Tables) - tablesBefore;
+        var databaseGrown = await api.ScalarAsync<long>(Database) - databaseBefore;
         var relationsAfter = Sizes(await api.ScalarAsync<string>(Relations));
-        var grewMost = relationsAfter.Select(r => (r.Key, Grown: r.Value - relationsBefore.GetValueOrDefault(r.Key)))
-            .Where(r => r.Grown > 0).OrderByDescending(r => r.Grown).Take(8).Select(r => $"{r.Key} +{r.Grown}");
-        output.WriteLine($"1500 replays grew the database by {grown} bytes: {string.Join(", ", grewMost)}");
-        Assert.True(grown < 300 * 1024, $"The database grew by {grown} bytes: {string.Join(", ", grewMost)}.");
+        var grewMost = string.Join(", ", relationsAfter.Select(r => (r.Key, Grown: r.Value - relationsBefore.GetValueOrDefault(r.Key)))
+            .Where(r => r.Grown > 0).OrderByDescending(r => r.Grown).Take(8).Select(r => $"{r.Key} +{r.Grown}"));
+        output.WriteLine($"1500 replays grew the service's tables by {grown} bytes, the database's files by {databaseGrown}: {grewMost}");
+        Assert.True(grown < 300 * 1024, $"The service's tables grew by {grown} bytes (the database's files by {databaseGrown}): {grewMost}.");
         Assert.Equal(1500, await api.ScalarAsync<int>(
             "SELECT r.repeats FROM postback_repeats r JOIN postbacks p ON p.id = r.postback_id WHERE p.body_sha256 = @h",
             ("h", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body)))));
