@@ -27,23 +27,20 @@ public sealed partial class QueueSnapshot(
 {
     // Each queue is what its dispatcher's claim may take (the claim's index serves the count); the open
     // deposits are those the expiry may still move.
-    private static readonly string ProofsQueued =
-        $"SELECT count(*), min(created_at) FROM proofs WHERE status IN ({ProofTransitions.Moves.SqlFrom(ProofMove.Claim)})";
+    private static readonly string ProofsQueued = Queue("proofs", ProofTransitions.Moves.SqlFrom(ProofMove.Claim));
+
+    private static readonly string PayoutsQueued = Queue("payouts", PayoutTransitions.Moves.SqlFrom(PayoutMove.Claim));
+
+    private static readonly string EventsUndelivered = Queue("outbox_events", EventTransitions.Moves.SqlFrom(EventMove.Claim));
 
     private static readonly string DepositsOpen =
         $"SELECT status, count(*) FROM deposits WHERE status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.Expire)}) GROUP BY status";
-
-    private static readonly string PayoutsQueued =
-        $"SELECT count(*), min(created_at) FROM payouts WHERE status IN ({PayoutTransitions.Moves.SqlFrom(PayoutMove.Claim)})";
 
     private static readonly string PayoutsAwaitingApprovalCount =
         $"SELECT count(*) FROM payouts WHERE status = {PayoutTransitions.Moves.SqlFrom(PayoutMove.Approve)}";
 
     private static readonly string PayoutsSentBefore =
         $"SELECT count(*) FROM payouts WHERE status = {PayoutTransitions.Moves.SqlTo(PayoutMove.Send)} AND sent_at < $1";
-
-    private static readonly string EventsUndelivered =
-        $"SELECT count(*), min(created_at) FROM outbox_events WHERE status IN ({EventTransitions.Moves.SqlFrom(EventMove.Claim)})";
 
     private volatile IReadOnlyDictionary<string, long> _depositsByStatus = new Dictionary<string, long>();
     private volatile IReadOnlyDictionary<string, long> _attentionByKind = new Dictionary<string, long>();
@@ -138,6 +135,9 @@ public sealed partial class QueueSnapshot(
         _depositsByStatus = byStatus;
         _attentionByKind = attentionByKind;
     }
+
+    /// <summary>A queue's depth and its oldest row's creation, for the rows in <paramref name="statuses"/> (an SQL list).</summary>
+    private static string Queue(string table, string statuses) => $"SELECT count(*), min(created_at) FROM {table} WHERE status IN ({statuses})";
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Could not refresh the queue and deposit gauges")]
     private static partial void LogFailed(ILogger logger, Exception exception);
