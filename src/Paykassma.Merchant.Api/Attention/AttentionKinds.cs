@@ -55,7 +55,7 @@ internal static class AttentionKinds
             Reason = f => $"The gateway accepted proof {f.Text("transactionNumber")} ({f.Text("customTransactionId")}, {f.Number("claimed")} {f.Text("currency")} claimed"
                 + (f.Number("forwardedProofs") is { } n && n != "1" ? $", {n} proofs forwarded" : "")
                 + "), but no signed postback has confirmed the deposit"
-                + (f.Text("status") == "expired" ? "; it has expired since (a late postback still confirms it)." : "."),
+                + (f.Text("status") == SnakeCaseEnumConverter<DepositStatus>.ToText(DepositTransitions.Moves.To(DepositMove.Expire)) ? "; it has expired since (a late postback still confirms it)." : "."),
             Resolve = (id, f) =>
             [
                 new("GET", $"/api/ops/deposits/{id}", "Its proofs, signed transactions and postbacks: the runbook \"I paid but my deposit is not confirmed\", step 5."),
@@ -171,7 +171,7 @@ internal static class AttentionKinds
         new()
         {
             Kind = AttentionKind.PostbackHeld, Subject = OpsSubjectType.Postback, Table = "postbacks",
-            Condition = a => $"{a}outcome = {SnakeCaseEnumConverter<PostbackOutcome>.SqlLiteral(PostbackOutcome.Held)}",
+            Condition = a => $"{a}outcome = {PostbackTransitions.Moves.SqlTo(PostbackMove.Hold)}",
             SinceColumn = "received_at", Index = "ix_postbacks_outcome_received_at",
             Facts = "jsonb_build_object('rejectDetail', s.reject_detail, 'transactionIds', array_to_string(s.transaction_ids, ', '), 'transactionCount', s.transaction_count)",
             Reason = f => $"A verified postback ({f.Text("transactionCount")} signed item(s): {f.Text("transactionIds")}) is held: the database refused to apply it "

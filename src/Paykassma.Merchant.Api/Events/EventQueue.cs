@@ -64,9 +64,10 @@ public sealed partial class EventQueue(
         }
 
         var giveUp = error is not null && outboxEvent.Attempts >= settings.Dispatcher.MaxAttempts;
-        var (status, retryAt) = error is null ? (EventStatus.Delivered, (DateTimeOffset?)null)
-            : giveUp ? (EventStatus.Failed, null)
-            : (EventStatus.Pending, time.GetUtcNow() + settings.Dispatcher.RetryDelay(outboxEvent.Attempts));
+        var (move, retryAt) = error is null ? (EventMove.Deliver, (DateTimeOffset?)null)
+            : giveUp ? (EventMove.GiveUp, null)
+            : (EventMove.Retry, time.GetUtcNow() + settings.Dispatcher.RetryDelay(outboxEvent.Attempts));
+        var status = EventTransitions.Moves.To(move);
         await using var command = dataSource.CreateCommand(EventStatements.RecordAttempt);
         command.Parameters.With(outboxEvent.Id).With(outboxEvent.Attempts).With(SnakeCaseEnumConverter<EventStatus>.ToText(status))
             .WithNullable(error, NpgsqlDbType.Text).WithNullable(retryAt, NpgsqlDbType.TimestampTz).With(time.GetUtcNow());

@@ -18,7 +18,7 @@ internal static class EventStatements
     public static string Emit(string name, string select) => $"""
         {name} AS (
             INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
-            SELECT gen_random_uuid(), e.type, e.subject_id, e.dedupe_key, e.data, {EventTransitions.Sql(EventStatus.Pending)}, 0, e.at, e.at
+            SELECT gen_random_uuid(), e.type, e.subject_id, e.dedupe_key, e.data, {EventTransitions.Sql(EventTransitions.Emitted)}, 0, e.at, e.at
             FROM ({select}) AS e(type, subject_id, dedupe_key, data, at)
             ON CONFLICT (dedupe_key) DO NOTHING
         )
@@ -47,7 +47,8 @@ internal static class EventStatements
         """;
 
     /// <summary>
-    /// What the claimed attempt came to: $1 id, $2 attempt, $3 new status (delivered, pending or failed),
+    /// What the claimed attempt came to: $1 id, $2 attempt, $3 new status (the target of one of
+    /// <see cref="EventTransitions.AttemptOutcomes"/>, which all start from delivering),
     /// $4 error, $5 next attempt, $6 now. Only the claimant of this attempt may write it. A give-up is
     /// timed (<c>failed_at</c>): the attention list's entry starts there, and a failure after a
     /// redelivery is a new one.
@@ -57,7 +58,7 @@ internal static class EventStatements
         SET status = $3, last_error = $4, next_attempt_at = $5,
             delivered_at = CASE WHEN $3 = {EventTransitions.Moves.SqlTo(EventMove.Deliver)} THEN $6 ELSE delivered_at END,
             failed_at = CASE WHEN $3 = {EventTransitions.Moves.SqlTo(EventMove.GiveUp)} THEN $6 ELSE failed_at END
-        WHERE id = $1 AND attempts = $2 AND status = {EventTransitions.Moves.SqlFrom(EventMove.Deliver)}
+        WHERE id = $1 AND attempts = $2 AND status = {EventTransitions.Sql(EventTransitions.Moves.SharedFrom(EventTransitions.AttemptOutcomes))}
         """;
 
     /// <summary>

@@ -33,5 +33,15 @@ public static class EventTransitions
         [EventMove.Redeliver] = ([EventStatus.Failed, EventStatus.Delivered], EventStatus.Pending),
     });
 
+    /// <summary>Where a new event starts: due for its first delivery attempt.</summary>
+    public const EventStatus Emitted = EventStatus.Pending;
+
+    /// <summary>
+    /// What a claimed delivery attempt can come to; each starts from the claimed status, and the one
+    /// statement that records an attempt (<c>EventStatements.RecordAttempt</c>) writes any of them.
+    /// </summary>
+    public static readonly EventMove[] AttemptOutcomes = [EventMove.Deliver, EventMove.Retry, EventMove.GiveUp];
+
+    /// <summary>One status as an SQL literal: <c>'pending'</c>.</summary>
     public static string Sql(EventStatus status) => SnakeCaseEnumConverter<EventStatus>.SqlLiteral(status);
 }

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Paykassma.Merchant.Api.Attention;
+using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Events;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Payouts;
+using Paykassma.Merchant.Api.Proofs;
 
 namespace Paykassma.Merchant.Api.Observability;
 
@@ -22,6 +25,23 @@ public sealed partial class QueueSnapshot(
     NpgsqlDataSource dataSource, IOptions<MetricsOptions> options, IOptions<PayoutOptions> payouts, IOptions<AttentionOptions> attention,
     TimeProvider time, ILogger<QueueSnapshot> logger) : PeriodicJob(time)
 {
+    // Each queue is what its dispatcher's claim may take (the claim's index serves the count); the open
+    // deposits are those the expiry may still move.
+    private static readonly string ProofsQueued = Queue("proofs", ProofTransitions.Moves.SqlFrom(ProofMove.Claim));
+
+    private static readonly string PayoutsQueued = Queue("payouts", PayoutTransitions.Moves.SqlFrom(PayoutMove.Claim));
+
+    private static readonly string EventsUndelivered = Queue("outbox_events", EventTransitions.Moves.SqlFrom(EventMove.Claim));
+
+    private static readonly string DepositsOpen =
+        $"SELECT status, count(*) FROM deposits WHERE status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.Expire)}) GROUP BY status";
+
+    private static readonly string PayoutsAwaitingApprovalCount =
+        $"SELECT count(*) FROM payouts WHERE status = {PayoutTransitions.Moves.SqlFrom(PayoutMove.Approve)}";
+
+    private static readonly string PayoutsSentBefore =
+        $"SELECT count(*) FROM payouts WHERE status = {PayoutTransitions.Moves.SqlTo(PayoutMove.Send)} AND sent_at < $1";
+
     private volatile IReadOnlyDictionary<string, long> _depositsByStatus = new Dictionary<string, long>();
     private volatile IReadOnlyDictionary<string, long> _attentionByKind = new Dictionary<string, long>();
 
@@ -57,26 +77,21 @@ public sealed partial class QueueSnapshot(
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            "SELECT count(*), min(created_at) FROM proofs WHERE status IN ('queued', 'submitting')"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(ProofsQueued));
         // Open deposits only: their number is bounded by the expiry (Deposits:ExpireAfter), while the
         // confirmed and expired ones pile up forever; counting those read the whole table every
         // refresh (its cost at scale: bench/README.md). The (status, created_at) index serves this.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            "SELECT status, count(*) FROM deposits WHERE status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation') GROUP BY status"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(DepositsOpen));
         // Both served by the (status, created_at) index: open payouts only, never the settled ones.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            "SELECT count(*), min(created_at) FROM payouts WHERE status IN ('approved', 'sending', 'queued')"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT count(*) FROM payouts WHERE status = 'awaiting_approval'"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PayoutsQueued));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PayoutsAwaitingApprovalCount));
         // Served by ix_payouts_sent: only the payouts still waiting for their postback are read.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            $"SELECT count(*) FROM payouts WHERE status = {PayoutTransitions.Sql(PayoutStatus.Sent)} AND sent_at < $1")
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PayoutsSentBefore)
         {
             Parameters = { new NpgsqlParameter<DateTimeOffset> { TypedValue = Time.GetUtcNow() - payouts.Value.SettlementDeadline } },
         });
         // Served by ix_outbox_events_due: undelivered events only.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            "SELECT count(*), min(created_at) FROM outbox_events WHERE status IN ('pending', 'delivering')"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(EventsUndelivered));
         // One count per kind, each from the kind's own index: its unseen entries only (ADR 0016, bench/README.md).
         var attentionCounts = new NpgsqlBatchCommand(AttentionStore.UnseenCounts);
         AttentionStore.Bind(attentionCounts.Parameters, AttentionStore.UnseenCounts, attention.Value, Time.GetUtcNow());
@@ -120,6 +135,9 @@ public sealed partial class QueueSnapshot(
         _depositsByStatus = byStatus;
         _attentionByKind = attentionByKind;
     }
+
+    /// <summary>A queue's depth and its oldest row's creation, for the rows in <paramref name="statuses"/> (an SQL list).</summary>
+    private static string Queue(string table, string statuses) => $"SELECT count(*), min(created_at) FROM {table} WHERE status IN ({statuses})";
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Could not refresh the queue and deposit gauges")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -32,7 +32,7 @@ public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOption
         {
             return await WhyNotAsync(id, approver, PayoutMove.Approve, cancellationToken);
         }
-        metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutStatus.Approved));
+        metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutTransitions.Moves.To(PayoutMove.Approve)));
         return await SendNowAsync(id, cancellationToken);
     }
 
@@ -42,7 +42,7 @@ public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOption
         {
             return await WhyNotAsync(id, null, PayoutMove.Reject, cancellationToken);
         }
-        metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutStatus.Rejected));
+        metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutTransitions.Moves.To(PayoutMove.Reject)));
         return new ReviewResult(ReviewOutcome.Done, await store.FindAsync(id, CancellationToken.None));
     }
 
@@ -52,7 +52,7 @@ public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOption
         {
             return await WhyNotAsync(id, null, PayoutMove.Retry, cancellationToken);
         }
-        metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutStatus.Queued));
+        metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutTransitions.Moves.To(PayoutMove.Retry)));
         return await SendNowAsync(id, cancellationToken);
     }
 

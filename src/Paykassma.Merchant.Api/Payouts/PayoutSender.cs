@@ -29,25 +29,25 @@ public sealed partial class PayoutSender(
             payout.AccountNumber, payout.AccountName, PayoutRules.ReadBankDetails(payout.BankDetails)), cancellationToken);
 
         var uncertain = payout.OutcomeUncertain || answer.OutcomeUncertain;
-        PayoutStatus outcome;
+        PayoutMove outcome;
         string? error = null;
         DateTimeOffset? retryAt = null;
         switch (answer.Outcome)
         {
             case GatewayOutcome.Accepted:
-                outcome = PayoutStatus.Sent;
+                outcome = PayoutMove.Send;
                 LogSent(logger, payout.Id, payout.WithdrawalId, payout.Attempts);
                 break;
 
             case GatewayOutcome.Refused when uncertain && AlreadyKnownRefusal.Means(answer.Message, NamesWithdrawalId(), settings.AlreadyKnownMessages):
                 // An earlier attempt reached the gateway without our seeing its answer; the gateway now
                 // says it has this withdrawal_id. The payout is sent, once, not refused.
-                outcome = PayoutStatus.Sent;
+                outcome = PayoutMove.Send;
                 LogAlreadyKnown(logger, payout.Id, payout.WithdrawalId, answer.Message!);
                 break;
 
             case GatewayOutcome.Refused:
-                outcome = PayoutStatus.Refused;
+                outcome = PayoutMove.Refuse;
                 if (answer.Message?.Contains(WithdrawalSignature.InvalidSignatureMessage, StringComparison.OrdinalIgnoreCase) == true)
                 {
                     // The signature formula is inferred (PluginApi/Withdrawals/WithdrawalSignature): this
@@ -65,26 +65,27 @@ public sealed partial class PayoutSender(
                 error = SnakeCaseEnumConverter<GatewayFailureKind>.ToText(answer.Failure ?? GatewayFailureKind.UnreadableResponse);
                 if (payout.Attempts >= payout.AttemptLimit)
                 {
-                    outcome = PayoutStatus.Failed;
+                    outcome = PayoutMove.GiveUp;
                     LogGaveUp(logger, payout.Id, payout.WithdrawalId, payout.Attempts, error);
                 }
                 else
                 {
-                    outcome = PayoutStatus.Queued;
+                    outcome = PayoutMove.Queue;
                     retryAt = time.GetUtcNow() + settings.Dispatcher.RetryDelay(payout.Attempts);
                     LogQueued(logger, payout.Id, payout.Attempts, error, retryAt.Value);
                 }
                 break;
         }
 
+        var reached = PayoutTransitions.Moves.To(outcome);
         if (await store.RecordAttemptAsync(payout, outcome, answer.Message, error, answer.OutcomeUncertain, retryAt, cancellationToken))
         {
-            metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(outcome));
-            return outcome;
+            metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(reached));
+            return reached;
         }
         // A newer attempt (after this one's lease lapsed) or the signed postback got there first.
         LogSuperseded(logger, payout.Id, payout.Attempts);
-        return (await store.FindAsync(payout.Id, CancellationToken.None))?.Status ?? outcome;
+        return (await store.FindAsync(payout.Id, CancellationToken.None))?.Status ?? reached;
     }
 
     [GeneratedRegex(@"withdrawal[\s_-]*id", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

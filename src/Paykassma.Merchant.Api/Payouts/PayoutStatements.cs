@@ -58,7 +58,7 @@ internal static class PayoutStatements
     private static string Claim(string which) => $"""
         UPDATE payouts AS p
         SET status = {PayoutTransitions.Moves.SqlTo(PayoutMove.Claim)}, attempts = p.attempts + 1, next_attempt_at = $2,
-            updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = {PayoutTransitions.Sql(PayoutStatus.Sending)}
+            updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = {PayoutTransitions.Moves.SqlTo(PayoutMove.Claim)}
         FROM (SELECT id FROM payouts
               WHERE status IN ({PayoutTransitions.Moves.SqlFrom(PayoutMove.Claim)}) AND next_attempt_at <= $1 {which}
               ORDER BY next_attempt_at
@@ -75,7 +75,7 @@ internal static class PayoutStatements
 
     /// <summary>
     /// Records what the gateway made of the claimed attempt, and the attempt itself: $1 id, $2 attempt,
-    /// $3 the new status (sent, refused, queued or failed: every such move starts from sending),
+    /// $3 the new status (the target of one of <see cref="PayoutTransitions.AttemptOutcomes"/>, which all start from sending),
     /// $4 gateway message, $5 error, $6 whether the outcome was uncertain, $7 next attempt, $8 now.
     /// Sent, refused and failed write their event (payout.sent, …) in the same statement. Returns how many
     /// payouts moved (0 when a newer attempt or a postback got there first).
@@ -87,13 +87,13 @@ internal static class PayoutStatements
                 outcome_uncertain = outcome_uncertain OR $6, next_attempt_at = $7,
                 sent_at = CASE WHEN $3 = {PayoutTransitions.Moves.SqlTo(PayoutMove.Send)} THEN $8 ELSE sent_at END,
                 updated_at = $8
-            WHERE id = $1 AND attempts = $2 AND status = {PayoutTransitions.Moves.SqlFrom(PayoutMove.Send)}
+            WHERE id = $1 AND attempts = $2 AND status = {PayoutTransitions.Sql(PayoutTransitions.Moves.SharedFrom(PayoutTransitions.AttemptOutcomes))}
             RETURNING *
         ),
         {EventStatements.Emit("payout_events", $"""
             SELECT 'payout.' || m.status, m.id, 'payout.' || m.status || ':' || m.id || ':' || m.attempts, {EventStatements.PayoutData("m")}, $8::timestamptz
             FROM moved m
-            WHERE m.status IN ({PayoutTransitions.Sql(PayoutStatus.Sent)}, {PayoutTransitions.Sql(PayoutStatus.Refused)}, {PayoutTransitions.Sql(PayoutStatus.Failed)})
+            WHERE m.status IN ({PayoutTransitions.Moves.SqlToAny(PayoutMove.Send, PayoutMove.Refuse, PayoutMove.GiveUp)})
             """)}
         INSERT INTO payout_attempts (payout_id, attempt, outcome, gateway_message, error, outcome_uncertain, at)
         SELECT id, attempts, $3, $4, $5, $6, $8 FROM moved

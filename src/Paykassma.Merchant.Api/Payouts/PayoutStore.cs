@@ -104,15 +104,22 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
         return claimed.Count == 0 ? [] : await db.Payouts.AsNoTracking().Where(p => claimed.Contains(p.Id)).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Records the claimed attempt's outcome (and the attempt); false when a newer attempt or a postback got there first.</summary>
-    public async Task<bool> RecordAttemptAsync(Payout payout, PayoutStatus outcome, string? gatewayMessage, string? error,
+    /// <summary>
+    /// Records the claimed attempt's outcome, one of <see cref="PayoutTransitions.AttemptOutcomes"/> (and
+    /// the attempt); false when a newer attempt or a postback got there first.
+    /// </summary>
+    public async Task<bool> RecordAttemptAsync(Payout payout, PayoutMove outcome, string? gatewayMessage, string? error,
         bool outcomeUncertain, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
     {
+        if (!PayoutTransitions.AttemptOutcomes.Contains(outcome))
+        {
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not what an attempt can come to.");
+        }
         await using var command = dataSource.CreateCommand(PayoutStatements.RecordAttempt);
         command.Parameters
             .With(payout.Id)
             .With(payout.Attempts)
-            .With(SnakeCaseEnumConverter<PayoutStatus>.ToText(outcome))
+            .With(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutTransitions.Moves.To(outcome)))
             .WithNullable(gatewayMessage is null ? null : ColumnText.Fit(gatewayMessage, 2000), NpgsqlDbType.Text)
             .WithNullable(error, NpgsqlDbType.Text)
             .With(outcomeUncertain)

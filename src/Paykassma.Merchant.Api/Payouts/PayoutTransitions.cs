@@ -61,6 +61,12 @@ public static class PayoutTransitions
         [PayoutMove.Cancel] = (MayBeAtGateway, PayoutStatus.Cancelled),
     });
 
+    /// <summary>
+    /// What a claimed attempt can come to; each starts from the claimed status, and the one statement
+    /// that records an attempt (<c>PayoutStatements.RecordAttempt</c>) writes any of them.
+    /// </summary>
+    public static readonly PayoutMove[] AttemptOutcomes = [PayoutMove.Send, PayoutMove.Refuse, PayoutMove.Queue, PayoutMove.GiveUp];
+
     /// <summary>Where a new payout starts when the day's total to its account passes the approval threshold.</summary>
     public const PayoutStatus Held = PayoutStatus.AwaitingApproval;
 

@@ -30,7 +30,7 @@ internal sealed class DepositConfiguration : IEntityTypeConfiguration<Deposit>
         deposit.HasIndex(d => d.CustomTransactionId).IsUnique().HasFilter("custom_transaction_id IS NOT NULL")
             .HasDatabaseName("ux_deposits_custom_transaction_id");
         // The expiry job's work list: only unconfirmed deposits, oldest first.
-        deposit.HasIndex(d => d.CreatedAt).HasFilter("status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')")
+        deposit.HasIndex(d => d.CreatedAt).HasFilter($"status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.Expire)})")
             .HasDatabaseName("ix_deposits_unconfirmed_created_at");
         deposit.HasIndex(d => new { d.Status, d.CreatedAt });
         // A user's list, newest first.

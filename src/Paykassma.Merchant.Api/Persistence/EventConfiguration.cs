@@ -28,7 +28,7 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<OutboxEvent>
         // One event per change: the statement that makes it inserts ON CONFLICT DO NOTHING on this.
         outboxEvent.HasIndex(e => e.DedupeKey).IsUnique();
         // The dispatcher's work list stays small however many events were ever delivered.
-        outboxEvent.HasIndex(e => e.NextAttemptAt).HasFilter("status IN ('pending', 'delivering')").HasDatabaseName("ix_outbox_events_due");
+        outboxEvent.HasIndex(e => e.NextAttemptAt).HasFilter($"status IN ({EventTransitions.Moves.SqlFrom(EventMove.Claim)})").HasDatabaseName("ix_outbox_events_due");
         outboxEvent.HasIndex(e => new { e.Status, e.CreatedAt });
         outboxEvent.HasIndex(e => new { e.SubjectId, e.CreatedAt });
         outboxEvent.AddAttentionIndexes("outbox_events");

@@ -42,7 +42,7 @@ internal sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
         // The creator's reference is their payout: a repeat answers the stored one, a race stores one.
         payout.HasIndex(p => new { p.CreatedBy, p.IdempotencyKey }).IsUnique().HasDatabaseName(IdempotencyKeyIndex);
         // The dispatcher's work list stays small however many payouts were ever settled.
-        payout.HasIndex(p => p.NextAttemptAt).HasFilter("status IN ('approved', 'sending', 'queued')")
+        payout.HasIndex(p => p.NextAttemptAt).HasFilter($"status IN ({PayoutTransitions.Moves.SqlFrom(PayoutMove.Claim)})")
             .HasDatabaseName("ix_payouts_due");
         // The stale watch, its gauge and ?stale=true read only the payouts waiting for their postback.
         payout.HasIndex(p => p.SentAt).HasFilter($"status = {PayoutTransitions.Sql(PayoutStatus.Sent)}")

@@ -46,10 +46,10 @@ internal sealed class ProofConfiguration : IEntityTypeConfiguration<Proof>
         // here, not by a check before the insert, so concurrent claims cannot both win. A proof the
         // gateway refused frees its number; a failed one keeps it, since ops may send it again.
         proof.HasIndex(p => p.TransactionNumber).IsUnique()
-            .HasFilter("status <> 'rejected'")
+            .HasFilter($"status <> {ProofTransitions.Sql(ProofStatus.Rejected)}")
             .HasDatabaseName(LiveTransactionNumberIndex);
         // The dispatcher's work list stays small however many proofs were ever delivered.
-        proof.HasIndex(p => p.NextAttemptAt).HasFilter("status IN ('submitting', 'queued')")
+        proof.HasIndex(p => p.NextAttemptAt).HasFilter($"status IN ({ProofTransitions.Moves.SqlFrom(ProofMove.Claim)})")
             .HasDatabaseName("ix_proofs_due");
         proof.HasIndex(p => new { p.Status, p.CreatedAt });
         // A deposit's proofs (the upload's per-deposit limit, the deposit's detail and lists): the two

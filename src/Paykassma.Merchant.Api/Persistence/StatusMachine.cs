@@ -18,6 +18,13 @@ public sealed class StatusMachine<TStatus, TMove>(IReadOnlyDictionary<TMove, (TS
     /// <summary>The one status a move starts from, for a guarded EF Core update (<c>status = …</c>).</summary>
     public TStatus SingleFrom(TMove move) => moves[move].From.Single();
 
+    /// <summary>
+    /// The one status every one of <paramref name="outcomes"/> starts from: the guard of a statement that
+    /// records any of them (an attempt's outcome is written only while the row is still claimed).
+    /// </summary>
+    public TStatus SharedFrom(IEnumerable<TMove> outcomes) =>
+        outcomes.SelectMany(From).Distinct().Single();
+
     /// <summary>Whether some move takes a row from <paramref name="from"/> to <paramref name="to"/>.</summary>
     public bool Allows(TStatus from, TStatus to) =>
         moves.Values.Any(m => EqualityComparer<TStatus>.Default.Equals(m.To, to) && m.From.Contains(from));
@@ -30,4 +37,7 @@ public sealed class StatusMachine<TStatus, TMove>(IReadOnlyDictionary<TMove, (TS
 
     /// <summary>The move's target as an SQL literal: <c>'confirmed'</c>.</summary>
     public string SqlTo(TMove move) => SnakeCaseEnumConverter<TStatus>.SqlLiteral(To(move));
+
+    /// <summary>The moves' targets as an SQL list in enum order: <c>'sent', 'refused', 'failed'</c>.</summary>
+    public string SqlToAny(params IEnumerable<TMove> moves) => SnakeCaseEnumConverter<TStatus>.SqlList(moves.Select(To));
 }

@@ -104,8 +104,10 @@ internal sealed record PostbackStatement(string Text, StatementParameters<Postba
 
 internal static partial class PostbackStatements
 {
-    private static readonly string Accepted = SnakeCaseEnumConverter<PostbackOutcome>.SqlLiteral(PostbackOutcome.Accepted);
-    private static readonly string Duplicate = SnakeCaseEnumConverter<PostbackOutcome>.SqlLiteral(PostbackOutcome.Duplicate);
+    private static readonly string Accepted = PostbackTransitions.Moves.SqlTo(PostbackMove.Accept);
+    private static readonly string Duplicate = PostbackTransitions.Moves.SqlTo(PostbackMove.Repeat);
+    private static readonly string Reverified = PostbackTransitions.Moves.SqlTo(PostbackMove.Reverify);
+    private static readonly string RepeatedOnReverify = PostbackTransitions.Moves.SqlTo(PostbackMove.RepeatOnReverify);
 
     // Duplicate when it carried items and none was new. With no items at all there is nothing to
     // decide by, so its signed value is: seen before, it is a duplicate.
@@ -190,7 +192,7 @@ internal static partial class PostbackStatements
         reverified AS (
             UPDATE postbacks
             SET outcome = CASE WHEN EXISTS (SELECT 1 FROM inserted) OR NOT EXISTS (SELECT 1 FROM incoming)
-                               THEN {Accepted} ELSE {Duplicate} END,
+                               THEN {Reverified} ELSE {RepeatedOnReverify} END,
                 transaction_count = (SELECT count(*) FROM incoming),
                 new_transaction_count = (SELECT count(*) FROM inserted),
                 discrepancies = {Discrepancies(p)}
@@ -234,7 +236,7 @@ internal static partial class PostbackStatements
     public static readonly string DeleteExpired = $"""
         DELETE FROM postbacks
         WHERE id IN (SELECT p.id FROM postbacks p
-                     WHERE p.outcome IN ({SnakeCaseEnumConverter<PostbackOutcome>.SqlList([PostbackOutcome.Rejected, PostbackOutcome.Duplicate])})
+                     WHERE p.outcome IN ({PostbackTransitions.Moves.SqlToAny(PostbackMove.Reject, PostbackMove.Repeat)})
                        AND p.received_at < $1
                        AND NOT EXISTS (SELECT 1 FROM gateway_transactions g WHERE g.postback_id = p.id)
                      ORDER BY p.received_at

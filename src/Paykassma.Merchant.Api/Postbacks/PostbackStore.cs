@@ -90,7 +90,7 @@ public sealed class PostbackStore(
     public Task StoreRejectedAsync(IncomingPostback postback, string reason, string? detail, CancellationToken cancellationToken)
     {
         var kept = RejectedExcerpt(postback);
-        return StoreUnappliedAsync(postback, PostbackOutcome.Rejected, reason, detail, verifiedWith: null,
+        return StoreUnappliedAsync(postback, PostbackTransitions.Moves.To(PostbackMove.Reject), reason, detail, verifiedWith: null,
             kept, postback.BodyTruncated || kept.Length < postback.Body.Length, cancellationToken);
     }
 
@@ -103,7 +103,7 @@ public sealed class PostbackStore(
     /// one foresaw). Kept whole, as the evidence to apply it again once fixed; nothing is credited.
     /// </summary>
     public Task StoreHeldAsync(IncomingPostback postback, string verifiedWith, string detail, CancellationToken cancellationToken) =>
-        StoreUnappliedAsync(postback, PostbackOutcome.Held, "apply_failed", detail, verifiedWith,
+        StoreUnappliedAsync(postback, PostbackTransitions.Moves.To(PostbackMove.Hold), "apply_failed", detail, verifiedWith,
             postback.Body, postback.BodyTruncated, cancellationToken);
 
     private Task StoreUnappliedAsync(
@@ -158,9 +158,9 @@ public sealed class PostbackStore(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var claim = new NpgsqlCommand($"""
             WITH claimed AS (
-                UPDATE postbacks SET outcome = 'accepted', reject_reason = NULL, reject_detail = NULL,
+                UPDATE postbacks SET outcome = {PostbackTransitions.Moves.SqlTo(PostbackMove.Reverify)}, reject_reason = NULL, reject_detail = NULL,
                     verified_with = $2, reverified_at = $3
-                WHERE id = $1 AND outcome IN ('rejected', 'held')
+                WHERE id = $1 AND outcome IN ({PostbackTransitions.Moves.SqlFrom(PostbackMove.Reverify)})
                 RETURNING id, verified_with
             ),
             {Ops.OpsAudit.Record("audited", Ops.OpsActionType.PostbackReverify, "claimed", "$4", "$5", "$3",
