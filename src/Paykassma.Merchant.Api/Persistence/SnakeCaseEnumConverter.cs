@@ -35,7 +35,7 @@ public sealed class SnakeCaseEnumConverter<TEnum>() : ValueConverter<TEnum, stri
     /// <summary>The SQL list of every value, for check constraints.</summary>
     public static string SqlValues() => SqlList(Enum.GetValues<TEnum>());
 
-    /// <summary>One value as an SQL literal, spelled as the column stores it: <c>'awaiting_payment'</c>.</summary>
+    /// <summary>One value as an SQL literal, spelled as the column stores it and quoted (AwaitingPayment: awaiting_payment, in single quotes).</summary>
     public static string SqlLiteral(TEnum value) => $"'{ToText(value)}'";
 
     /// <summary>

@@ -29,15 +29,15 @@ public sealed class StatusMachine<TStatus, TMove>(IReadOnlyDictionary<TMove, (TS
     public bool Allows(TStatus from, TStatus to) =>
         moves.Values.Any(m => EqualityComparer<TStatus>.Default.Equals(m.To, to) && m.From.Contains(from));
 
-    /// <summary>The move's from-statuses as an SQL list in enum order: <c>'awaiting_payment', 'proof_submitted'</c>.</summary>
+    /// <summary>The move's from-statuses as an SQL list of quoted values, in enum order.</summary>
     public string SqlFrom(TMove move) => SnakeCaseEnumConverter<TStatus>.SqlList(From(move));
 
     /// <summary>Every status the move may NOT start from, as an SQL list.</summary>
     public string SqlNotFrom(TMove move) => SnakeCaseEnumConverter<TStatus>.SqlList(Enum.GetValues<TStatus>().Except(From(move)));
 
-    /// <summary>The move's target as an SQL literal: <c>'confirmed'</c>.</summary>
+    /// <summary>The move's target as a quoted SQL literal.</summary>
     public string SqlTo(TMove move) => SnakeCaseEnumConverter<TStatus>.SqlLiteral(To(move));
 
-    /// <summary>The moves' targets as an SQL list in enum order: <c>'sent', 'refused', 'failed'</c>.</summary>
+    /// <summary>The moves' targets as an SQL list of quoted values, in enum order.</summary>
     public string SqlToAny(params IEnumerable<TMove> moves) => SnakeCaseEnumConverter<TStatus>.SqlList(moves.Select(To));
 }
