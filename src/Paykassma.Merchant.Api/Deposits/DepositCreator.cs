@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 using Paykassma.Merchant.Api.Idempotency;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.PluginApi;
@@ -181,25 +180,9 @@ public sealed partial class DepositCreator(
         // A pooled connection of the data source, held for this one statement: a data-source command
         // cannot be prepared.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            idempotencyKey is null ? DepositStatements.Insert : DepositStatements.InsertCompletingKey, connection);
-        command.Parameters
-            .With(deposit.Id)
-            .With(deposit.Label)
-            .With(SnakeCaseEnumConverter<DepositStatus>.ToText(deposit.Status))
-            .With(deposit.Currency)
-            .With(deposit.WalletType)
-            .WithNullable(deposit.Amount, NpgsqlDbType.Integer)
-            .WithNullable(deposit.WalletNumber, NpgsqlDbType.Text)
-            .WithNullable(deposit.AccountName, NpgsqlDbType.Text)
-            .WithNullable(deposit.IsCheckAmount, NpgsqlDbType.Boolean)
-            .WithNullable(deposit.GatewayParams, NpgsqlDbType.Jsonb)
-            .With(deposit.CreatedAt)
-            .WithNullable(deposit.CustomTransactionId, NpgsqlDbType.Text);
-        if (idempotencyKey is not null)
-        {
-            command.Parameters.With(idempotencyKey);
-        }
+        var statement = idempotencyKey is null ? DepositStatements.Insert : DepositStatements.InsertCompletingKey;
+        await using var command = new NpgsqlCommand(statement.Text, connection);
+        statement.Parameters.Bind(command.Parameters, new DepositInsertInput(deposit, idempotencyKey));
         await command.PrepareAsync(cancellationToken);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }

@@ -1,43 +1,44 @@
+using Paykassma.Merchant.Api.Persistence;
+
 namespace Paykassma.Merchant.Api.Deposits;
 
 /// <summary>
 /// The deposit feature's writes that EF Core's ExecuteUpdate cannot express: inserts, ON CONFLICT and
 /// a multi-table change, each one statement (its own transaction) on the NpgsqlDataSource, with
-/// positional parameters listed here (ADR 0001).
+/// its parameters named (the inserts) or listed here (ADR 0001).
 /// </summary>
 internal static class DepositStatements
 {
-    // $1 id, $2 label, $3 status, $4 currency, $5 wallet_type, $6 amount, $7 wallet_number,
-    // $8 account_name, $9 is_check_amount, $10 gateway_params (jsonb), $11 now, $12 custom_transaction_id
-    // (a payment window deposit's; null for a requisites deposit).
     private const string DepositColumns = """
         INSERT INTO deposits (id, label, status, currency, wallet_type, amount, wallet_number, account_name,
             is_check_amount, gateway_params, amount_mismatch, confirmed_after_expiry, created_at, updated_at, custom_transaction_id)
         """;
 
-    private const string DepositValues = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, false, $11, $11, $12";
+    private static string DepositValues(StatementParameters<DepositInsertInput> p) =>
+        $"{p["id"]}, {p["label"]}, {p["status"]}, {p["currency"]}, {p["wallet_type"]}, {p["amount"]}, {p["wallet_number"]}, "
+        + $"{p["account_name"]}, {p["is_check_amount"]}, {p["gateway_params"]}, false, false, {p["now"]}, {p["now"]}, {p["custom_transaction_id"]}";
 
     /// <summary>A deposit without an Idempotency-Key: one INSERT, its own commit.</summary>
-    public const string Insert = $"""
+    public static readonly NamedStatement<DepositInsertInput> Insert = NamedStatement<DepositInsertInput>.Build(DepositInsertInput.Binders, p => $"""
         {DepositColumns}
-        VALUES ({DepositValues})
-        """;
+        VALUES ({DepositValues(p)})
+        """);
 
     /// <summary>
     /// A deposit with a key, and the key's completion, committed together or not at all: the row is
-    /// inserted only if this request still holds the key ($13; the label is $2). No row means our
-    /// lease had lapsed and another request completed the key first. The key's foreign key to the
-    /// new deposit is checked at the end of the statement, when the deposit exists.
+    /// inserted only if this request still holds the key. No row means our lease had lapsed and
+    /// another request completed the key first. The key's foreign key to the new deposit is checked
+    /// at the end of the statement, when the deposit exists.
     /// </summary>
-    public const string InsertCompletingKey = $"""
+    public static readonly NamedStatement<DepositInsertInput> InsertCompletingKey = NamedStatement<DepositInsertInput>.Build(DepositInsertInput.Binders, p => $"""
         WITH completed AS (
-            UPDATE deposit_idempotency_keys SET deposit_id = $1
-            WHERE label = $2 AND key = $13 AND deposit_id IS NULL
+            UPDATE deposit_idempotency_keys SET deposit_id = {p["id"]}
+            WHERE label = {p["label"]} AND key = {p["idempotency_key"]} AND deposit_id IS NULL
             RETURNING key
         )
         {DepositColumns}
-        SELECT {DepositValues} FROM completed
-        """;
+        SELECT {DepositValues(p)} FROM completed
+        """);
 
     /// <summary>
     /// Claims a key for this request: $1 label, $2 key, $3 request fingerprint, $4 lease end, $5 now.

@@ -23,34 +23,33 @@ internal static class PayoutStatements
     /// included) decides: above the threshold it waits for a second person, otherwise its first attempt
     /// is claimed here, so splitting a payout or changing its label does not avoid the approval. A
     /// unique violation (the same Idempotency-Key) undoes the counts with the rest of the statement.
-    /// Parameters: $1 id, $2 withdrawal_id, $3 label, $4 amount, $5 currency, $6 payment_system,
-    /// $7 is_test, $8 account_number (digits only), $9 account_name, $10 bank_details (jsonb),
-    /// $11 created_by, $12 idempotency_key, $13 request_hash, $14 attempt_limit, $15 the first attempt's
-    /// lease end, $16 now, $17 the UTC day, $18 the label's daily limit, $19 the account's daily limit,
-    /// $20 the approval threshold (each null: none). Returns the status, attempts and next_attempt_at it
-    /// was stored with.
+    /// The limits and the threshold are null when not set. Returns the status, attempts and
+    /// next_attempt_at it was stored with.
     /// </summary>
-    public static readonly string Insert = $"""
+    public static readonly NamedStatement<PayoutInsertInput> Insert = NamedStatement<PayoutInsertInput>.Build(PayoutInsertInput.Binders, p => $"""
         WITH counted AS (
             INSERT INTO payout_daily_totals AS t (scope, key, day, total, daily_limit)
-            VALUES ({Scope(PayoutLimitScope.Label)}, $3, $17, $4, $18), ({Scope(PayoutLimitScope.Account)}, $8, $17, $4, $19)
+            VALUES ({Scope(PayoutLimitScope.Label)}, {p["label"]}, {p["day"]}, {p["amount"]}, {p["label_daily_limit"]}),
+                   ({Scope(PayoutLimitScope.Account)}, {p["account_number"]}, {p["day"]}, {p["amount"]}, {p["account_daily_limit"]})
             ON CONFLICT (scope, key, day) DO UPDATE SET total = t.total + EXCLUDED.total, daily_limit = EXCLUDED.daily_limit
             RETURNING scope, total
         ),
         decided AS (
-            SELECT $20::bigint IS NOT NULL AND c.total > $20::bigint AS held
+            SELECT {p["approval_threshold"]}::bigint IS NOT NULL AND c.total > {p["approval_threshold"]}::bigint AS held
             FROM counted c
             WHERE c.scope = {Scope(PayoutLimitScope.Account)}
         )
         INSERT INTO payouts (id, withdrawal_id, label, amount, currency, payment_system, is_test, account_number,
             account_name, bank_details, status, created_by, idempotency_key, request_hash, attempts, attempt_limit,
             outcome_uncertain, next_attempt_at, amount_mismatch, created_at, updated_at)
-        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb,
+        SELECT {p["id"]}, {p["withdrawal_id"]}, {p["label"]}, {p["amount"]}, {p["currency"]}, {p["payment_system"]}, {p["is_test"]},
+            {p["account_number"]}, {p["account_name"]}, {p["bank_details"]}::jsonb,
             CASE WHEN d.held THEN {PayoutTransitions.Sql(PayoutTransitions.Held)} ELSE {PayoutTransitions.Sql(PayoutTransitions.SentAtOnce)} END,
-            $11, $12, $13, CASE WHEN d.held THEN 0 ELSE 1 END, $14, false, CASE WHEN d.held THEN NULL ELSE $15 END, false, $16, $16
+            {p["created_by"]}, {p["idempotency_key"]}, {p["request_hash"]}, CASE WHEN d.held THEN 0 ELSE 1 END, {p["attempt_limit"]}, false,
+            CASE WHEN d.held THEN NULL ELSE {p["lease_end"]} END, false, {p["now"]}, {p["now"]}
         FROM decided d
         RETURNING status, attempts, next_attempt_at
-        """;
+        """);
 
     // Claims due payouts: $1 now, $2 lease end, $3 batch size (and $4 the payout, for one). A lapsed
     // lease (still sending) means the last attempt's outcome is unknown, which the claim records.

@@ -24,28 +24,7 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
     /// </summary>
     public async Task<PayoutInsert> TryInsertAsync(Payout payout, PayoutOptions settings, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PayoutStatements.Insert);
-        command.Parameters
-            .With(payout.Id)
-            .With(payout.WithdrawalId)
-            .With(payout.Label)
-            .With(payout.Amount)
-            .With(payout.Currency)
-            .With(payout.PaymentSystem)
-            .With(payout.IsTest)
-            .With(payout.AccountNumber)
-            .With(payout.AccountName)
-            .WithNullable(payout.BankDetails, NpgsqlDbType.Text)
-            .With(payout.CreatedBy)
-            .With(payout.IdempotencyKey)
-            .With(payout.RequestHash)
-            .With(payout.AttemptLimit)
-            .With(payout.CreatedAt + settings.Dispatcher.Lease)
-            .With(payout.CreatedAt)
-            .With(DateOnly.FromDateTime(payout.CreatedAt.UtcDateTime))
-            .WithNullable(settings.DailyLimitPerLabel, NpgsqlDbType.Bigint)
-            .WithNullable(settings.DailyLimitPerAccount, NpgsqlDbType.Bigint)
-            .WithNullable((long?)settings.ApprovalThreshold, NpgsqlDbType.Bigint);
+        await using var command = PayoutStatements.Insert.Command(dataSource, new PayoutInsertInput(payout, settings));
         try
         {
             // On the data source, not EF Core: a refusal is an expected answer, which EF Core would log as an error.

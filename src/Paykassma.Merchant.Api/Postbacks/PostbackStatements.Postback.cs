@@ -2,6 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Paykassma.Merchant.Api.Payouts;
 using Paykassma.Merchant.Api.Persistence;
+using static Paykassma.Merchant.Api.Persistence.Bound;
 
 namespace Paykassma.Merchant.Api.Postbacks;
 
@@ -42,12 +43,6 @@ internal sealed record PostbackStatementInput
 
     private IncomingPostback Arrived => Postback ?? throw new InvalidOperationException("This statement needs the postback as it arrived.");
 
-    private static NpgsqlParameter Value<T>(T value) => new NpgsqlParameter<T> { TypedValue = value };
-
-    private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
-
-    private static NpgsqlParameter Text(string? value, int limit) => Nullable(ColumnText.Fit(value, limit), NpgsqlDbType.Text);
-
     /// <summary>Every name a postback statement may use, and how it is bound.</summary>
     public static readonly IReadOnlyDictionary<string, Func<PostbackStatementInput, NpgsqlParameter>> Binders =
         new Dictionary<string, Func<PostbackStatementInput, NpgsqlParameter>>
@@ -55,9 +50,9 @@ internal sealed record PostbackStatementInput
             ["postback_id"] = x => Value(x.PostbackId),
             ["label"] = x => Text(x.Label, ColumnLimits.GatewayText),
             ["now"] = x => Value(x.Now),
-            ["discrepancies"] = x => Nullable(x.Discrepancies, NpgsqlDbType.Jsonb),
-            ["paid_statuses"] = x => Nullable(x.Payouts.PaidStatuses, NpgsqlDbType.Array | NpgsqlDbType.Integer),
-            ["cancelled_statuses"] = x => Nullable(x.Payouts.CancelledStatuses, NpgsqlDbType.Array | NpgsqlDbType.Integer),
+            ["discrepancies"] = x => OrNull(x.Discrepancies, NpgsqlDbType.Jsonb),
+            ["paid_statuses"] = x => OrNull(x.Payouts.PaidStatuses, NpgsqlDbType.Array | NpgsqlDbType.Integer),
+            ["cancelled_statuses"] = x => OrNull(x.Payouts.CancelledStatuses, NpgsqlDbType.Array | NpgsqlDbType.Integer),
             ["received_at"] = x => Value(x.Arrived.ReceivedAt),
             ["body"] = x => new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = x.Body },
             ["body_length"] = x => Value(x.Arrived.BodyLength),
@@ -70,7 +65,7 @@ internal sealed record PostbackStatementInput
             ["access_key"] = x => Text(x.Arrived.AccessKey, ColumnLimits.GatewayText),
             ["direction"] = x => Text(x.Arrived.Direction, ColumnLimits.Direction),
             ["amount"] = x => Text(x.Arrived.Amount, ColumnLimits.AmountText),
-            ["transaction_ids"] = x => Nullable(
+            ["transaction_ids"] = x => OrNull(
                 x.Arrived.TransactionIds.Take(100).Select(id => ColumnText.Fit(id, ColumnLimits.GatewayText)!).ToArray(),
                 NpgsqlDbType.Array | NpgsqlDbType.Text),
             ["signed_sha256"] = x => Text(x.Arrived.SignedSha256, ColumnLimits.Sha256Hex),

@@ -1,5 +1,6 @@
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Ops;
+using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Proofs;
 
@@ -13,33 +14,31 @@ internal static class ProofStatements
 {
     /// <summary>
     /// Stores the proof, its screenshot and the deposit's move to <c>proof_submitted</c>, or nothing
-    /// when a unique index refuses the proof. Parameters: $1 id, $2 deposit_id, $3 label,
-    /// $4 custom_transaction_id, $5 transaction_number, $6 amount, $7 attempts, $8 attempt_limit,
-    /// $9 next_attempt_at, $10 idempotency_key, $11 request_hash, $12 screenshot_file_name,
-    /// $13 screenshot_content_type, $14 screenshot_size, $15 screenshot_sha256, $16 created_at,
-    /// $17 updated_at, $18 the screenshot's bytes.
+    /// when a unique index refuses the proof.
     /// </summary>
     /// <remarks>
     /// Not ON CONFLICT DO NOTHING: two unique indexes may refuse (the Idempotency-Key per deposit, the
     /// live transaction number) and the answer depends on which; the violation names it, and any other
     /// violation stays an error.
     /// </remarks>
-    public static readonly string Insert = $"""
+    public static readonly NamedStatement<ProofInsertInput> Insert = NamedStatement<ProofInsertInput>.Build(ProofInsertInput.Binders, p => $"""
         WITH proof AS (
             INSERT INTO proofs (id, deposit_id, label, custom_transaction_id, transaction_number, amount, status,
                 attempts, attempt_limit, outcome_uncertain, next_attempt_at, idempotency_key, request_hash,
                 screenshot_file_name, screenshot_content_type, screenshot_size, screenshot_sha256, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, {ProofTransitions.Sql(ProofStatus.Submitting)}, $7, $8, false, $9, $10, $11,
-                $12, $13, $14, $15, $16, $17)
+            VALUES ({p["id"]}, {p["deposit_id"]}, {p["label"]}, {p["custom_transaction_id"]}, {p["transaction_number"]}, {p["amount"]},
+                {ProofTransitions.Sql(ProofStatus.Submitting)}, {p["attempts"]}, {p["attempt_limit"]}, false, {p["next_attempt_at"]},
+                {p["idempotency_key"]}, {p["request_hash"]}, {p["screenshot_file_name"]}, {p["screenshot_content_type"]},
+                {p["screenshot_size"]}, {p["screenshot_sha256"]}, {p["created_at"]}, {p["updated_at"]})
             RETURNING id, deposit_id, created_at
         ),
         screenshot AS (
-            INSERT INTO proof_screenshots (proof_id, data) SELECT id, $18 FROM proof
+            INSERT INTO proof_screenshots (proof_id, data) SELECT id, {p["screenshot"]} FROM proof
         )
         UPDATE deposits d SET status = {DepositTransitions.Moves.SqlTo(DepositMove.SubmitProof)}, updated_at = p.created_at
         FROM proof p
         WHERE d.id = p.deposit_id AND d.status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.SubmitProof)})
-        """;
+        """);
 
     /// <summary>
     /// The gateway took the proof: forwarded, and its deposit now waits for the postback, since now if it

@@ -25,27 +25,7 @@ public sealed class ProofStore(MerchantDbContext db, NpgsqlDataSource dataSource
     {
         // On the data source rather than through EF Core: a refused claim is an expected answer, and
         // EF Core would log every unique violation as a failed command at Error level.
-        await using var command = dataSource.CreateCommand(ProofStatements.Insert);
-        command.Parameters
-            .With(proof.Id)
-            .With(proof.DepositId)
-            .With(proof.Label)
-            .With(proof.CustomTransactionId)
-            .With(proof.TransactionNumber)
-            .With(proof.Amount)
-            .With(proof.Attempts)
-            .With(proof.AttemptLimit)
-            .WithNullable(proof.NextAttemptAt, NpgsqlDbType.TimestampTz)
-            .WithNullable(proof.IdempotencyKey, NpgsqlDbType.Text)
-            .With(proof.RequestHash)
-            .With(proof.ScreenshotFileName)
-            .With(proof.ScreenshotContentType)
-            .With(proof.ScreenshotSize)
-            .With(proof.ScreenshotSha256)
-            .With(proof.CreatedAt)
-            .With(proof.UpdatedAt)
-            // Written straight from this memory; a Stream parameter would be copied about three times.
-            .Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = screenshot });
+        await using var command = ProofStatements.Insert.Command(dataSource, new ProofInsertInput(proof, screenshot));
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
