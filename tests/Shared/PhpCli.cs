@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Paykassma.PluginApi.Tests.Postbacks;
+namespace Paykassma.Tests.Shared;
 
 /// <summary>The machine's <c>php</c> command (./test.sh installs php-cli), for tests that ask PHP itself.</summary>
 internal static class PhpCli

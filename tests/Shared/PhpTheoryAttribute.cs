@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Paykassma.PluginApi.Tests.Postbacks;
+namespace Paykassma.Tests.Shared;
 
 /// <summary>
 /// A theory that needs <c>php</c>. It is skipped only where php-cli cannot be installed (no apt-get),
