@@ -8,7 +8,7 @@ using Paykassma.Sandbox.Tests.Withdrawals;
 
 namespace Paykassma.Sandbox.Tests;
 
-public sealed class StartupTests
+public sealed class SandboxStartupTests
 {
     [Theory]
     [InlineData("Sandbox:Secret", "", "Sandbox:Secret")]

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Ops;
+namespace Paykassma.Merchant.Api.Tests.Attention;
 
 /// <summary>
 /// The attention list's tests: payouts on (approval above 50 000, two attempts), queued proofs left

@@ -8,7 +8,7 @@ using Paykassma.Merchant.Api.Tests.Hosting;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace Paykassma.Merchant.Api.Tests.Ops;
+namespace Paykassma.Merchant.Api.Tests.Attention;
 
 /// <summary>
 /// The gauge paykassma_attention_items{kind} counts what the list shows, every kind (0 when none), on the

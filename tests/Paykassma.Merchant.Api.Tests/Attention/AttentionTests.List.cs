@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Ops;
+namespace Paykassma.Merchant.Api.Tests.Attention;
 
 /// <summary>One list across the kinds: oldest first, a kind filter, pages, the count of every kind.</summary>
 public sealed partial class AttentionTests

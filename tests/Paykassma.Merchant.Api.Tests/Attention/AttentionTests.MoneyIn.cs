@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Ops;
+namespace Paykassma.Merchant.Api.Tests.Attention;
 
 /// <summary>
 /// GET /api/ops/attention: each kind of stuck money appears when its condition holds, and not before

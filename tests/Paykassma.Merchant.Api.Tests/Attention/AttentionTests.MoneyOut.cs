@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Paykassma.Merchant.Api.Payouts;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Ops;
+namespace Paykassma.Merchant.Api.Tests.Attention;
 
 /// <summary>Money out and the ledger: payouts that wait, were refused, failed, went stale or were contradicted, and events the ledger never took.</summary>
 public sealed partial class AttentionTests

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Ops;
+namespace Paykassma.Merchant.Api.Tests.Attention;
 
 /// <summary>Marking an entry seen: a note required, one audit row written with the mark, hidden until its state changes.</summary>
 public sealed partial class AttentionTests

@@ -1,6 +1,6 @@
 using Paykassma.Merchant.Api.Proofs;
 
-namespace Paykassma.Merchant.Api.Tests.Proofs;
+namespace Paykassma.Merchant.Api.Tests.Dispatching;
 
 /// <summary>
 /// Which gateway refusals, after an attempt of unknown outcome, mean "you sent this

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Proofs;
+namespace Paykassma.Merchant.Api.Tests.Dispatching;
 
 public sealed class DispatcherTests
 {

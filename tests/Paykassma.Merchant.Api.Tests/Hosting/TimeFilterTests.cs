@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Ops;
+namespace Paykassma.Merchant.Api.Tests.Hosting;
 
 /// <summary>
 /// The ops lists' from/to filters take any ISO-8601 offset and compare in UTC (Npgsql refuses a

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Deposits;
+namespace Paykassma.Merchant.Api.Tests.Idempotency;
 
 [Collection(ApiCollection.Name)]
 public sealed class IdempotencyTests(MerchantApiFactory api)

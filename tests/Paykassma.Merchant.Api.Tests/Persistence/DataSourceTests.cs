@@ -1,6 +1,6 @@
 using Paykassma.Merchant.Api.Persistence;
 
-namespace Paykassma.Merchant.Api.Tests.Hosting;
+namespace Paykassma.Merchant.Api.Tests.Persistence;
 
 /// <summary>The pool's defaults for this service, and that an operator's connection string still wins.</summary>
 public sealed class DataSourceTests

@@ -9,7 +9,7 @@ namespace Paykassma.Merchant.Api.Tests.Postbacks;
 /// The gateway's own PHP-signed postbacks through the HTTP endpoint: the valid ones answered ok,
 /// the forged ones 401, in every wire encoding, current and legacy format.
 /// </summary>
-public sealed class PostbackVectorTests(MerchantApiFactory api) : IClassFixture<MerchantApiFactory>
+public sealed class PostbackEndpointVectorTests(MerchantApiFactory api) : IClassFixture<MerchantApiFactory>
 {
     public static TheoryData<string, string> Cases()
     {

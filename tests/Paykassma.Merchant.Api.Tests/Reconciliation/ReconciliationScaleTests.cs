@@ -8,7 +8,7 @@ using Paykassma.Merchant.Api.Tests.Infrastructure;
 using Paykassma.PluginApi;
 using Xunit.Abstractions;
 
-namespace Paykassma.Merchant.Api.Tests.Ops;
+namespace Paykassma.Merchant.Api.Tests.Reconciliation;
 
 /// <summary>A database of its own, holding 300 000 signed items over 300 days (seeded once, with generate_series).</summary>
 public sealed class ReconciliationScaleFactory : MerchantApiFactory

@@ -2,7 +2,7 @@ using System.Globalization;
 using Npgsql;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Ops;
+namespace Paykassma.Merchant.Api.Tests.Reconciliation;
 
 /// <summary>
 /// Rows for the reconciliation tests written straight into the tables, shaped as the postback

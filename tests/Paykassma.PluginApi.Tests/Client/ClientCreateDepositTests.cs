@@ -5,7 +5,7 @@ using WireMock.ResponseBuilders;
 
 namespace Paykassma.PluginApi.Tests.Client;
 
-public sealed class CreateDepositTests : IDisposable
+public sealed class ClientCreateDepositTests : IDisposable
 {
     private const string CreatePath = "/api/v1/transaction/create/bnb_ml";
     private readonly GatewayStub _gateway = new();

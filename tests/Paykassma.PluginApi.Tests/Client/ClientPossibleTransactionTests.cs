@@ -4,7 +4,7 @@ using WireMock.ResponseBuilders;
 
 namespace Paykassma.PluginApi.Tests.Client;
 
-public sealed class PossibleTransactionTests : IDisposable
+public sealed class ClientPossibleTransactionTests : IDisposable
 {
     private const string ProofPath = "/api/v1/possible-transaction";
     private const string SuccessBody = """{"status":"success","message":"","code":20000,"data":[],"paginate":{"offset":0,"total":1,"limit":1}}""";

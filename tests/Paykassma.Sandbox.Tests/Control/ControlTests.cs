@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Paykassma.Sandbox.Proofs;
 
-namespace Paykassma.Sandbox.Tests;
+namespace Paykassma.Sandbox.Tests.Control;
 
 public sealed class ControlTests
 {

@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Paykassma.Sandbox.Deposits;
 
-namespace Paykassma.Sandbox.Tests;
+namespace Paykassma.Sandbox.Tests.Deposits;
 
-public sealed class CreateDepositTests
+public sealed class SandboxCreateDepositTests
 {
     [Theory]
     [InlineData(null)]

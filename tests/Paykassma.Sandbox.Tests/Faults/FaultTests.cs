@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Paykassma.Sandbox.Tests;
+namespace Paykassma.Sandbox.Tests.Faults;
 
 public sealed class FaultTests
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 
-namespace Paykassma.Sandbox.Tests;
+namespace Paykassma.Sandbox.Tests.Proofs;
 
 public sealed class MagicTransactionNumberTests
 {

@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 
-namespace Paykassma.Sandbox.Tests;
+namespace Paykassma.Sandbox.Tests.Proofs;
 
-public sealed class PossibleTransactionTests
+public sealed class SandboxPossibleTransactionTests
 {
     private const string SuccessBody =
         """{"status":"success","message":"","code":20000,"data":[],"paginate":{"offset":0,"total":1,"limit":1}}""";

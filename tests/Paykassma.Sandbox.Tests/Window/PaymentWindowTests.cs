@@ -2,7 +2,7 @@ using System.Net;
 using Paykassma.Sandbox.Deposits;
 using Paykassma.Sandbox.Tests.Postbacks;
 
-namespace Paykassma.Sandbox.Tests;
+namespace Paykassma.Sandbox.Tests.Window;
 
 /// <summary>
 /// The imitated payment window at <c>/plugin/</c>: its parameter checks, its page (escaped, no script)
