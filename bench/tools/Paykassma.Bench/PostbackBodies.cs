@@ -1,14 +1,13 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Paykassma.PluginApi.Postbacks;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Bench;
 
 /// <summary>
-/// Pre-generated, correctly signed, unique postbacks (as TestPostbacks builds them: additional_data
-/// signed over PHP's json_encode with the signing flags, the body in PHP's default wire escaping), one
-/// per line, so that the load generator only sends bytes and does no hashing. Postback number n
+/// Pre-generated, correctly signed, unique postbacks (built by the test kit's SignedPostbacks, as the
+/// tests build theirs: additional_data signed over PHP's json_encode with the signing flags, the body
+/// in PHP's default wire escaping), one per line, so that the load generator only sends bytes and does no hashing. Postback number n
 /// carries gateway transaction id 100000000000+n and plugin_custom_order_id PREFIX+n, which the bench
 /// seeds as a proof of its own deposit (label bench-(n mod 100), amount 300): every postback
 /// confirms one deposit, as in production.
@@ -45,42 +44,10 @@ internal static class PostbackBodies
 
     public static byte[] Body(long n, string prefix, string accessKey, string privateKey)
     {
-        var item = new JsonObject
-        {
-            ["activated_datetime"] = "2026-01-27 09:32:01",
-            ["exchanger_identifier"] = null,
-            ["comment"] = "",
-            ["amount"] = "300",
-            ["currency_code"] = "BTN",
-            ["wallet_type"] = "bnb_ml",
-            ["stockpiling_id"] = 20000 + n,
-            ["transaction_id"] = (100_000_000_000 + n).ToString(CultureInfo.InvariantCulture),
-            ["transaction_type"] = 0,
-            ["plugin_custom_order_id"] = prefix + n.ToString(CultureInfo.InvariantCulture),
-            ["withdrawal_id"] = null,
-            ["withdrawal_status"] = null,
-            ["account_number"] = "",
-            ["account_name"] = "",
-            ["account_email"] = "",
-            ["bank_details"] = new JsonObject { ["bank_code"] = "", ["branch_code"] = "" },
-        };
-        var additional = new JsonArray(item);
-        using var signedDocument = JsonDocument.Parse(additional.ToJsonString());
-        var signature = PostbackSignature.Compute(accessKey, privateKey, PhpJson.Encode(signedDocument.RootElement, PhpJsonFlags.Signing));
-        var body = new JsonObject
-        {
-            ["signature"] = signature,
-            ["wallet_type"] = "bnb_ml",
-            ["amount"] = 300,
-            ["currency_code"] = "BTN",
-            ["label"] = "bench-" + (n % 100).ToString(CultureInfo.InvariantCulture),
-            ["direction"] = "ingoing",
-            ["created_datetime"] = "2026-01-27 09:32:02",
-            ["access_key"] = accessKey,
-            ["additional_data"] = additional.DeepClone(),
-        };
-        using var wireDocument = JsonDocument.Parse(body.ToJsonString());
-        var bytes = PhpJson.Encode(wireDocument.RootElement, PhpJsonFlags.None);
+        var item = SignedPostbacks.Item((100_000_000_000 + n).ToString(CultureInfo.InvariantCulture), prefix + n.ToString(CultureInfo.InvariantCulture));
+        item["stockpiling_id"] = 20000 + n;
+        var bytes = SignedPostbacks.Body(new JsonArray(item), accessKey, privateKey,
+            "bench-" + (n % 100).ToString(CultureInfo.InvariantCulture), 300);
         if (Array.IndexOf(bytes, (byte)'\n') >= 0)
         {
             throw new InvalidOperationException("A wire body holds a newline; the one-per-line file would break.");

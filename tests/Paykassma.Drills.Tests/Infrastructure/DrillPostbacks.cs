@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Paykassma.PluginApi.Postbacks;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Drills.Tests.Infrastructure;
 
 /// <summary>
-/// Postbacks as the gateway builds them: additional_data signed over PHP's json_encode with
-/// UNESCAPED_SLASHES|UNESCAPED_UNICODE, the body sent with PHP's default escaping.
+/// The drills' postbacks: one deposit item, stamped now, built and signed by the kit's
+/// <see cref="SignedPostbacks"/>; and the gateway's notion of delivered.
 /// </summary>
 public static class DrillPostbacks
 {
@@ -25,41 +25,10 @@ public static class DrillPostbacks
     public static byte[] For(string transactionId, string? customOrderId, int amount = 300, string label = "drill-user",
         string accessKey = DrillSecrets.PostbackAccessKey, string privateKey = DrillSecrets.PostbackPrivateKey)
     {
-        var additional = new JsonArray(new JsonObject
-        {
-            ["activated_datetime"] = DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-            ["exchanger_identifier"] = null,
-            ["comment"] = "",
-            ["amount"] = amount.ToString(CultureInfo.InvariantCulture),
-            ["currency_code"] = "BTN",
-            ["wallet_type"] = "bnb_ml",
-            ["stockpiling_id"] = 12057,
-            ["transaction_id"] = transactionId,
-            ["transaction_type"] = 0,
-            ["plugin_custom_order_id"] = customOrderId,
-            ["withdrawal_id"] = null,
-            ["withdrawal_status"] = null,
-            ["account_number"] = "",
-            ["account_name"] = "",
-            ["account_email"] = "",
-            ["bank_details"] = new JsonObject { ["bank_code"] = "", ["branch_code"] = "" },
-        });
-        using var signedDocument = JsonDocument.Parse(additional.ToJsonString());
-        var signature = PostbackSignature.Compute(accessKey, privateKey, PhpJson.Encode(signedDocument.RootElement, PhpJsonFlags.Signing));
-        var body = new JsonObject
-        {
-            ["signature"] = signature,
-            ["wallet_type"] = "bnb_ml",
-            ["amount"] = amount,
-            ["currency_code"] = "BTN",
-            ["label"] = label,
-            ["direction"] = "ingoing",
-            ["created_datetime"] = DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-            ["access_key"] = accessKey,
-            ["additional_data"] = additional,
-        };
-        using var wireDocument = JsonDocument.Parse(body.ToJsonString());
-        return PhpJson.Encode(wireDocument.RootElement, PhpJsonFlags.None);
+        // Stamped now, on the gateway's UTC+8 clock.
+        var now = DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        var item = SignedPostbacks.Item(transactionId, customOrderId, amount.ToString(CultureInfo.InvariantCulture), activated: now);
+        return SignedPostbacks.Body(new JsonArray(item), accessKey, privateKey, label, amount, created: now);
     }
 
     public static async Task<HttpResponseMessage> SendAsync(HttpClient client, byte[] body, CancellationToken cancellationToken = default)

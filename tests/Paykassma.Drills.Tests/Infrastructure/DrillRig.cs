@@ -20,7 +20,7 @@ public sealed class DrillRig : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<AppHost> _hosts = [];
 
-    private DrillRig(string directory, ITestOutputHelper output, DrillPostgres postgres, string connectionString)
+    private DrillRig(string directory, ITestOutputHelper output, PostgresCluster postgres, string connectionString)
     {
         Directory = directory;
         _output = output;
@@ -30,7 +30,7 @@ public sealed class DrillRig : IAsyncDisposable
 
     public string Directory { get; }
 
-    public DrillPostgres Postgres { get; }
+    public PostgresCluster Postgres { get; }
 
     /// <summary>The service's connection string (application role, with its password).</summary>
     public string ConnectionString { get; }
@@ -58,7 +58,7 @@ public sealed class DrillRig : IAsyncDisposable
         var directory = Path.Combine(root, $"{drill}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         System.IO.Directory.CreateDirectory(directory);
         File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
-        var postgres = await DrillPostgres.CreateAsync(directory);
+        var postgres = await PostgresCluster.CreateAsync(directory, passwordsForApps: true);
         try
         {
             var connectionString = await postgres.CreateDatabaseAsync(DatabaseName, DatabaseRole, DrillSecrets.DatabasePassword);

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Hosting;
@@ -16,19 +16,8 @@ namespace Paykassma.Merchant.Api.Tests.Deposits;
 /// GET /api/deposits/{id}/events: the deposit page's live status, fed by the trigger on deposits
 /// through LISTEN/NOTIFY (ADR 0013). Each test reads the stream as a browser would, with the SSE parser.
 /// </summary>
-public sealed class DepositEventsTests(DepositEventsTests.EventsFactory api) : IClassFixture<DepositEventsTests.EventsFactory>
+public sealed partial class DepositEventsTests(DepositEventsTests.EventsFactory api) : IClassFixture<DepositEventsTests.EventsFactory>
 {
-    /// <summary>Short heartbeats, two streams per user, and a reconnect slow enough that a change can land in the gap.</summary>
-    public sealed class EventsFactory : MerchantApiFactory
-    {
-        public EventsFactory()
-        {
-            With("Deposits:Events:HeartbeatInterval", "00:00:01");
-            With("Deposits:Events:MaxStreamsPerUser", "2");
-            With("Deposits:Events:ReconnectDelay", "00:00:05");
-        }
-    }
-
     private readonly string _label = GatewayScript.NewLabel("live");
 
     [Fact]
@@ -183,12 +172,23 @@ public sealed class DepositEventsTests(DepositEventsTests.EventsFactory api) : I
         var depositId = await api.CreateDepositAsync(_label);
         await using var stream = await EventStream.OpenAsync(api.ClientFor(_label), depositId);
         await stream.NextAsync();
+        // The listener connects as the host starts, concurrently with the first test: kill it once it listens.
+        await Eventually.WaitForAsync(() => Task.FromResult(Logged(3201)), logged => logged);
 
-        Assert.True(await KillListenerAsync());
-        Assert.Equal(0, await Eventually.WaitForAsync(ListenersAsync, n => n == 0));
-        await api.ForwardedProofAsync(_label, depositId, 300);
-        // The change really was made in the gap: nobody was listening for its NOTIFY.
-        Assert.Equal(0, await ListenersAsync());
+        // Held, its reconnect waits for the change below however long the upload takes on a loaded machine.
+        api.ListenerClock.Hold();
+        try
+        {
+            Assert.True(await KillListenerAsync());
+            Assert.Equal(0, await Eventually.WaitForAsync(ListenersAsync, n => n == 0));
+            await api.ForwardedProofAsync(_label, depositId, 300);
+            // The change really was made in the gap: nobody was listening for its NOTIFY.
+            Assert.Equal(0, await ListenersAsync());
+        }
+        finally
+        {
+            api.ListenerClock.Release();
+        }
 
         Assert.Equal("proof_submitted", StatusOf(await stream.NextAsync()));
         Assert.Equal("pending_confirmation", StatusOf(await stream.NextAsync()));
@@ -265,31 +265,4 @@ public sealed class DepositEventsTests(DepositEventsTests.EventsFactory api) : I
             .GetProperty("example").GetProperty("type").GetString());
         Assert.False(responses.TryGetProperty("504", out _));
     }
-
-    private async Task<List<long>> ChangeIdsAsync(Guid depositId)
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT id FROM deposit_changes WHERE deposit_id = @d ORDER BY id", connection);
-        command.Parameters.AddWithValue("d", depositId);
-        var ids = new List<long>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetInt64(0));
-        }
-        return ids;
-    }
-
-    private Task<long> ListenersAsync() => api.ScalarAsync<long>(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name",
-        ("name", DepositChangeListener.ApplicationName));
-
-    private Task<bool> KillListenerAsync() => api.ScalarAsync<bool>(
-        "SELECT coalesce(bool_and(pg_terminate_backend(pid)), false) FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name",
-        ("name", DepositChangeListener.ApplicationName));
-
-    private bool LoggedAgain() => api.Logs.GetSnapshot().Any(r => r.Id.Id == 3202);
-
-    internal static string? StatusOf(SseItem<string> item) => JsonDocument.Parse(item.Data).RootElement.GetProperty("status").GetString();
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Merchant.Api.Tests.Infrastructure;
 

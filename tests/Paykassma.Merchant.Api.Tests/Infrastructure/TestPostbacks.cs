@@ -3,39 +3,21 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Paykassma.PluginApi.Postbacks;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Merchant.Api.Tests.Infrastructure;
 
 /// <summary>
-/// Postbacks as the gateway builds them: additional_data signed over PHP's json_encode with
-/// UNESCAPED_SLASHES|UNESCAPED_UNICODE, the whole body sent in a chosen wire encoding (PHP's
-/// default escaping unless told otherwise).
+/// Postbacks as the gateway builds them, with this service's test keys and fixture values: the
+/// kit's <see cref="SignedPostbacks"/> signs and encodes them; the legacy format and the HTTP side live here.
 /// </summary>
 public static class TestPostbacks
 {
     public static string NewTransactionId() => Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static JsonObject Item(string transactionId, string? customOrderId, string amount = "300", string currency = "BTN",
-        string activated = "2026-01-27 09:32:01", bool withdrawal = false, string comment = "") => new()
-    {
-        ["activated_datetime"] = activated,
-        ["exchanger_identifier"] = null,
-        ["comment"] = comment,
-        ["amount"] = amount,
-        ["currency_code"] = currency,
-        ["wallet_type"] = "bnb_ml",
-        ["stockpiling_id"] = 12057,
-        ["transaction_id"] = transactionId,
-        ["transaction_type"] = withdrawal ? 1 : 0,
-        ["plugin_custom_order_id"] = customOrderId,
-        // A withdrawal's id is unique at the gateway, and with its status identifies the fact (ADR 0014).
-        ["withdrawal_id"] = withdrawal ? Random.Shared.NextInt64(1_000_000, long.MaxValue) : null,
-        ["withdrawal_status"] = withdrawal ? 1 : null,
-        ["account_number"] = withdrawal ? "88812345" : "",
-        ["account_name"] = "",
-        ["account_email"] = "",
-        ["bank_details"] = new JsonObject { ["bank_code"] = "", ["branch_code"] = "" },
-    };
+        string activated = SignedPostbacks.Activated, bool withdrawal = false, string comment = "") =>
+        SignedPostbacks.Item(transactionId, customOrderId, amount, currency, activated, withdrawal, comment);
 
     /// <summary>An outgoing item as the gateway signs it when a payout settles.</summary>
     public static JsonObject PayoutItem(string transactionId, string withdrawalId, int withdrawalStatus, string amount, string currency = "BTN")
@@ -58,22 +40,8 @@ public static class TestPostbacks
     public static byte[] SignedBody(JsonNode? additionalData, string label = "labeluser", int topAmount = 300, string direction = "ingoing",
         PhpJsonFlags wire = PhpJsonFlags.None, string accessKey = MerchantApiFactory.PostbackAccessKey,
         string privateKey = MerchantApiFactory.PostbackPrivateKey, string? signatureOverride = null)
-    {
-        var signature = signatureOverride ?? Sign(additionalData, PhpJsonFlags.Signing, accessKey, privateKey);
-        var body = new JsonObject
-        {
-            ["signature"] = signature,
-            ["wallet_type"] = "bnb_ml",
-            ["amount"] = topAmount,
-            ["currency_code"] = "BTN",
-            ["label"] = label,
-            ["direction"] = direction,
-            ["created_datetime"] = "2026-01-27 09:32:02",
-            ["access_key"] = accessKey,
-            ["additional_data"] = additionalData?.DeepClone(),
-        };
-        return Encode(body, wire);
-    }
+        => SignedPostbacks.Body(additionalData, accessKey, privateKey, label, topAmount, direction, wire: wire,
+            signatureOverride: signatureOverride);
 
     /// <summary>
     /// A legacy-format postback (top-level stockpiling, a signed transactions list with custom_id),
@@ -101,9 +69,9 @@ public static class TestPostbacks
             ["stockpiling"] = "1",
             ["stockpiling_id"] = 12057,
             ["transactions"] = transactions,
-            ["signature"] = Sign(transactions, signedWith, MerchantApiFactory.PostbackAccessKey, MerchantApiFactory.PostbackPrivateKey),
+            ["signature"] = SignedPostbacks.Sign(transactions, signedWith, MerchantApiFactory.PostbackAccessKey, MerchantApiFactory.PostbackPrivateKey),
         };
-        return Encode(body, PhpJsonFlags.None);
+        return SignedPostbacks.Encode(body, PhpJsonFlags.None);
     }
 
     /// <summary>The same body with one top-level (unsigned) field set to anything: what a replayer can do.</summary>
@@ -111,19 +79,7 @@ public static class TestPostbacks
     {
         var parsed = JsonNode.Parse(body)!.AsObject();
         parsed[field] = value;
-        return Encode(parsed, PhpJsonFlags.None);
-    }
-
-    private static string Sign(JsonNode? value, PhpJsonFlags flags, string accessKey, string privateKey)
-    {
-        using var signedDocument = JsonDocument.Parse(value?.ToJsonString() ?? "null");
-        return PostbackSignature.Compute(accessKey, privateKey, PhpJson.Encode(signedDocument.RootElement, flags));
-    }
-
-    private static byte[] Encode(JsonObject body, PhpJsonFlags wire)
-    {
-        using var wireDocument = JsonDocument.Parse(body.ToJsonString());
-        return PhpJson.Encode(wireDocument.RootElement, wire);
+        return SignedPostbacks.Encode(parsed, PhpJsonFlags.None);
     }
 
     public static byte[] For(string customOrderId, string transactionId, string amount = "300", string label = "labeluser",

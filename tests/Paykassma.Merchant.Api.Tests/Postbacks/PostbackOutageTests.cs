@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Merchant.Api.Tests.Postbacks;
 

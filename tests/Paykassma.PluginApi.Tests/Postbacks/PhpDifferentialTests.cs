@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Paykassma.PluginApi.Postbacks;
+using Paykassma.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Paykassma.PluginApi.Tests.Postbacks;

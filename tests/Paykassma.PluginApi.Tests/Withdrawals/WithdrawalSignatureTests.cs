@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Paykassma.PluginApi.Tests.Postbacks;
 using Paykassma.PluginApi.Withdrawals;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.PluginApi.Tests.Withdrawals;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Paykassma.PluginApi.Tests.Postbacks;
 using Paykassma.PluginApi.Withdrawals;
 using Paykassma.Sandbox.Withdrawals;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Sandbox.Tests.Withdrawals;
 
