@@ -1,0 +1,143 @@
+-- Approve
+WITH approved AS (
+    UPDATE payouts SET status = 'approved', next_attempt_at = $3, updated_at = $3
+    WHERE id = $1 AND status = 'awaiting_approval' AND created_by <> $2
+    RETURNING id
+),
+audited AS (
+    INSERT INTO ops_actions (at, actor, action, subject_type, subject_id, reason, detail)
+    SELECT $3, $2, 'payout_approve',
+        'payout', c.id, $4, (NULL)::jsonb
+    FROM approved c
+    RETURNING subject_id
+)
+SELECT id FROM approved
+
+-- ClaimDue
+UPDATE payouts AS p
+SET status = 'sending', attempts = p.attempts + 1, next_attempt_at = $2,
+    updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = 'sending'
+FROM (SELECT id FROM payouts
+      WHERE status IN ('approved', 'sending', 'queued') AND next_attempt_at <= $1 
+      ORDER BY next_attempt_at
+      LIMIT $3
+      FOR UPDATE SKIP LOCKED) AS due
+WHERE p.id = due.id
+RETURNING p.id
+
+-- ClaimOne
+UPDATE payouts AS p
+SET status = 'sending', attempts = p.attempts + 1, next_attempt_at = $2,
+    updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = 'sending'
+FROM (SELECT id FROM payouts
+      WHERE status IN ('approved', 'sending', 'queued') AND next_attempt_at <= $1 AND id = $4
+      ORDER BY next_attempt_at
+      LIMIT $3
+      FOR UPDATE SKIP LOCKED) AS due
+WHERE p.id = due.id
+RETURNING p.id
+
+-- Insert
+WITH counted AS (
+    INSERT INTO payout_daily_totals AS t (scope, key, day, total, daily_limit)
+    VALUES ('label', $1, $2, $3, $4),
+           ('account', $5, $2, $3, $6)
+    ON CONFLICT (scope, key, day) DO UPDATE SET total = t.total + EXCLUDED.total, daily_limit = EXCLUDED.daily_limit
+    RETURNING scope, total
+),
+decided AS (
+    SELECT $7::bigint IS NOT NULL AND c.total > $7::bigint AS held
+    FROM counted c
+    WHERE c.scope = 'account'
+)
+INSERT INTO payouts (id, withdrawal_id, label, amount, currency, payment_system, is_test, account_number,
+    account_name, bank_details, status, created_by, idempotency_key, request_hash, attempts, attempt_limit,
+    outcome_uncertain, next_attempt_at, amount_mismatch, created_at, updated_at)
+SELECT $8, $9, $1, $3, $10, $11, $12,
+    $5, $13, $14::jsonb,
+    CASE WHEN d.held THEN 'awaiting_approval' ELSE 'sending' END,
+    $15, $16, $17, CASE WHEN d.held THEN 0 ELSE 1 END, $18, false,
+    CASE WHEN d.held THEN NULL ELSE $19 END, false, $20, $20
+FROM decided d
+RETURNING status, attempts, next_attempt_at
+
+-- MarkStale
+UPDATE payouts AS p SET stale_since = $1
+FROM (SELECT id FROM payouts
+      WHERE status = 'sent' AND sent_at < $2 AND stale_since IS NULL
+      ORDER BY sent_at
+      LIMIT $3
+      FOR UPDATE SKIP LOCKED) AS due
+WHERE p.id = due.id AND p.stale_since IS NULL
+RETURNING p.id, p.withdrawal_id, p.sent_at
+
+-- RecordAttempt
+WITH moved AS (
+    UPDATE payouts
+    SET status = $3, gateway_message = COALESCE($4, gateway_message), last_error = $5,
+        outcome_uncertain = outcome_uncertain OR $6, next_attempt_at = $7,
+        sent_at = CASE WHEN $3 = 'sent' THEN $8 ELSE sent_at END,
+        updated_at = $8
+    WHERE id = $1 AND attempts = $2 AND status = 'sending'
+    RETURNING *
+),
+payout_events AS (
+    INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
+    SELECT gen_random_uuid(), e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
+    FROM (SELECT 'payout.' || m.status, m.id, 'payout.' || m.status || ':' || m.id || ':' || m.attempts, jsonb_build_object('payoutId', m.id, 'withdrawalId', m.withdrawal_id, 'label', m.label, 'amount', m.amount, 'settledAmount', CASE WHEN m.status = 'paid' THEN trim_scale(m.settled_amount) END, 'currency', m.currency, 'status', m.status, 'amountMismatch', m.amount_mismatch, 'withdrawalStatus', m.withdrawal_status, 'gatewayMessage', m.gateway_message), $8::timestamptz
+FROM moved m
+WHERE m.status IN ('sent', 'refused', 'failed')) AS e(type, subject_id, dedupe_key, data, at)
+    ON CONFLICT (dedupe_key) DO NOTHING
+)
+INSERT INTO payout_attempts (payout_id, attempt, outcome, gateway_message, error, outcome_uncertain, at)
+SELECT id, attempts, $3, $4, $5, $6, $8 FROM moved
+
+-- Reject
+WITH rejected AS (
+    UPDATE payouts SET status = 'rejected', next_attempt_at = NULL, updated_at = $4
+    WHERE id = $1 AND status = 'awaiting_approval'
+    RETURNING *
+),
+freed AS (
+    INSERT INTO payout_daily_totals AS t (scope, key, day, total)
+    SELECT s.scope, s.key, (r.created_at AT TIME ZONE 'UTC')::date, 0
+    FROM rejected r
+    CROSS JOIN LATERAL (VALUES (1, 'label', r.label),
+                               (2, 'account', r.account_number)) AS s(ord, scope, key)
+    ORDER BY s.ord
+    ON CONFLICT (scope, key, day) DO UPDATE SET total = t.total - (SELECT amount FROM rejected)
+),
+audited AS (
+    INSERT INTO ops_actions (at, actor, action, subject_type, subject_id, reason, detail)
+    SELECT $4, $2, 'payout_reject',
+        'payout', c.id, $3, (NULL)::jsonb
+    FROM rejected c
+    RETURNING subject_id
+),
+rejected_events AS (
+    INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
+    SELECT gen_random_uuid(), e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
+    FROM (-- The back office debited the user when it asked: the ledger must hear the money is not going out, and why.
+SELECT 'payout.rejected', r.id, 'payout.rejected:' || r.id,
+    jsonb_build_object('payoutId', r.id, 'withdrawalId', r.withdrawal_id, 'label', r.label, 'amount', r.amount, 'settledAmount', CASE WHEN r.status = 'paid' THEN trim_scale(r.settled_amount) END, 'currency', r.currency, 'status', r.status, 'amountMismatch', r.amount_mismatch, 'withdrawalStatus', r.withdrawal_status, 'gatewayMessage', r.gateway_message) || jsonb_build_object('reason', $3::text), $4::timestamptz
+FROM rejected r) AS e(type, subject_id, dedupe_key, data, at)
+    ON CONFLICT (dedupe_key) DO NOTHING
+)
+SELECT id FROM rejected
+
+-- Retry
+WITH retried AS (
+    UPDATE payouts SET status = 'queued', attempt_limit = attempts + $3,
+        next_attempt_at = $4, updated_at = $4
+    WHERE id = $1 AND status IN ('refused', 'failed')
+    RETURNING id
+),
+audited AS (
+    INSERT INTO ops_actions (at, actor, action, subject_type, subject_id, reason, detail)
+    SELECT $4, $2, 'payout_retry',
+        'payout', c.id, $5, (NULL)::jsonb
+    FROM retried c
+    RETURNING subject_id
+)
+SELECT id FROM retried
+

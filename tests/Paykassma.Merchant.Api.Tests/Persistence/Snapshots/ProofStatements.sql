@@ -1,0 +1,87 @@
+-- ClaimDue
+UPDATE proofs AS p
+SET status = 'submitting', attempts = p.attempts + 1, next_attempt_at = $2,
+    updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = 'submitting'
+FROM (SELECT id FROM proofs
+      WHERE status IN ('submitting', 'queued') AND next_attempt_at <= $1
+      ORDER BY next_attempt_at
+      LIMIT $3
+      FOR UPDATE SKIP LOCKED) AS due
+WHERE p.id = due.id
+RETURNING p.id
+
+-- Insert
+WITH proof AS (
+    INSERT INTO proofs (id, deposit_id, label, custom_transaction_id, transaction_number, amount, status,
+        attempts, attempt_limit, outcome_uncertain, next_attempt_at, idempotency_key, request_hash,
+        screenshot_file_name, screenshot_content_type, screenshot_size, screenshot_sha256, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6,
+        'submitting', $7, $8, false, $9,
+        $10, $11, $12, $13,
+        $14, $15, $16, $17)
+    RETURNING id, deposit_id, created_at
+),
+screenshot AS (
+    INSERT INTO proof_screenshots (proof_id, data) SELECT id, $18 FROM proof
+)
+UPDATE deposits d SET status = 'proof_submitted', updated_at = p.created_at
+FROM proof p
+WHERE d.id = p.deposit_id AND d.status IN ('awaiting_payment')
+
+-- MarkForwarded
+WITH forwarded AS (
+    UPDATE proofs SET status = 'forwarded', gateway_message = $3,
+        forwarded_at = $4, outcome_uncertain = outcome_uncertain OR $5, next_attempt_at = NULL,
+        last_error = NULL, updated_at = $4
+    WHERE id = $1 AND status IN ('submitting') AND attempts = $2
+    RETURNING deposit_id
+),
+pending AS (
+    UPDATE deposits d SET status = 'pending_confirmation', updated_at = $4,
+        proof_forwarded_at = COALESCE(d.proof_forwarded_at, $4)
+    FROM forwarded f
+    WHERE d.id = f.deposit_id AND d.status IN ('awaiting_payment', 'proof_submitted')
+),
+late AS (
+    UPDATE deposits d SET proof_forwarded_at = $4
+    FROM forwarded f
+    WHERE d.id = f.deposit_id AND d.status = 'expired' AND d.proof_forwarded_at IS NULL
+)
+SELECT count(*)::int FROM forwarded
+
+-- MarkRejected
+WITH rejected AS (
+    UPDATE proofs SET status = 'rejected', gateway_message = $3,
+        next_attempt_at = NULL, updated_at = $4
+    WHERE id = $1 AND status = 'submitting' AND attempts = $2
+    RETURNING *
+),
+proof_events AS (
+    INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
+    SELECT gen_random_uuid(), e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
+    FROM (SELECT 'proof.rejected', r.id, 'proof.rejected:' || r.id,
+    jsonb_build_object('proofId', r.id, 'depositId', r.deposit_id, 'label', r.label, 'amount', r.amount, 'currency', (SELECT d.currency FROM deposits d WHERE d.id = r.deposit_id), 'status', r.status, 'gatewayMessage', r.gateway_message), $4::timestamptz
+FROM rejected r) AS e(type, subject_id, dedupe_key, data, at)
+    ON CONFLICT (dedupe_key) DO NOTHING
+)
+SELECT count(*)::int FROM rejected
+
+-- ReadScreenshot
+SELECT data FROM proof_screenshots WHERE proof_id = $1
+
+-- Requeue
+WITH requeued AS (
+    UPDATE proofs SET status = 'queued', attempt_limit = attempts + $3,
+        next_attempt_at = $4, updated_at = $4
+    WHERE id = $1 AND status IN ('failed')
+    RETURNING id
+),
+audited AS (
+    INSERT INTO ops_actions (at, actor, action, subject_type, subject_id, reason, detail)
+    SELECT $4, $2, 'proof_retry',
+        'proof', c.id, $5, (NULL)::jsonb
+    FROM requeued c
+    RETURNING subject_id
+)
+SELECT id FROM requeued
+
