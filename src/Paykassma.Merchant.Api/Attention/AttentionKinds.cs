@@ -224,8 +224,8 @@ internal static class AttentionKinds
             Condition = a => $"{a}amount_differs",
             SinceColumn = "updated_at", OwnIndex = true, Index = "ix_deposits_attention_amount_differs",
             Amount = "s.confirmed_amount", Currency = "s.currency",
-            Facts = "jsonb_build_object('label', s.label, 'asked', s.amount, 'confirmed', s.confirmed_amount, 'currency', s.currency, 'amountMismatch', s.amount_mismatch)",
-            Reason = f => $"A deposit of {f.Text("label")} asked {f.Number("asked")} {f.Text("currency")} and was confirmed for {f.Number("confirmed")} {f.Text("currency")}, "
+            Facts = "jsonb_build_object('label', s.label, 'asked', s.amount, 'confirmedAmount', s.confirmed_amount, 'currency', s.currency, 'amountMismatch', s.amount_mismatch)",
+            Reason = f => $"A deposit of {f.Text("label")} asked {f.Number("asked")} {f.Text("currency")} and was confirmed for {f.Number("confirmedAmount")} {f.Text("currency")}, "
                 + "the signed total, which is what is credited" + (f.Flag("amountMismatch") ? "; its proofs claimed yet another amount." : "."),
             Resolve = (id, _) =>
             [

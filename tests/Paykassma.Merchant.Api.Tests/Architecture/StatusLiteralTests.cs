@@ -19,7 +19,7 @@ public sealed partial class StatusLiteralTests
     /// </summary>
     private static readonly (string File, string Text, string Why)[] NotStatuses =
     [
-        ("AttentionKinds.cs", "'confirmed', s.confirmed_amount", "a key of the facts object (the amount confirmed), not deposits.status"),
+        // None today: the attention list's facts key for the confirmed amount is confirmedAmount.
     ];
 
     [Fact]
