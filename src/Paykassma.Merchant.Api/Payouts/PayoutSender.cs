@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Observability;
@@ -39,7 +38,7 @@ public sealed partial class PayoutSender(
                 LogSent(logger, payout.Id, payout.WithdrawalId, payout.Attempts);
                 break;
 
-            case GatewayOutcome.Refused when uncertain && AlreadyKnownRefusal.Means(answer.Message, NamesWithdrawalId(), settings.AlreadyKnownMessages):
+            case GatewayOutcome.Refused when uncertain && AlreadyKnownRefusal.ForWithdrawal(answer.Message, settings.AlreadyKnownMessages):
                 // An earlier attempt reached the gateway without our seeing its answer; the gateway now
                 // says it has this withdrawal_id. The payout is sent, once, not refused.
                 outcome = PayoutMove.Send;
@@ -88,8 +87,6 @@ public sealed partial class PayoutSender(
         return (await store.FindAsync(payout.Id, CancellationToken.None))?.Status ?? reached;
     }
 
-    [GeneratedRegex(@"withdrawal[\s_-]*id", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex NamesWithdrawalId();
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Payout {PayoutId} sent to the gateway as {WithdrawalId} (attempt {Attempt})")]
     private static partial void LogSent(ILogger logger, Guid payoutId, string withdrawalId, int attempt);

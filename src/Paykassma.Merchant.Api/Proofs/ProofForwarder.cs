@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Paykassma.PluginApi.Client;
 
@@ -80,11 +79,8 @@ public sealed partial class ProofForwarder(
     /// transaction number, which is a refusal of the proof, not a sign that it was delivered.
     /// </summary>
     internal static bool IsAlreadyKnown(string? message, ProofOptions settings) =>
-        Dispatching.AlreadyKnownRefusal.Means(message, NamesCustomTransactionId(), settings.AlreadyKnownMessages);
+        AlreadyKnownRefusal.ForProof(message, settings.AlreadyKnownMessages);
 
-    [GeneratedRegex(@"custom[\s_-]*transaction[\s_-]*id",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex NamesCustomTransactionId();
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Proof {ProofId} forwarded to the gateway (attempt {Attempt})")]
     private static partial void LogForwarded(ILogger logger, Guid proofId, int attempt);

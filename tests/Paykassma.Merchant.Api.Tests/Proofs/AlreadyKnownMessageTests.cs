@@ -1,6 +1,6 @@
 using Paykassma.Merchant.Api.Proofs;
 
-namespace Paykassma.Merchant.Api.Tests.Dispatching;
+namespace Paykassma.Merchant.Api.Tests.Proofs;
 
 /// <summary>
 /// Which gateway refusals, after an attempt of unknown outcome, mean "you sent this
