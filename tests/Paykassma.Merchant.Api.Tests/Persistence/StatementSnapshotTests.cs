@@ -40,7 +40,7 @@ public sealed class StatementSnapshotTests
     {
         var names = StatementClasses().Select(t => t.Name).ToHashSet();
         Assert.Superset(new HashSet<string> { "PostbackStatements", "DepositStatements", "ProofStatements", "PayoutStatements", "EventStatements" }, names);
-        Assert.Contains("-- StoreOne", Snapshot(typeof(PostbackStatements)), StringComparison.Ordinal);
+        Assert.Contains("-- statement StoreOne --", Snapshot(typeof(PostbackStatements)), StringComparison.Ordinal);
     }
 
     private static IEnumerable<Type> StatementClasses() =>
@@ -49,10 +49,13 @@ public sealed class StatementSnapshotTests
             .Where(t => Statements(t).Any())
             .OrderBy(t => t.Name, StringComparer.Ordinal);
 
-    /// <summary>Each static field holding SQL: a string, or a statement built from names.</summary>
+    /// <summary>
+    /// Each statement field (public or internal: private ones are fragments the statements are built
+    /// from, already in their text) holding SQL: a string, or a statement built from names.
+    /// </summary>
     private static IEnumerable<(string Name, string Sql)> Statements(Type type) =>
         type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
-            .Where(f => !f.Name.Contains('<', StringComparison.Ordinal))
+            .Where(f => !f.IsPrivate && !f.Name.Contains('<', StringComparison.Ordinal))
             .Select(f => (f.Name, Sql: f.GetValue(null) switch
             {
                 string text when LooksLikeSql(text) => text,
@@ -73,7 +76,7 @@ public sealed class StatementSnapshotTests
         var text = new StringBuilder();
         foreach (var (name, sql) in Statements(type))
         {
-            text.Append("-- ").Append(name).Append('\n').Append(sql.ReplaceLineEndings("\n").Trim()).Append("\n\n");
+            text.Append("-- statement ").Append(name).Append(" --\n").Append(sql.ReplaceLineEndings("\n").Trim()).Append("\n\n");
         }
         return text.ToString();
     }

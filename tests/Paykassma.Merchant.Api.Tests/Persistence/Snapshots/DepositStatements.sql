@@ -1,13 +1,9 @@
--- ClaimKey
+-- statement ClaimKey --
 INSERT INTO deposit_idempotency_keys (label, key, request_hash, locked_until, created_at)
 VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (label, key) DO NOTHING
 
--- DepositColumns
-INSERT INTO deposits (id, label, status, currency, wallet_type, amount, wallet_number, account_name,
-    is_check_amount, gateway_params, amount_mismatch, confirmed_after_expiry, created_at, updated_at, custom_transaction_id)
-
--- Expire
+-- statement Expire --
 WITH expired AS (
     UPDATE deposits SET status = 'expired', expired_at = $1, updated_at = $1
     WHERE id IN (SELECT id FROM deposits
@@ -27,12 +23,12 @@ FROM expired x) AS e(type, subject_id, dedupe_key, data, at)
 )
 SELECT count(*)::int FROM expired
 
--- Insert
+-- statement Insert --
 INSERT INTO deposits (id, label, status, currency, wallet_type, amount, wallet_number, account_name,
     is_check_amount, gateway_params, amount_mismatch, confirmed_after_expiry, created_at, updated_at, custom_transaction_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, false, $11, $11, $12)
 
--- InsertCompletingKey
+-- statement InsertCompletingKey --
 WITH completed AS (
     UPDATE deposit_idempotency_keys SET deposit_id = $1
     WHERE label = $2 AND key = $3 AND deposit_id IS NULL

@@ -1,4 +1,4 @@
--- ClaimDue
+-- statement ClaimDue --
 UPDATE outbox_events AS e
 SET status = 'delivering', attempts = e.attempts + 1, next_attempt_at = $2
 FROM (SELECT id FROM outbox_events
@@ -9,14 +9,14 @@ FROM (SELECT id FROM outbox_events
 WHERE e.id = due.id
 RETURNING e.id
 
--- RecordAttempt
+-- statement RecordAttempt --
 UPDATE outbox_events
 SET status = $3, last_error = $4, next_attempt_at = $5,
     delivered_at = CASE WHEN $3 = 'delivered' THEN $6 ELSE delivered_at END,
     failed_at = CASE WHEN $3 = 'failed' THEN $6 ELSE failed_at END
 WHERE id = $1 AND attempts = $2 AND status = 'delivering'
 
--- Redeliver
+-- statement Redeliver --
 WITH redelivered AS (
     UPDATE outbox_events SET status = 'pending', attempts = 0, next_attempt_at = $2, last_error = NULL
     WHERE id = $1 AND status IN ('delivered', 'failed')

@@ -1,4 +1,4 @@
--- Approve
+-- statement Approve --
 WITH approved AS (
     UPDATE payouts SET status = 'approved', next_attempt_at = $3, updated_at = $3
     WHERE id = $1 AND status = 'awaiting_approval' AND created_by <> $2
@@ -13,7 +13,7 @@ audited AS (
 )
 SELECT id FROM approved
 
--- ClaimDue
+-- statement ClaimDue --
 UPDATE payouts AS p
 SET status = 'sending', attempts = p.attempts + 1, next_attempt_at = $2,
     updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = 'sending'
@@ -25,7 +25,7 @@ FROM (SELECT id FROM payouts
 WHERE p.id = due.id
 RETURNING p.id
 
--- ClaimOne
+-- statement ClaimOne --
 UPDATE payouts AS p
 SET status = 'sending', attempts = p.attempts + 1, next_attempt_at = $2,
     updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = 'sending'
@@ -37,7 +37,7 @@ FROM (SELECT id FROM payouts
 WHERE p.id = due.id
 RETURNING p.id
 
--- Insert
+-- statement Insert --
 WITH counted AS (
     INSERT INTO payout_daily_totals AS t (scope, key, day, total, daily_limit)
     VALUES ('label', $1, $2, $3, $4),
@@ -61,7 +61,7 @@ SELECT $8, $9, $1, $3, $10, $11, $12,
 FROM decided d
 RETURNING status, attempts, next_attempt_at
 
--- MarkStale
+-- statement MarkStale --
 UPDATE payouts AS p SET stale_since = $1
 FROM (SELECT id FROM payouts
       WHERE status = 'sent' AND sent_at < $2 AND stale_since IS NULL
@@ -71,7 +71,7 @@ FROM (SELECT id FROM payouts
 WHERE p.id = due.id AND p.stale_since IS NULL
 RETURNING p.id, p.withdrawal_id, p.sent_at
 
--- RecordAttempt
+-- statement RecordAttempt --
 WITH moved AS (
     UPDATE payouts
     SET status = $3, gateway_message = COALESCE($4, gateway_message), last_error = $5,
@@ -92,7 +92,7 @@ WHERE m.status IN ('sent', 'refused', 'failed')) AS e(type, subject_id, dedupe_k
 INSERT INTO payout_attempts (payout_id, attempt, outcome, gateway_message, error, outcome_uncertain, at)
 SELECT id, attempts, $3, $4, $5, $6, $8 FROM moved
 
--- Reject
+-- statement Reject --
 WITH rejected AS (
     UPDATE payouts SET status = 'rejected', next_attempt_at = NULL, updated_at = $4
     WHERE id = $1 AND status = 'awaiting_approval'
@@ -125,7 +125,7 @@ FROM rejected r) AS e(type, subject_id, dedupe_key, data, at)
 )
 SELECT id FROM rejected
 
--- Retry
+-- statement Retry --
 WITH retried AS (
     UPDATE payouts SET status = 'queued', attempt_limit = attempts + $3,
         next_attempt_at = $4, updated_at = $4

@@ -1,4 +1,4 @@
--- DeleteExpired
+-- statement DeleteExpired --
 DELETE FROM postbacks
 WHERE id IN (SELECT p.id FROM postbacks p
              WHERE p.outcome IN ('duplicate', 'rejected')
@@ -8,7 +8,7 @@ WHERE id IN (SELECT p.id FROM postbacks p
              LIMIT $2
              FOR UPDATE SKIP LOCKED)
 
--- InsertUnapplied
+-- statement InsertUnapplied --
 INSERT INTO postbacks (id, label, outcome, reject_reason, reject_detail, received_at, body, body_length,
     body_truncated, body_sha256, remote_ip, verified_with, format, signature, access_key, direction, amount,
     transaction_ids, signed_sha256, transaction_count, new_transaction_count)
@@ -17,14 +17,7 @@ VALUES ($1, $2, $3, $4, $5, $6,
     $13, $14, $15, $16, $17, $18,
     $19, cardinality($18::text[]), 0)
 
--- Results
-(SELECT count(*)::int FROM inserted), (SELECT count(*)::int FROM confirmed),
-ARRAY(SELECT unapplied_reason FROM inserted WHERE unapplied_reason IS NOT NULL),
-(SELECT count(*)::int FROM payouts_reported WHERE settled_now AND status = 'paid'),
-(SELECT count(*)::int FROM payouts_reported WHERE settled_now AND status = 'cancelled'),
-(SELECT count(*)::int FROM payouts_reported WHERE conflict_now IS NOT NULL)
-
--- Reverify
+-- statement Reverify --
 WITH incoming AS (
     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::timestamptz[], $14::text[], $15::int[], $16::text[], $17::int[], $18::text[], $19::text[], $20::text[]) WITH ORDINALITY AS t(id, direction, fact_key, transaction_id, item_sha256, amount, amount_text, currency_code, wallet_type, custom_order_id, activated_at, activated_text, gateway_created_at, gateway_created_text, transaction_type, withdrawal_id, withdrawal_status, account_number, item_reason, item, ord)
 ),
@@ -216,7 +209,7 @@ ARRAY(SELECT unapplied_reason FROM inserted WHERE unapplied_reason IS NOT NULL),
 (SELECT count(*)::int FROM payouts_reported WHERE conflict_now IS NOT NULL), NULL::uuid
 FROM reverified r
 
--- StoreMany
+-- statement StoreMany --
 WITH incoming AS (
     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::timestamptz[], $14::text[], $15::int[], $16::text[], $17::int[], $18::text[], $19::text[], $20::text[]) WITH ORDINALITY AS t(id, direction, fact_key, transaction_id, item_sha256, amount, amount_text, currency_code, wallet_type, custom_order_id, activated_at, activated_text, gateway_created_at, gateway_created_text, transaction_type, withdrawal_id, withdrawal_status, account_number, item_reason, item, ord)
 ),
@@ -440,7 +433,7 @@ ARRAY(SELECT unapplied_reason FROM inserted WHERE unapplied_reason IS NOT NULL),
 (SELECT count(*)::int FROM payouts_reported WHERE conflict_now IS NOT NULL), (SELECT postback_id FROM repeated)
 FROM decision v
 
--- StoreOne
+-- statement StoreOne --
 WITH incoming AS (
     SELECT $1::uuid AS id, $2::text AS direction, $3::text AS fact_key, $4::text AS transaction_id, $5::text AS item_sha256, $6::numeric AS amount, $7::text AS amount_text, $8::text AS currency_code, $9::text AS wallet_type, $10::text AS custom_order_id, $11::timestamptz AS activated_at, $12::text AS activated_text, $13::timestamptz AS gateway_created_at, $14::text AS gateway_created_text, $15::int AS transaction_type, $16::text AS withdrawal_id, $17::int AS withdrawal_status, $18::text AS account_number, $19::text AS item_reason, $20::text AS item, 1::bigint AS ord
 ),

@@ -1,4 +1,4 @@
--- ClaimDue
+-- statement ClaimDue --
 UPDATE proofs AS p
 SET status = 'submitting', attempts = p.attempts + 1, next_attempt_at = $2,
     updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = 'submitting'
@@ -10,7 +10,7 @@ FROM (SELECT id FROM proofs
 WHERE p.id = due.id
 RETURNING p.id
 
--- Insert
+-- statement Insert --
 WITH proof AS (
     INSERT INTO proofs (id, deposit_id, label, custom_transaction_id, transaction_number, amount, status,
         attempts, attempt_limit, outcome_uncertain, next_attempt_at, idempotency_key, request_hash,
@@ -28,7 +28,7 @@ UPDATE deposits d SET status = 'proof_submitted', updated_at = p.created_at
 FROM proof p
 WHERE d.id = p.deposit_id AND d.status IN ('awaiting_payment')
 
--- MarkForwarded
+-- statement MarkForwarded --
 WITH forwarded AS (
     UPDATE proofs SET status = 'forwarded', gateway_message = $3,
         forwarded_at = $4, outcome_uncertain = outcome_uncertain OR $5, next_attempt_at = NULL,
@@ -49,7 +49,7 @@ late AS (
 )
 SELECT count(*)::int FROM forwarded
 
--- MarkRejected
+-- statement MarkRejected --
 WITH rejected AS (
     UPDATE proofs SET status = 'rejected', gateway_message = $3,
         next_attempt_at = NULL, updated_at = $4
@@ -66,10 +66,10 @@ FROM rejected r) AS e(type, subject_id, dedupe_key, data, at)
 )
 SELECT count(*)::int FROM rejected
 
--- ReadScreenshot
+-- statement ReadScreenshot --
 SELECT data FROM proof_screenshots WHERE proof_id = $1
 
--- Requeue
+-- statement Requeue --
 WITH requeued AS (
     UPDATE proofs SET status = 'queued', attempt_limit = attempts + $3,
         next_attempt_at = $4, updated_at = $4

@@ -1,4 +1,4 @@
--- Report
+-- statement Report --
 WITH facts AS MATERIALIZED (
     SELECT width_bucket(COALESCE(t.activated_at, t.stored_at), @starts) AS day, t.id, t.direction, t.applied, t.unapplied_reason,
         upper(t.currency_code) AS currency, t.amount, t.deposit_id, t.payout_id, t.withdrawal_status
