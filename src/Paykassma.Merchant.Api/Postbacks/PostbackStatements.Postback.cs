@@ -54,7 +54,7 @@ internal sealed record PostbackStatementInput
             ["paid_statuses"] = x => OrNull(x.Payouts.PaidStatuses, NpgsqlDbType.Array | NpgsqlDbType.Integer),
             ["cancelled_statuses"] = x => OrNull(x.Payouts.CancelledStatuses, NpgsqlDbType.Array | NpgsqlDbType.Integer),
             ["received_at"] = x => Value(x.Arrived.ReceivedAt),
-            ["body"] = x => new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = x.Body },
+            ["body"] = x => Bytes(x.Body),
             ["body_length"] = x => Value(x.Arrived.BodyLength),
             ["body_truncated"] = x => Value(x.BodyTruncated),
             ["body_sha256"] = x => Value(x.Arrived.BodySha256),

@@ -28,7 +28,6 @@ internal sealed record ProofInsertInput(Proof Proof, ReadOnlyMemory<byte> Screen
             ["screenshot_sha256"] = x => Value(x.Proof.ScreenshotSha256),
             ["created_at"] = x => Value(x.Proof.CreatedAt),
             ["updated_at"] = x => Value(x.Proof.UpdatedAt),
-            // Written straight from this memory; a Stream parameter would be copied about three times.
-            ["screenshot"] = x => new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = x.Screenshot },
+            ["screenshot"] = x => Bytes(x.Screenshot),
         };
 }
