@@ -111,7 +111,7 @@ internal static class EdgeProtection
             options.AddPolicy(EdgePolicies.Frontend, policy => policy
                 .WithOrigins(cors.Value.AllowedOrigins)
                 .WithMethods("GET", "POST")
-                .WithHeaders("Authorization", "Content-Type", IdempotencyHeader.Name, Deposits.DepositsApi.LastEventIdHeader)
+                .WithHeaders("Authorization", "Content-Type", IdempotencyHeader.Name, LiveStatus.LiveStatusApi.LastEventIdHeader)
                 .WithExposedHeaders("Location", "Retry-After", IdempotencyHeader.ReplayedName)
                 .SetPreflightMaxAge(TimeSpan.FromHours(1))));
 

@@ -73,3 +73,13 @@ public static class Problems
     public static ProblemHttpResult NotFoundResult(string what) =>
         Result(StatusCodes.Status404NotFound, NotFound, "Not found", $"No {what} with that id.");
 }
+
+/// <summary>
+/// One problem a feature answers: its status, <see cref="Problems"/> type and title, defined once in the
+/// feature that answers it and used by both the answer and its OpenAPI example.
+/// </summary>
+public sealed record ProblemKind(int Status, string Type, string Title)
+{
+    public ProblemHttpResult Result(string? detail = null, IDictionary<string, object?>? extensions = null) =>
+        Problems.Result(Status, Type, Title, detail, extensions);
+}

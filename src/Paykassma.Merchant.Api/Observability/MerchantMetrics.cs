@@ -23,7 +23,7 @@ public sealed class MerchantMetrics
     private readonly Counter<long> _eventDeliveries;
     private readonly Counter<long> _streamsRefused;
 
-    public MerchantMetrics(IMeterFactory meters, QueueSnapshot snapshot, Deposits.DepositChangeFeed streams)
+    public MerchantMetrics(IMeterFactory meters, QueueSnapshot snapshot, LiveStatus.LiveStatusFeed streams)
     {
         var meter = meters.Create(MeterName);
         _postbacks = meter.CreateCounter<long>("paykassma.postbacks.received", description:
@@ -65,9 +65,9 @@ public sealed class MerchantMetrics
         meter.CreateObservableGauge("paykassma.events.oldest_pending_age", () => snapshot.OldestEventAgeSeconds, unit: "s",
             description: "Age of the oldest undelivered money event");
         meter.CreateObservableGauge("paykassma.deposits.streams.open", () => streams.OpenStreams,
-            description: "Live deposit status streams open on this instance (capped by Deposits:Events:MaxStreams)");
+            description: "Live deposit status streams open on this instance (capped by Deposits:LiveStatus:MaxStreams)");
         _streamsRefused = meter.CreateCounter<long>("paykassma.deposits.streams.refused", description:
-            "Live status streams refused, by reason: user_limit (429, Deposits:Events:MaxStreamsPerUser), at_capacity (503, Deposits:Events:MaxStreams)");
+            "Live status streams refused, by reason: user_limit (429, Deposits:LiveStatus:MaxStreamsPerUser), at_capacity (503, Deposits:LiveStatus:MaxStreams)");
         meter.CreateObservableGauge("paykassma.deposits", () => snapshot.DepositsByStatus
             .Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("status", pair.Key))),
             description: "Open deposits by status (awaiting_payment, proof_submitted, pending_confirmation); "
