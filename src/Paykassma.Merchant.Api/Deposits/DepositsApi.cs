@@ -93,8 +93,7 @@ public static class DepositsApi
                 }
                 return TypedResults.Created($"/api/deposits/{result.Deposit!.Id}", DepositResponse.From(result.Deposit, []));
             case CreateDepositStatus.GatewayRefused:
-                return Problems.Result(StatusCodes.Status502BadGateway, Problems.GatewayRefused,
-                    "The payment gateway refused the deposit", string.IsNullOrWhiteSpace(result.GatewayMessage) ? "The gateway gave no reason; try again later." : result.GatewayMessage,
+                return DepositProblems.GatewayRefused.Result(string.IsNullOrWhiteSpace(result.GatewayMessage) ? "The gateway gave no reason; try again later." : result.GatewayMessage,
                     new Dictionary<string, object?> { ["gatewayMessage"] = result.GatewayMessage });
             case CreateDepositStatus.GatewayFailed:
                 return GatewayFailureProblem(http, result.GatewayFailure);
@@ -115,8 +114,7 @@ public static class DepositsApi
     {
         if (window.Value.PluginBaseUrl is null)
         {
-            return Problems.Result(StatusCodes.Status403Forbidden, Problems.PaymentWindowDisabled,
-                "The payment window is not enabled on this service", "Use POST /api/deposits (requisites) instead.");
+            return DepositProblems.PaymentWindowDisabled.Result("Use POST /api/deposits (requisites) instead.");
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -153,12 +151,10 @@ public static class DepositsApi
     {
         if (status == CreateDepositStatus.IdempotencyKeyReused)
         {
-            return IdempotencyHeader.Reused("This Idempotency-Key was used with a different request",
-                "Use a new key for a new request; repeat the same body to retry.");
+            return DepositProblems.KeyReused.Result("Use a new key for a new request; repeat the same body to retry.");
         }
         http.Response.Headers.RetryAfter = "2";
-        return Problems.Result(StatusCodes.Status409Conflict, Problems.IdempotencyKeyInProgress,
-            "A request with this Idempotency-Key is still in progress", "Retry shortly with the same key.");
+        return DepositProblems.KeyInProgress.Result("Retry shortly with the same key.");
     }
 
     public static async Task<Results<Ok<DepositResponse>, ProblemHttpResult>> GetDeposit(
@@ -209,9 +205,7 @@ public static class DepositsApi
     {
         http.Response.Headers.RetryAfter = "5";
         return failure == GatewayFailureKind.Timeout
-            ? Problems.Result(StatusCodes.Status504GatewayTimeout, Problems.GatewayTimeout,
-                "The payment gateway did not answer in time", "Try again shortly.")
-            : Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.GatewayUnavailable,
-                "The payment gateway is unavailable", "Try again shortly.");
+            ? DepositProblems.GatewayTimeout.Result("Try again shortly.")
+            : DepositProblems.GatewayUnavailable.Result("Try again shortly.");
     }
 }

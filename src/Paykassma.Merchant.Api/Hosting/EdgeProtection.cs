@@ -132,9 +132,9 @@ internal static class EdgeProtection
                     HttpContext = context.HttpContext,
                     ProblemDetails =
                     {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Type = Problems.RateLimited,
-                        Title = "Too many requests",
+                        Status = Problems.TooManyRequests.Status,
+                        Type = Problems.TooManyRequests.Type,
+                        Title = Problems.TooManyRequests.Title,
                         Detail = "Slow down and retry after the time in Retry-After.",
                     },
                 });
