@@ -83,7 +83,7 @@ public static class AttentionApi
         }
         if (!SnakeCaseEnumConverter<AttentionKind>.TryParse(kind, out var known))
         {
-            return Problems.Result(StatusCodes.Status404NotFound, Problems.NotFound, "No such kind of attention entry",
+            return AttentionProblems.NoSuchKind.Result(
                 $"One of: {SnakeCaseEnumConverter<AttentionKind>.AllowedValues()}.");
         }
         if (OpsAudit.ReadReason(request?.Note, "note", OpsActionType.AttentionSeen, out var note) is { } invalid)
@@ -92,7 +92,7 @@ public static class AttentionApi
         }
         return await store.MarkSeenAsync(known, subjectId, actor.Subject, note!, cancellationToken)
             ? TypedResults.NoContent()
-            : Problems.Result(StatusCodes.Status404NotFound, Problems.NotFound, "No unseen entry of that kind for that subject",
+            : AttentionProblems.NoUnseenEntry.Result(
                 "It is settled, not yet due, already marked seen (GET /api/ops/attention?seen=true), or the id is another kind's.");
     }
 

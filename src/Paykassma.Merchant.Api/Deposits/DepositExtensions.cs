@@ -27,20 +27,6 @@ public static class DepositExtensions
         services.AddScoped<DepositCreator>();
         services.AddSingleton<DepositExpiry>();
         services.AddHostedService(provider => provider.GetRequiredService<DepositExpiry>());
-
-        services.AddOptions<DepositEventOptions>().BindConfiguration(DepositEventOptions.SectionName)
-            .Validate(o => o.HeartbeatInterval >= TimeSpan.FromSeconds(1), "Deposits:Events:HeartbeatInterval must be at least a second.")
-            .Validate(o => o.MaxStreamsPerUser > 0 && o.MaxStreams > 0, "Deposits:Events:MaxStreamsPerUser and MaxStreams must be positive.")
-            .Validate(o => o.Retention >= TimeSpan.FromHours(1) && o.RetentionCheckInterval >= TimeSpan.FromSeconds(1),
-                "Deposits:Events:Retention must be at least an hour and RetentionCheckInterval at least a second.")
-            .Validate(o => o.ReconnectDelay > TimeSpan.Zero && o.MaxReconnectDelay >= o.ReconnectDelay,
-                "Deposits:Events:ReconnectDelay must be positive and at most MaxReconnectDelay.")
-            .ValidateOnStart();
-        services.AddSingleton<DepositChangeFeed>();
-        services.AddHostedService<DepositChangeListener>();
-        services.AddScoped<DepositEventStream>();
-        services.AddSingleton<DepositChangeRetention>();
-        services.AddHostedService(provider => provider.GetRequiredService<DepositChangeRetention>());
         return services;
     }
 }

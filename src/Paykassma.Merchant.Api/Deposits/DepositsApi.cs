@@ -2,11 +2,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Idempotency;
-using Paykassma.Merchant.Api.Observability;
+using Paykassma.Merchant.Api.LiveStatus;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.PluginApi.Client;
 
@@ -54,32 +53,8 @@ public static class DepositsApi
             .WithName("GetDeposit")
             .WithSummary("One of the user's deposits, with its status and confirmed amount")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id:guid}/events", GetDepositEvents)
-            .WithName("GetDepositEvents")
-            .WithSummary("The deposit's status, live: Server-Sent Events until it is confirmed or expired")
-            .WithDescription("First the deposit's state now (event `status`, id = its latest change), then each change as " +
-                             "it is committed, on whichever instance, with an id that grows; a `heartbeat` event (no data) every " +
-                             "Deposits:Events:HeartbeatInterval while nothing happens. Ends after sending `confirmed` or `expired`. " +
-                             "Reconnect with Last-Event-ID to get every change after that id, then the live ones: nothing missed, " +
-                             "nothing twice; 204 when the deposit is final and nothing is newer (stop reconnecting). " +
-                             "At most Deposits:Events:MaxStreamsPerUser open streams per user and instance (429 beyond), and " +
-                             "Deposits:Events:MaxStreams per instance (503 streams-at-capacity with Retry-After beyond). The stream " +
-                             "ends at the token's exp: reconnect with a fresh token and Last-Event-ID (an expired token is 401).")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            // Open for as long as the page is: no request time limit (EdgeProtection's default is 30 s).
-            .DisableRequestTimeout()
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                // With no time limit there is no request-timeout 504 (the group lists it for the others).
-                operation.Responses?.Remove("504");
-                if (operation.Responses?.GetValueOrDefault("200") is OpenApiResponse stream)
-                {
-                    stream.Description = "The event stream. Each item is one event on the wire: `event: status`, `id: <change id>`, " +
-                                         "`data: <DepositStatusEvent as JSON>`; heartbeats are `event: heartbeat` with empty data.";
-                }
-                return Task.CompletedTask;
-            });
+        // The live status stream sits under the deposit it shows, with the group's policies.
+        group.MapLiveStatusApi();
         group.MapGet("/", ListDeposits)
             .WithName("ListDeposits")
             .WithSummary("The user's deposits, newest first (status=confirmed: only those)")
@@ -118,8 +93,7 @@ public static class DepositsApi
                 }
                 return TypedResults.Created($"/api/deposits/{result.Deposit!.Id}", DepositResponse.From(result.Deposit, []));
             case CreateDepositStatus.GatewayRefused:
-                return Problems.Result(StatusCodes.Status502BadGateway, Problems.GatewayRefused,
-                    "The payment gateway refused the deposit", string.IsNullOrWhiteSpace(result.GatewayMessage) ? "The gateway gave no reason; try again later." : result.GatewayMessage,
+                return DepositProblems.GatewayRefused.Result(string.IsNullOrWhiteSpace(result.GatewayMessage) ? "The gateway gave no reason; try again later." : result.GatewayMessage,
                     new Dictionary<string, object?> { ["gatewayMessage"] = result.GatewayMessage });
             case CreateDepositStatus.GatewayFailed:
                 return GatewayFailureProblem(http, result.GatewayFailure);
@@ -140,8 +114,7 @@ public static class DepositsApi
     {
         if (window.Value.PluginBaseUrl is null)
         {
-            return Problems.Result(StatusCodes.Status403Forbidden, Problems.PaymentWindowDisabled,
-                "The payment window is not enabled on this service", "Use POST /api/deposits (requisites) instead.");
+            return DepositProblems.PaymentWindowDisabled.Result("Use POST /api/deposits (requisites) instead.");
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -178,12 +151,10 @@ public static class DepositsApi
     {
         if (status == CreateDepositStatus.IdempotencyKeyReused)
         {
-            return IdempotencyHeader.Reused("This Idempotency-Key was used with a different request",
-                "Use a new key for a new request; repeat the same body to retry.");
+            return DepositProblems.KeyReused.Result("Use a new key for a new request; repeat the same body to retry.");
         }
         http.Response.Headers.RetryAfter = "2";
-        return Problems.Result(StatusCodes.Status409Conflict, Problems.IdempotencyKeyInProgress,
-            "A request with this Idempotency-Key is still in progress", "Retry shortly with the same key.");
+        return DepositProblems.KeyInProgress.Result("Retry shortly with the same key.");
     }
 
     public static async Task<Results<Ok<DepositResponse>, ProblemHttpResult>> GetDeposit(
@@ -199,47 +170,6 @@ public static class DepositsApi
         var proofs = await db.Proofs.AsNoTracking().Where(p => p.DepositId == id)
             .OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
         return TypedResults.Ok(DepositResponse.From(deposit, proofs));
-    }
-
-    public const string LastEventIdHeader = "Last-Event-ID";
-
-    /// <summary>Seconds a client waits before trying a full instance again; the load balancer may send it elsewhere.</summary>
-    private const string StreamCapacityRetryAfter = "10";
-
-    public static async Task<Results<ServerSentEventsResult<DepositStatusEvent?>, NoContent, ProblemHttpResult>> GetDepositEvents(
-        Guid id,
-        [FromHeader(Name = LastEventIdHeader)] string? lastEventId,
-        CurrentUser user,
-        DepositEventStream stream,
-        IOptions<DepositEventOptions> options,
-        MerchantMetrics metrics,
-        HttpContext http,
-        CancellationToken cancellationToken)
-    {
-        switch (await stream.OpenAsync(id, user.Label, TokenExpiry.Of(http.User), lastEventId, cancellationToken))
-        {
-            case DepositStreamStart.NotFound:
-                return Problems.NotFoundResult("deposit");
-            case DepositStreamStart.TooManyStreams:
-                metrics.StreamRefused("user_limit");
-                http.Response.Headers.RetryAfter = "10";
-                return Problems.Result(StatusCodes.Status429TooManyRequests, Problems.TooManyStreams, "Too many open event streams",
-                    $"At most {options.Value.MaxStreamsPerUser} live streams per user; close one (a page you left) and retry.");
-            case DepositStreamStart.AtCapacity:
-                metrics.StreamRefused("at_capacity");
-                http.Response.Headers.RetryAfter = StreamCapacityRetryAfter;
-                return Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.StreamsAtCapacity,
-                    "This instance holds all the live streams it may",
-                    $"Retry after {StreamCapacityRetryAfter} s (possibly on another instance), with Last-Event-ID; GET /api/deposits/{{id}} answers meanwhile.");
-            case DepositStreamStart.TokenExpired:
-                return Problems.Result(StatusCodes.Status401Unauthorized, Problems.Unauthorized, "The token has expired",
-                    "A live stream ends at its token's exp: reconnect with a fresh token and Last-Event-ID.");
-            case DepositStreamStart.Finished:
-                return TypedResults.NoContent();
-        }
-        // A proxy that buffers (nginx) would hold the events back: ask it not to.
-        http.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(stream.EventsAsync(http.RequestAborted));
     }
 
     private const int MaxPageSize = 100;
@@ -275,9 +205,7 @@ public static class DepositsApi
     {
         http.Response.Headers.RetryAfter = "5";
         return failure == GatewayFailureKind.Timeout
-            ? Problems.Result(StatusCodes.Status504GatewayTimeout, Problems.GatewayTimeout,
-                "The payment gateway did not answer in time", "Try again shortly.")
-            : Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.GatewayUnavailable,
-                "The payment gateway is unavailable", "Try again shortly.");
+            ? DepositProblems.GatewayTimeout.Result("Try again shortly.")
+            : DepositProblems.GatewayUnavailable.Result("Try again shortly.");
     }
 }

@@ -111,7 +111,7 @@ internal static class EdgeProtection
             options.AddPolicy(EdgePolicies.Frontend, policy => policy
                 .WithOrigins(cors.Value.AllowedOrigins)
                 .WithMethods("GET", "POST")
-                .WithHeaders("Authorization", "Content-Type", IdempotencyHeader.Name, Deposits.DepositsApi.LastEventIdHeader)
+                .WithHeaders("Authorization", "Content-Type", IdempotencyHeader.Name, LiveStatus.LiveStatusApi.LastEventIdHeader)
                 .WithExposedHeaders("Location", "Retry-After", IdempotencyHeader.ReplayedName)
                 .SetPreflightMaxAge(TimeSpan.FromHours(1))));
 
@@ -132,9 +132,9 @@ internal static class EdgeProtection
                     HttpContext = context.HttpContext,
                     ProblemDetails =
                     {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Type = Problems.RateLimited,
-                        Title = "Too many requests",
+                        Status = Problems.TooManyRequests.Status,
+                        Type = Problems.TooManyRequests.Type,
+                        Title = Problems.TooManyRequests.Title,
                         Detail = "Slow down and retry after the time in Retry-After.",
                     },
                 });

@@ -61,9 +61,9 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
     internal static (int Status, string Type, string Title, string? Detail) Classify(Exception exception) => Unwrap(exception) switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-            (StatusCodes.Status413PayloadTooLarge, Problems.MalformedRequest, "Request body too large", null),
+            (Problems.BodyTooLarge.Status, Problems.BodyTooLarge.Type, Problems.BodyTooLarge.Title, null),
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } bad =>
-            (bad.StatusCode, Problems.UnsupportedMediaType, "The request's content type is not one this call takes", bad.Message),
+            (bad.StatusCode, Problems.ContentTypeNotTaken.Type, Problems.ContentTypeNotTaken.Title, bad.Message),
         BadHttpRequestException { InnerException: JsonException } bad =>
             (bad.StatusCode, Problems.MalformedRequest, "The request body is not valid JSON for this call", JsonDetail(bad)),
         BadHttpRequestException bad =>
@@ -84,7 +84,7 @@ internal sealed partial class ErrorHandler(IProblemDetailsService problems, Npgs
         PostgresException { IsTransient: false } =>
             (StatusCodes.Status500InternalServerError, Problems.Internal, "An unexpected error occurred", null),
         var failure when DatabaseFailure.IsOutage(failure) =>
-            (StatusCodes.Status503ServiceUnavailable, Problems.DatabaseUnavailable, "The database is unavailable; try again shortly", null),
+            (Problems.DatabaseDown.Status, Problems.DatabaseDown.Type, Problems.DatabaseDown.Title, null),
         _ => (StatusCodes.Status500InternalServerError, Problems.Internal, "An unexpected error occurred", null),
     };
 

@@ -15,8 +15,8 @@ public static class JsonCharset
         {
             if (http.Request.ContentType is not null && OwnErrorShape.Of(http) is null && DeclaresOtherCharset(http.Request.ContentType))
             {
-                await Problems.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType,
-                    "JSON bodies must be UTF-8", "Send Content-Type: application/json (optionally with charset=utf-8).");
+                await Problems.WriteAsync(http, Problems.JsonNotUtf8.Status, Problems.JsonNotUtf8.Type,
+                    Problems.JsonNotUtf8.Title, "Send Content-Type: application/json (optionally with charset=utf-8).");
                 return;
             }
             await next(http);

@@ -8,6 +8,7 @@ using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Development;
 using Paykassma.Merchant.Api.Events;
+using Paykassma.Merchant.Api.LiveStatus;
 using Paykassma.Merchant.Api.Observability;
 using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Payouts;
@@ -67,6 +68,7 @@ internal static class MerchantServiceExtensions
         services.AddPaykassmaPluginApi();
 
         services.AddDeposits();
+        services.AddLiveStatus();
         services.AddProofs();
         services.AddPostbacks();
         services.AddPayouts();

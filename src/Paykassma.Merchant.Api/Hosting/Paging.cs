@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 namespace Paykassma.Merchant.Api.Hosting;
 
 /// <summary>
@@ -31,6 +32,15 @@ public static class Paging
     }
 
     public static int Offset(int page, int pageSize) => (page - 1) * pageSize;
+
+    /// <summary>One page of an ordered query and the count of the whole (two statements, as every list answers).</summary>
+    public static async Task<(List<T> Items, int Total)> PageAsync<T>(
+        this IQueryable<T> filtered, Func<IQueryable<T>, IOrderedQueryable<T>> order, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var total = await filtered.CountAsync(cancellationToken);
+        var items = await order(filtered).Skip(Offset(page, pageSize)).Take(pageSize).ToListAsync(cancellationToken);
+        return (items, total);
+    }
 
     /// <summary>The list's largest page, for the OpenAPI document (pageSize's maximum).</summary>
     public static TBuilder WithPaging<TBuilder>(this TBuilder builder, int maxPageSize) where TBuilder : IEndpointConventionBuilder =>

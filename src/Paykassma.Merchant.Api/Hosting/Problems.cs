@@ -45,6 +45,24 @@ public static class Problems
     public const string PayoutStatusConflict = Base + "payout-status-conflict";
     public const string NoSubject = Base + "no-subject";
 
+    // The pipeline's problems that more than one place writes (the answer and the examples): each title once.
+    public static readonly ProblemKind Invalid =
+        new(StatusCodes.Status400BadRequest, Validation, "One or more validation errors occurred.");
+
+    public static readonly ProblemKind NoSuchId = new(StatusCodes.Status404NotFound, NotFound, "Not found");
+
+    public static readonly ProblemKind BodyTooLarge = new(StatusCodes.Status413PayloadTooLarge, MalformedRequest, "Request body too large");
+
+    public static readonly ProblemKind ContentTypeNotTaken =
+        new(StatusCodes.Status415UnsupportedMediaType, UnsupportedMediaType, "The request's content type is not one this call takes");
+
+    public static readonly ProblemKind JsonNotUtf8 = new(StatusCodes.Status415UnsupportedMediaType, UnsupportedMediaType, "JSON bodies must be UTF-8");
+
+    public static readonly ProblemKind TooManyRequests = new(StatusCodes.Status429TooManyRequests, RateLimited, "Too many requests");
+
+    public static readonly ProblemKind DatabaseDown =
+        new(StatusCodes.Status503ServiceUnavailable, DatabaseUnavailable, "The database is unavailable; try again shortly");
+
     /// <summary>The project's type for an answer the framework gives without a body (401, 403, 404, 405, 413, 415, 429, 504…).</summary>
     public static string? ForStatus(int status) => status switch
     {
@@ -71,5 +89,15 @@ public static class Problems
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: type).ExecuteAsync(http);
 
     public static ProblemHttpResult NotFoundResult(string what) =>
-        Result(StatusCodes.Status404NotFound, NotFound, "Not found", $"No {what} with that id.");
+        NoSuchId.Result($"No {what} with that id.");
+}
+
+/// <summary>
+/// One problem a feature answers: its status, <see cref="Problems"/> type and title, defined once in the
+/// feature that answers it and used by both the answer and its OpenAPI example.
+/// </summary>
+public sealed record ProblemKind(int Status, string Type, string Title)
+{
+    public ProblemHttpResult Result(string? detail = null, IDictionary<string, object?>? extensions = null) =>
+        Problems.Result(Status, Type, Title, detail, extensions);
 }

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Paykassma.Merchant.Api.Hosting;
-
 namespace Paykassma.Merchant.Api.Idempotency;
 
 /// <summary>
@@ -34,8 +31,4 @@ public static class IdempotencyHeader
         key.Length is > 0 and <= MaxLength && key.All(c => c is >= '!' and <= '~');
 
     public static void MarkReplayed(HttpResponse response) => response.Headers[ReplayedName] = "true";
-
-    /// <summary>The same key came with another request body: a client bug, not a retry (422).</summary>
-    public static ProblemHttpResult Reused(string title, string detail) =>
-        Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused, title, detail);
 }

@@ -23,7 +23,7 @@ public sealed class MerchantMetrics
     private readonly Counter<long> _eventDeliveries;
     private readonly Counter<long> _streamsRefused;
 
-    public MerchantMetrics(IMeterFactory meters, QueueSnapshot snapshot, Deposits.DepositChangeFeed streams)
+    public MerchantMetrics(IMeterFactory meters, IEnumerable<IGaugeSource> gauges, LiveStatus.LiveStatusFeed streams)
     {
         var meter = meters.Create(MeterName);
         _postbacks = meter.CreateCounter<long>("paykassma.postbacks.received", description:
@@ -40,41 +40,23 @@ public sealed class MerchantMetrics
             "Deposits credited with signed money by a postback (one paid in two transactions counts twice); the open ones are the paykassma.deposits gauge");
         _proofDeliveries = meter.CreateCounter<long>("paykassma.proofs.deliveries", description:
             "Proof delivery attempts by result (forwarded, rejected, queued, failed)");
-        meter.CreateObservableGauge("paykassma.proofs.queue.depth", () => snapshot.QueueDepth,
-            description: "Proofs stored but not yet accepted or refused by the gateway (queued or submitting)");
-        meter.CreateObservableGauge("paykassma.proofs.queue.oldest_age", () => snapshot.OldestQueuedAgeSeconds, unit: "s",
-            description: "Age of the oldest undelivered proof");
         _payouts = meter.CreateCounter<long>("paykassma.payouts", description:
             "Payouts reaching each status (awaiting_approval, sending, approved, sent, queued, refused, failed, rejected, paid, cancelled)");
         _payoutConflicts = meter.CreateCounter<long>("paykassma.payouts.status_conflicts", description:
             "Final withdrawal statuses the gateway signed that contradict a payout's settlement (a person must look)");
         _payoutSignatureRefused = meter.CreateCounter<long>("paykassma.payouts.signature_refused", description:
             "Payout attempts the gateway refused with \"Withdrawal signature is invalid\": the inferred signature or its key is wrong, and no payout will pass");
-        meter.CreateObservableGauge("paykassma.payouts.queue.depth", () => snapshot.PayoutQueueDepth,
-            description: "Payouts approved but not yet accepted or refused by the gateway (approved, sending, queued)");
-        meter.CreateObservableGauge("paykassma.payouts.queue.oldest_age", () => snapshot.OldestPayoutAgeSeconds, unit: "s",
-            description: "Age of the oldest payout in that queue");
-        meter.CreateObservableGauge("paykassma.payouts.awaiting_approval", () => snapshot.PayoutsAwaitingApproval,
-            description: "Payouts waiting for an ops user other than their creator");
-        meter.CreateObservableGauge("paykassma.payouts.stale", () => snapshot.PayoutsStale,
-            description: "Payouts sent longer ago than Payouts:SettlementDeadline without a final status (GET /api/ops/payouts?stale=true)");
         _eventDeliveries = meter.CreateCounter<long>("paykassma.events.deliveries", description:
             "Webhook delivery attempts of money events by result (delivered, pending: will be retried, failed: gave up, ops must redeliver)");
-        meter.CreateObservableGauge("paykassma.events.pending", () => snapshot.EventsPending,
-            description: "Money events written but not yet delivered to the ledger (pending or delivering)");
-        meter.CreateObservableGauge("paykassma.events.oldest_pending_age", () => snapshot.OldestEventAgeSeconds, unit: "s",
-            description: "Age of the oldest undelivered money event");
+        // The database-wide gauges, each defined by its capability (sampled by QueueSnapshot).
+        foreach (var gauge in gauges)
+        {
+            gauge.Register(meter);
+        }
         meter.CreateObservableGauge("paykassma.deposits.streams.open", () => streams.OpenStreams,
-            description: "Live deposit status streams open on this instance (capped by Deposits:Events:MaxStreams)");
+            description: "Live deposit status streams open on this instance (capped by Deposits:LiveStatus:MaxStreams)");
         _streamsRefused = meter.CreateCounter<long>("paykassma.deposits.streams.refused", description:
-            "Live status streams refused, by reason: user_limit (429, Deposits:Events:MaxStreamsPerUser), at_capacity (503, Deposits:Events:MaxStreams)");
-        meter.CreateObservableGauge("paykassma.deposits", () => snapshot.DepositsByStatus
-            .Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("status", pair.Key))),
-            description: "Open deposits by status (awaiting_payment, proof_submitted, pending_confirmation); "
-                + "confirmations are counted by paykassma.deposits.credited");
-        meter.CreateObservableGauge("paykassma.attention.items", () => snapshot.AttentionByKind
-            .Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("kind", pair.Key))),
-            description: "Entries of GET /api/ops/attention by kind (every kind, 0 when none): what waits for a person, not marked seen");
+            "Live status streams refused, by reason: user_limit (429, Deposits:LiveStatus:MaxStreamsPerUser), at_capacity (503, Deposits:LiveStatus:MaxStreams)");
     }
 
     /// <param name="key">Which private key verified it (current, previous) or none: shows when a rotation is over.</param>

@@ -1,4 +1,9 @@
 using OpenTelemetry.Metrics;
+using Paykassma.Merchant.Api.Attention;
+using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Events;
+using Paykassma.Merchant.Api.Payouts;
+using Paykassma.Merchant.Api.Proofs;
 using OpenTelemetry.Resources;
 using Paykassma.PluginApi.Client;
 
@@ -17,6 +22,12 @@ internal static class ObservabilityExtensions
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName)
             .Validate(o => o.SampleInterval > TimeSpan.Zero, "Metrics:SampleInterval must be positive.")
             .ValidateOnStart();
+        // Each capability's database-wide gauges, sampled together by the snapshot in one batch.
+        services.AddGaugeSource<ProofGauges>();
+        services.AddGaugeSource<DepositGauges>();
+        services.AddGaugeSource<PayoutGauges>();
+        services.AddGaugeSource<EventGauges>();
+        services.AddGaugeSource<AttentionGauges>();
         services.AddSingleton<QueueSnapshot>();
         services.AddHostedService(provider => provider.GetRequiredService<QueueSnapshot>());
         services.AddSingleton<MerchantMetrics>();
@@ -28,6 +39,12 @@ internal static class ObservabilityExtensions
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
         return services;
+    }
+
+    private static void AddGaugeSource<T>(this IServiceCollection services) where T : class, IGaugeSource
+    {
+        services.AddSingleton<T>();
+        services.AddSingleton<IGaugeSource>(provider => provider.GetRequiredService<T>());
     }
 
     /// <summary>

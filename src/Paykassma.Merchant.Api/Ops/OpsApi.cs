@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paykassma.Merchant.Api.Attention;
 using Paykassma.Merchant.Api.Auth;
@@ -106,22 +105,7 @@ public static class OpsApi
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
         }
 
-        var query = db.Proofs.AsNoTracking();
-        if (wanted is { } s)
-        {
-            query = query.Where(p => p.Status == s);
-        }
-        if (depositId is { } d)
-        {
-            query = query.Where(p => p.DepositId == d);
-        }
-        if (!string.IsNullOrEmpty(label))
-        {
-            query = query.Where(p => p.Label == label);
-        }
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(p => p.CreatedAt).Skip(Paging.Offset(page, pageSize)).Take(pageSize)
-            .ToListAsync(cancellationToken);
+        var (items, total) = await ProofQueries.ListAsync(db, wanted, depositId, label, page, pageSize, cancellationToken);
         return TypedResults.Ok(new OpsPage<OpsProof>(items.Select(OpsProof.From).ToList(), page, pageSize, total));
     }
 
@@ -139,7 +123,7 @@ public static class OpsApi
         }
         return await store.RequeueFailedAsync(id, options.Value.Dispatcher.MaxAttempts, actor.Subject, reason!, cancellationToken)
             ? TypedResults.Accepted((string?)null)
-            : Problems.Result(StatusCodes.Status404NotFound, Problems.NotFound, "No failed proof with that id",
+            : ProofProblems.NoFailedProof.Result(
                 "Only a failed proof can be retried: GET /api/ops/proofs?status=failed lists them.");
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Persistence;
+using Paykassma.Merchant.Api.Proofs;
 
 namespace Paykassma.Merchant.Api.Ops;
 
@@ -70,39 +71,20 @@ public static class OpsDepositsApi
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
         }
 
-        var query = db.Deposits.AsNoTracking();
-        if (!string.IsNullOrEmpty(label))
-        {
-            query = query.Where(d => d.Label == label);
-        }
-        if (wanted is { } s)
-        {
-            query = query.Where(d => d.Status == s);
-        }
-        if (from is { } f)
-        {
-            query = query.Where(d => d.CreatedAt >= f.Utc);
-        }
-        if (to is { } t)
-        {
-            query = query.Where(d => d.CreatedAt < t.Utc);
-        }
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
-            .Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(cancellationToken);
+        var (items, total) = await DepositQueries.ListAsync(db, label, wanted, from?.Utc, to?.Utc, page, pageSize, cancellationToken);
         return TypedResults.Ok(new OpsApi.OpsPage<OpsDeposit>(items.Select(OpsDeposit.From).ToList(), page, pageSize, total));
     }
 
     public static async Task<Results<Ok<OpsDepositDetail>, ProblemHttpResult>> GetDeposit(
         Guid id, MerchantDbContext db, CancellationToken cancellationToken)
     {
-        var deposit = await db.Deposits.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        var deposit = await DepositQueries.FindAsync(db, id, cancellationToken);
         if (deposit is null)
         {
             return Problems.NotFoundResult("deposit");
         }
 
-        var proofs = await db.Proofs.AsNoTracking().Where(p => p.DepositId == id).OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
+        var proofs = await ProofQueries.OfDepositAsync(db, id, cancellationToken);
         var customIds = proofs.Select(p => p.CustomTransactionId).ToList();
         // Matched transactions, and any that name one of its proofs without being applied to it.
         var transactions = await db.GatewayTransactions.AsNoTracking()
@@ -126,15 +108,13 @@ public static class OpsDepositsApi
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadScreenshot(
         Guid id, MerchantDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
-        var screenshot = await db.Proofs.AsNoTracking().Where(p => p.Id == id)
-            .Join(db.ProofScreenshots, p => p.Id, s => s.ProofId, (p, s) => new { p.ScreenshotContentType, p.ScreenshotFileName, s.Data })
-            .SingleOrDefaultAsync(cancellationToken);
+        var screenshot = await ProofQueries.ScreenshotAsync(db, id, cancellationToken);
         if (screenshot is null)
         {
             return Problems.NotFoundResult("proof");
         }
         // A user's file: never let the browser guess its type, and hand it over as a download.
         http.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.File(screenshot.Data, screenshot.ScreenshotContentType, screenshot.ScreenshotFileName);
+        return TypedResults.File(screenshot.Data, screenshot.ContentType, screenshot.FileName);
     }
 }

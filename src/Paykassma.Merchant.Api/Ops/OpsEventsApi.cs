@@ -93,7 +93,7 @@ public static class OpsEventsApi
         command.Parameters.With(id).With(time.GetUtcNow()).With(actor.Subject).WithText(reason, OpsAudit.MaxReasonLength);
         return await command.ExecuteScalarAsync(cancellationToken) is not null
             ? TypedResults.Accepted((string?)null)
-            : Problems.Result(StatusCodes.Status404NotFound, Problems.NotFound, "No failed or delivered event with that id",
+            : EventProblems.NotRedeliverable.Result(
                 "An event still pending is already being delivered.");
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Hosting;
@@ -123,39 +122,9 @@ public static class OpsPayoutsApi
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
         }
 
-        var query = db.Payouts.AsNoTracking();
-        if (wanted is { } s)
-        {
-            query = query.Where(p => p.Status == s);
-        }
-        if (!string.IsNullOrEmpty(label))
-        {
-            query = query.Where(p => p.Label == label);
-        }
-        if (stale is { } late)
-        {
-            // As the stale watch and the gauge count it (ix_payouts_sent serves it).
-            var sentBefore = time.GetUtcNow() - options.Value.SettlementDeadline;
-            query = late
-                ? query.Where(p => p.Status == PayoutStatus.Sent && p.SentAt < sentBefore)
-                : query.Where(p => !(p.Status == PayoutStatus.Sent && p.SentAt < sentBefore));
-        }
-        if (conflict is { } contradicted)
-        {
-            // ix_payouts_status_conflict serves the true side: few rows.
-            query = query.Where(p => p.StatusConflict == contradicted);
-        }
-        if (from is { } f)
-        {
-            query = query.Where(p => p.CreatedAt >= f.Utc);
-        }
-        if (to is { } t)
-        {
-            query = query.Where(p => p.CreatedAt < t.Utc);
-        }
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(p => p.CreatedAt).Skip(Paging.Offset(page, pageSize)).Take(pageSize)
-            .ToListAsync(cancellationToken);
+        var filter = new PayoutQueries.Filter(wanted, label, from?.Utc, to?.Utc, stale,
+            SentBefore: time.GetUtcNow() - options.Value.SettlementDeadline, conflict);
+        var (items, total) = await PayoutQueries.ListAsync(db, filter, page, pageSize, cancellationToken);
         return TypedResults.Ok(new OpsApi.OpsPage<OpsPayout>(items.Select(OpsPayout.From).ToList(), page, pageSize, total));
     }
 
@@ -232,10 +201,8 @@ public static class OpsPayoutsApi
     private static ProblemHttpResult Refusal(ReviewResult result, string action) => result.Outcome switch
     {
         ReviewOutcome.NotFound => Problems.NotFoundResult("payout"),
-        ReviewOutcome.OwnPayout => Problems.Result(StatusCodes.Status403Forbidden, Problems.FourEyes,
-            "You created this payout: another ops user must approve it", "Four eyes: the approver's token subject must differ from the creator's."),
-        _ => Problems.Result(StatusCodes.Status409Conflict, Problems.PayoutStatusConflict,
-            $"This payout cannot be {action} in its status",
+        ReviewOutcome.OwnPayout => PayoutProblems.FourEyes.Result("Four eyes: the approver's token subject must differ from the creator's."),
+        _ => PayoutProblems.StatusConflict(action).Result(
             $"It is {Persistence.SnakeCaseEnumConverter<PayoutStatus>.ToText(result.Payout!.Status)}."),
     };
 }

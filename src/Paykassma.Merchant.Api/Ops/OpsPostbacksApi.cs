@@ -138,13 +138,11 @@ public static partial class OpsPostbacksApi
         var result = await receiver.ReverifyAsync(postback, actor.Subject, reason, cancellationToken);
         if (result is null)
         {
-            return Problems.Result(StatusCodes.Status409Conflict, Problems.PostbackNotRejected,
-                "Only a stored rejected or held postback (kept whole) can be verified again", $"Its outcome is {postback.Outcome}.");
+            return PostbackProblems.NotRejected.Result($"Its outcome is {postback.Outcome}.");
         }
         if (result.Answer != PostbackAnswer.Ok)
         {
-            return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.PostbackStillRejected,
-                "The postback still does not verify", $"Reason: {result.Reason}.",
+            return PostbackProblems.StillRejected.Result($"Reason: {result.Reason}.",
                 new Dictionary<string, object?> { ["reason"] = result.Reason });
         }
         return TypedResults.Ok(new ReverifyResponse(id, result.Outcome, null));

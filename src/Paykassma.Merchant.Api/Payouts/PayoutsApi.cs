@@ -84,15 +84,13 @@ public static class PayoutsApi
                 }
                 return TypedResults.Accepted($"/api/payouts/{result.Payout!.Id}", PayoutResponse.From(result.Payout));
             case CreatePayoutStatus.LabelDailyLimitReached:
-                return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.DailyLimitReached,
-                    "This payout would pass the label's daily limit",
+                return PayoutProblems.LabelDailyLimit.Result(
                     $"At most {options.Value.DailyLimitPerLabel} per label per UTC day. Nothing was stored.");
             case CreatePayoutStatus.AccountDailyLimitReached:
-                return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.AccountDailyLimitReached,
-                    "This payout would pass the destination account's daily limit",
+                return PayoutProblems.AccountDailyLimit.Result(
                     $"At most {options.Value.DailyLimitPerAccount} to one account number per UTC day, whatever the labels. Nothing was stored.");
             default:
-                return IdempotencyHeader.Reused("This Idempotency-Key was used with a different payout",
+                return PayoutProblems.KeyReused.Result(
                     "A key is one payout: use a new key for a new payout.");
         }
     }
@@ -111,6 +109,6 @@ public static class PayoutsApi
     }
 
     internal static ProblemHttpResult Disabled() =>
-        Problems.Result(StatusCodes.Status403Forbidden, Problems.PayoutsDisabled, "Payouts are not enabled on this service",
+        PayoutProblems.Disabled.Result(
             "Set Payouts:Enabled (and Paykassma:WithdrawalPrivateKey) to enable them.");
 }

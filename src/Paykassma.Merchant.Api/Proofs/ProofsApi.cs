@@ -83,19 +83,15 @@ public static class ProofsApi
         {
             SubmitProofStatus.Stored or SubmitProofStatus.Replayed => Answer(result.Proof!),
             SubmitProofStatus.DepositNotFound => Problems.NotFoundResult("deposit"),
-            SubmitProofStatus.DepositClosed => Problems.Result(StatusCodes.Status409Conflict, Problems.DepositClosed,
-                "This deposit no longer accepts proofs", "It is confirmed or expired. Start a new deposit."),
-            SubmitProofStatus.TooManyProofs => Problems.Result(StatusCodes.Status409Conflict, Problems.TooManyProofs,
-                "This deposit has too many proofs", $"At most {options.Value.MaxProofsPerDeposit} proofs per deposit."),
-            SubmitProofStatus.DuplicateTransactionNumber => Problems.Result(StatusCodes.Status409Conflict, Problems.DuplicateProof,
-                "A proof with this transaction number is already being processed for this deposit",
+            SubmitProofStatus.DepositClosed => ProofProblems.DepositClosed.Result("It is confirmed or expired. Start a new deposit."),
+            SubmitProofStatus.TooManyProofs => ProofProblems.TooManyProofs.Result($"At most {options.Value.MaxProofsPerDeposit} proofs per deposit."),
+            SubmitProofStatus.DuplicateTransactionNumber => ProofProblems.DuplicateProof.Result(
                 "Wait for its outcome (GET /api/deposits/{id}); send another number only if this one was mistyped."),
             // Says nothing of the other claim (whose, which deposit, its state): only that the number is taken.
-            SubmitProofStatus.TransactionNumberInUse => Problems.Result(StatusCodes.Status409Conflict, Problems.TransactionNumberInUse,
-                "This transaction number has already been submitted",
+            SubmitProofStatus.TransactionNumberInUse => ProofProblems.TransactionNumberInUse.Result(
                 "A bank transaction can be claimed by one deposit only. Check the 12-digit number in your bank app; " +
                 "if it is right, contact support."),
-            _ => IdempotencyHeader.Reused("This Idempotency-Key was used with a different proof", "Use a new key for a new proof."),
+            _ => ProofProblems.KeyReused.Result("Use a new key for a new proof."),
         };
     }
 
@@ -104,8 +100,7 @@ public static class ProofsApi
     {
         if (proof.Status == ProofStatus.Rejected)
         {
-            return Problems.Result(StatusCodes.Status422UnprocessableEntity, Problems.ProofRejected,
-                "The payment gateway refused this proof",
+            return ProofProblems.Rejected.Result(
                 string.IsNullOrWhiteSpace(proof.GatewayMessage)
                     ? "The gateway gave no reason. Check the transaction number and the amount, then send another proof."
                     : proof.GatewayMessage,

@@ -53,7 +53,7 @@ public static class ReconciliationApi
                     ok.Content[ReconciliationCsv.MediaType] = new OpenApiMediaType
                     {
                         Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "RFC 4180 CSV with a header row (docs/api.md)." },
-                        Example = OpenApiExamples.Text(operation.OperationId, "200", ReconciliationCsv.MediaType),
+                        Example = ReconciliationExamples.Text(operation.OperationId, "200", ReconciliationCsv.MediaType),
                     };
                 }
                 return Task.CompletedTask;

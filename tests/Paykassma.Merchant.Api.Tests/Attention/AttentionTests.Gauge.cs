@@ -35,10 +35,9 @@ public sealed partial class AttentionGaugeTests(ITestOutputHelper output) : IAsy
         await _api.UnmatchedItemAsync();
         await _api.MarkSeenAsync("payout_refused", seen, new { note = "settled with the back office" });
 
-        var snapshot = _api.Services.GetRequiredService<QueueSnapshot>();
-        await snapshot.RefreshAsync(CancellationToken.None);
+        await _api.Services.GetRequiredService<QueueSnapshot>().RefreshAsync(CancellationToken.None);
 
-        var counts = snapshot.AttentionByKind;
+        var counts = _api.Services.GetRequiredService<AttentionGauges>().ByKind;
         output.WriteLine(string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}")));
         Assert.Equal(AttentionKinds.All.Select(k => k.Name).Order(), counts.Keys.Order());
         Assert.Equal(2, counts["payout_refused"]);

@@ -13,7 +13,7 @@ namespace Paykassma.Merchant.Api.Tests.Docs;
 /// `Events/EventStatements.Emit`: the file, or its partial files, must exist), or ends with a file
 /// extension (`usage.ts`: a file of that name must exist). Routes (`/api/…`), URLs and patterns
 /// (`*`, `{id}`, `…`) are not paths.</item>
-/// <item>A backticked PascalCase name of two words or more (`DepositChangeFeed`, optionally
+/// <item>A backticked PascalCase name of two words or more (`LiveStatusFeed`, optionally
 /// `.Member`) is code: a type, namespace or member of the built assemblies, a test class, or an alert
 /// name; `Ours.Member` must be a member of our type.</item>
 /// </list>
@@ -171,7 +171,7 @@ public sealed partial class CodeNamesInDocsTests
     [GeneratedRegex(@"[\s*{}<>…?=+%&@\\:,;()\[\]|'""]")]
     private static partial Regex NotAPath();
 
-    // Two capitalised words at least, run together: `DepositChangeFeed`, `EventStatements.Emit`.
+    // Two capitalised words at least, run together: `LiveStatusFeed`, `EventStatements.Emit`.
     [GeneratedRegex(@"^(?<type>[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+|I[A-Z][a-z0-9]+[A-Za-z0-9]*)(?:\.(?<member>[A-Za-z_][A-Za-z0-9_]*))?$")]
     private static partial Regex CodeName();
 }

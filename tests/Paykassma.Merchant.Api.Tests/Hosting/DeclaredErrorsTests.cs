@@ -26,8 +26,8 @@ public sealed partial class DeclaredErrorsTests(ITestOutputHelper output) : IAsy
         .With("Payouts:ApprovalThreshold", "100")
         .With("Payouts:DailyLimitPerLabel", "5000")
         .With("Deposits:IdempotencyWait", "00:00:00.300")
-        .With("Deposits:Events:MaxStreamsPerUser", "1")
-        .With("Deposits:Events:MaxStreams", "2");
+        .With("Deposits:LiveStatus:MaxStreamsPerUser", "1")
+        .With("Deposits:LiveStatus:MaxStreams", "2");
 
     /// <summary>One request a minute per user: the second is the rate limiter's.</summary>
     private readonly MerchantApiFactory _limited = new MerchantApiFactory()

@@ -42,6 +42,8 @@ public sealed class StartupTests
     [InlineData("Payouts:Dispatcher:Lease", "00:00:00", "Payouts:Dispatcher:Lease")]
     [InlineData("Paykassma:PluginBaseUrl", "plugin.gateway.test", "Paykassma:PluginBaseUrl must be an absolute http(s) URL")]
     [InlineData("Paykassma:PaymentUrlFailId", "https://merchant.example/fail", "PaymentUrlFailId")]
+    // The live status section's old name would be ignored silently, its caps with it: start-up names the new keys.
+    [InlineData("Deposits:Events:MaxStreams", "10", "Deposits:Events was renamed Deposits:LiveStatus: set Deposits:LiveStatus:HeartbeatInterval, MaxStreamsPerUser, MaxStreams")]
     public async Task A_missing_or_invalid_setting_stops_the_service_naming_the_key(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string>(ValidSettings) { [key.Replace(":", "__", StringComparison.Ordinal)] = value };

@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using Paykassma.Merchant.Api.Hosting;
+using static Paykassma.Merchant.Api.Hosting.OpenApiExample;
 
-namespace Paykassma.Merchant.Api.Hosting;
+namespace Paykassma.Merchant.Api.Reconciliation;
 
 /// <summary>The examples of the daily reconciliation: the same day as JSON and as CSV.</summary>
-internal static partial class OpenApiExamples
+internal static class ReconciliationExamples
 {
-    private const string ReconciliationDay = """
+    internal const string ReconciliationDay = """
         {"date":"2026-01-27","startsAt":"2026-01-26T16:00:00+00:00","endsAt":"2026-01-27T16:00:00+00:00",
          "currencies":[{"currency":"BTN",
            "signed":{"depositsConfirmed":{"count":3,"total":850},"payoutsPaid":{"count":1,"total":1020},"payoutsCancelled":{"count":0,"total":0}},
@@ -15,12 +17,12 @@ internal static partial class OpenApiExamples
          "undeliveredEvents":[{"type":"payout.paid","count":1}]}
         """;
 
-    private static readonly Dictionary<string, (string? Request, Dictionary<string, string> Responses)> ReconciliationExamples = new()
+    internal static readonly Dictionary<string, OperationExamples> Operations = new()
     {
-        ["OpsReconciliation"] = (null, new()
+        ["OpsReconciliation"] = new(null, new()
         {
             ["200"] = $$"""{"from":"2026-01-27","to":"2026-01-27","timeZone":"+08:00","generatedAt":"2026-01-28T01:00:00+00:00","days":[{{ReconciliationDay}}]}""",
-            ["400"] = Problem(400, "validation", "One or more validation errors occurred.",
+            ["400"] = Problem(Problems.Invalid,
                 ""","errors":{"to":["At most 92 days per report (from and to inclusive); ask for the rest in another."]}"""),
         }),
     };

@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Paykassma.Merchant.Api.Auth;
-using Paykassma.Merchant.Api.Ops;
+using Paykassma.Merchant.Api.Persistence;
 
-namespace Paykassma.Merchant.Api.Persistence;
+namespace Paykassma.Merchant.Api.Ops;
 
 internal sealed class OpsActionConfiguration : IEntityTypeConfiguration<OpsAction>
 {

@@ -3,18 +3,18 @@ using Npgsql;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Persistence;
 
-namespace Paykassma.Merchant.Api.Deposits;
+namespace Paykassma.Merchant.Api.LiveStatus;
 
 /// <summary>
-/// Deletes recorded deposit changes older than Deposits:Events:Retention, a batch at a time (ADR
+/// Deletes recorded deposit changes older than Deposits:LiveStatus:Retention, a batch at a time (ADR
 /// 0013): they serve only streams that reconnect. A batch is claimed with SKIP LOCKED, so instances
 /// running this together do not wait on each other.
 /// </summary>
-public sealed partial class DepositChangeRetention(
+public sealed partial class LiveStatusRetention(
     NpgsqlDataSource dataSource,
-    IOptions<DepositEventOptions> options,
+    IOptions<LiveStatusOptions> options,
     TimeProvider time,
-    ILogger<DepositChangeRetention> logger) : PeriodicJob(time)
+    ILogger<LiveStatusRetention> logger) : PeriodicJob(time)
 {
     public const int BatchSize = 5000;
 

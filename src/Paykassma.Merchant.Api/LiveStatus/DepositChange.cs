@@ -1,4 +1,6 @@
-namespace Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Deposits;
+
+namespace Paykassma.Merchant.Api.LiveStatus;
 
 /// <summary>
 /// One change of a deposit's visible state (status, confirmed amount, mismatch flag), written by the

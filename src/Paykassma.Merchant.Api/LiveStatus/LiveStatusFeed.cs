@@ -1,17 +1,17 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
-namespace Paykassma.Merchant.Api.Deposits;
+namespace Paykassma.Merchant.Api.LiveStatus;
 
 /// <summary>
 /// This instance's open deposit streams and the changes it hears for them (ADR 0018). The one
-/// listener (<see cref="DepositChangeListener"/>) publishes each notification here; each stream has a
+/// listener (<see cref="LiveStatusListener"/>) publishes each notification here; each stream has a
 /// small bounded queue of change ids, and reads the changes themselves from <c>deposit_changes</c>,
 /// so a notification only says "look". A stream whose queue is full (its client stopped reading and
 /// the socket no longer drains) is dropped rather than queued without end: its client reconnects
 /// with Last-Event-ID and misses nothing. Also holds the counts of open streams, per user and in all.
 /// </summary>
-public sealed class DepositChangeFeed(IOptions<DepositEventOptions> options)
+public sealed class LiveStatusFeed(IOptions<LiveStatusOptions> options)
 {
     /// <summary>Signals queued per stream. A deposit changes a handful of times in its life: only a stuck stream fills this.</summary>
     public const int SignalCapacity = 16;
@@ -20,30 +20,30 @@ public sealed class DepositChangeFeed(IOptions<DepositEventOptions> options)
     public const long Resync = long.MaxValue;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<Guid, List<DepositSubscription>> _byDeposit = [];
+    private readonly Dictionary<Guid, List<LiveStatusSubscription>> _byDeposit = [];
     private readonly Dictionary<string, int> _openByLabel = new(StringComparer.Ordinal);
     private int _open;
 
     /// <summary>
     /// A stream for this deposit, or null when the user already holds the most this instance allows
-    /// (<see cref="DepositStreamStart.TooManyStreams"/>: the user's to fix, so it is said first) or the
-    /// instance does (<see cref="DepositStreamStart.AtCapacity"/>).
+    /// (<see cref="LiveStatusStart.TooManyStreams"/>: the user's to fix, so it is said first) or the
+    /// instance does (<see cref="LiveStatusStart.AtCapacity"/>).
     /// </summary>
-    public DepositSubscription? TrySubscribe(string label, Guid depositId, out DepositStreamStart refusal)
+    public LiveStatusSubscription? TrySubscribe(string label, Guid depositId, out LiveStatusStart refusal)
     {
         lock (_gate)
         {
             var open = _openByLabel.GetValueOrDefault(label);
-            refusal = open >= options.Value.MaxStreamsPerUser ? DepositStreamStart.TooManyStreams
-                : _open >= options.Value.MaxStreams ? DepositStreamStart.AtCapacity
-                : DepositStreamStart.Open;
-            if (refusal != DepositStreamStart.Open)
+            refusal = open >= options.Value.MaxStreamsPerUser ? LiveStatusStart.TooManyStreams
+                : _open >= options.Value.MaxStreams ? LiveStatusStart.AtCapacity
+                : LiveStatusStart.Open;
+            if (refusal != LiveStatusStart.Open)
             {
                 return null;
             }
             _openByLabel[label] = open + 1;
             _open++;
-            var subscription = new DepositSubscription(this, label, depositId);
+            var subscription = new LiveStatusSubscription(this, label, depositId);
             if (!_byDeposit.TryGetValue(depositId, out var streams))
             {
                 _byDeposit[depositId] = streams = [];
@@ -56,7 +56,7 @@ public sealed class DepositChangeFeed(IOptions<DepositEventOptions> options)
     /// <summary>A committed change of this deposit (from the listener).</summary>
     public void Publish(Guid depositId, long changeId)
     {
-        DepositSubscription[] streams;
+        LiveStatusSubscription[] streams;
         lock (_gate)
         {
             if (!_byDeposit.TryGetValue(depositId, out var open))
@@ -74,7 +74,7 @@ public sealed class DepositChangeFeed(IOptions<DepositEventOptions> options)
     /// <summary>Every open stream re-reads its deposit's changes: notifications may have been missed while no one listened.</summary>
     public void ResyncAll()
     {
-        DepositSubscription[] streams;
+        LiveStatusSubscription[] streams;
         lock (_gate)
         {
             streams = [.. _byDeposit.Values.SelectMany(open => open)];
@@ -97,7 +97,7 @@ public sealed class DepositChangeFeed(IOptions<DepositEventOptions> options)
         }
     }
 
-    internal void Remove(DepositSubscription subscription)
+    internal void Remove(LiveStatusSubscription subscription)
     {
         lock (_gate)
         {
@@ -118,7 +118,7 @@ public sealed class DepositChangeFeed(IOptions<DepositEventOptions> options)
 }
 
 /// <summary>Why a stream woke up.</summary>
-public enum DepositWake
+public enum LiveStatusWake
 {
     /// <summary>A change newer than the last one sent was announced (or the listener reconnected).</summary>
     Changed,
@@ -134,16 +134,16 @@ public enum DepositWake
 }
 
 /// <summary>One open stream's place in the feed; disposing it frees the user's slot.</summary>
-public sealed class DepositSubscription : IDisposable
+public sealed class LiveStatusSubscription : IDisposable
 {
-    private readonly DepositChangeFeed _feed;
-    private readonly Channel<long> _signals = Channel.CreateBounded<long>(new BoundedChannelOptions(DepositChangeFeed.SignalCapacity)
+    private readonly LiveStatusFeed _feed;
+    private readonly Channel<long> _signals = Channel.CreateBounded<long>(new BoundedChannelOptions(LiveStatusFeed.SignalCapacity)
     {
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    internal DepositSubscription(DepositChangeFeed feed, string label, Guid depositId)
+    internal LiveStatusSubscription(LiveStatusFeed feed, string label, Guid depositId)
     {
         _feed = feed;
         Label = label;
@@ -167,7 +167,7 @@ public sealed class DepositSubscription : IDisposable
     /// Waits for a change with an id above <paramref name="lastSent"/> (older ids are ones the stream
     /// already read from the table: the replay/live seam), for at most <paramref name="quietAfter"/>.
     /// </summary>
-    public async Task<DepositWake> WaitAsync(long lastSent, TimeSpan quietAfter, TimeProvider time, CancellationToken cancellationToken)
+    public async Task<LiveStatusWake> WaitAsync(long lastSent, TimeSpan quietAfter, TimeProvider time, CancellationToken cancellationToken)
     {
         var reader = _signals.Reader;
         while (true)
@@ -179,11 +179,11 @@ public sealed class DepositSubscription : IDisposable
             }
             if (newest > lastSent)
             {
-                return DepositWake.Changed;
+                return LiveStatusWake.Changed;
             }
             if (reader.Completion.IsCompleted)
             {
-                return DepositWake.Dropped;
+                return LiveStatusWake.Dropped;
             }
 
             using var quiet = new CancellationTokenSource(quietAfter, time);
@@ -194,11 +194,11 @@ public sealed class DepositSubscription : IDisposable
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return DepositWake.Stopped;
+                return LiveStatusWake.Stopped;
             }
             catch (OperationCanceledException)
             {
-                return DepositWake.Quiet;
+                return LiveStatusWake.Quiet;
             }
         }
     }

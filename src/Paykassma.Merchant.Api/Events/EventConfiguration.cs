@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Paykassma.Merchant.Api.Attention;
-using Paykassma.Merchant.Api.Events;
+using Paykassma.Merchant.Api.Persistence;
 
-namespace Paykassma.Merchant.Api.Persistence;
+namespace Paykassma.Merchant.Api.Events;
 
 internal sealed class EventConfiguration : IEntityTypeConfiguration<OutboxEvent>
 {

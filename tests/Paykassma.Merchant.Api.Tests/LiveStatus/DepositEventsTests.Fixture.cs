@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.LiveStatus;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Deposits;
+namespace Paykassma.Merchant.Api.Tests.LiveStatus;
 
 /// <summary>DepositEventsTests' service and its probes of the listener and the recorded changes.</summary>
 public sealed partial class DepositEventsTests
@@ -18,9 +18,9 @@ public sealed partial class DepositEventsTests
     {
         public EventsFactory()
         {
-            With("Deposits:Events:HeartbeatInterval", "00:00:01");
-            With("Deposits:Events:MaxStreamsPerUser", "2");
-            With("Deposits:Events:ReconnectDelay", "00:00:05");
+            With("Deposits:LiveStatus:HeartbeatInterval", "00:00:01");
+            With("Deposits:LiveStatus:MaxStreamsPerUser", "2");
+            With("Deposits:LiveStatus:ReconnectDelay", "00:00:05");
         }
 
         /// <summary>The listener's clock: a test holds its reconnect while it makes a change in the gap.</summary>
@@ -33,12 +33,12 @@ public sealed partial class DepositEventsTests
             {
                 // The same listener, on a clock whose reconnect delay the test can hold.
                 foreach (var registered in services.Where(descriptor => descriptor.ServiceType == typeof(IHostedService)
-                             && descriptor.ImplementationType == typeof(DepositChangeListener)).ToList())
+                             && descriptor.ImplementationType == typeof(LiveStatusListener)).ToList())
                 {
                     services.Remove(registered);
                 }
                 services.AddSingleton<IHostedService>(provider =>
-                    ActivatorUtilities.CreateInstance<DepositChangeListener>(provider, (TimeProvider)ListenerClock));
+                    ActivatorUtilities.CreateInstance<LiveStatusListener>(provider, (TimeProvider)ListenerClock));
             });
         }
     }
@@ -60,11 +60,11 @@ public sealed partial class DepositEventsTests
 
     private Task<long> ListenersAsync() => api.ScalarAsync<long>(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name",
-        ("name", DepositChangeListener.ApplicationName));
+        ("name", LiveStatusListener.ApplicationName));
 
     private Task<bool> KillListenerAsync() => api.ScalarAsync<bool>(
         "SELECT coalesce(bool_and(pg_terminate_backend(pid)), false) FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name",
-        ("name", DepositChangeListener.ApplicationName));
+        ("name", LiveStatusListener.ApplicationName));
 
     private bool LoggedAgain() => Logged(3202);
 

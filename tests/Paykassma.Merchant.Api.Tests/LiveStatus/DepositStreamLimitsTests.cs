@@ -5,11 +5,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.LiveStatus;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Deposits;
+namespace Paykassma.Merchant.Api.Tests.LiveStatus;
 
 /// <summary>
 /// What bounds a live status stream: its token (it ends at exp, and the page reconnects with a fresh
@@ -22,13 +22,13 @@ public sealed class DepositStreamLimitsTests(DepositStreamLimitsTests.LimitsFact
     {
         public LimitsFactory()
         {
-            With("Deposits:Events:HeartbeatInterval", "00:00:01");
-            With("Deposits:Events:MaxStreamsPerUser", "2");
-            With("Deposits:Events:MaxStreams", "2");
+            With("Deposits:LiveStatus:HeartbeatInterval", "00:00:01");
+            With("Deposits:LiveStatus:MaxStreamsPerUser", "2");
+            With("Deposits:LiveStatus:MaxStreams", "2");
         }
     }
 
-    private DepositChangeFeed Feed => api.Services.GetRequiredService<DepositChangeFeed>();
+    private LiveStatusFeed Feed => api.Services.GetRequiredService<LiveStatusFeed>();
 
     [Fact]
     public async Task A_stream_ends_by_itself_at_its_tokens_exp_not_before_and_the_page_resumes_with_a_fresh_token()
@@ -45,7 +45,7 @@ public sealed class DepositStreamLimitsTests(DepositStreamLimitsTests.LimitsFact
         var clock = Stopwatch.StartNew();
         while (await stream.TryNextAsync() is { } item)
         {
-            Assert.Equal(DepositEventStream.HeartbeatEvent, item.EventType);
+            Assert.Equal(LiveStatusStream.HeartbeatEvent, item.EventType);
             heartbeats++;
         }
         var endedAt = DateTimeOffset.UtcNow;
@@ -157,14 +157,14 @@ public sealed class DepositStreamLimitsTests(DepositStreamLimitsTests.LimitsFact
     [Fact]
     public void The_feed_says_why_it_refuses_the_users_limit_before_the_instances()
     {
-        var feed = new DepositChangeFeed(Microsoft.Extensions.Options.Options.Create(new DepositEventOptions { MaxStreamsPerUser = 1, MaxStreams = 2 }));
+        var feed = new LiveStatusFeed(Microsoft.Extensions.Options.Options.Create(new LiveStatusOptions { MaxStreamsPerUser = 1, MaxStreams = 2 }));
         var alice = feed.TrySubscribe("alice", Guid.NewGuid(), out var opened)!;
-        Assert.Equal(DepositStreamStart.Open, opened);
+        Assert.Equal(LiveStatusStart.Open, opened);
         Assert.NotNull(feed.TrySubscribe("bob", Guid.NewGuid(), out _));
 
         Assert.Null(feed.TrySubscribe("alice", Guid.NewGuid(), out var aliceAgain));
         Assert.Null(feed.TrySubscribe("carol", Guid.NewGuid(), out var carol));
-        Assert.Equal((DepositStreamStart.TooManyStreams, DepositStreamStart.AtCapacity), (aliceAgain, carol));
+        Assert.Equal((LiveStatusStart.TooManyStreams, LiveStatusStart.AtCapacity), (aliceAgain, carol));
         Assert.Equal(2, feed.OpenStreams);
 
         alice.Dispose();
@@ -174,20 +174,20 @@ public sealed class DepositStreamLimitsTests(DepositStreamLimitsTests.LimitsFact
     [Fact]
     public async Task A_stream_that_stops_reading_is_dropped_when_its_queue_is_full_and_its_place_is_freed()
     {
-        var feed = new DepositChangeFeed(Microsoft.Extensions.Options.Options.Create(new DepositEventOptions { MaxStreamsPerUser = 1 }));
+        var feed = new LiveStatusFeed(Microsoft.Extensions.Options.Options.Create(new LiveStatusOptions { MaxStreamsPerUser = 1 }));
         var depositId = Guid.NewGuid();
         var stuck = feed.TrySubscribe("user", depositId, out _)!;
         Assert.Null(feed.TrySubscribe("user", Guid.NewGuid(), out var refusal));
-        Assert.Equal(DepositStreamStart.TooManyStreams, refusal);
+        Assert.Equal(LiveStatusStart.TooManyStreams, refusal);
 
-        for (var changeId = 1; changeId <= DepositChangeFeed.SignalCapacity + 1; changeId++)
+        for (var changeId = 1; changeId <= LiveStatusFeed.SignalCapacity + 1; changeId++)
         {
             feed.Publish(depositId, changeId);
         }
 
         // What was queued is still read (from the table) once; then the stream ends instead of queueing more.
-        Assert.Equal(DepositWake.Changed, await stuck.WaitAsync(0, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None));
-        Assert.Equal(DepositWake.Dropped, await stuck.WaitAsync(long.MaxValue, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None));
+        Assert.Equal(LiveStatusWake.Changed, await stuck.WaitAsync(0, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None));
+        Assert.Equal(LiveStatusWake.Dropped, await stuck.WaitAsync(long.MaxValue, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None));
         stuck.Dispose();
         Assert.Equal(0, feed.OpenStreams);
         Assert.NotNull(feed.TrySubscribe("user", depositId, out _));

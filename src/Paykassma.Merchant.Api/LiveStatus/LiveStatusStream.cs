@@ -4,9 +4,10 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Persistence;
 
-namespace Paykassma.Merchant.Api.Deposits;
+namespace Paykassma.Merchant.Api.LiveStatus;
 
 /// <summary>
 /// The state a deposit page shows, as one Server-Sent Event (<c>event: status</c>). Its SSE id is the
@@ -22,7 +23,7 @@ public sealed record DepositStatusEvent(
     DateTimeOffset UpdatedAt);
 
 /// <summary>How a stream starts, decided before its first byte.</summary>
-public enum DepositStreamStart
+public enum LiveStatusStart
 {
     /// <summary>The stream is open.</summary>
     Open,
@@ -36,7 +37,7 @@ public enum DepositStreamStart
     /// <summary>A reconnect to a deposit that is final and has nothing newer: nothing will ever come.</summary>
     Finished,
 
-    /// <summary>This instance holds the most open streams it allows (Deposits:Events:MaxStreams).</summary>
+    /// <summary>This instance holds the most open streams it allows (Deposits:LiveStatus:MaxStreams).</summary>
     AtCapacity,
 
     /// <summary>The token's exp has passed (it is still inside the bearer handler's clock skew): no stream outlives its token.</summary>
@@ -49,19 +50,19 @@ public enum DepositStreamStart
 /// instance, with heartbeats, until the deposit is final, the user's token expires, the client leaves
 /// or the service stops.
 /// </summary>
-public sealed partial class DepositEventStream(
+public sealed partial class LiveStatusStream(
     MerchantDbContext db,
     NpgsqlDataSource dataSource,
-    DepositChangeFeed feed,
-    IOptions<DepositEventOptions> options,
+    LiveStatusFeed feed,
+    IOptions<LiveStatusOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
-    ILogger<DepositEventStream> logger) : IDisposable
+    ILogger<LiveStatusStream> logger) : IDisposable
 {
     public const string StatusEvent = "status";
     public const string HeartbeatEvent = "heartbeat";
 
-    private DepositSubscription? _subscription;
+    private LiveStatusSubscription? _subscription;
     private DepositStatusEvent? _current;
     private long _latestChangeId;
     private long? _resumeAfter;
@@ -84,12 +85,12 @@ public sealed partial class DepositEventStream(
     /// The stream ends at <paramref name="tokenExpires"/> (the user's token's exp, which the bearer
     /// handler requires): the page reconnects with a fresh token and Last-Event-ID.
     /// </summary>
-    public async Task<DepositStreamStart> OpenAsync(
+    public async Task<LiveStatusStart> OpenAsync(
         Guid depositId, string label, DateTimeOffset? tokenExpires, string? lastEventId, CancellationToken cancellationToken)
     {
         if (tokenExpires is not { } endsAt || endsAt <= time.GetUtcNow())
         {
-            return DepositStreamStart.TokenExpired;
+            return LiveStatusStart.TokenExpired;
         }
         _endsAt = endsAt;
         // Held until the stream ends or, whatever happens, the request's scope disposes this object.
@@ -118,7 +119,7 @@ public sealed partial class DepositEventStream(
         if (found is null)
         {
             await UnwatchAsync(depositId);
-            return DepositStreamStart.NotFound;
+            return LiveStatusStart.NotFound;
         }
         _current = found.State;
         _latestChangeId = found.LatestChangeId;
@@ -126,9 +127,9 @@ public sealed partial class DepositEventStream(
         if (_resumeAfter is { } after && IsFinal(found.State.Status) && found.LatestChangeId <= after)
         {
             await UnwatchAsync(depositId);
-            return DepositStreamStart.Finished;
+            return LiveStatusStart.Finished;
         }
-        return DepositStreamStart.Open;
+        return LiveStatusStart.Open;
     }
 
     public void Dispose() => _subscription?.Dispose();
@@ -151,7 +152,7 @@ public sealed partial class DepositEventStream(
         }
     }
 
-    private async IAsyncEnumerable<SseItem<DepositStatusEvent?>> StreamAsync(DepositSubscription subscription, [EnumeratorCancellation] CancellationToken stoppingToken)
+    private async IAsyncEnumerable<SseItem<DepositStatusEvent?>> StreamAsync(LiveStatusSubscription subscription, [EnumeratorCancellation] CancellationToken stoppingToken)
     {
         var deposit = _current!;
         long lastSent;
@@ -208,23 +209,23 @@ public sealed partial class DepositEventStream(
             var wait = settled ? options.Value.HeartbeatInterval : SettleAfter;
             switch (await subscription.WaitAsync(lastSent, wait < left ? wait : left, time, stoppingToken))
             {
-                case DepositWake.Quiet when time.GetUtcNow() >= _endsAt:
+                case LiveStatusWake.Quiet when time.GetUtcNow() >= _endsAt:
                     yield break;
-                case DepositWake.Changed:
+                case LiveStatusWake.Changed:
                     read = true;
                     break;
-                case DepositWake.Quiet when !settled:
+                case LiveStatusWake.Quiet when !settled:
                     // The first quiet moment: read once more for a change that committed around the watch.
                     settled = true;
                     read = true;
                     break;
-                case DepositWake.Quiet:
+                case LiveStatusWake.Quiet:
                     // Also re-read: a missed announcement costs at most one heartbeat.
                     read = true;
                     yield return new SseItem<DepositStatusEvent?>(null, HeartbeatEvent);
                     await WatchAsync(deposit.Id, stoppingToken);
                     break;
-                case DepositWake.Dropped:
+                case LiveStatusWake.Dropped:
                     LogDropped(logger, deposit.Id);
                     yield break;
                 default:

@@ -3,21 +3,21 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Paykassma.Merchant.Api.Persistence;
 
-namespace Paykassma.Merchant.Api.Deposits;
+namespace Paykassma.Merchant.Api.LiveStatus;
 
 /// <summary>
 /// The instance's one <c>LISTEN deposit_changes</c> connection (ADR 0018): a dedicated, unpooled
 /// connection (a pooled one would carry the LISTEN to whoever took it next, since the pool does not
-/// reset sessions) that waits for notifications and hands them to <see cref="DepositChangeFeed"/>.
+/// reset sessions) that waits for notifications and hands them to <see cref="LiveStatusFeed"/>.
 /// When PostgreSQL goes away it connects again with back-off; once listening again, every open stream
 /// re-reads its deposit's changes, since a notification sent while no one listened is gone.
 /// </summary>
-public sealed partial class DepositChangeListener(
-    DepositChangeFeed feed,
+public sealed partial class LiveStatusListener(
+    LiveStatusFeed feed,
     IOptions<DatabaseOptions> database,
-    IOptions<DepositEventOptions> options,
+    IOptions<LiveStatusOptions> options,
     TimeProvider time,
-    ILogger<DepositChangeListener> logger) : BackgroundService
+    ILogger<LiveStatusListener> logger) : BackgroundService
 {
     /// <summary>The NOTIFY channel the trigger on <c>deposits</c> uses.</summary>
     public const string Channel = "deposit_changes";

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.ServerSentEvents;
-using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.LiveStatus;
 
-namespace Paykassma.Merchant.Api.Tests.Deposits;
+namespace Paykassma.Merchant.Api.Tests.LiveStatus;
 
 /// <summary>One open deposit event stream, read event by event as EventSource would.</summary>
 internal sealed class EventStream : IAsyncDisposable
@@ -36,7 +36,7 @@ internal sealed class EventStream : IAsyncDisposable
     {
         while (await _events.MoveNextAsync())
         {
-            if (!skipHeartbeats || _events.Current.EventType != DepositEventStream.HeartbeatEvent)
+            if (!skipHeartbeats || _events.Current.EventType != LiveStatusStream.HeartbeatEvent)
             {
                 return _events.Current;
             }
@@ -52,7 +52,7 @@ internal sealed class EventStream : IAsyncDisposable
     {
         while (await _events.MoveNextAsync())
         {
-            if (_events.Current.EventType != DepositEventStream.HeartbeatEvent)
+            if (_events.Current.EventType != LiveStatusStream.HeartbeatEvent)
             {
                 return false;
             }

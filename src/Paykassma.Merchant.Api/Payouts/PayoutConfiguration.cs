@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Paykassma.Merchant.Api.Attention;
-using Paykassma.Merchant.Api.Payouts;
+using Paykassma.Merchant.Api.Persistence;
 
-namespace Paykassma.Merchant.Api.Persistence;
+namespace Paykassma.Merchant.Api.Payouts;
 
 internal sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
 {

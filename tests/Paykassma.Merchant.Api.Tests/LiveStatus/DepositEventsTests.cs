@@ -6,11 +6,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
-using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.LiveStatus;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Deposits;
+namespace Paykassma.Merchant.Api.Tests.LiveStatus;
 
 /// <summary>
 /// GET /api/deposits/{id}/events: the deposit page's live status, fed by the trigger on deposits
@@ -34,7 +34,7 @@ public sealed partial class DepositEventsTests(DepositEventsTests.EventsFactory 
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             Assert.Equal(Problems.NotFound, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
         }
-        Assert.Equal(0, api.Services.GetRequiredService<DepositChangeFeed>().OpenStreams);
+        Assert.Equal(0, api.Services.GetRequiredService<LiveStatusFeed>().OpenStreams);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed partial class DepositEventsTests(DepositEventsTests.EventsFactory 
         Assert.Equal((await ChangeIdsAsync(depositId)).Skip(1), events.Select(e => long.Parse(e.EventId!, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.True(long.Parse(events[0].EventId!, System.Globalization.CultureInfo.InvariantCulture) > long.Parse(initial.EventId!, System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(await stream.EndsAsync());
-        await Eventually.WaitForAsync(() => Task.FromResult(api.Services.GetRequiredService<DepositChangeFeed>().OpenStreams), n => n == 0);
+        await Eventually.WaitForAsync(() => Task.FromResult(api.Services.GetRequiredService<LiveStatusFeed>().OpenStreams), n => n == 0);
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed partial class DepositEventsTests(DepositEventsTests.EventsFactory 
             "INSERT INTO deposit_changes (deposit_id, status, amount_mismatch, at) VALUES (@d, 'awaiting_payment', false, now() - interval '8 days') RETURNING id",
             ("d", depositId));
 
-        var deleted = await api.Services.GetRequiredService<DepositChangeRetention>().DeleteExpiredAsync(CancellationToken.None);
+        var deleted = await api.Services.GetRequiredService<LiveStatusRetention>().DeleteExpiredAsync(CancellationToken.None);
 
         Assert.True(deleted >= 1);
         Assert.Equal(0, await api.ScalarAsync<long>("SELECT count(*) FROM deposit_changes WHERE id = @id", ("id", old)));

@@ -1,9 +1,24 @@
-namespace Paykassma.Merchant.Api.Deposits;
+namespace Paykassma.Merchant.Api.LiveStatus;
 
-/// <summary>A deposit's live status stream, <c>GET /api/deposits/{id}/events</c> (<c>Deposits:Events</c> section, ADR 0018).</summary>
-public sealed class DepositEventOptions
+/// <summary>A deposit's live status stream, <c>GET /api/deposits/{id}/events</c> (<c>Deposits:LiveStatus</c> section, ADR 0018).</summary>
+public sealed class LiveStatusOptions
 {
-    public const string SectionName = "Deposits:Events";
+    public const string SectionName = "Deposits:LiveStatus";
+
+    /// <summary>
+    /// The section's name until the live status got a word of its own (docs/changelog.md). A deployment
+    /// that still sets it would silently run on the defaults, the stream caps included: start-up refuses it.
+    /// </summary>
+    public const string RenamedSection = "Deposits:Events";
+
+    public const string RenamedSectionMessage =
+        RenamedSection + " was renamed " + SectionName + ": set " + SectionName + ":HeartbeatInterval, MaxStreamsPerUser, MaxStreams, " +
+        "Retention, RetentionCheckInterval, ReconnectDelay and MaxReconnectDelay instead (environment: Deposits__LiveStatus__…).";
+
+    /// <summary>Whether any key of the renamed section is set, from any configuration source.</summary>
+    public static bool SetsRenamedSection(IConfiguration configuration) =>
+        configuration.AsEnumerable().Any(pair => pair.Value is not null
+            && pair.Key.StartsWith(RenamedSection + ConfigurationPath.KeyDelimiter, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// How often an idle stream sends a <c>heartbeat</c> event, so proxies and load balancers that

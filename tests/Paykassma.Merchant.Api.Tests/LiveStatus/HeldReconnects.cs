@@ -1,4 +1,4 @@
-namespace Paykassma.Merchant.Api.Tests.Deposits;
+namespace Paykassma.Merchant.Api.Tests.LiveStatus;
 
 /// <summary>
 /// The deposit change listener's clock, with a hand on its reconnect: while held, a delay it starts

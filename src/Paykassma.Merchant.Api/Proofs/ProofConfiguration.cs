@@ -2,9 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Paykassma.Merchant.Api.Attention;
 using Paykassma.Merchant.Api.Deposits;
-using Paykassma.Merchant.Api.Proofs;
+using Paykassma.Merchant.Api.Persistence;
 
-namespace Paykassma.Merchant.Api.Persistence;
+namespace Paykassma.Merchant.Api.Proofs;
 
 internal sealed class ProofConfiguration : IEntityTypeConfiguration<Proof>
 {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Npgsql;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 
-namespace Paykassma.Merchant.Api.Tests.Deposits;
+namespace Paykassma.Merchant.Api.Tests.LiveStatus;
 
 /// <summary>
 /// NOTIFY serialises the commits of every transaction that sends one (ADR 0013), so a change is
