@@ -8,8 +8,8 @@ floor.indexes.tsv (blocks per index, rows per table), service.json (the wrk run)
 Each explained execution's plan is split into parts: every CTE (by its name), the final SELECT, and
 each AFTER trigger (the deposit_changes trigger, the foreign-key checks), which EXPLAIN times apart
 from the plan. A node's own time is its total minus its children's; a CTE's rows are produced once,
-by whichever node first reads them, so the reading node's time has the CTE's own time taken out and
-the CTE is charged for it instead. The parts then add up to the execution (checked: "unattributed").
+by the nodes that read them, so the reading nodes' time has the CTE's own time taken out (up to
+what the CTE took in all) and the CTE is charged for it instead. The parts then add up to the execution (checked: "unattributed").
 """
 import argparse
 import json
@@ -41,11 +41,22 @@ def plans(log_path):
             continue
 
 
+CONDITIONS = ("Index Cond", "Filter", "Recheck Cond", "Join Filter", "Hash Cond", "Merge Cond", "One-Time Filter", "TID Cond")
+
+
 def attribute(plan):
-    """Own time (ms) and own shared blocks per part of one executed plan."""
+    """Own time (ms) and own shared blocks per part of one executed plan.
+
+    A node's own time is its total less its children's, with two corrections. A CTE's rows are made
+    by the CTE Scan nodes that read them: those nodes give up the CTE's time (up to what it took in
+    all). An InitPlan or SubPlan runs inside the node whose condition names its result ($n or
+    "SubPlan n"), or else inside its parent's own work: that node gives up its time. So the parts add up
+    to the execution, each timed once.
+    """
     time = defaultdict(float)
     blocks = defaultdict(float)
     cte_total = {}
+    subplans = []  # [name, params, total, blocks, parent id, taken]
 
     def total(node):
         return node.get("Actual Total Time", 0.0) * node.get("Actual Loops", 1)
@@ -54,29 +65,52 @@ def attribute(plan):
         return node.get("Shared Hit Blocks", 0) + node.get("Shared Read Blocks", 0)
 
     def collect(node):
-        name = node.get("Subplan Name", "")
-        if name.startswith("CTE "):
-            cte_total[name[4:]] = (total(node), node_blocks(node))
         for child in node.get("Plans", []):
+            name = child.get("Subplan Name", "")
+            if name.startswith("CTE "):
+                cte_total[name[4:]] = [total(child), node_blocks(child)]
+            elif name:
+                label = name.split(" (")[0]
+                params = re.findall(r"\$\d+", name)
+                subplans.append([label, params, total(child), node_blocks(child), id(node), False])
             collect(child)
 
     collect(plan["Plan"])
-    charged = set()
+
+    def consumes(node, sp):
+        text = " ".join(str(node.get(k, "")) for k in CONDITIONS)
+        if sp[0] in text.replace("(", " ").replace(")", " ").split("  ") or f"{sp[0]})" in text or f"{sp[0]} " in text:
+            return True
+        return any(re.search(re.escape(p) + r"(?!\d)", text) for p in sp[1])
 
     def walk(node, part):
         name = node.get("Subplan Name", "")
         if name.startswith("CTE "):
             part = name[4:]
         children = node.get("Plans", [])
-        own_t = total(node) - sum(total(c) for c in children)
-        own_b = node_blocks(node) - sum(node_blocks(c) for c in children)
+        regular = [c for c in children if not c.get("Subplan Name")]
+        own_t = total(node) - sum(total(c) for c in regular)
+        own_b = node_blocks(node) - sum(node_blocks(c) for c in regular)
         cte = node.get("CTE Name")
-        if node.get("Node Type") == "CTE Scan" and cte in cte_total and cte not in charged:
-            charged.add(cte)
-            own_t -= cte_total[cte][0]
-            own_b -= cte_total[cte][1]
-        time[part] += max(own_t, 0.0)
-        blocks[part] += max(own_b, 0)
+        if node.get("Node Type") == "CTE Scan" and cte in cte_total:
+            left = cte_total[cte]
+            take_t, take_b = min(max(own_t, 0.0), left[0]), min(max(own_b, 0), left[1])
+            own_t, own_b = own_t - take_t, own_b - take_b
+            left[0] -= take_t
+            left[1] -= take_b
+        for sp in subplans:
+            if not sp[5] and consumes(node, sp):
+                sp[5] = True
+                own_t -= sp[2]
+                own_b -= sp[3]
+        for sp in subplans:
+            # Not named by any condition: computed in its parent's own work (its output, its target list).
+            if not sp[5] and sp[4] == id(node) and not any(consumes(c, sp) for c in all_nodes(node)):
+                sp[5] = True
+                own_t -= sp[2]
+                own_b -= sp[3]
+        time[part] += own_t
+        blocks[part] += own_b
         for child in children:
             walk(child, part)
 
@@ -87,6 +121,12 @@ def attribute(plan):
             label = "foreign-key checks (" + trigger.get("Relation", "?") + ")"
         time[label] += trigger.get("Time", 0.0)
     return time, blocks
+
+
+def all_nodes(node):
+    for child in node.get("Plans", []):
+        yield child
+        yield from all_nodes(child)
 
 
 def summarize(log_path, prefix):
@@ -185,8 +225,9 @@ def main():
         print(f"| {k} | {st:.3f} | {sb:.1f} | {ft:.3f} | {fb:.1f} |")
     for label, x in (("service", service), ("floor", floor)):
         attributed = sum(t for t, _ in x["parts"].values())
-        print(f"\n{label}: parts add up to {attributed:.3f} ms of {x['executions']:.3f} ms in the plan and its triggers; "
-              f"{x['duration'] - x['executions']:.3f} ms of the logged duration is outside them (executor start/end, commit is not in it).")
+        print(f"\n{label}: the parts add up to {attributed:.3f} ms of the {x['duration']:.3f} ms auto_explain logged per execution "
+              f"(the executor's run and finish; the start, which opens and locks every relation and index the plan names, "
+              f"is not in it, nor is the planning).")
 
     print("\n## Index and table upkeep per postback (blocks touched, all executions)\n")
     print("| table | index | service blocks/postback | floor blocks/postback |")

@@ -46,21 +46,22 @@ internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration
             $"direction IN ({SnakeCaseEnumConverter<TransactionDirection>.SqlValues()})"));
         transaction.HasKey(t => t.Id);
         transaction.Property(t => t.Id).ValueGeneratedNever();
-        transaction.Property(t => t.Direction).HasConversion<SnakeCaseEnumConverter<TransactionDirection>>().HasMaxLength(16);
-        transaction.Property(t => t.FactKey).HasMaxLength(SignedFacts.MaxKeyLength);
-        transaction.Property(t => t.TransactionId).HasMaxLength(ColumnLimits.GatewayText);
-        transaction.Property(t => t.ItemSha256).HasMaxLength(ColumnLimits.Sha256Hex);
-        transaction.Property(t => t.UnappliedReason).HasMaxLength(ColumnLimits.UnappliedReason);
-        transaction.Property(t => t.ActivatedText).HasMaxLength(ColumnLimits.GatewayDateText);
-        transaction.Property(t => t.GatewayCreatedText).HasMaxLength(ColumnLimits.GatewayDateText);
+        transaction.Property(t => t.Direction).HasConversion<SnakeCaseEnumConverter<TransactionDirection>>();
+        // The signed columns' lengths and types are those the postback statement binds them with (one description).
+        foreach (var column in SignedItemColumns.StoredAsSent)
+        {
+            var property = transaction.Property(column.Property);
+            if (column.MaxLength is { } length)
+            {
+                property.HasMaxLength(length);
+            }
+            if (column.StoredType is { } type)
+            {
+                property.HasColumnType(type);
+            }
+        }
         transaction.Property(t => t.Amount).HasColumnType("numeric");
-        transaction.Property(t => t.AmountText).HasMaxLength(ColumnLimits.AmountText);
-        transaction.Property(t => t.CurrencyCode).HasMaxLength(ColumnLimits.CurrencyCode);
-        transaction.Property(t => t.WalletType).HasMaxLength(ColumnLimits.GatewayText);
-        transaction.Property(t => t.CustomOrderId).HasMaxLength(ColumnLimits.GatewayText);
-        transaction.Property(t => t.WithdrawalId).HasMaxLength(ColumnLimits.WithdrawalId);
-        transaction.Property(t => t.AccountNumber).HasMaxLength(ColumnLimits.GatewayText);
-        transaction.Property(t => t.Item).HasColumnType("json");
+        transaction.Property(t => t.UnappliedReason).HasMaxLength(ColumnLimits.UnappliedReason);
         transaction.HasOne<PostbackRecord>().WithMany().HasForeignKey(t => t.PostbackId).OnDelete(DeleteBehavior.Restrict);
         transaction.HasOne<Proof>().WithMany().HasForeignKey(t => t.ProofId).OnDelete(DeleteBehavior.Restrict);
         transaction.HasOne<Deposit>().WithMany().HasForeignKey(t => t.DepositId).OnDelete(DeleteBehavior.Restrict);
