@@ -1,9 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Paykassma.Merchant.Api.Attention;
-using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Postbacks;
-using Paykassma.Merchant.Api.Proofs;
 
 namespace Paykassma.Merchant.Api.Persistence;
 
@@ -46,25 +44,28 @@ internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration
             $"direction IN ({SnakeCaseEnumConverter<TransactionDirection>.SqlValues()})"));
         transaction.HasKey(t => t.Id);
         transaction.Property(t => t.Id).ValueGeneratedNever();
-        transaction.Property(t => t.Direction).HasConversion<SnakeCaseEnumConverter<TransactionDirection>>().HasMaxLength(16);
-        transaction.Property(t => t.FactKey).HasMaxLength(SignedFacts.MaxKeyLength);
-        transaction.Property(t => t.TransactionId).HasMaxLength(ColumnLimits.GatewayText);
-        transaction.Property(t => t.ItemSha256).HasMaxLength(ColumnLimits.Sha256Hex);
-        transaction.Property(t => t.UnappliedReason).HasMaxLength(ColumnLimits.UnappliedReason);
-        transaction.Property(t => t.ActivatedText).HasMaxLength(ColumnLimits.GatewayDateText);
-        transaction.Property(t => t.GatewayCreatedText).HasMaxLength(ColumnLimits.GatewayDateText);
+        transaction.Property(t => t.Direction).HasConversion<SnakeCaseEnumConverter<TransactionDirection>>();
+        // The signed columns' lengths and types are those the postback statement binds them with (one description).
+        foreach (var column in SignedItemColumns.StoredAsSent)
+        {
+            var property = transaction.Property(column.Property);
+            if (column.MaxLength is { } length)
+            {
+                property.HasMaxLength(length);
+            }
+            if (column.StoredType is { } type)
+            {
+                property.HasColumnType(type);
+            }
+        }
         transaction.Property(t => t.Amount).HasColumnType("numeric");
-        transaction.Property(t => t.AmountText).HasMaxLength(ColumnLimits.AmountText);
-        transaction.Property(t => t.CurrencyCode).HasMaxLength(ColumnLimits.CurrencyCode);
-        transaction.Property(t => t.WalletType).HasMaxLength(ColumnLimits.GatewayText);
-        transaction.Property(t => t.CustomOrderId).HasMaxLength(ColumnLimits.GatewayText);
-        transaction.Property(t => t.WithdrawalId).HasMaxLength(ColumnLimits.WithdrawalId);
-        transaction.Property(t => t.AccountNumber).HasMaxLength(ColumnLimits.GatewayText);
-        transaction.Property(t => t.Item).HasColumnType("json");
+        transaction.Property(t => t.UnappliedReason).HasMaxLength(ColumnLimits.UnappliedReason);
+        // The one foreign key: retention deletes postbacks, and a signed fact must never lose the postback
+        // that brought it. proof_id, deposit_id and payout_id have none (ADR 0024): the statement takes
+        // them from the rows it joins (and locks, for the deposit it confirms and the payout it settles),
+        // and no statement deletes a deposit, a proof or a payout (NoDeleteTests), so each check (a row
+        // lock FOR KEY SHARE per item, on the row the statement has just updated) guarded nothing.
         transaction.HasOne<PostbackRecord>().WithMany().HasForeignKey(t => t.PostbackId).OnDelete(DeleteBehavior.Restrict);
-        transaction.HasOne<Proof>().WithMany().HasForeignKey(t => t.ProofId).OnDelete(DeleteBehavior.Restrict);
-        transaction.HasOne<Deposit>().WithMany().HasForeignKey(t => t.DepositId).OnDelete(DeleteBehavior.Restrict);
-        transaction.HasOne<Payouts.Payout>().WithMany().HasForeignKey(t => t.PayoutId).OnDelete(DeleteBehavior.Restrict);
 
         // One signed fact, one row (ADR 0014): redeliveries, however concurrent, store one row, and a
         // withdrawal's every status is a fact of its own. Ops find a deposit's transaction id through
@@ -78,6 +79,7 @@ internal sealed class GatewayTransactionConfiguration : IEntityTypeConfiguration
             .HasDatabaseName("ix_gateway_transactions_unapplied_stored_at");
         transaction.HasIndex(t => t.CustomOrderId);
         transaction.HasIndex(t => t.DepositId);
+        transaction.HasIndex(t => t.ProofId);
         transaction.HasIndex(t => t.PayoutId).HasFilter("payout_id IS NOT NULL");
         transaction.HasIndex(t => t.StoredAt);
         // Also ix_gateway_transactions_reported_at on COALESCE(activated_at, stored_at), for the daily

@@ -198,14 +198,27 @@ internal static partial class PostbackStatements
         FROM reverified r
         """;
 
+    /// <summary>Any mix of items; <see cref="For"/> picks the smallest statement for the items at hand.</summary>
     public static readonly PostbackStatement StoreOne =
-        PostbackStatement.Build(p => ApplyItems(p, SignedItemColumns.SelectOne(p)) + StorePostback(p));
+        PostbackStatement.Build(p => ApplyItems(p, SignedItemColumns.SelectOne(p), ItemDirections.Both) + StorePostback(p));
 
     public static readonly PostbackStatement StoreMany =
-        PostbackStatement.Build(p => ApplyItems(p, SignedItemColumns.SelectMany(p)) + StorePostback(p));
+        PostbackStatement.Build(p => ApplyItems(p, SignedItemColumns.SelectMany(p), ItemDirections.Both) + StorePostback(p));
+
+    public static readonly PostbackStatement StoreOneIngoing =
+        PostbackStatement.Build(p => ApplyItems(p, SignedItemColumns.SelectOne(p), ItemDirections.Ingoing) + StorePostback(p));
+
+    public static readonly PostbackStatement StoreManyIngoing =
+        PostbackStatement.Build(p => ApplyItems(p, SignedItemColumns.SelectMany(p), ItemDirections.Ingoing) + StorePostback(p));
+
+    public static readonly PostbackStatement StoreOneOutgoing =
+        PostbackStatement.Build(p => ApplyItems(p, SignedItemColumns.SelectOne(p), ItemDirections.Outgoing) + StorePostback(p));
+
+    public static readonly PostbackStatement StoreManyOutgoing =
+        PostbackStatement.Build(p => ApplyItems(p, SignedItemColumns.SelectMany(p), ItemDirections.Outgoing) + StorePostback(p));
 
     public static readonly PostbackStatement Reverify =
-        PostbackStatement.Build(p => ApplyItems(p, SignedItemColumns.SelectMany(p)) + UpdateReverifiedPostback(p));
+        PostbackStatement.Build(p => ApplyItems(p, SignedItemColumns.SelectMany(p), ItemDirections.Both) + UpdateReverifiedPostback(p));
 
     /// <summary>
     /// A postback that was not applied: rejected (kept with its reason, its body cut to an excerpt)

@@ -1,8 +1,6 @@
-using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Events;
 using Paykassma.Merchant.Api.Payouts;
 using Paykassma.Merchant.Api.Persistence;
-using Paykassma.Merchant.Api.Proofs;
 
 namespace Paykassma.Merchant.Api.Postbacks;
 
@@ -28,40 +26,22 @@ internal static partial class PostbackStatements
     /// step may leave the planner a choice that depends on how many rows a status has. No expression
     /// here may be NULL where a NOT NULL column takes it: a genuine postback must never fail to store.
     /// </remarks>
-    private static string ApplyItems(StatementParameters<PostbackStatementInput> p, string incoming)
+    private static string ApplyItems(StatementParameters<PostbackStatementInput> p, string incoming, ItemDirections directions)
     {
         var now = p["now"];
         var payoutAtGateway = PayoutTransitions.Moves.SqlFrom(PayoutMove.Pay);
+        var deposits = directions.HasFlag(ItemDirections.Ingoing);
+        var withdrawals = directions.HasFlag(ItemDirections.Outgoing);
         return $"""
         WITH incoming AS (
             {incoming}
         ),
-        payouts_named AS (
-            -- The payouts that signed withdrawal ids name, locked and read as they are now, not as this
-            -- statement's snapshot had them: two reports of one withdrawal (paid and cancelled, say) are
-            -- then judged one after the other, so a contradiction is always seen as one. A deposit
-            -- postback names none: an empty probe of the unique index.
-            SELECT id, withdrawal_id, amount, status, currency FROM payouts
-            WHERE withdrawal_id = ANY (ARRAY(SELECT withdrawal_id FROM incoming WHERE direction = 'outgoing' AND withdrawal_id IS NOT NULL))
-            FOR UPDATE
-        ),
+        {(withdrawals ? PayoutsNamed : "")}
         matched AS (
-            SELECT i.*, p.id AS proof_id, COALESCE(p.deposit_id, w.id) AS deposit_id, p.amount AS proof_amount, p.status AS proof_status,
-                COALESCE(d.currency, w.currency) AS deposit_currency, COALESCE(d.label, w.label) AS deposit_label,
-                w.amount AS window_amount,
-                po.id AS payout_id, po.amount AS payout_amount, po.status AS payout_status, po.currency AS payout_currency,
-                -- What a withdrawal status means for the payout: the status it settles it in, or none (interim, unknown).
-                CASE WHEN i.withdrawal_status = ANY ({p["paid_statuses"]}::int[]) THEN {PayoutTransitions.Moves.SqlTo(PayoutMove.Pay)}
-                     WHEN i.withdrawal_status = ANY ({p["cancelled_statuses"]}::int[]) THEN {PayoutTransitions.Moves.SqlTo(PayoutMove.Cancel)}
-                END AS settles_to
+            SELECT i.*, {(deposits ? DepositMatch : NoDepositMatch)}, {(withdrawals ? PayoutMatch(p) : NoPayoutMatch)}
             FROM incoming i
-            LEFT JOIN proofs p ON i.direction = 'ingoing' AND p.custom_transaction_id = i.custom_order_id
-            LEFT JOIN deposits d ON d.id = p.deposit_id
-            -- A payment window deposit carries the id itself (ux_deposits_custom_transaction_id). A proof's
-            -- id (pm_) and a window deposit's (pw_) never coincide; should they, the proof wins.
-            LEFT JOIN deposits w ON i.direction = 'ingoing' AND p.id IS NULL AND w.custom_transaction_id = i.custom_order_id
-            -- Only by the signed withdrawal_id: never by the unsigned direction or label.
-            LEFT JOIN payouts_named po ON i.direction = 'outgoing' AND po.withdrawal_id = i.withdrawal_id
+            {(deposits ? DepositJoins : "")}
+            {(withdrawals ? PayoutJoin : "")}
         ),
         judged AS (
             -- Why an item cannot apply, if it cannot. A withdrawal status is judged against the payout's
@@ -89,75 +69,20 @@ internal static partial class PostbackStatements
                 m.payout_status) AS status) b
         ),
         inserted AS (
-            INSERT INTO gateway_transactions (id, postback_id, direction, fact_key, transaction_id, item_sha256, amount, amount_text,
-                currency_code, wallet_type, custom_order_id, proof_id, deposit_id, payout_id, applied, unapplied_reason, amount_mismatch,
-                activated_at, activated_text, gateway_created_at, gateway_created_text, transaction_type, withdrawal_id,
-                withdrawal_status, account_number, item, stored_at)
-            SELECT j.id, {p["postback_id"]}, j.direction, j.fact_key, j.transaction_id, j.item_sha256, j.amount, j.amount_text, j.currency_code,
-                j.wallet_type, j.custom_order_id, j.proof_id, j.deposit_id, j.payout_id, j.reason IS NULL, j.reason,
+            INSERT INTO gateway_transactions (postback_id, proof_id, deposit_id, payout_id, applied, unapplied_reason, amount_mismatch,
+                stored_at, {SignedItemColumns.StoredNames})
+            SELECT {p["postback_id"]}, j.proof_id, j.deposit_id, j.payout_id, j.reason IS NULL, j.reason,
                 (j.proof_id IS NOT NULL AND j.amount IS DISTINCT FROM j.proof_amount)
                     OR (j.window_amount IS NOT NULL AND j.amount IS DISTINCT FROM j.window_amount)
                     OR (j.payout_id IS NOT NULL AND j.amount IS DISTINCT FROM j.payout_amount),
-                j.activated_at, j.activated_text, j.gateway_created_at, j.gateway_created_text, j.transaction_type,
-                j.withdrawal_id, j.withdrawal_status, j.account_number, j.item::json, {now}
+                {now}, {SignedItemColumns.StoredValues("j")}
             FROM judged j
             -- No target: the fact key is the one unique key besides the primary key.
             ON CONFLICT DO NOTHING
             RETURNING id, deposit_id, proof_id, payout_id, amount, applied, unapplied_reason
         ),
-        credited AS (
-            -- A window deposit's items credit no proof: no NULL may enter credited_proof_ids.
-            SELECT deposit_id, sum(amount) AS total,
-                COALESCE(array_agg(DISTINCT proof_id) FILTER (WHERE proof_id IS NOT NULL), ARRAY[]::uuid[]) AS proof_ids
-            FROM inserted WHERE applied AND deposit_id IS NOT NULL GROUP BY deposit_id
-        ),
-        confirmed AS (
-            -- Status only moves forward: any status becomes confirmed, confirmed stays confirmed, and
-            -- the confirmed amount is the sum of signed transactions, each added exactly once. Money
-            -- that arrives after expiry still confirms the deposit, flagged for ops. The mismatch is
-            -- judged from the row itself (its credited proofs), never from this statement's snapshot
-            -- of other tables: a concurrent postback for the deposit's other proof is seen once its
-            -- row lock is released. A window deposit has no proofs: its total is held against its
-            -- fixed amount, when it had one.
-            UPDATE deposits d
-            SET status = {DepositTransitions.Moves.SqlTo(DepositMove.Confirm)},
-                confirmed_amount = COALESCE(d.confirmed_amount, 0) + c.total,
-                confirmed_at = COALESCE(d.confirmed_at, {now}),
-                confirmed_after_expiry = d.confirmed_after_expiry OR d.status = {DepositTransitions.Sql(DepositStatus.Expired)},
-                credited_proof_ids = d.credited_proof_ids
-                    || ARRAY(SELECT x FROM unnest(c.proof_ids) x WHERE x <> ALL (d.credited_proof_ids)),
-                amount_mismatch = CASE WHEN d.custom_transaction_id IS NULL
-                    THEN COALESCE(d.confirmed_amount, 0) + c.total <> COALESCE(
-                        (SELECT sum(p.amount) FROM proofs p WHERE p.id = ANY (d.credited_proof_ids || c.proof_ids)), 0)
-                    ELSE d.amount IS NOT NULL AND COALESCE(d.confirmed_amount, 0) + c.total <> d.amount END,
-                updated_at = {now}
-            FROM credited c
-            WHERE d.id = c.deposit_id
-            RETURNING d.*
-        ),
-        {EventStatements.Emit("deposit_events", $"""
-            -- A deposit.confirmed per credited total (a second signed transaction tells the ledger the new
-            -- total), and a deposit.amount_mismatch when that total is not what the user claimed.
-            SELECT t.type, c.id, t.type || ':' || c.id || ':' || c.confirmed_amount, {EventStatements.DepositData("c")}, {now}::timestamptz
-            FROM confirmed c
-            CROSS JOIN (VALUES ('{EventTypes.DepositConfirmed}'), ('{EventTypes.DepositAmountMismatch}')) AS t(type)
-            WHERE t.type = '{EventTypes.DepositConfirmed}' OR c.amount_mismatch
-            """)},
-        delivered AS (
-            -- Only the proofs this statement saw still waiting: almost always none, as the gateway
-            -- posts back after it accepted the proof. Found by primary key; the status is checked
-            -- again on the row itself, so a dispatcher's concurrent change is respected. Written as
-            -- NOT IN (same set, by ck_proofs_status) so that no plan can drive this from the status
-            -- index instead, reading every failed proof ever kept for every postback.
-            UPDATE proofs p SET status = {ProofTransitions.Moves.SqlTo(ProofMove.DeliveredByPostback)}, forwarded_at = COALESCE(p.forwarded_at, {now}),
-                next_attempt_at = NULL, updated_at = {now}
-            WHERE p.id = ANY (ARRAY(
-                    SELECT m.proof_id FROM matched m JOIN inserted i ON i.id = m.id
-                    WHERE m.proof_status IN ({ProofTransitions.Moves.SqlFrom(ProofMove.DeliveredByPostback)})))
-              AND p.status NOT IN ({ProofTransitions.Moves.SqlNotFrom(ProofMove.DeliveredByPostback)})
-            RETURNING p.id
-        ),
-        {PayoutReports(now)},
+        {(deposits ? DepositEffects(now) : NoDepositEffects)}
+        {(withdrawals ? PayoutReports(now) : NoPayoutReports)},
         label_mismatch AS (
             -- The top-level label is unsigned; the deposit a signed transaction names (through its
             -- proof, or itself for a window deposit) says whose it is. Checked for repeated transactions too.
@@ -168,7 +93,9 @@ internal static partial class PostbackStatements
         """;
     }
 
-    private static readonly string PayoutSettled = SnakeCaseEnumConverter<PayoutStatus>.SqlList(
+    // A property, not a field: the statements of the other partial files are built from it, and static
+    // fields of partial files are initialized in an order C# does not promise.
+    private static string PayoutSettled => SnakeCaseEnumConverter<PayoutStatus>.SqlList(
         [PayoutTransitions.Moves.To(PayoutMove.Pay), PayoutTransitions.Moves.To(PayoutMove.Cancel)]);
 
     /// <summary>

@@ -69,7 +69,7 @@ public sealed class PostbackStore(
             // before it says ReadyForQuery, and ReadOutcomeAsync reads up to that point before returning.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var one = rows.Count == 1;
-            var statement = one ? PostbackStatements.StoreOne : PostbackStatements.StoreMany;
+            var statement = PostbackStatements.For(rows);
             await using var command = statement.Command(connection, Input(postback.Id, postback.Label, rows, discrepancies) with
             {
                 ItemsAsScalars = one,

@@ -8,7 +8,11 @@ using Paykassma.PluginApi.Postbacks;
 
 namespace Paykassma.Merchant.Api.Postbacks;
 
-/// <summary>One signed item ready to store; every value comes from the signed data.</summary>
+/// <summary>
+/// One signed item ready to store; every value comes from the signed data. It holds what the reader
+/// works out (the fact key, the instants, the fitted ids); what is stored as sent is read from
+/// <see cref="Signed"/> by <see cref="SignedItemColumns"/>, so such a column is not spelled here.
+/// </summary>
 public sealed record TransactionRow
 {
     public required Guid Id { get; init; }
@@ -24,16 +28,6 @@ public sealed record TransactionRow
     /// <summary>SHA-256 (hex) of the signed item, when neither a transaction id nor a withdrawal fact identifies it.</summary>
     public string? ItemSha256 { get; init; }
 
-    public decimal? Amount { get; init; }
-
-    public string? AmountText { get; init; }
-
-    public string? CurrencyCode { get; init; }
-
-    public string? WalletType { get; init; }
-
-    public string? CustomOrderId { get; init; }
-
     public DateTimeOffset? ActivatedAt { get; init; }
 
     public string? ActivatedText { get; init; }
@@ -42,19 +36,16 @@ public sealed record TransactionRow
 
     public string? GatewayCreatedText { get; init; }
 
-    public int? TransactionType { get; init; }
-
     public string? WithdrawalId { get; init; }
-
-    public int? WithdrawalStatus { get; init; }
-
-    public string? AccountNumber { get; init; }
 
     /// <summary>Why it cannot credit, judged from the item alone; the database adds what needs our rows (no matching proof, …).</summary>
     public string? UnappliedReason { get; init; }
 
     /// <summary>The signed item as the gateway signed it.</summary>
     public required string Item { get; init; }
+
+    /// <summary>The item as read: the fields stored as sent come from here (<see cref="SignedItemColumns"/>).</summary>
+    public required SignedTransaction Signed { get; init; }
 }
 
 /// <summary>An unsigned field that disagrees with the signed data: recorded for ops, never used.</summary>
@@ -109,29 +100,22 @@ public static class SignedPostbackReader
                 FactKey = factKey,
                 TransactionId = transactionId,
                 ItemSha256 = itemSha256,
-                Amount = signed.Amount,
-                AmountText = signed.AmountText,
-                CurrencyCode = signed.CurrencyCode,
-                WalletType = signed.WalletType,
-                CustomOrderId = signed.CustomOrderId,
                 ActivatedAt = activatedAt,
                 ActivatedText = Unrepresented(signed.ActivatedDateTime, activatedAt),
                 GatewayCreatedAt = createdAt,
                 GatewayCreatedText = Unrepresented(signed.CreatedDateTime, createdAt),
-                TransactionType = signed.TransactionType,
                 WithdrawalId = withdrawalId,
-                WithdrawalStatus = signed.WithdrawalStatus,
-                AccountNumber = signed.AccountNumber,
                 UnappliedReason = UnappliedReasonOf(signed, direction, payouts),
                 Item = Encoding.UTF8.GetString(signed.Json.Span),
+                Signed = signed,
             });
         }
 
         // The top-level amount is unsigned: if it is none of the signed amounts, someone changed it.
         if (envelope.AmountText is { } topAmount && rows.Count > 0
-            && !rows.Any(r => r.Amount is { } a && decimal.TryParse(topAmount, NumberStyles.Float, CultureInfo.InvariantCulture, out var t) && t == a))
+            && !rows.Any(r => r.Signed.Amount is { } a && decimal.TryParse(topAmount, NumberStyles.Float, CultureInfo.InvariantCulture, out var t) && t == a))
         {
-            discrepancies.Add(new Discrepancy("amount", topAmount, string.Join(",", rows.Select(r => r.AmountText))));
+            discrepancies.Add(new Discrepancy("amount", topAmount, string.Join(",", rows.Select(r => r.Signed.AmountText))));
         }
         return (rows, discrepancies.Distinct().ToList());
     }

@@ -1257,30 +1257,12 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
             modelBuilder.Entity("Paykassma.Merchant.Api.Postbacks.GatewayTransaction", b =>
                 {
-                    b.HasOne("Paykassma.Merchant.Api.Deposits.Deposit", null)
-                        .WithMany()
-                        .HasForeignKey("DepositId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_gateway_transactions_deposits_deposit_id");
-
-                    b.HasOne("Paykassma.Merchant.Api.Payouts.Payout", null)
-                        .WithMany()
-                        .HasForeignKey("PayoutId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_gateway_transactions_payouts_payout_id");
-
                     b.HasOne("Paykassma.Merchant.Api.Postbacks.PostbackRecord", null)
                         .WithMany()
                         .HasForeignKey("PostbackId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_gateway_transactions_postbacks_postback_id");
-
-                    b.HasOne("Paykassma.Merchant.Api.Proofs.Proof", null)
-                        .WithMany()
-                        .HasForeignKey("ProofId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_gateway_transactions_proofs_proof_id");
                 });
 
             modelBuilder.Entity("Paykassma.Merchant.Api.Postbacks.PostbackRepeat", b =>

@@ -16,7 +16,7 @@ WITH expired AS (
 ),
 expired_events AS (
     INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
-    SELECT gen_random_uuid(), e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
+    SELECT (lpad(to_hex(floor(extract(epoch FROM e.at) * 1000)::bigint), 12, '0') || '7' || substr(gen_random_uuid()::text, 16))::uuid, e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
     FROM (SELECT 'deposit.expired', x.id, 'deposit.expired:' || x.id, jsonb_build_object('depositId', x.id, 'label', x.label, 'amount', trim_scale(x.confirmed_amount), 'requestedAmount', x.amount, 'currency', x.currency, 'status', x.status, 'amountMismatch', x.amount_mismatch, 'amountDiffers', x.amount_differs), $1::timestamptz
 FROM expired x) AS e(type, subject_id, dedupe_key, data, at)
     ON CONFLICT (dedupe_key) DO NOTHING

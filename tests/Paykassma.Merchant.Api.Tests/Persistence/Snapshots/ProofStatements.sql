@@ -58,7 +58,7 @@ WITH rejected AS (
 ),
 proof_events AS (
     INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
-    SELECT gen_random_uuid(), e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
+    SELECT (lpad(to_hex(floor(extract(epoch FROM e.at) * 1000)::bigint), 12, '0') || '7' || substr(gen_random_uuid()::text, 16))::uuid, e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
     FROM (SELECT 'proof.rejected', r.id, 'proof.rejected:' || r.id,
     jsonb_build_object('proofId', r.id, 'depositId', r.deposit_id, 'label', r.label, 'amount', r.amount, 'currency', (SELECT d.currency FROM deposits d WHERE d.id = r.deposit_id), 'status', r.status, 'gatewayMessage', r.gateway_message), $4::timestamptz
 FROM rejected r) AS e(type, subject_id, dedupe_key, data, at)
