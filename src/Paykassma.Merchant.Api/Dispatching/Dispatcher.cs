@@ -1,15 +1,17 @@
+using Npgsql;
+
 namespace Paykassma.Merchant.Api.Dispatching;
 
 /// <summary>
 /// Delivers the due items of one <see cref="IDispatchQueue{TItem}"/>: queued ones, and ones whose
 /// attempt died with its process. Any number of instances may run it against one database: the
-/// queue's claim (SKIP LOCKED, lease, attempt number) gives each attempt to one dispatcher.
+/// claim (SKIP LOCKED, lease, attempt number) gives each attempt to one dispatcher. The polling loop
+/// only: the attempt's life is <see cref="AttemptRunner{TQueue, TItem}"/>'s.
 /// </summary>
-/// <param name="name">The work's name in logs (<c>proof</c>, <c>payout</c>).</param>
-/// <param name="settings">Read each round, so a test or reload sees the current values.</param>
+/// <param name="name">The work's name in logs (<c>proof</c>, <c>payout</c>, <c>event</c>).</param>
 public sealed partial class Dispatcher<TQueue, TItem>(
     string name,
-    Func<DispatcherOptions> settings,
+    AttemptRunner<TQueue, TItem> runner,
     IServiceScopeFactory scopes,
     TimeProvider time,
     ILogger<Dispatcher<TQueue, TItem>> logger) : BackgroundService
@@ -20,7 +22,7 @@ public sealed partial class Dispatcher<TQueue, TItem>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!settings().Enabled)
+        if (!runner.Settings.Enabled)
         {
             return;
         }
@@ -42,11 +44,11 @@ public sealed partial class Dispatcher<TQueue, TItem>(
                 LogRoundFailed(logger, ex, name);
             }
 
-            if (claimed < settings().BatchSize)
+            if (claimed < runner.Settings.BatchSize)
             {
                 try
                 {
-                    await Task.Delay(settings().PollInterval, time, stoppingToken);
+                    await Task.Delay(runner.Settings.PollInterval, time, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -56,24 +58,18 @@ public sealed partial class Dispatcher<TQueue, TItem>(
         }
     }
 
-    /// <summary>Claims one batch of due items and delivers them; returns how many were claimed.</summary>
+    /// <summary>Claims one batch of due items and makes an attempt of each; returns how many were claimed.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var current = settings();
-        IReadOnlyList<TItem> due;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            due = await scope.ServiceProvider.GetRequiredService<TQueue>().ClaimDueAsync(current.BatchSize, current.Lease, cancellationToken);
-        }
-
+        var due = await runner.ClaimDueAsync(cancellationToken);
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                // A scope per item: each attempt has its own DbContext and gateway client.
+                // A scope per item: each attempt has its own gateway client (and whatever else the queue holds).
                 await using var scope = scopes.CreateAsyncScope();
                 try
                 {
-                    await scope.ServiceProvider.GetRequiredService<TQueue>().DeliverAsync(item, ct);
+                    await runner.RunAsync(scope.ServiceProvider.GetRequiredService<TQueue>(), item, ct);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -93,16 +89,27 @@ public sealed partial class Dispatcher<TQueue, TItem>(
 
 public static class DispatcherExtensions
 {
-    /// <summary>Registers <typeparamref name="TQueue"/> (scoped) and a dispatcher that runs it in the background.</summary>
-    public static IServiceCollection AddDispatcher<TQueue, TItem>(
-        this IServiceCollection services, string name, Func<IServiceProvider, DispatcherOptions> settings)
+    /// <summary>
+    /// Registers <typeparamref name="TQueue"/> (scoped), its <see cref="AttemptRunner{TQueue, TItem}"/>
+    /// (one per queue) and a dispatcher that runs it in the background.
+    /// </summary>
+    /// <param name="settings">Read on each use, so a test or reload sees the current values.</param>
+    internal static IServiceCollection AddDispatcher<TQueue, TItem>(
+        this IServiceCollection services, string name, Func<IServiceProvider, DispatcherOptions> settings, DispatchStatements<TItem> statements)
         where TQueue : class, IDispatchQueue<TItem>
         where TItem : IDispatchedItem
     {
         services.AddScoped<TQueue>();
-        services.AddSingleton(provider => new Dispatcher<TQueue, TItem>(
+        services.AddSingleton(provider => new AttemptRunner<TQueue, TItem>(
             name,
             () => settings(provider),
+            statements,
+            provider.GetRequiredService<NpgsqlDataSource>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<AttemptRunner<TQueue, TItem>>>()));
+        services.AddSingleton(provider => new Dispatcher<TQueue, TItem>(
+            name,
+            provider.GetRequiredService<AttemptRunner<TQueue, TItem>>(),
             provider.GetRequiredService<IServiceScopeFactory>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<Dispatcher<TQueue, TItem>>>()));

@@ -3,8 +3,9 @@ namespace Paykassma.Merchant.Api.Dispatching;
 /// <summary>
 /// The schedule of one kind of dispatched work (<c>Proofs:Dispatcher</c>, <c>Payouts:Dispatcher</c>,
 /// <c>Events:Dispatcher</c>):
-/// how often an idle dispatcher looks, how much it claims, how long a claim lasts, and the back-off
-/// between attempts.
+/// how often an idle dispatcher looks, how much it claims, how long a claim lasts, the back-off
+/// between attempts and the attempt budget. Read by <see cref="AttemptRunner{TQueue, TItem}"/>, which
+/// applies them the same way to every queue (ADR 0020).
 /// </summary>
 public sealed class DispatcherOptions
 {
@@ -26,7 +27,11 @@ public sealed class DispatcherOptions
     /// <summary>Longest wait between attempts: bounds the time from a gateway recovery to delivery.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Attempts after which the item is <c>failed</c> and left to ops (about 5 hours at the defaults).</summary>
+    /// <summary>
+    /// Attempts after which the item is <c>failed</c> and left to ops (about 5 hours at the defaults). Proofs
+    /// and payouts take it into their row's <c>attempt_limit</c> when stored (an ops retry adds it again);
+    /// events' claim returns it as theirs. Either way one rule judges it: a retry at <c>attempts ≥ attempt_limit</c> gives up.
+    /// </summary>
     public int MaxAttempts { get; set; } = 300;
 
     /// <summary>

@@ -18,11 +18,11 @@ public static class EventExtensions
                 AllowAutoRedirect = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             });
-        services.AddDispatcher<EventQueue, OutboxEvent>("event", provider =>
+        services.AddDispatcher<EventQueue, ClaimedEvent>("event", provider =>
         {
             var settings = provider.GetRequiredService<IOptions<EventOptions>>().Value;
             return settings.WebhookUrl is null ? new DispatcherOptions { Enabled = false } : settings.Dispatcher;
-        });
+        }, EventStatements.Dispatch);
         return services;
     }
 }

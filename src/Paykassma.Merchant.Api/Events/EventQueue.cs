@@ -1,45 +1,33 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using NpgsqlTypes;
 using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Observability;
-using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Events;
 
 /// <summary>
-/// Outbox events as dispatched work: each due event is claimed by one dispatcher (SKIP LOCKED, a
-/// lease, the attempt number), POSTed to <c>Events:WebhookUrl</c> signed per Standard Webhooks, and
-/// delivered only on a 2xx. A timeout, a redirect, any other status is a failure, retried with
-/// back-off; after the limit the event is <c>failed</c> and listed for ops.
+/// Outbox events as dispatched work: one attempt POSTs a claimed event to <c>Events:WebhookUrl</c>,
+/// signed per Standard Webhooks (<see cref="WebhookSignature"/>), delivered only on a 2xx. A timeout, a
+/// redirect, any other status is a retry. The claim, the budget (<c>Events:Dispatcher:MaxAttempts</c>,
+/// then <c>failed</c> and listed for ops), the back-off and the recording are Dispatching's (ADR 0020);
+/// the SQL is <see cref="EventStatements"/>'.
 /// </summary>
 public sealed partial class EventQueue(
-    MerchantDbContext db,
-    NpgsqlDataSource dataSource,
     IHttpClientFactory clients,
     IOptions<EventOptions> options,
     TimeProvider time,
     MerchantMetrics metrics,
-    ILogger<EventQueue> logger) : IDispatchQueue<OutboxEvent>
+    ILogger<EventQueue> logger) : IDispatchQueue<ClaimedEvent>
 {
     public const string ClientName = "webhooks";
 
-    public async Task<IReadOnlyList<OutboxEvent>> ClaimDueAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken)
-    {
-        var claimed = await dataSource.ClaimIdsAsync(EventStatements.ClaimDue, time.GetUtcNow(), lease, batchSize, cancellationToken);
-        return claimed.Count == 0 ? [] : await db.OutboxEvents.AsNoTracking().Where(e => claimed.Contains(e.Id)).ToListAsync(cancellationToken);
-    }
-
-    public async Task DeliverAsync(OutboxEvent outboxEvent, CancellationToken cancellationToken)
+    public async Task<AttemptOutcome> AttemptAsync(ClaimedEvent outboxEvent, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var body = Body(outboxEvent);
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         var id = outboxEvent.Id.ToString();
-        string? error;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, settings.WebhookUrl)
@@ -52,39 +40,35 @@ public sealed partial class EventQueue(
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(settings.Timeout);
             using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            error = response.IsSuccessStatusCode ? null : "http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            return response.IsSuccessStatusCode
+                ? AttemptOutcome.Delivered()
+                : AttemptOutcome.Retry("http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            error = "timeout";
+            return AttemptOutcome.Retry("timeout");
         }
         catch (HttpRequestException)
         {
-            error = "unreachable";
+            return AttemptOutcome.Retry("unreachable");
         }
+    }
 
-        var giveUp = error is not null && outboxEvent.Attempts >= settings.Dispatcher.MaxAttempts;
-        var (move, retryAt) = error is null ? (EventMove.Deliver, (DateTimeOffset?)null)
-            : giveUp ? (EventMove.GiveUp, null)
-            : (EventMove.Retry, time.GetUtcNow() + settings.Dispatcher.RetryDelay(outboxEvent.Attempts));
-        var status = EventTransitions.Moves.To(move);
-        await using var command = dataSource.CreateCommand(EventStatements.RecordAttempt);
-        command.Parameters.With(outboxEvent.Id).With(outboxEvent.Attempts).With(SnakeCaseEnumConverter<EventStatus>.ToText(status))
-            .WithNullable(error, NpgsqlDbType.Text).WithNullable(retryAt, NpgsqlDbType.TimestampTz).With(time.GetUtcNow());
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
-        metrics.EventDelivery(SnakeCaseEnumConverter<EventStatus>.ToText(status));
-        if (giveUp)
+    public void Report(ClaimedEvent outboxEvent, AttemptReport report)
+    {
+        metrics.EventDelivery(EventTransitions.Attempt.Text(report.Result));
+        if (report.Result == AttemptResult.GiveUp)
         {
-            LogGaveUp(logger, outboxEvent.Id, outboxEvent.Type, outboxEvent.Attempts, error!);
+            LogGaveUp(logger, outboxEvent.Id, outboxEvent.Type, outboxEvent.Attempts, report.Outcome.Error ?? "");
         }
-        else if (error is not null)
+        else if (report.Result == AttemptResult.Retry)
         {
-            LogRetrying(logger, outboxEvent.Id, outboxEvent.Type, outboxEvent.Attempts, error);
+            LogRetrying(logger, outboxEvent.Id, outboxEvent.Type, outboxEvent.Attempts, report.Outcome.Error ?? "");
         }
     }
 
     /// <summary>The webhook body: the same bytes on every attempt (the data was fixed when the change was made).</summary>
-    internal static byte[] Body(OutboxEvent outboxEvent)
+    internal static byte[] Body(ClaimedEvent outboxEvent)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))

@@ -1,3 +1,6 @@
+using Paykassma.Merchant.Api.Dispatching;
+using Paykassma.Merchant.Api.Persistence;
+
 namespace Paykassma.Merchant.Api.Events;
 
 /// <summary>
@@ -38,33 +41,36 @@ internal static class EventStatements
     /// <summary>The data of a proof event, from a row of <c>proofs</c> named <paramref name="p"/> (its currency is its deposit's).</summary>
     public static string ProofData(string p) => EventData.Sql(EventData.Proof, p);
 
-    // Claims due events: $1 now, $2 lease end, $3 batch size. The inner guard is ix_outbox_events_due's filter.
-    public static readonly string ClaimDue = $"""
-        UPDATE outbox_events AS e
-        SET status = {EventTransitions.Moves.SqlTo(EventMove.Claim)}, attempts = e.attempts + 1, next_attempt_at = $2
-        FROM (SELECT id FROM outbox_events
-              WHERE status IN ({EventTransitions.Moves.SqlFrom(EventMove.Claim)}) AND next_attempt_at <= $1
-              ORDER BY next_attempt_at
-              LIMIT $3
-              FOR UPDATE SKIP LOCKED) AS due
-        WHERE e.id = due.id
-        RETURNING e.id
-        """;
+    /// <summary>
+    /// Claims due events (<see cref="ClaimStatement"/>), returning what the attempt sends and the attempt
+    /// budget, <c>attempt_limit</c> bound from Events:Dispatcher:MaxAttempts (ADR 0020). The inner guard
+    /// is ix_outbox_events_due's filter.
+    /// </summary>
+    public static readonly NamedStatement<ClaimInput> ClaimDue = ClaimStatement.Build("outbox_events",
+        EventTransitions.Moves.SqlTo(EventMove.Claim), EventTransitions.Moves.SqlFrom(EventMove.Claim),
+        _ => "", p => ClaimedEvent.Columns(p["attempt_limit"]));
 
     /// <summary>
-    /// What the claimed attempt came to: $1 id, $2 attempt, $3 new status (the target of one of
-    /// <see cref="EventTransitions.AttemptOutcomes"/>, which all start from delivering),
-    /// $4 error, $5 next attempt, $6 now. Only the claimant of this attempt may write it. A give-up is
-    /// timed (<c>failed_at</c>): the attention list's entry starts there, and a failure after a
-    /// redelivery is a new one.
+    /// What the claimed attempt came to, fenced by the attempt (ADR 0020): the event moves to the status of
+    /// its result (<see cref="EventTransitions.Attempt"/>). A give-up is timed (<c>failed_at</c>): the
+    /// attention list's entry starts there, and a failure after a redelivery is a new one. Returns how
+    /// many events moved (0 or 1).
     /// </summary>
-    public static readonly string RecordAttempt = $"""
-        UPDATE outbox_events
-        SET status = $3, last_error = $4, next_attempt_at = $5,
-            delivered_at = CASE WHEN $3 = {EventTransitions.Moves.SqlTo(EventMove.Deliver)} THEN $6 ELSE delivered_at END,
-            failed_at = CASE WHEN $3 = {EventTransitions.Moves.SqlTo(EventMove.GiveUp)} THEN $6 ELSE failed_at END
-        WHERE id = $1 AND attempts = $2 AND status = {EventTransitions.Sql(EventTransitions.Moves.SharedFrom(EventTransitions.AttemptOutcomes))}
-        """;
+    public static readonly NamedStatement<AttemptRecord> RecordAttempt = AttemptRecord.Statement(p => $"""
+        WITH moved AS (
+            UPDATE outbox_events
+            SET status = {p["status"]}, last_error = {p["error"]}, next_attempt_at = {p["next_attempt_at"]},
+                delivered_at = CASE WHEN {p["status"]} = {EventTransitions.Attempt.Sql(AttemptResult.Delivered)} THEN {p["now"]} ELSE delivered_at END,
+                failed_at = CASE WHEN {p["status"]} = {EventTransitions.Attempt.Sql(AttemptResult.GiveUp)} THEN {p["now"]} ELSE failed_at END
+            WHERE {AttemptRecord.Fence(p, EventTransitions.Attempt.SqlClaimed)}
+            RETURNING id
+        )
+        SELECT count(*)::int FROM moved
+        """);
+
+    /// <summary>The event queue's statements, for Dispatching; the budget is the options' MaxAttempts.</summary>
+    public static readonly DispatchStatements<ClaimedEvent> Dispatch =
+        new(ClaimDue, RecordAttempt, ClaimedEvent.Read, EventTransitions.Attempt.Text, AttemptLimit: settings => settings.MaxAttempts);
 
     /// <summary>
     /// Ops: send a failed or delivered event again, with a fresh allowance of attempts, recorded with who

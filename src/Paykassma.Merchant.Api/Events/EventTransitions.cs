@@ -1,3 +1,4 @@
+using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Events;
@@ -37,10 +38,19 @@ public static class EventTransitions
     public const EventStatus Emitted = EventStatus.Pending;
 
     /// <summary>
-    /// What a claimed delivery attempt can come to; each starts from the claimed status, and the one
-    /// statement that records an attempt (<c>EventStatements.RecordAttempt</c>) writes any of them.
+    /// What a claimed delivery attempt can come to, as moves; each starts from the claimed status, and
+    /// the one statement that records an attempt (<c>EventStatements.RecordAttempt</c>) writes any of
+    /// them. A ledger has no refusal: every answer but a 2xx is a retry.
     /// </summary>
-    public static readonly EventMove[] AttemptOutcomes = [EventMove.Deliver, EventMove.Retry, EventMove.GiveUp];
+    public static readonly AttemptMoves<EventStatus, EventMove> Attempt = new(Moves, new Dictionary<AttemptResult, EventMove>
+    {
+        [AttemptResult.Delivered] = EventMove.Deliver,
+        [AttemptResult.Retry] = EventMove.Retry,
+        [AttemptResult.GiveUp] = EventMove.GiveUp,
+    });
+
+    /// <summary>The moves an attempt can make.</summary>
+    public static readonly EventMove[] AttemptOutcomes = [.. Attempt.Moves];
 
     /// <summary>One status as an SQL literal: <c>'pending'</c>.</summary>
     public static string Sql(EventStatus status) => SnakeCaseEnumConverter<EventStatus>.SqlLiteral(status);

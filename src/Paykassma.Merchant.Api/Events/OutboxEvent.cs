@@ -1,4 +1,3 @@
-using Paykassma.Merchant.Api.Dispatching;
 
 namespace Paykassma.Merchant.Api.Events;
 
@@ -6,7 +5,7 @@ namespace Paykassma.Merchant.Api.Events;
 /// A change that matters to money, written in the same transaction as the change (the outbox) and
 /// delivered to the merchant's ledger as a signed webhook, at least once.
 /// </summary>
-public sealed class OutboxEvent : IDispatchedItem
+public sealed class OutboxEvent
 {
     /// <summary>Also the webhook-id: stable across every delivery attempt, so the receiver can dedupe.</summary>
     public Guid Id { get; init; }

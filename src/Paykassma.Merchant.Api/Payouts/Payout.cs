@@ -1,12 +1,10 @@
-using Paykassma.Merchant.Api.Dispatching;
-
 namespace Paykassma.Merchant.Api.Payouts;
 
 /// <summary>
 /// Money out to a user: committed before the gateway is called, sent under one withdrawal_id for
 /// its whole life, and settled by the gateway's signed outgoing postback (<see cref="PayoutTransitions"/>).
 /// </summary>
-public sealed class Payout : IDispatchedItem
+public sealed class Payout
 {
     public Guid Id { get; init; }
 

@@ -58,7 +58,7 @@ public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOption
 
     private async Task<ReviewResult> SendNowAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await store.ClaimOneAsync(id, options.Value.Dispatcher.Lease, cancellationToken) is { } claimed)
+        if (await store.ClaimOneAsync(id, cancellationToken) is { } claimed)
         {
             try
             {

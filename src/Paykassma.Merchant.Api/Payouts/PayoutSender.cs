@@ -8,45 +8,46 @@ using Paykassma.PluginApi.Withdrawals;
 namespace Paykassma.Merchant.Api.Payouts;
 
 /// <summary>
-/// One attempt to hand a claimed payout to the gateway, and the recording of what came of it. Used
-/// by the request that created or approved the payout (first attempt, at once) and by the dispatcher.
+/// Payouts as dispatched work: one attempt to hand a claimed payout to the gateway, and what it came to.
+/// The claim, the retry budget, the recording (with the attempt's row and event) and a stop mid-attempt
+/// are Dispatching's (ADR 0020). Used by the request that created or approved the payout (first attempt,
+/// at once) and by the dispatcher (approved, queued, and ones whose attempt died with its process).
 /// Every attempt sends the payout's one withdrawal_id.
 /// </summary>
 public sealed partial class PayoutSender(
     PluginApiClient gateway,
-    PayoutStore store,
+    AttemptRunner<PayoutSender, ClaimedPayout> runner,
     IOptions<PayoutOptions> options,
-    TimeProvider time,
     MerchantMetrics metrics,
-    ILogger<PayoutSender> logger)
+    ILogger<PayoutSender> logger) : IDispatchQueue<ClaimedPayout>
 {
-    public async Task<PayoutStatus> DeliverAsync(Payout payout, CancellationToken cancellationToken)
+    /// <summary>The first attempt of a payout the request just stored with its attempt claimed.</summary>
+    public Task DeliverAsync(Payout payout, CancellationToken cancellationToken) => DeliverAsync(ClaimedPayout.From(payout), cancellationToken);
+
+    /// <summary>The attempt of a payout the request just claimed (approved or retried).</summary>
+    public Task DeliverAsync(ClaimedPayout payout, CancellationToken cancellationToken) => runner.RunAsync(this, payout, cancellationToken);
+
+    public async Task<AttemptOutcome> AttemptAsync(ClaimedPayout payout, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         var answer = await gateway.CreateWithdrawalAsync(new WithdrawalRequest(
             payout.WithdrawalId, payout.PaymentSystem, payout.Amount, payout.Currency, payout.IsTest, payout.Label,
             payout.AccountNumber, payout.AccountName, PayoutRules.ReadBankDetails(payout.BankDetails)), cancellationToken);
 
+        var message = answer.Message is null ? null : ColumnText.Fit(answer.Message, 2000);
         var uncertain = payout.OutcomeUncertain || answer.OutcomeUncertain;
-        PayoutMove outcome;
-        string? error = null;
-        DateTimeOffset? retryAt = null;
         switch (answer.Outcome)
         {
             case GatewayOutcome.Accepted:
-                outcome = PayoutMove.Send;
                 LogSent(logger, payout.Id, payout.WithdrawalId, payout.Attempts);
-                break;
+                return AttemptOutcome.Delivered(message, answer.OutcomeUncertain);
 
-            case GatewayOutcome.Refused when uncertain && AlreadyKnownRefusal.ForWithdrawal(answer.Message, settings.AlreadyKnownMessages):
+            case GatewayOutcome.Refused when uncertain && AlreadyKnownRefusal.ForWithdrawal(answer.Message, options.Value.AlreadyKnownMessages):
                 // An earlier attempt reached the gateway without our seeing its answer; the gateway now
                 // says it has this withdrawal_id. The payout is sent, once, not refused.
-                outcome = PayoutMove.Send;
                 LogAlreadyKnown(logger, payout.Id, payout.WithdrawalId, answer.Message!);
-                break;
+                return AttemptOutcome.Delivered(message, answer.OutcomeUncertain);
 
             case GatewayOutcome.Refused:
-                outcome = PayoutMove.Refuse;
                 if (answer.Message?.Contains(WithdrawalSignature.InvalidSignatureMessage, StringComparison.OrdinalIgnoreCase) == true)
                 {
                     // The signature formula is inferred (PluginApi/Withdrawals/WithdrawalSignature): this
@@ -58,35 +59,31 @@ public sealed partial class PayoutSender(
                 {
                     LogRefused(logger, payout.Id, payout.WithdrawalId, answer.Message ?? "");
                 }
-                break;
+                return new AttemptOutcome(AttemptResult.Refused, message, null, answer.OutcomeUncertain);
 
             default:
-                error = SnakeCaseEnumConverter<GatewayFailureKind>.ToText(answer.Failure ?? GatewayFailureKind.UnreadableResponse);
-                if (payout.Attempts >= payout.AttemptLimit)
-                {
-                    outcome = PayoutMove.GiveUp;
-                    LogGaveUp(logger, payout.Id, payout.WithdrawalId, payout.Attempts, error);
-                }
-                else
-                {
-                    outcome = PayoutMove.Queue;
-                    retryAt = time.GetUtcNow() + settings.Dispatcher.RetryDelay(payout.Attempts);
-                    LogQueued(logger, payout.Id, payout.Attempts, error, retryAt.Value);
-                }
-                break;
+                return AttemptOutcome.Retry(
+                    SnakeCaseEnumConverter<GatewayFailureKind>.ToText(answer.Failure ?? GatewayFailureKind.UnreadableResponse),
+                    message, answer.OutcomeUncertain);
         }
-
-        var reached = PayoutTransitions.Moves.To(outcome);
-        if (await store.RecordAttemptAsync(payout, outcome, answer.Message, error, answer.OutcomeUncertain, retryAt, cancellationToken))
-        {
-            metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(reached));
-            return reached;
-        }
-        // A newer attempt (after this one's lease lapsed) or the signed postback got there first.
-        LogSuperseded(logger, payout.Id, payout.Attempts);
-        return (await store.FindAsync(payout.Id, CancellationToken.None))?.Status ?? reached;
     }
 
+    public void Report(ClaimedPayout payout, AttemptReport report)
+    {
+        switch (report.Result)
+        {
+            case AttemptResult.GiveUp:
+                LogGaveUp(logger, payout.Id, payout.WithdrawalId, payout.Attempts, report.Outcome.Error ?? "");
+                break;
+            case AttemptResult.Retry:
+                LogQueued(logger, payout.Id, payout.Attempts, report.Outcome.Error ?? "", report.RetryAt ?? default);
+                break;
+        }
+        if (report.Recorded)
+        {
+            metrics.PayoutReached(PayoutTransitions.Attempt.Text(report.Result));
+        }
+    }
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Payout {PayoutId} sent to the gateway as {WithdrawalId} (attempt {Attempt})")]
     private static partial void LogSent(ILogger logger, Guid payoutId, string withdrawalId, int attempt);
@@ -109,16 +106,4 @@ public sealed partial class PayoutSender(
     [LoggerMessage(EventId = 8006, Level = LogLevel.Error,
         Message = "Payout {PayoutId} ({WithdrawalId}) failed after {Attempts} attempts ({Error}); it needs ops (POST /api/ops/payouts/{{id}}/retry)")]
     private static partial void LogGaveUp(ILogger logger, Guid payoutId, string withdrawalId, int attempts, string error);
-
-    [LoggerMessage(EventId = 8007, Level = LogLevel.Information, Message = "Payout {PayoutId}: attempt {Attempt}'s outcome was not recorded; a newer attempt or the signed postback got there first")]
-    private static partial void LogSuperseded(ILogger logger, Guid payoutId, int attempt);
-}
-
-/// <summary>Payouts as dispatched work: approved, queued, and ones whose attempt died with its process.</summary>
-public sealed class PayoutQueue(PayoutStore store, PayoutSender sender) : IDispatchQueue<Payout>
-{
-    public Task<IReadOnlyList<Payout>> ClaimDueAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken) =>
-        store.ClaimDueAsync(batchSize, lease, cancellationToken);
-
-    public Task DeliverAsync(Payout payout, CancellationToken cancellationToken) => sender.DeliverAsync(payout, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Events;
 using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Persistence;
@@ -51,52 +52,51 @@ internal static class PayoutStatements
         RETURNING status, attempts, next_attempt_at
         """);
 
-    // Claims due payouts: $1 now, $2 lease end, $3 batch size (and $4 the payout, for one). A lapsed
-    // lease (still sending) means the last attempt's outcome is unknown, which the claim records.
-    // The inner guard is the filter of ix_payouts_due, which serves it.
-    private static string Claim(string which) => $"""
-        UPDATE payouts AS p
-        SET status = {PayoutTransitions.Moves.SqlTo(PayoutMove.Claim)}, attempts = p.attempts + 1, next_attempt_at = $2,
-            updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = {PayoutTransitions.Moves.SqlTo(PayoutMove.Claim)}
-        FROM (SELECT id FROM payouts
-              WHERE status IN ({PayoutTransitions.Moves.SqlFrom(PayoutMove.Claim)}) AND next_attempt_at <= $1 {which}
-              ORDER BY next_attempt_at
-              LIMIT $3
-              FOR UPDATE SKIP LOCKED) AS due
-        WHERE p.id = due.id
-        RETURNING p.id
-        """;
+    // A lapsed lease (still sending) means the last attempt's outcome is unknown, which the claim
+    // records. The inner guard is the filter of ix_payouts_due, which serves it.
+    private static NamedStatement<ClaimInput> Claim(bool one) => ClaimStatement.Build("payouts",
+        PayoutTransitions.Moves.SqlTo(PayoutMove.Claim), PayoutTransitions.Moves.SqlFrom(PayoutMove.Claim),
+        p => $", updated_at = {p["now"]}, outcome_uncertain = x.outcome_uncertain OR x.status = {PayoutTransitions.Moves.SqlTo(PayoutMove.Claim)}",
+        _ => ClaimedPayout.Columns, one);
 
-    public static readonly string ClaimDue = Claim("");
+    /// <summary>Claims due payouts (approved, queued, or whose lease lapsed), returning what the attempt sends (ADR 0020).</summary>
+    public static readonly NamedStatement<ClaimInput> ClaimDue = Claim(one: false);
 
-    /// <summary>The same claim for one payout ($4), made due by the request that approved or retried it.</summary>
-    public static readonly string ClaimOne = Claim("AND id = $4");
+    /// <summary>The same claim for one payout, made due by the request that approved or retried it.</summary>
+    public static readonly NamedStatement<ClaimInput> ClaimOne = Claim(one: true);
 
     /// <summary>
-    /// Records what the gateway made of the claimed attempt, and the attempt itself: $1 id, $2 attempt,
-    /// $3 the new status (the target of one of <see cref="PayoutTransitions.AttemptOutcomes"/>, which all start from sending),
-    /// $4 gateway message, $5 error, $6 whether the outcome was uncertain, $7 next attempt, $8 now.
-    /// Sent, refused and failed write their event (payout.sent, …) in the same statement. Returns how many
-    /// payouts moved (0 when a newer attempt or a postback got there first).
+    /// Records what the gateway made of the claimed attempt, and the attempt itself, in one statement
+    /// fenced by the attempt (ADR 0020): the payout moves to the status of its result
+    /// (<see cref="PayoutTransitions.Attempt"/>); sent, refused and failed write their event (payout.sent,
+    /// …); every attempt is a row of payout_attempts. Returns how many payouts moved (0 when a newer
+    /// attempt or a postback got there first).
     /// </summary>
-    public static readonly string RecordAttempt = $"""
+    public static readonly NamedStatement<AttemptRecord> RecordAttempt = AttemptRecord.Statement(p => $"""
         WITH moved AS (
             UPDATE payouts
-            SET status = $3, gateway_message = COALESCE($4, gateway_message), last_error = $5,
-                outcome_uncertain = outcome_uncertain OR $6, next_attempt_at = $7,
-                sent_at = CASE WHEN $3 = {PayoutTransitions.Moves.SqlTo(PayoutMove.Send)} THEN $8 ELSE sent_at END,
-                updated_at = $8
-            WHERE id = $1 AND attempts = $2 AND status = {PayoutTransitions.Sql(PayoutTransitions.Moves.SharedFrom(PayoutTransitions.AttemptOutcomes))}
+            SET status = {p["status"]}, gateway_message = COALESCE({p["message"]}, gateway_message), last_error = {p["error"]},
+                outcome_uncertain = outcome_uncertain OR {p["uncertain"]}, next_attempt_at = {p["next_attempt_at"]},
+                sent_at = CASE WHEN {p["status"]} = {PayoutTransitions.Attempt.Sql(AttemptResult.Delivered)} THEN {p["now"]} ELSE sent_at END,
+                updated_at = {p["now"]}
+            WHERE {AttemptRecord.Fence(p, PayoutTransitions.Attempt.SqlClaimed)}
             RETURNING *
         ),
         {EventStatements.Emit("payout_events", $"""
-            SELECT 'payout.' || m.status, m.id, 'payout.' || m.status || ':' || m.id || ':' || m.attempts, {EventStatements.PayoutData("m")}, $8::timestamptz
+            SELECT 'payout.' || m.status, m.id, 'payout.' || m.status || ':' || m.id || ':' || m.attempts, {EventStatements.PayoutData("m")}, {p["now"]}::timestamptz
             FROM moved m
             WHERE m.status IN ({PayoutTransitions.Moves.SqlToAny(PayoutMove.Send, PayoutMove.Refuse, PayoutMove.GiveUp)})
-            """)}
-        INSERT INTO payout_attempts (payout_id, attempt, outcome, gateway_message, error, outcome_uncertain, at)
-        SELECT id, attempts, $3, $4, $5, $6, $8 FROM moved
-        """;
+            """)},
+        attempt AS (
+            INSERT INTO payout_attempts (payout_id, attempt, outcome, gateway_message, error, outcome_uncertain, at)
+            SELECT id, attempts, {p["status"]}, {p["message"]}, {p["error"]}, {p["uncertain"]}, {p["now"]} FROM moved
+        )
+        SELECT count(*)::int FROM moved
+        """);
+
+    /// <summary>The payout queue's statements, for Dispatching.</summary>
+    public static readonly DispatchStatements<ClaimedPayout> Dispatch =
+        new(ClaimDue, RecordAttempt, ClaimedPayout.Read, PayoutTransitions.Attempt.Text, ClaimOne);
 
     /// <summary>
     /// Four eyes: approves a payout awaiting approval, unless the approver created it, makes it due at

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using NpgsqlTypes;
 using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Persistence;
@@ -10,9 +9,10 @@ namespace Paykassma.Merchant.Api.Payouts;
 /// <summary>
 /// The payout tables' reads (EF Core) and state changes (the named statements of
 /// <see cref="PayoutStatements"/> on the data source, ADR 0001), each guarded by the statuses it may
-/// move from and, for an attempt's outcome, by the attempt number that claimed it.
+/// move from. An attempt's claim and outcome are Dispatching's (<see cref="PayoutSender"/>, ADR 0020).
 /// </summary>
-public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSource, AttemptRunner<PayoutSender, ClaimedPayout> attempts,
+    TimeProvider time)
 {
     /// <summary>
     /// Stores the payout, counted into its label's and its account's daily totals, in one statement:
@@ -68,44 +68,11 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
     public Task<Payout?> FindByIdempotencyKeyAsync(string createdBy, string key, CancellationToken cancellationToken) =>
         db.Payouts.AsNoTracking().SingleOrDefaultAsync(p => p.CreatedBy == createdBy && p.IdempotencyKey == key, cancellationToken);
 
-    /// <summary>Claims due payouts (approved, queued, or whose lease lapsed) for one attempt each.</summary>
-    public Task<IReadOnlyList<Payout>> ClaimDueAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken) =>
-        ClaimAsync(PayoutStatements.ClaimDue, batchSize, lease, null, cancellationToken);
-
-    /// <summary>Claims one payout if it is due (just approved or retried), or nothing if a dispatcher has it.</summary>
-    public async Task<Payout?> ClaimOneAsync(Guid id, TimeSpan lease, CancellationToken cancellationToken) =>
-        (await ClaimAsync(PayoutStatements.ClaimOne, 1, lease, id, cancellationToken)).SingleOrDefault();
-
-    private async Task<IReadOnlyList<Payout>> ClaimAsync(string statement, int batchSize, TimeSpan lease, Guid? id,
-        CancellationToken cancellationToken)
-    {
-        var claimed = await dataSource.ClaimIdsAsync(statement, time.GetUtcNow(), lease, batchSize, cancellationToken, id);
-        return claimed.Count == 0 ? [] : await db.Payouts.AsNoTracking().Where(p => claimed.Contains(p.Id)).ToListAsync(cancellationToken);
-    }
-
     /// <summary>
-    /// Records the claimed attempt's outcome, one of <see cref="PayoutTransitions.AttemptOutcomes"/> (and
-    /// the attempt); false when a newer attempt or a postback got there first.
+    /// Claims one payout if it is due (just approved or retried), or nothing if a dispatcher has it: the
+    /// claim is Dispatching's (ADR 0020), with the payout dispatcher's lease.
     /// </summary>
-    public async Task<bool> RecordAttemptAsync(Payout payout, PayoutMove outcome, string? gatewayMessage, string? error,
-        bool outcomeUncertain, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
-    {
-        if (!PayoutTransitions.AttemptOutcomes.Contains(outcome))
-        {
-            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not what an attempt can come to.");
-        }
-        await using var command = dataSource.CreateCommand(PayoutStatements.RecordAttempt);
-        command.Parameters
-            .With(payout.Id)
-            .With(payout.Attempts)
-            .With(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutTransitions.Moves.To(outcome)))
-            .WithNullable(gatewayMessage is null ? null : ColumnText.Fit(gatewayMessage, 2000), NpgsqlDbType.Text)
-            .WithNullable(error, NpgsqlDbType.Text)
-            .With(outcomeUncertain)
-            .WithNullable(nextAttemptAt, NpgsqlDbType.TimestampTz)
-            .With(time.GetUtcNow());
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
+    public Task<ClaimedPayout?> ClaimOneAsync(Guid id, CancellationToken cancellationToken) => attempts.ClaimOneAsync(id, cancellationToken);
 
     /// <summary>Four eyes: approves (and makes due) a payout awaiting approval, unless <paramref name="approver"/> created it.</summary>
     public async Task<bool> ApproveAsync(Guid id, string approver, string? reason, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Payouts;
@@ -62,10 +63,19 @@ public static class PayoutTransitions
     });
 
     /// <summary>
-    /// What a claimed attempt can come to; each starts from the claimed status, and the one statement
-    /// that records an attempt (<c>PayoutStatements.RecordAttempt</c>) writes any of them.
+    /// What a claimed attempt can come to, as moves; each starts from the claimed status, and the one
+    /// statement that records an attempt (<c>PayoutStatements.RecordAttempt</c>) writes any of them.
     /// </summary>
-    public static readonly PayoutMove[] AttemptOutcomes = [PayoutMove.Send, PayoutMove.Refuse, PayoutMove.Queue, PayoutMove.GiveUp];
+    public static readonly AttemptMoves<PayoutStatus, PayoutMove> Attempt = new(Moves, new Dictionary<AttemptResult, PayoutMove>
+    {
+        [AttemptResult.Delivered] = PayoutMove.Send,
+        [AttemptResult.Retry] = PayoutMove.Queue,
+        [AttemptResult.GiveUp] = PayoutMove.GiveUp,
+        [AttemptResult.Refused] = PayoutMove.Refuse,
+    });
+
+    /// <summary>The moves an attempt can make.</summary>
+    public static readonly PayoutMove[] AttemptOutcomes = [.. Attempt.Moves];
 
     /// <summary>Where a new payout starts when the day's total to its account passes the approval threshold.</summary>
     public const PayoutStatus Held = PayoutStatus.AwaitingApproval;

@@ -4,7 +4,7 @@ namespace Paykassma.Merchant.Api.Proofs;
 /// A user's payment proof. It is committed, screenshot included, before the gateway is called, so
 /// a proof answered 202 is never lost; its status then records what the gateway did with it.
 /// </summary>
-public sealed class Proof : Dispatching.IDispatchedItem
+public sealed class Proof
 {
     public Guid Id { get; init; }
 

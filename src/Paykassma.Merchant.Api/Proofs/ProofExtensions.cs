@@ -20,9 +20,9 @@ public static class ProofExtensions
             .ValidateOnStart();
         services.AddIdempotency();
         services.AddScoped<ProofStore>();
-        services.AddScoped<ProofForwarder>();
         services.AddScoped<ProofSubmitter>();
-        services.AddDispatcher<ProofQueue, Proof>("proof", provider => provider.GetRequiredService<IOptions<ProofOptions>>().Value.Dispatcher);
+        services.AddDispatcher<ProofForwarder, ClaimedProof>("proof",
+            provider => provider.GetRequiredService<IOptions<ProofOptions>>().Value.Dispatcher, ProofStatements.Dispatch);
         return services;
     }
 }

@@ -1,30 +1,37 @@
 using Microsoft.Extensions.Options;
+using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.PluginApi.Client;
 
 namespace Paykassma.Merchant.Api.Proofs;
 
 /// <summary>
-/// One delivery attempt of a stored, claimed proof, and the recording of what came of it. Used by
-/// the upload request (first attempt, at once) and by the dispatcher (every later one).
+/// Proofs as dispatched work: one delivery attempt of a claimed proof, and what it came to. The claim,
+/// the retry budget, the recording and a stop mid-attempt are Dispatching's (ADR 0020). Used by the
+/// upload request (first attempt, at once, with the screenshot it holds) and by the dispatcher (every
+/// later one: queued proofs, and proofs whose attempt died with its process, sent again under the same
+/// custom_transaction_id).
 /// </summary>
 public sealed partial class ProofForwarder(
     PluginApiClient gateway,
     ProofStore store,
+    AttemptRunner<ProofForwarder, ClaimedProof> runner,
     IOptions<ProofOptions> options,
-    TimeProvider time,
     Observability.MerchantMetrics metrics,
-    ILogger<ProofForwarder> logger)
+    ILogger<ProofForwarder> logger) : IDispatchQueue<ClaimedProof>
 {
-    public async Task<ProofStatus> DeliverAsync(
-        Proof proof, Func<CancellationToken, ValueTask<Stream>> openScreenshot, CancellationToken cancellationToken)
+    /// <summary>The first attempt of a proof the request just stored (claimed by its insert), with the screenshot in hand.</summary>
+    public Task DeliverAsync(Proof proof, Func<CancellationToken, ValueTask<Stream>> openScreenshot, CancellationToken cancellationToken) =>
+        runner.RunAsync(this, ClaimedProof.From(proof), (item, ct) => AttemptAsync(item, openScreenshot, ct), cancellationToken);
+
+    /// <summary>A later attempt: the screenshot is read back from PostgreSQL.</summary>
+    public async Task<AttemptOutcome> AttemptAsync(ClaimedProof proof, CancellationToken cancellationToken)
     {
-        var status = await AttemptAsync(proof, openScreenshot, cancellationToken);
-        metrics.ProofDelivery(Persistence.SnakeCaseEnumConverter<ProofStatus>.ToText(status));
-        return status;
+        using var screenshot = await store.ReadScreenshotAsync(proof.Id, cancellationToken);
+        return await AttemptAsync(proof, _ => ValueTask.FromResult(screenshot.OpenRead()), cancellationToken);
     }
 
-    private async Task<ProofStatus> AttemptAsync(
-        Proof proof, Func<CancellationToken, ValueTask<Stream>> openScreenshot, CancellationToken cancellationToken)
+    private async Task<AttemptOutcome> AttemptAsync(
+        ClaimedProof proof, Func<CancellationToken, ValueTask<Stream>> openScreenshot, CancellationToken cancellationToken)
     {
         var extension = Path.GetExtension(proof.ScreenshotFileName) is { Length: > 1 and <= 6 } ext ? ext : "";
         var answer = await gateway.SubmitPossibleTransactionAsync(new PossibleTransaction(
@@ -36,40 +43,40 @@ public sealed partial class ProofForwarder(
             proof.ScreenshotContentType,
             openScreenshot), cancellationToken);
 
-        var settings = options.Value;
         var outcomeUncertain = proof.OutcomeUncertain || answer.OutcomeUncertain;
         switch (answer.Outcome)
         {
             case GatewayOutcome.Accepted:
-                await store.MarkForwardedAsync(proof, answer.Message, answer.OutcomeUncertain, cancellationToken);
-                await store.PullQueuedForwardAsync(cancellationToken);
-                LogForwarded(logger, proof.Id, proof.Attempts);
-                return ProofStatus.Forwarded;
-
-            case GatewayOutcome.Refused when outcomeUncertain && IsAlreadyKnown(answer.Message, settings):
-                // An earlier attempt reached the gateway without our seeing its answer; the gateway
-                // now says it has this custom_transaction_id. The proof is delivered, not refused.
-                await store.MarkForwardedAsync(proof, answer.Message, outcomeUncertain: true, cancellationToken);
+                return AttemptOutcome.Delivered(answer.Message, answer.OutcomeUncertain);
+            case GatewayOutcome.Refused when outcomeUncertain && IsAlreadyKnown(answer.Message, options.Value):
+                // An earlier attempt reached the gateway without our seeing its answer; the gateway now
+                // says it has this custom_transaction_id. The proof is delivered, not refused.
                 LogAlreadyKnown(logger, proof.Id, answer.Message ?? "");
-                return ProofStatus.Forwarded;
-
+                return AttemptOutcome.Delivered(answer.Message, outcomeUncertain: true);
             case GatewayOutcome.Refused:
-                await store.MarkRejectedAsync(proof, answer.Message ?? "", cancellationToken);
-                LogRejected(logger, proof.Id, answer.Message ?? "");
-                return ProofStatus.Rejected;
-
+                return AttemptOutcome.Refused(answer.Message ?? "");
             default:
-                var giveUp = proof.Attempts >= proof.AttemptLimit;
-                var retryAt = giveUp ? (DateTimeOffset?)null : time.GetUtcNow() + settings.Dispatcher.RetryDelay(proof.Attempts);
-                var error = answer.Failure?.ToString() ?? "unknown";
-                await store.MarkUndeliveredAsync(proof, error, answer.OutcomeUncertain, retryAt, cancellationToken);
-                if (giveUp)
-                {
-                    LogGaveUp(logger, proof.Id, proof.Attempts, error);
-                    return ProofStatus.Failed;
-                }
-                LogQueued(logger, proof.Id, proof.Attempts, error, retryAt!.Value);
-                return ProofStatus.Queued;
+                return AttemptOutcome.Retry(answer.Failure?.ToString() ?? "unknown", outcomeUncertain: answer.OutcomeUncertain);
+        }
+    }
+
+    public void Report(ClaimedProof proof, AttemptReport report)
+    {
+        metrics.ProofDelivery(ProofTransitions.Attempt.Text(report.Result));
+        switch (report.Result)
+        {
+            case AttemptResult.Delivered:
+                LogForwarded(logger, proof.Id, proof.Attempts);
+                break;
+            case AttemptResult.Refused:
+                LogRejected(logger, proof.Id, report.Outcome.Message ?? "");
+                break;
+            case AttemptResult.GiveUp:
+                LogGaveUp(logger, proof.Id, proof.Attempts, report.Outcome.Error ?? "");
+                break;
+            default:
+                LogQueued(logger, proof.Id, proof.Attempts, report.Outcome.Error ?? "", report.RetryAt ?? default);
+                break;
         }
     }
 
@@ -80,7 +87,6 @@ public sealed partial class ProofForwarder(
     /// </summary>
     internal static bool IsAlreadyKnown(string? message, ProofOptions settings) =>
         AlreadyKnownRefusal.ForProof(message, settings.AlreadyKnownMessages);
-
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Proof {ProofId} forwarded to the gateway (attempt {Attempt})")]
     private static partial void LogForwarded(ILogger logger, Guid proofId, int attempt);

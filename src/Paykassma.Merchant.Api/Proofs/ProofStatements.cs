@@ -1,4 +1,5 @@
 using Paykassma.Merchant.Api.Deposits;
+using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Persistence;
 
@@ -12,6 +13,9 @@ namespace Paykassma.Merchant.Api.Proofs;
 /// </summary>
 internal static class ProofStatements
 {
+    private static readonly string Forwarded = ProofTransitions.Attempt.Sql(AttemptResult.Delivered);
+    private static readonly string Rejected = ProofTransitions.Attempt.Sql(AttemptResult.Refused);
+
     /// <summary>
     /// Stores the proof, its screenshot and the deposit's move to <c>proof_submitted</c>, or nothing
     /// when a unique index refuses the proof.
@@ -41,72 +45,65 @@ internal static class ProofStatements
         """);
 
     /// <summary>
-    /// The gateway took the proof: forwarded, and its deposit now waits for the postback, since now if it
-    /// was not waiting yet (<c>proof_forwarded_at</c>: the attention list's "proof unconfirmed" starts
-    /// there). A deposit that expired while its proof was queued keeps its status but is owed a postback
-    /// all the same, so it gets the time too. Only the claimant of this attempt may record it: $1 proof id,
-    /// $2 attempt number, $3 the gateway's message, $4 now, $5 whether this attempt's outcome was
-    /// uncertain. Returns how many proofs moved (0 or 1).
+    /// What the claimed attempt came to, in one statement (ADR 0020): the proof moves to the status of its
+    /// result (<see cref="ProofTransitions.Attempt"/>), only while this attempt still holds it (the fence).
+    /// Forwarded: the gateway's message, <c>forwarded_at</c>, and the deposit now waits for the postback,
+    /// since now if it was not waiting yet (<c>proof_forwarded_at</c>: the attention list's "proof
+    /// unconfirmed" starts there; a deposit that expired while its proof was queued keeps its status but
+    /// is owed a postback all the same, so it gets the time too); and the gateway answering again means
+    /// queued proofs need not sit out the rest of their back-off. Rejected: the gateway's message and the
+    /// <c>proof.rejected</c> event. Queued or failed: the error and the next attempt's time. Returns how
+    /// many proofs moved (0 or 1).
     /// </summary>
-    public static readonly string MarkForwarded = $"""
-        WITH forwarded AS (
-            UPDATE proofs SET status = {ProofTransitions.Moves.SqlTo(ProofMove.Forward)}, gateway_message = $3,
-                forwarded_at = $4, outcome_uncertain = outcome_uncertain OR $5, next_attempt_at = NULL,
-                last_error = NULL, updated_at = $4
-            WHERE id = $1 AND status IN ({ProofTransitions.Moves.SqlFrom(ProofMove.Forward)}) AND attempts = $2
-            RETURNING deposit_id
+    public static readonly NamedStatement<AttemptRecord> RecordAttempt = AttemptRecord.Statement(p => $"""
+        WITH moved AS (
+            UPDATE proofs SET status = {p["status"]},
+                gateway_message = CASE WHEN {p["status"]} IN ({Forwarded}, {Rejected}) THEN {p["message"]} ELSE gateway_message END,
+                forwarded_at = CASE WHEN {p["status"]} = {Forwarded} THEN {p["now"]} ELSE forwarded_at END,
+                last_error = CASE WHEN {p["status"]} = {Rejected} THEN last_error ELSE {p["error"]} END,
+                outcome_uncertain = outcome_uncertain OR {p["uncertain"]}, next_attempt_at = {p["next_attempt_at"]}, updated_at = {p["now"]}
+            WHERE {AttemptRecord.Fence(p, ProofTransitions.Attempt.SqlClaimed)}
+            RETURNING *
         ),
         pending AS (
-            UPDATE deposits d SET status = {DepositTransitions.Moves.SqlTo(DepositMove.ForwardProof)}, updated_at = $4,
-                proof_forwarded_at = COALESCE(d.proof_forwarded_at, $4)
-            FROM forwarded f
-            WHERE d.id = f.deposit_id AND d.status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.ForwardProof)})
+            UPDATE deposits d SET status = {DepositTransitions.Moves.SqlTo(DepositMove.ForwardProof)}, updated_at = {p["now"]},
+                proof_forwarded_at = COALESCE(d.proof_forwarded_at, {p["now"]})
+            FROM moved f
+            WHERE f.status = {Forwarded} AND d.id = f.deposit_id AND d.status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.ForwardProof)})
         ),
         late AS (
-            UPDATE deposits d SET proof_forwarded_at = $4
-            FROM forwarded f
-            WHERE d.id = f.deposit_id AND d.status = {DepositTransitions.Sql(DepositStatus.Expired)} AND d.proof_forwarded_at IS NULL
-        )
-        SELECT count(*)::int FROM forwarded
-        """;
-
-    /// <summary>
-    /// The gateway refused the claimed attempt: the proof is rejected and its <c>proof.rejected</c> event
-    /// written, in one statement. $1 proof id, $2 attempt number, $3 the gateway's message, $4 now.
-    /// Returns how many proofs moved (0 or 1).
-    /// </summary>
-    public static readonly string MarkRejected = $"""
-        WITH rejected AS (
-            UPDATE proofs SET status = {ProofTransitions.Moves.SqlTo(ProofMove.Reject)}, gateway_message = $3,
-                next_attempt_at = NULL, updated_at = $4
-            WHERE id = $1 AND status = {ProofTransitions.Moves.SqlFrom(ProofMove.Reject)} AND attempts = $2
-            RETURNING *
+            UPDATE deposits d SET proof_forwarded_at = {p["now"]}
+            FROM moved f
+            WHERE f.status = {Forwarded} AND d.id = f.deposit_id AND d.status = {DepositTransitions.Sql(DepositStatus.Expired)}
+                AND d.proof_forwarded_at IS NULL
+        ),
+        pulled AS (
+            UPDATE proofs SET next_attempt_at = {p["now"]}
+            WHERE status = {ProofTransitions.Moves.SqlTo(ProofMove.Queue)} AND next_attempt_at > {p["now"]}
+                AND EXISTS (SELECT 1 FROM moved WHERE status = {Forwarded})
         ),
         {Events.EventStatements.Emit("proof_events", $"""
             SELECT '{Events.EventTypes.ProofRejected}', r.id, '{Events.EventTypes.ProofRejected}:' || r.id,
-                {Events.EventStatements.ProofData("r")}, $4::timestamptz
-            FROM rejected r
+                {Events.EventStatements.ProofData("r")}, {p["now"]}::timestamptz
+            FROM moved r
+            WHERE r.status = {Rejected}
             """)}
-        SELECT count(*)::int FROM rejected
-        """;
+        SELECT count(*)::int FROM moved
+        """);
 
     /// <summary>
-    /// Claims due proofs for delivery: $1 now, $2 lease end, $3 batch size. Returns their ids; a
-    /// lapsed lease (still submitting) means the last attempt's outcome is unknown, which it records.
-    /// The inner guard is the filter of the index on next_attempt_at, which serves it.
+    /// Claims due proofs for delivery (<see cref="ClaimStatement"/>), returning what the attempt needs. A
+    /// lapsed lease (still submitting) means the last attempt's outcome is unknown, which it records. The
+    /// inner guard is the filter of the index on next_attempt_at, which serves it.
     /// </summary>
-    public static readonly string ClaimDue = $"""
-        UPDATE proofs AS p
-        SET status = {ProofTransitions.Moves.SqlTo(ProofMove.Claim)}, attempts = p.attempts + 1, next_attempt_at = $2,
-            updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = {ProofTransitions.Sql(ProofStatus.Submitting)}
-        FROM (SELECT id FROM proofs
-              WHERE status IN ({ProofTransitions.Moves.SqlFrom(ProofMove.Claim)}) AND next_attempt_at <= $1
-              ORDER BY next_attempt_at
-              LIMIT $3
-              FOR UPDATE SKIP LOCKED) AS due
-        WHERE p.id = due.id
-        RETURNING p.id
-        """;
+    public static readonly NamedStatement<ClaimInput> ClaimDue = ClaimStatement.Build("proofs",
+        ProofTransitions.Moves.SqlTo(ProofMove.Claim), ProofTransitions.Moves.SqlFrom(ProofMove.Claim),
+        p => $", updated_at = {p["now"]}, outcome_uncertain = x.outcome_uncertain OR x.status = {ProofTransitions.Sql(ProofStatus.Submitting)}",
+        _ => ClaimedProof.Columns);
+
+    /// <summary>The proof queue's statements, for Dispatching.</summary>
+    public static readonly DispatchStatements<ClaimedProof> Dispatch =
+        new(ClaimDue, RecordAttempt, ClaimedProof.Read, ProofTransitions.Attempt.Text);
 
     /// <summary>
     /// Ops send a failed proof again, with a fresh allowance of attempts, due at once, and record who and

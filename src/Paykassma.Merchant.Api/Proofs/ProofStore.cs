@@ -1,18 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using NpgsqlTypes;
-using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Proofs;
 
 /// <summary>
-/// The proof table's reads (EF Core) and state changes, each one statement guarded by the statuses
-/// it may move from (<see cref="ProofTransitions"/>) and by the attempt number that claimed the
-/// proof, so a late writer can never overwrite a newer outcome: EF Core's ExecuteUpdate for a change
-/// of the proof alone, a named statement (<see cref="ProofStatements"/>) on the data source for the
-/// rest (ADR 0001). Screenshots are streamed into PostgreSQL, never copied into memory whole.
+/// The proof table's reads (EF Core) and the request's and ops' state changes, each one named statement
+/// (<see cref="ProofStatements"/>) on the data source guarded by the statuses it may move from
+/// (<see cref="ProofTransitions"/>), ADR 0001. A delivery attempt's claim and outcome are Dispatching's
+/// (<see cref="ProofForwarder"/>, ADR 0020). Screenshots are streamed into PostgreSQL, never copied
+/// into memory whole.
 /// </summary>
 public sealed class ProofStore(MerchantDbContext db, NpgsqlDataSource dataSource, TimeProvider time)
 {
@@ -60,59 +58,6 @@ public sealed class ProofStore(MerchantDbContext db, NpgsqlDataSource dataSource
     public Task<int> CountForDepositAsync(Guid depositId, CancellationToken cancellationToken) =>
         db.Proofs.CountAsync(p => p.DepositId == depositId, cancellationToken);
 
-    /// <summary>The gateway took the proof: forwarded, and the deposit now waits for its postback (one statement).</summary>
-    public async Task<bool> MarkForwardedAsync(Proof proof, string? message, bool outcomeUncertain, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(ProofStatements.MarkForwarded);
-        command.Parameters.With(proof.Id).With(proof.Attempts).WithNullable(message, NpgsqlDbType.Text)
-            .With(time.GetUtcNow()).With(outcomeUncertain);
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
-    }
-
-    /// <summary>The gateway refused the proof: rejected, with its event for the ledger (one statement).</summary>
-    public async Task<bool> MarkRejectedAsync(Proof proof, string message, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(ProofStatements.MarkRejected);
-        command.Parameters.With(proof.Id).With(proof.Attempts).With(message).With(time.GetUtcNow());
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
-    }
-
-    /// <summary>The attempt got no answer: queue it for <paramref name="retryAt"/>, or give up (<c>failed</c>) when null.</summary>
-    public async Task<bool> MarkUndeliveredAsync(Proof proof, string error, bool outcomeUncertain, DateTimeOffset? retryAt,
-        CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var move = retryAt is null ? ProofMove.GiveUp : ProofMove.Queue;
-        var status = ProofTransitions.Moves.To(move);
-        return await Claimed(proof, move).ExecuteUpdateAsync(set => set
-            .SetProperty(p => p.Status, status)
-            .SetProperty(p => p.LastError, error)
-            .SetProperty(p => p.OutcomeUncertain, p => p.OutcomeUncertain || outcomeUncertain)
-            .SetProperty(p => p.NextAttemptAt, retryAt)
-            .SetProperty(p => p.UpdatedAt, now), cancellationToken) == 1;
-    }
-
-    /// <summary>
-    /// Claims due proofs for delivery in one statement. SKIP LOCKED lets several instances claim
-    /// side by side without waiting for or double-taking each other's rows; the claim itself
-    /// (status submitting, attempt + 1, a lease) keeps everyone else off until it lapses. A lapsed
-    /// lease means the last attempt's outcome is unknown, which the claim records.
-    /// </summary>
-    public async Task<IReadOnlyList<Proof>> ClaimDueAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken)
-    {
-        var claimed = await dataSource.ClaimIdsAsync(ProofStatements.ClaimDue, time.GetUtcNow(), lease, batchSize, cancellationToken);
-        return claimed.Count == 0 ? [] : await db.Proofs.AsNoTracking().Where(p => claimed.Contains(p.Id)).ToListAsync(cancellationToken);
-    }
-
-    /// <summary>The gateway answered again: queued proofs need not sit out the rest of their back-off.</summary>
-    public Task<int> PullQueuedForwardAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var queued = ProofTransitions.Moves.To(ProofMove.Queue);
-        return db.Proofs.Where(p => p.Status == EF.Constant(queued) && p.NextAttemptAt > now)
-            .ExecuteUpdateAsync(set => set.SetProperty(p => p.NextAttemptAt, now), cancellationToken);
-    }
-
     /// <summary>Ops: send a failed proof again, with a fresh allowance of attempts, recorded with who and why.</summary>
     public async Task<bool> RequeueFailedAsync(Guid id, int extraAttempts, string actor, string reason, CancellationToken cancellationToken)
     {
@@ -122,28 +67,17 @@ public sealed class ProofStore(MerchantDbContext db, NpgsqlDataSource dataSource
     }
 
     /// <summary>Streams the stored screenshot into a pooled buffer (sequential access: no intermediate copy).</summary>
-    public async Task<PooledScreenshot> ReadScreenshotAsync(Proof proof, CancellationToken cancellationToken)
+    public async Task<PooledScreenshot> ReadScreenshotAsync(Guid proofId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ProofStatements.ReadScreenshot);
-        command.Parameters.With(proof.Id);
+        command.Parameters.With(proofId);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            throw new InvalidOperationException($"Proof {proof.Id} has no stored screenshot.");
+            throw new InvalidOperationException($"Proof {proofId} has no stored screenshot.");
         }
         await using var stream = await reader.GetStreamAsync(0, cancellationToken);
         return await PooledScreenshot.ReadAsync(stream, stream.Length, cancellationToken);
-    }
-
-    /// <summary>
-    /// Only the claimant of this attempt may record its outcome. Status guards are inlined as
-    /// literals (EF.Constant), as the SQL statements' are: a parameter would hide from a generic plan
-    /// that a partial index on status applies.
-    /// </summary>
-    private IQueryable<Proof> Claimed(Proof proof, ProofMove move)
-    {
-        var from = ProofTransitions.Moves.SingleFrom(move);
-        return db.Proofs.Where(p => p.Id == proof.Id && p.Status == EF.Constant(from) && p.Attempts == proof.Attempts);
     }
 }
 

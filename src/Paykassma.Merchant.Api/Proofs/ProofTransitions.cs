@@ -1,3 +1,4 @@
+using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Proofs;
@@ -43,6 +44,18 @@ public static class ProofTransitions
         [ProofMove.GiveUp] = ([ProofStatus.Submitting], ProofStatus.Failed),
         [ProofMove.Requeue] = ([ProofStatus.Failed], ProofStatus.Queued),
         [ProofMove.DeliveredByPostback] = ([ProofStatus.Submitting, ProofStatus.Queued, ProofStatus.Failed], ProofStatus.Forwarded),
+    });
+
+    /// <summary>
+    /// What a claimed delivery attempt can come to, as moves; the one statement that records an attempt
+    /// (<c>ProofStatements.RecordAttempt</c>) writes any of them, from the claimed status.
+    /// </summary>
+    public static readonly AttemptMoves<ProofStatus, ProofMove> Attempt = new(Moves, new Dictionary<AttemptResult, ProofMove>
+    {
+        [AttemptResult.Delivered] = ProofMove.Forward,
+        [AttemptResult.Retry] = ProofMove.Queue,
+        [AttemptResult.GiveUp] = ProofMove.GiveUp,
+        [AttemptResult.Refused] = ProofMove.Reject,
     });
 
     /// <summary>One status as an SQL literal: <c>'submitting'</c>.</summary>

@@ -41,8 +41,16 @@ public sealed class EventTransitionsTests
             .Where(t => t.Name.EndsWith("Statements", StringComparison.Ordinal))
             .Where(t => !t.ContainsGenericParameters)
             .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic))
-            .Where(f => f.FieldType == typeof(string) || f.FieldType == typeof(Paykassma.Merchant.Api.Postbacks.PostbackStatement))
-            .Select(f => f.GetValue(null) is Paykassma.Merchant.Api.Postbacks.PostbackStatement statement ? statement.Text : (string)f.GetValue(null)!));
+            .Where(f => f.FieldType == typeof(string) || f.FieldType == typeof(Paykassma.Merchant.Api.Postbacks.PostbackStatement)
+                        || (f.FieldType.IsGenericType && f.FieldType.GetGenericTypeDefinition() == typeof(NamedStatement<>)))
+            .Select(f => f.GetValue(null) switch
+            {
+                Paykassma.Merchant.Api.Postbacks.PostbackStatement statement => statement.Text,
+                string text => text,
+                // A statement written with named parameters (the recording of an attempt, an insert).
+                { } named => (string)named.GetType().GetProperty("Text")!.GetValue(named)!,
+                null => "",
+            }));
         foreach (var type in EventTypes.All)
         {
             // payout.<status> events are emitted as 'payout.' || status, from the payout state machine's

@@ -1,20 +1,24 @@
 -- statement ClaimDue --
-UPDATE outbox_events AS e
-SET status = 'delivering', attempts = e.attempts + 1, next_attempt_at = $2
+UPDATE outbox_events AS x
+SET status = 'delivering', attempts = x.attempts + 1, next_attempt_at = $1
 FROM (SELECT id FROM outbox_events
-      WHERE status IN ('pending', 'delivering') AND next_attempt_at <= $1
+      WHERE status IN ('pending', 'delivering') AND next_attempt_at <= $2
       ORDER BY next_attempt_at
       LIMIT $3
       FOR UPDATE SKIP LOCKED) AS due
-WHERE e.id = due.id
-RETURNING e.id
+WHERE x.id = due.id
+RETURNING x.id, x.type, x.created_at, x.data::text, x.attempts, $4::int
 
 -- statement RecordAttempt --
-UPDATE outbox_events
-SET status = $3, last_error = $4, next_attempt_at = $5,
-    delivered_at = CASE WHEN $3 = 'delivered' THEN $6 ELSE delivered_at END,
-    failed_at = CASE WHEN $3 = 'failed' THEN $6 ELSE failed_at END
-WHERE id = $1 AND attempts = $2 AND status = 'delivering'
+WITH moved AS (
+    UPDATE outbox_events
+    SET status = $1, last_error = $2, next_attempt_at = $3,
+        delivered_at = CASE WHEN $1 = 'delivered' THEN $4 ELSE delivered_at END,
+        failed_at = CASE WHEN $1 = 'failed' THEN $4 ELSE failed_at END
+    WHERE id = $5 AND attempts = $6 AND status = 'delivering'
+    RETURNING id
+)
+SELECT count(*)::int FROM moved
 
 -- statement Redeliver --
 WITH redelivered AS (

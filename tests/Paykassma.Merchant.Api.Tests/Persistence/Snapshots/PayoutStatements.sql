@@ -14,28 +14,26 @@ audited AS (
 SELECT id FROM approved
 
 -- statement ClaimDue --
-UPDATE payouts AS p
-SET status = 'sending', attempts = p.attempts + 1, next_attempt_at = $2,
-    updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = 'sending'
+UPDATE payouts AS x
+SET status = 'sending', attempts = x.attempts + 1, next_attempt_at = $1, updated_at = $2, outcome_uncertain = x.outcome_uncertain OR x.status = 'sending'
 FROM (SELECT id FROM payouts
-      WHERE status IN ('approved', 'sending', 'queued') AND next_attempt_at <= $1 
+      WHERE status IN ('approved', 'sending', 'queued') AND next_attempt_at <= $2
       ORDER BY next_attempt_at
       LIMIT $3
       FOR UPDATE SKIP LOCKED) AS due
-WHERE p.id = due.id
-RETURNING p.id
+WHERE x.id = due.id
+RETURNING x.id, x.withdrawal_id, x.payment_system, x.amount, x.currency, x.is_test, x.label, x.account_number, x.account_name, x.bank_details::text, x.attempts, x.attempt_limit, x.outcome_uncertain
 
 -- statement ClaimOne --
-UPDATE payouts AS p
-SET status = 'sending', attempts = p.attempts + 1, next_attempt_at = $2,
-    updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = 'sending'
+UPDATE payouts AS x
+SET status = 'sending', attempts = x.attempts + 1, next_attempt_at = $1, updated_at = $2, outcome_uncertain = x.outcome_uncertain OR x.status = 'sending'
 FROM (SELECT id FROM payouts
-      WHERE status IN ('approved', 'sending', 'queued') AND next_attempt_at <= $1 AND id = $4
+      WHERE status IN ('approved', 'sending', 'queued') AND next_attempt_at <= $2 AND id = $3
       ORDER BY next_attempt_at
-      LIMIT $3
+      LIMIT $4
       FOR UPDATE SKIP LOCKED) AS due
-WHERE p.id = due.id
-RETURNING p.id
+WHERE x.id = due.id
+RETURNING x.id, x.withdrawal_id, x.payment_system, x.amount, x.currency, x.is_test, x.label, x.account_number, x.account_name, x.bank_details::text, x.attempts, x.attempt_limit, x.outcome_uncertain
 
 -- statement Insert --
 WITH counted AS (
@@ -74,23 +72,26 @@ RETURNING p.id, p.withdrawal_id, p.sent_at
 -- statement RecordAttempt --
 WITH moved AS (
     UPDATE payouts
-    SET status = $3, gateway_message = COALESCE($4, gateway_message), last_error = $5,
-        outcome_uncertain = outcome_uncertain OR $6, next_attempt_at = $7,
-        sent_at = CASE WHEN $3 = 'sent' THEN $8 ELSE sent_at END,
-        updated_at = $8
-    WHERE id = $1 AND attempts = $2 AND status = 'sending'
+    SET status = $1, gateway_message = COALESCE($2, gateway_message), last_error = $3,
+        outcome_uncertain = outcome_uncertain OR $4, next_attempt_at = $5,
+        sent_at = CASE WHEN $1 = 'sent' THEN $6 ELSE sent_at END,
+        updated_at = $6
+    WHERE id = $7 AND attempts = $8 AND status = 'sending'
     RETURNING *
 ),
 payout_events AS (
     INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
-    SELECT (lpad(to_hex(floor(extract(epoch FROM e.at) * 1000)::bigint), 12, '0') || '7' || substr(gen_random_uuid()::text, 16))::uuid, e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
-    FROM (SELECT 'payout.' || m.status, m.id, 'payout.' || m.status || ':' || m.id || ':' || m.attempts, jsonb_build_object('payoutId', m.id, 'withdrawalId', m.withdrawal_id, 'label', m.label, 'amount', m.amount, 'settledAmount', CASE WHEN m.status = 'paid' THEN trim_scale(m.settled_amount) END, 'currency', m.currency, 'status', m.status, 'amountMismatch', m.amount_mismatch, 'withdrawalStatus', m.withdrawal_status, 'gatewayMessage', m.gateway_message), $8::timestamptz
+    SELECT gen_random_uuid(), e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
+    FROM (SELECT 'payout.' || m.status, m.id, 'payout.' || m.status || ':' || m.id || ':' || m.attempts, jsonb_build_object('payoutId', m.id, 'withdrawalId', m.withdrawal_id, 'label', m.label, 'amount', m.amount, 'settledAmount', CASE WHEN m.status = 'paid' THEN trim_scale(m.settled_amount) END, 'currency', m.currency, 'status', m.status, 'amountMismatch', m.amount_mismatch, 'withdrawalStatus', m.withdrawal_status, 'gatewayMessage', m.gateway_message), $6::timestamptz
 FROM moved m
 WHERE m.status IN ('sent', 'refused', 'failed')) AS e(type, subject_id, dedupe_key, data, at)
     ON CONFLICT (dedupe_key) DO NOTHING
+),
+attempt AS (
+    INSERT INTO payout_attempts (payout_id, attempt, outcome, gateway_message, error, outcome_uncertain, at)
+    SELECT id, attempts, $1, $2, $3, $4, $6 FROM moved
 )
-INSERT INTO payout_attempts (payout_id, attempt, outcome, gateway_message, error, outcome_uncertain, at)
-SELECT id, attempts, $3, $4, $5, $6, $8 FROM moved
+SELECT count(*)::int FROM moved
 
 -- statement Reject --
 WITH rejected AS (
@@ -116,7 +117,7 @@ audited AS (
 ),
 rejected_events AS (
     INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
-    SELECT (lpad(to_hex(floor(extract(epoch FROM e.at) * 1000)::bigint), 12, '0') || '7' || substr(gen_random_uuid()::text, 16))::uuid, e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
+    SELECT gen_random_uuid(), e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
     FROM (-- The back office debited the user when it asked: the ledger must hear the money is not going out, and why.
 SELECT 'payout.rejected', r.id, 'payout.rejected:' || r.id,
     jsonb_build_object('payoutId', r.id, 'withdrawalId', r.withdrawal_id, 'label', r.label, 'amount', r.amount, 'settledAmount', CASE WHEN r.status = 'paid' THEN trim_scale(r.settled_amount) END, 'currency', r.currency, 'status', r.status, 'amountMismatch', r.amount_mismatch, 'withdrawalStatus', r.withdrawal_status, 'gatewayMessage', r.gateway_message) || jsonb_build_object('reason', $3::text), $4::timestamptz

@@ -1,14 +1,13 @@
 -- statement ClaimDue --
-UPDATE proofs AS p
-SET status = 'submitting', attempts = p.attempts + 1, next_attempt_at = $2,
-    updated_at = $1, outcome_uncertain = p.outcome_uncertain OR p.status = 'submitting'
+UPDATE proofs AS x
+SET status = 'submitting', attempts = x.attempts + 1, next_attempt_at = $1, updated_at = $2, outcome_uncertain = x.outcome_uncertain OR x.status = 'submitting'
 FROM (SELECT id FROM proofs
-      WHERE status IN ('submitting', 'queued') AND next_attempt_at <= $1
+      WHERE status IN ('submitting', 'queued') AND next_attempt_at <= $2
       ORDER BY next_attempt_at
       LIMIT $3
       FOR UPDATE SKIP LOCKED) AS due
-WHERE p.id = due.id
-RETURNING p.id
+WHERE x.id = due.id
+RETURNING x.id, x.label, x.transaction_number, x.amount, x.custom_transaction_id, x.screenshot_file_name, x.screenshot_content_type, x.attempts, x.attempt_limit, x.outcome_uncertain
 
 -- statement Insert --
 WITH proof AS (
@@ -28,46 +27,46 @@ UPDATE deposits d SET status = 'proof_submitted', updated_at = p.created_at
 FROM proof p
 WHERE d.id = p.deposit_id AND d.status IN ('awaiting_payment')
 
--- statement MarkForwarded --
-WITH forwarded AS (
-    UPDATE proofs SET status = 'forwarded', gateway_message = $3,
-        forwarded_at = $4, outcome_uncertain = outcome_uncertain OR $5, next_attempt_at = NULL,
-        last_error = NULL, updated_at = $4
-    WHERE id = $1 AND status IN ('submitting') AND attempts = $2
-    RETURNING deposit_id
+-- statement ReadScreenshot --
+SELECT data FROM proof_screenshots WHERE proof_id = $1
+
+-- statement RecordAttempt --
+WITH moved AS (
+    UPDATE proofs SET status = $1,
+        gateway_message = CASE WHEN $1 IN ('forwarded', 'rejected') THEN $2 ELSE gateway_message END,
+        forwarded_at = CASE WHEN $1 = 'forwarded' THEN $3 ELSE forwarded_at END,
+        last_error = CASE WHEN $1 = 'rejected' THEN last_error ELSE $4 END,
+        outcome_uncertain = outcome_uncertain OR $5, next_attempt_at = $6, updated_at = $3
+    WHERE id = $7 AND attempts = $8 AND status = 'submitting'
+    RETURNING *
 ),
 pending AS (
-    UPDATE deposits d SET status = 'pending_confirmation', updated_at = $4,
-        proof_forwarded_at = COALESCE(d.proof_forwarded_at, $4)
-    FROM forwarded f
-    WHERE d.id = f.deposit_id AND d.status IN ('awaiting_payment', 'proof_submitted')
+    UPDATE deposits d SET status = 'pending_confirmation', updated_at = $3,
+        proof_forwarded_at = COALESCE(d.proof_forwarded_at, $3)
+    FROM moved f
+    WHERE f.status = 'forwarded' AND d.id = f.deposit_id AND d.status IN ('awaiting_payment', 'proof_submitted')
 ),
 late AS (
-    UPDATE deposits d SET proof_forwarded_at = $4
-    FROM forwarded f
-    WHERE d.id = f.deposit_id AND d.status = 'expired' AND d.proof_forwarded_at IS NULL
-)
-SELECT count(*)::int FROM forwarded
-
--- statement MarkRejected --
-WITH rejected AS (
-    UPDATE proofs SET status = 'rejected', gateway_message = $3,
-        next_attempt_at = NULL, updated_at = $4
-    WHERE id = $1 AND status = 'submitting' AND attempts = $2
-    RETURNING *
+    UPDATE deposits d SET proof_forwarded_at = $3
+    FROM moved f
+    WHERE f.status = 'forwarded' AND d.id = f.deposit_id AND d.status = 'expired'
+        AND d.proof_forwarded_at IS NULL
+),
+pulled AS (
+    UPDATE proofs SET next_attempt_at = $3
+    WHERE status = 'queued' AND next_attempt_at > $3
+        AND EXISTS (SELECT 1 FROM moved WHERE status = 'forwarded')
 ),
 proof_events AS (
     INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
     SELECT (lpad(to_hex(floor(extract(epoch FROM e.at) * 1000)::bigint), 12, '0') || '7' || substr(gen_random_uuid()::text, 16))::uuid, e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
     FROM (SELECT 'proof.rejected', r.id, 'proof.rejected:' || r.id,
-    jsonb_build_object('proofId', r.id, 'depositId', r.deposit_id, 'label', r.label, 'amount', r.amount, 'currency', (SELECT d.currency FROM deposits d WHERE d.id = r.deposit_id), 'status', r.status, 'gatewayMessage', r.gateway_message), $4::timestamptz
-FROM rejected r) AS e(type, subject_id, dedupe_key, data, at)
+    jsonb_build_object('proofId', r.id, 'depositId', r.deposit_id, 'label', r.label, 'amount', r.amount, 'currency', (SELECT d.currency FROM deposits d WHERE d.id = r.deposit_id), 'status', r.status, 'gatewayMessage', r.gateway_message), $3::timestamptz
+FROM moved r
+WHERE r.status = 'rejected') AS e(type, subject_id, dedupe_key, data, at)
     ON CONFLICT (dedupe_key) DO NOTHING
 )
-SELECT count(*)::int FROM rejected
-
--- statement ReadScreenshot --
-SELECT data FROM proof_screenshots WHERE proof_id = $1
+SELECT count(*)::int FROM moved
 
 -- statement Requeue --
 WITH requeued AS (
