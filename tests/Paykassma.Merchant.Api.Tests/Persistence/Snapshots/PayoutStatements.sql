@@ -81,7 +81,7 @@ WITH moved AS (
 ),
 payout_events AS (
     INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
-    SELECT gen_random_uuid(), e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
+    SELECT (lpad(to_hex(floor(extract(epoch FROM e.at) * 1000)::bigint), 12, '0') || '7' || substr(gen_random_uuid()::text, 16))::uuid, e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
     FROM (SELECT 'payout.' || m.status, m.id, 'payout.' || m.status || ':' || m.id || ':' || m.attempts, jsonb_build_object('payoutId', m.id, 'withdrawalId', m.withdrawal_id, 'label', m.label, 'amount', m.amount, 'settledAmount', CASE WHEN m.status = 'paid' THEN trim_scale(m.settled_amount) END, 'currency', m.currency, 'status', m.status, 'amountMismatch', m.amount_mismatch, 'withdrawalStatus', m.withdrawal_status, 'gatewayMessage', m.gateway_message), $6::timestamptz
 FROM moved m
 WHERE m.status IN ('sent', 'refused', 'failed')) AS e(type, subject_id, dedupe_key, data, at)
@@ -117,7 +117,7 @@ audited AS (
 ),
 rejected_events AS (
     INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
-    SELECT gen_random_uuid(), e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
+    SELECT (lpad(to_hex(floor(extract(epoch FROM e.at) * 1000)::bigint), 12, '0') || '7' || substr(gen_random_uuid()::text, 16))::uuid, e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
     FROM (-- The back office debited the user when it asked: the ledger must hear the money is not going out, and why.
 SELECT 'payout.rejected', r.id, 'payout.rejected:' || r.id,
     jsonb_build_object('payoutId', r.id, 'withdrawalId', r.withdrawal_id, 'label', r.label, 'amount', r.amount, 'settledAmount', CASE WHEN r.status = 'paid' THEN trim_scale(r.settled_amount) END, 'currency', r.currency, 'status', r.status, 'amountMismatch', r.amount_mismatch, 'withdrawalStatus', r.withdrawal_status, 'gatewayMessage', r.gateway_message) || jsonb_build_object('reason', $3::text), $4::timestamptz
