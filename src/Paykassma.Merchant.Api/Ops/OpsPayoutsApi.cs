@@ -236,6 +236,6 @@ public static class OpsPayoutsApi
             "You created this payout: another ops user must approve it", "Four eyes: the approver's token subject must differ from the creator's."),
         _ => Problems.Result(StatusCodes.Status409Conflict, Problems.PayoutStatusConflict,
             $"This payout cannot be {action} in its status",
-            $"It is {Persistence.SnakeCaseEnumConverter<PayoutStatus>.ToText(result.Payout!.Status)}."),
+            $"It is {Persistence.SnakeCaseEnumConverter<PayoutStatus>.ToText(result.Status)}."),
     };
 }
