@@ -77,6 +77,13 @@ public sealed class Deposit
     public DateTimeOffset? ProofForwardedAt { get; set; }
 
     /// <summary>
+    /// Proofs stored for this deposit, counted by the statement that stores each one: the guard of
+    /// Proofs:MaxProofsPerDeposit is this row's value, which concurrent uploads read under its lock, one
+    /// after the other (a count of the proofs table would be read before the other upload committed).
+    /// </summary>
+    public int ProofCount { get; set; }
+
+    /// <summary>
     /// The <c>since</c> of the attention list entry a person marked seen on this row (an ops annotation,
     /// not part of the record): hidden while the entry's since is still this (ADR 0016).
     /// </summary>

@@ -70,10 +70,14 @@ public sealed partial class DepositCreator(
         }
 
         var requestHash = RequestFingerprint.Of(canonicalRequest);
-        var wait = waiter.Start();
+        var scope = $"deposit|{label}|{idempotencyKey}";
+        var wait = waiter.Start(scope);
         while (true)
         {
-            if (await TryClaimAsync(label, idempotencyKey, requestHash, cancellationToken))
+            // Marked before the claim commits, so a repeat here that sees the claim finds the mark too.
+            using var running = waiter.Run(scope);
+            var (claimed, record) = await TryClaimAsync(label, idempotencyKey, requestHash, cancellationToken);
+            if (claimed)
             {
                 var result = await RunClaimedAsync(label, idempotencyKey, create, cancellationToken);
                 if (result is not null)
@@ -83,12 +87,11 @@ public sealed partial class DepositCreator(
                 // Our lease had lapsed and another request finished first: answer its deposit.
                 continue;
             }
+            running.Dispose();
 
-            var record = await db.DepositIdempotencyKeys.AsNoTracking()
-                .SingleOrDefaultAsync(r => r.Label == label && r.Key == idempotencyKey, cancellationToken);
             if (record is null)
             {
-                continue; // The claimant failed and released the key: claim it ourselves.
+                continue; // The claimant failed and released the key, or committed after we looked: look again.
             }
             if (!RequestFingerprint.SameRequest(record.RequestHash, requestHash))
             {
@@ -102,6 +105,7 @@ public sealed partial class DepositCreator(
 
             if (record.LockedUntil < time.GetUtcNow() && await TryTakeOverAsync(label, idempotencyKey, cancellationToken))
             {
+                using var takenOver = waiter.Run(scope);
                 LogTakeOver(logger, idempotencyKey);
                 var result = await RunClaimedAsync(label, idempotencyKey, create, cancellationToken);
                 if (result is not null)
@@ -211,12 +215,30 @@ public sealed partial class DepositCreator(
         };
     }
 
-    private async Task<bool> TryClaimAsync(string label, string key, string requestHash, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims the key (true), or reads it as another request left it (one statement): null when that
+    /// request released it, or committed its claim after this statement began.
+    /// </summary>
+    private async Task<(bool Claimed, IdempotencyRecord? Record)> TryClaimAsync(string label, string key, string requestHash,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var command = dataSource.CreateCommand(DepositStatements.ClaimKey);
         command.Parameters.With(label).With(key).With(requestHash).With(now + options.Value.IdempotencyLease).With(now);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        if (reader.GetBoolean(0) || await reader.IsDBNullAsync(1, cancellationToken))
+        {
+            return (reader.GetBoolean(0), null);
+        }
+        return (false, new IdempotencyRecord
+        {
+            Label = label,
+            Key = key,
+            RequestHash = reader.GetString(1),
+            LockedUntil = await reader.GetFieldValueAsync<DateTimeOffset>(2, cancellationToken),
+            DepositId = await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetGuid(3),
+        });
     }
 
     /// <summary>The claimant's lease lapsed (it crashed, presumably): this request runs the key instead.</summary>

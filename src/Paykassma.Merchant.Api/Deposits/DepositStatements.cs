@@ -41,13 +41,21 @@ internal static class DepositStatements
         """);
 
     /// <summary>
-    /// Claims a key for this request: $1 label, $2 key, $3 request fingerprint, $4 lease end, $5 now.
-    /// The primary key decides between racing requests; one row inserted means ours.
+    /// Claims a key for this request, or reads whose it is: $1 label, $2 key, $3 request fingerprint,
+    /// $4 lease end, $5 now. The primary key decides between racing requests. One row: whether the claim
+    /// is ours, and otherwise the key's fingerprint, lease and deposit as this statement's snapshot has
+    /// them (none when a racing claimant committed after it began: the caller looks again).
     /// </summary>
     public const string ClaimKey = """
-        INSERT INTO deposit_idempotency_keys (label, key, request_hash, locked_until, created_at)
-        VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT (label, key) DO NOTHING
+        WITH claimed AS (
+            INSERT INTO deposit_idempotency_keys (label, key, request_hash, locked_until, created_at)
+            VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (label, key) DO NOTHING
+            RETURNING key
+        )
+        SELECT EXISTS (SELECT 1 FROM claimed), k.request_hash, k.locked_until, k.deposit_id
+        FROM (SELECT 1) AS one
+        LEFT JOIN deposit_idempotency_keys k ON k.label = $1 AND k.key = $2 AND NOT EXISTS (SELECT 1 FROM claimed)
         """;
 
     /// <summary>

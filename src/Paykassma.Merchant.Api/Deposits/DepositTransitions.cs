@@ -39,6 +39,14 @@ public static class DepositTransitions
             DepositStatus.Expired),
     });
 
+    /// <summary>
+    /// The statuses in which a deposit takes another proof: all but the final ones. Storing a proof moves
+    /// only an <c>awaiting_payment</c> deposit (<see cref="DepositMove.SubmitProof"/>); the others keep
+    /// their status (a proof after a refused one, or for a second transfer).
+    /// </summary>
+    public static readonly DepositStatus[] TakingProofs =
+        [DepositStatus.AwaitingPayment, DepositStatus.ProofSubmitted, DepositStatus.PendingConfirmation];
+
     /// <summary>One status as an SQL literal: <c>'expired'</c>.</summary>
     public static string Sql(DepositStatus status) => SnakeCaseEnumConverter<DepositStatus>.SqlLiteral(status);
 }

@@ -203,6 +203,6 @@ public static class OpsPayoutsApi
         ReviewOutcome.NotFound => Problems.NotFoundResult("payout"),
         ReviewOutcome.OwnPayout => PayoutProblems.FourEyes.Result("Four eyes: the approver's token subject must differ from the creator's."),
         _ => PayoutProblems.StatusConflict(action).Result(
-            $"It is {Persistence.SnakeCaseEnumConverter<PayoutStatus>.ToText(result.Payout!.Status)}."),
+            $"It is {Persistence.SnakeCaseEnumConverter<PayoutStatus>.ToText(result.Status)}."),
     };
 }

@@ -34,8 +34,11 @@ public sealed class PayoutCreator(
     {
         var settings = options.Value;
         var requestHash = valid.Fingerprint();
+        // Repeats of this key here wake when this request's answer is known (ADR 0021).
+        using var running = waiter.Run(Scope(createdBy, idempotencyKey));
         if (await store.FindByIdempotencyKeyAsync(createdBy, idempotencyKey, cancellationToken) is { } earlier)
         {
+            running.Dispose();
             return await ReplayAsync(earlier, requestHash, cancellationToken);
         }
         var payout = NewPayout(createdBy, valid, idempotencyKey, requestHash, settings);
@@ -48,6 +51,7 @@ public sealed class PayoutCreator(
             case PayoutInsert.IdempotencyKeyTaken:
                 var raced = await store.FindByIdempotencyKeyAsync(createdBy, idempotencyKey, cancellationToken)
                             ?? throw new InvalidOperationException("The payout Idempotency-Key index refused a payout, but no payout holds the key.");
+                running.Dispose();
                 return await ReplayAsync(raced, requestHash, cancellationToken);
         }
         metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(payout.Status));
@@ -75,13 +79,15 @@ public sealed class PayoutCreator(
         {
             return new CreatePayoutResult(CreatePayoutStatus.IdempotencyKeyReused, payout);
         }
-        var wait = waiter.Start();
+        var wait = waiter.Start(Scope(payout.CreatedBy, payout.IdempotencyKey!));
         while (payout.Status == PayoutStatus.Sending && payout.Attempts == 1 && await wait.NextPollAsync(cancellationToken))
         {
             payout = await store.FindAsync(payout.Id, cancellationToken) ?? payout;
         }
         return new CreatePayoutResult(CreatePayoutStatus.Replayed, payout);
     }
+
+    private static string Scope(string createdBy, string idempotencyKey) => $"payout|{createdBy}|{idempotencyKey}";
 
     /// <summary>
     /// The payout as it will be stored. Its status, attempts and lease are the inserting statement's

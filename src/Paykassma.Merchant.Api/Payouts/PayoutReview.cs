@@ -16,7 +16,12 @@ public enum ReviewOutcome
     WrongStatus,
 }
 
-public sealed record ReviewResult(ReviewOutcome Outcome, Payout? Payout = null);
+/// <summary>What came of an ops action: the payout afterwards, or why not (with the status it was refused in).</summary>
+public sealed record ReviewResult(ReviewOutcome Outcome, Payout? Payout = null, PayoutStatus? RefusedIn = null)
+{
+    /// <summary>The payout's status when the action was refused.</summary>
+    public PayoutStatus Status => RefusedIn ?? Payout!.Status;
+}
 
 /// <summary>
 /// What ops may do to a payout: approve (four eyes), reject, retry. Each is one statement that also
@@ -28,9 +33,17 @@ public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOption
 {
     public async Task<ReviewResult> ApproveAsync(Guid id, string approver, string? reason, CancellationToken cancellationToken)
     {
-        if (!await store.ApproveAsync(id, approver, reason, cancellationToken))
+        var approval = await store.ApproveAsync(id, approver, reason, cancellationToken);
+        if (!approval.Approved)
         {
-            return await WhyNotAsync(id, approver, PayoutMove.Approve, cancellationToken);
+            // The statement said why: no payout, the approver's own (while it still waits), or another status.
+            return approval switch
+            {
+                { Status: null } => new ReviewResult(ReviewOutcome.NotFound),
+                { OwnPayout: true, Status: { } status } when PayoutTransitions.Moves.From(PayoutMove.Approve).Contains(status) =>
+                    new ReviewResult(ReviewOutcome.OwnPayout, RefusedIn: status),
+                _ => new ReviewResult(ReviewOutcome.WrongStatus, RefusedIn: approval.Status),
+            };
         }
         metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutTransitions.Moves.To(PayoutMove.Approve)));
         return await SendNowAsync(id, cancellationToken);
@@ -40,7 +53,7 @@ public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOption
     {
         if (!await store.RejectAsync(id, actor, reason, cancellationToken))
         {
-            return await WhyNotAsync(id, null, PayoutMove.Reject, cancellationToken);
+            return await WhyNotAsync(id, cancellationToken);
         }
         metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutTransitions.Moves.To(PayoutMove.Reject)));
         return new ReviewResult(ReviewOutcome.Done, await store.FindAsync(id, CancellationToken.None));
@@ -50,7 +63,7 @@ public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOption
     {
         if (!await store.RetryAsync(id, actor, reason, options.Value.Dispatcher.MaxAttempts, cancellationToken))
         {
-            return await WhyNotAsync(id, null, PayoutMove.Retry, cancellationToken);
+            return await WhyNotAsync(id, cancellationToken);
         }
         metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutTransitions.Moves.To(PayoutMove.Retry)));
         return await SendNowAsync(id, cancellationToken);
@@ -72,17 +85,9 @@ public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOption
         return new ReviewResult(ReviewOutcome.Done, await store.FindAsync(id, CancellationToken.None));
     }
 
-    private async Task<ReviewResult> WhyNotAsync(Guid id, string? approver, PayoutMove move, CancellationToken cancellationToken)
+    private async Task<ReviewResult> WhyNotAsync(Guid id, CancellationToken cancellationToken)
     {
         var payout = await store.FindAsync(id, cancellationToken);
-        if (payout is null)
-        {
-            return new ReviewResult(ReviewOutcome.NotFound);
-        }
-        if (approver is not null && payout.CreatedBy == approver && PayoutTransitions.Moves.From(move).Contains(payout.Status))
-        {
-            return new ReviewResult(ReviewOutcome.OwnPayout, payout);
-        }
-        return new ReviewResult(ReviewOutcome.WrongStatus, payout);
+        return payout is null ? new ReviewResult(ReviewOutcome.NotFound) : new ReviewResult(ReviewOutcome.WrongStatus, payout);
     }
 }

@@ -101,7 +101,9 @@ internal static class PayoutStatements
     /// <summary>
     /// Four eyes: approves a payout awaiting approval, unless the approver created it, makes it due at
     /// once, and records who did it. $1 id, $2 approver (token subject), $3 now, $4 reason (or null).
-    /// Returns the id when it moved.
+    /// Returns one row: whether it moved and, when it did not, why, from the payout as the statement found
+    /// it (no row of it: not found; its status and creator: four eyes or the wrong status), so a refusal
+    /// is answered without reading the payout again.
     /// </summary>
     public static readonly string Approve = $"""
         WITH approved AS (
@@ -110,7 +112,9 @@ internal static class PayoutStatements
             RETURNING id
         ),
         {OpsAudit.Record("audited", OpsActionType.PayoutApprove, "approved", "$2", "$4", "$3")}
-        SELECT id FROM approved
+        SELECT EXISTS (SELECT 1 FROM approved), p.status, p.created_by = $2
+        FROM (SELECT 1) AS one
+        LEFT JOIN payouts p ON p.id = $1 AND NOT EXISTS (SELECT 1 FROM approved)
         """;
 
     /// <summary>

@@ -74,12 +74,29 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
     /// </summary>
     public Task<ClaimedPayout?> ClaimOneAsync(Guid id, CancellationToken cancellationToken) => attempts.ClaimOneAsync(id, cancellationToken);
 
-    /// <summary>Four eyes: approves (and makes due) a payout awaiting approval, unless <paramref name="approver"/> created it.</summary>
-    public async Task<bool> ApproveAsync(Guid id, string approver, string? reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Four eyes: approves (and makes due) a payout awaiting approval, unless <paramref name="approver"/>
+    /// created it. One statement, which also says why not: the payout's status and whether the approver
+    /// created it, or nothing when there is no such payout.
+    /// </summary>
+    public async Task<PayoutApproval> ApproveAsync(Guid id, string approver, string? reason, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(PayoutStatements.Approve);
         command.Parameters.With(id).With(approver).With(time.GetUtcNow()).WithText(reason, OpsAudit.MaxReasonLength);
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        if (reader.GetBoolean(0))
+        {
+            return new PayoutApproval(true, null, false);
+        }
+        if (await reader.IsDBNullAsync(1, cancellationToken))
+        {
+            return new PayoutApproval(false, null, false);
+        }
+        var status = SnakeCaseEnumConverter<PayoutStatus>.TryParse(reader.GetString(1), out var parsed)
+            ? parsed
+            : throw new InvalidOperationException("A payout row has an unknown status.");
+        return new PayoutApproval(false, status, reader.GetBoolean(2));
     }
 
     public async Task<bool> RejectAsync(Guid id, string actor, string reason, CancellationToken cancellationToken)
@@ -119,6 +136,12 @@ public sealed record PayoutHistory(
     IReadOnlyList<PayoutAttempt> Attempts,
     IReadOnlyList<OpsAction> Actions,
     IReadOnlyList<Postbacks.GatewayTransaction> Transactions);
+
+/// <summary>
+/// What <see cref="PayoutStore.ApproveAsync"/> did: approved, or not, with the status the payout had (null:
+/// no such payout) and whether the approver created it.
+/// </summary>
+public sealed record PayoutApproval(bool Approved, PayoutStatus? Status, bool OwnPayout);
 
 /// <summary>What <see cref="PayoutStore.TryInsertAsync"/> did.</summary>
 public enum PayoutInsert

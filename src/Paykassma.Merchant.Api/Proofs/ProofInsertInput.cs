@@ -4,8 +4,11 @@ using static Paykassma.Merchant.Api.Persistence.Bound;
 
 namespace Paykassma.Merchant.Api.Proofs;
 
-/// <summary>What <see cref="ProofStatements.Insert"/> is bound from: the new proof and its screenshot's bytes.</summary>
-internal sealed record ProofInsertInput(Proof Proof, ReadOnlyMemory<byte> Screenshot)
+/// <summary>
+/// What <see cref="ProofStatements.Insert"/> is bound from: the new proof, its screenshot's bytes, and how
+/// many proofs a deposit may hold (Proofs:MaxProofsPerDeposit).
+/// </summary>
+internal sealed record ProofInsertInput(Proof Proof, ReadOnlyMemory<byte> Screenshot, int MaxProofs)
 {
     /// <summary>Every name the insert uses, and how it is bound.</summary>
     public static readonly IReadOnlyDictionary<string, Func<ProofInsertInput, NpgsqlParameter>> Binders =
@@ -29,5 +32,6 @@ internal sealed record ProofInsertInput(Proof Proof, ReadOnlyMemory<byte> Screen
             ["created_at"] = x => Value(x.Proof.CreatedAt),
             ["updated_at"] = x => Value(x.Proof.UpdatedAt),
             ["screenshot"] = x => Bytes(x.Screenshot),
+            ["max_proofs"] = x => Value(x.MaxProofs),
         };
 }

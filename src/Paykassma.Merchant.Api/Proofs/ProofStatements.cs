@@ -17,31 +17,75 @@ internal static class ProofStatements
     private static readonly string Rejected = ProofTransitions.Attempt.Sql(AttemptResult.Refused);
 
     /// <summary>
-    /// Stores the proof, its screenshot and the deposit's move to <c>proof_submitted</c>, or nothing
-    /// when a unique index refuses the proof.
+    /// Stores the proof, its screenshot and its place on the deposit (the deposit's proof count, and its
+    /// move to <c>proof_submitted</c> when it was awaiting payment) in one statement, guarded there: the
+    /// deposit is the user's, takes proofs (<see cref="DepositTransitions.TakingProofs"/>) and has fewer
+    /// than the limit; this deposit has no proof under the Idempotency-Key; no live proof holds the
+    /// transaction number. Returns one row: the verdict (<see cref="ProofInsertVerdict"/>) and the proof it
+    /// names (the one stored, or the one stored earlier under the key), so nothing is read again.
     /// </summary>
     /// <remarks>
-    /// Not ON CONFLICT DO NOTHING: two unique indexes may refuse (the Idempotency-Key per deposit, the
-    /// live transaction number) and the answer depends on which; the violation names it, and any other
-    /// violation stays an error.
+    /// The deposit's row is locked first (FOR NO KEY UPDATE: a proof's foreign key still takes its share),
+    /// so concurrent uploads to one deposit take turns, and each reads the status and count the one
+    /// before it left, never a count from before that one committed: the last slot is taken once. The
+    /// key and number guards read the statement's snapshot; a concurrent request that stored either
+    /// meanwhile is still refused by its unique index (ADR 0003), whose violation names it, and the
+    /// whole statement, count included, is undone. Not ON CONFLICT DO NOTHING: two indexes may refuse and
+    /// the answer depends on which.
     /// </remarks>
     public static readonly NamedStatement<ProofInsertInput> Insert = NamedStatement<ProofInsertInput>.Build(ProofInsertInput.Binders, p => $"""
-        WITH proof AS (
+        WITH deposit AS (
+            SELECT d.id, d.status, d.proof_count FROM deposits d
+            WHERE d.id = {p["deposit_id"]} AND d.label = {p["label"]}
+            FOR NO KEY UPDATE
+        ),
+        earlier AS (
+            SELECT {ProofRow.ColumnList} FROM proofs
+            WHERE deposit_id = {p["deposit_id"]} AND idempotency_key = {p["idempotency_key"]}
+        ),
+        held AS (
+            SELECT bool_or(deposit_id = {p["deposit_id"]}) AS here FROM proofs
+            WHERE transaction_number = {p["transaction_number"]}::char(12) AND status <> {ProofTransitions.Sql(ProofStatus.Rejected)}
+            HAVING count(*) > 0
+        ),
+        slot AS (
+            UPDATE deposits d SET proof_count = d.proof_count + 1,
+                status = CASE WHEN d.status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.SubmitProof)})
+                    THEN {DepositTransitions.Moves.SqlTo(DepositMove.SubmitProof)} ELSE d.status END,
+                updated_at = CASE WHEN d.status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.SubmitProof)})
+                    THEN {p["created_at"]} ELSE d.updated_at END
+            FROM deposit x
+            WHERE d.id = x.id AND x.status IN ({SnakeCaseEnumConverter<DepositStatus>.SqlList(DepositTransitions.TakingProofs)})
+                AND x.proof_count < {p["max_proofs"]}
+                AND NOT EXISTS (SELECT 1 FROM earlier) AND NOT EXISTS (SELECT 1 FROM held)
+            RETURNING d.id
+        ),
+        proof AS (
             INSERT INTO proofs (id, deposit_id, label, custom_transaction_id, transaction_number, amount, status,
                 attempts, attempt_limit, outcome_uncertain, next_attempt_at, idempotency_key, request_hash,
                 screenshot_file_name, screenshot_content_type, screenshot_size, screenshot_sha256, created_at, updated_at)
-            VALUES ({p["id"]}, {p["deposit_id"]}, {p["label"]}, {p["custom_transaction_id"]}, {p["transaction_number"]}, {p["amount"]},
+            SELECT {p["id"]}, s.id, {p["label"]}, {p["custom_transaction_id"]}, {p["transaction_number"]}, {p["amount"]},
                 {ProofTransitions.Sql(ProofStatus.Submitting)}, {p["attempts"]}, {p["attempt_limit"]}, false, {p["next_attempt_at"]},
                 {p["idempotency_key"]}, {p["request_hash"]}, {p["screenshot_file_name"]}, {p["screenshot_content_type"]},
-                {p["screenshot_size"]}, {p["screenshot_sha256"]}, {p["created_at"]}, {p["updated_at"]})
-            RETURNING id, deposit_id, created_at
+                {p["screenshot_size"]}, {p["screenshot_sha256"]}, {p["created_at"]}, {p["updated_at"]}
+            FROM slot s
+            RETURNING {ProofRow.ColumnList}
         ),
         screenshot AS (
             INSERT INTO proof_screenshots (proof_id, data) SELECT id, {p["screenshot"]} FROM proof
         )
-        UPDATE deposits d SET status = {DepositTransitions.Moves.SqlTo(DepositMove.SubmitProof)}, updated_at = p.created_at
-        FROM proof p
-        WHERE d.id = p.deposit_id AND d.status IN ({DepositTransitions.Moves.SqlFrom(DepositMove.SubmitProof)})
+        SELECT CASE
+                WHEN EXISTS (SELECT 1 FROM proof) THEN {(int)ProofInsertVerdict.Stored}
+                WHEN NOT EXISTS (SELECT 1 FROM deposit) THEN {(int)ProofInsertVerdict.DepositNotFound}
+                WHEN EXISTS (SELECT 1 FROM earlier) THEN {(int)ProofInsertVerdict.StoredEarlier}
+                WHEN (SELECT status FROM deposit) NOT IN ({SnakeCaseEnumConverter<DepositStatus>.SqlList(DepositTransitions.TakingProofs)})
+                    THEN {(int)ProofInsertVerdict.DepositClosed}
+                WHEN (SELECT proof_count FROM deposit) >= {p["max_proofs"]} THEN {(int)ProofInsertVerdict.TooManyProofs}
+                WHEN (SELECT here FROM held) THEN {(int)ProofInsertVerdict.NumberHeldHere}
+                ELSE {(int)ProofInsertVerdict.NumberHeldElsewhere}
+            END AS verdict, r.*
+        FROM (SELECT 1) AS one
+        LEFT JOIN (SELECT * FROM proof UNION ALL SELECT * FROM earlier) AS r ON true
         """);
 
     /// <summary>

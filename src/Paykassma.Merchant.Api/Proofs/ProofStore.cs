@@ -15,32 +15,44 @@ namespace Paykassma.Merchant.Api.Proofs;
 public sealed class ProofStore(MerchantDbContext db, NpgsqlDataSource dataSource, TimeProvider time)
 {
     /// <summary>
-    /// Stores the proof, its screenshot and the deposit's move to <c>proof_submitted</c> in one
-    /// statement, or nothing when a unique index refuses the proof: the same Idempotency-Key on
-    /// this deposit (a concurrent request), or its transaction number held by a live proof.
+    /// Stores the proof, its screenshot and its place on the deposit in one statement that also decides
+    /// whether it may (<see cref="ProofStatements.Insert"/>): the verdict, with the proof stored now or
+    /// earlier under the same key. When a unique index refuses it (a concurrent request stored the key
+    /// or the number first), nothing is written and the verdict says which.
     /// </summary>
-    public async Task<ProofInsert> TryInsertAsync(Proof proof, ReadOnlyMemory<byte> screenshot, CancellationToken cancellationToken)
+    public async Task<ProofInsertResult> TryInsertAsync(Proof proof, ReadOnlyMemory<byte> screenshot, int maxProofs,
+        CancellationToken cancellationToken)
     {
         // On the data source rather than through EF Core: a refused claim is an expected answer, and
         // EF Core would log every unique violation as a failed command at Error level.
-        await using var command = ProofStatements.Insert.Command(dataSource, new ProofInsertInput(proof, screenshot));
+        await using var command = ProofStatements.Insert.Command(dataSource, new ProofInsertInput(proof, screenshot, maxProofs));
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return ProofInsert.Stored;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("The proof insert returned no row.");
+            }
+            var verdict = (ProofInsertVerdict)reader.GetInt32(0);
+            var row = await ProofRow.ReadAsync(reader, 1, cancellationToken);
+            // Read to the end: a failure after the row (the commit) must surface here, not pass for a stored proof.
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+            }
+            return new ProofInsertResult(verdict, row);
         }
         catch (PostgresException refused) when (refused.SqlState == PostgresErrorCodes.UniqueViolation
-                                                && RefusedBy(refused.ConstraintName) is { } outcome)
+                                                && RefusedBy(refused.ConstraintName) is { } verdict)
         {
-            return outcome;
+            return new ProofInsertResult(verdict, null);
         }
     }
 
     /// <summary>The unique indexes whose refusal is an answer; any other violation is a bug and stays an error.</summary>
-    private static ProofInsert? RefusedBy(string? constraint) => constraint switch
+    private static ProofInsertVerdict? RefusedBy(string? constraint) => constraint switch
     {
-        ProofConfiguration.IdempotencyKeyIndex => ProofInsert.IdempotencyKeyTaken,
-        ProofConfiguration.LiveTransactionNumberIndex => ProofInsert.TransactionNumberTaken,
+        ProofConfiguration.IdempotencyKeyIndex => ProofInsertVerdict.IdempotencyKeyTaken,
+        ProofConfiguration.LiveTransactionNumberIndex => ProofInsertVerdict.TransactionNumberTaken,
         _ => null,
     };
 
@@ -55,8 +67,6 @@ public sealed class ProofStore(MerchantDbContext db, NpgsqlDataSource dataSource
     public Task<Proof?> FindByIdempotencyKeyAsync(Guid depositId, string key, CancellationToken cancellationToken) =>
         db.Proofs.AsNoTracking().SingleOrDefaultAsync(p => p.DepositId == depositId && p.IdempotencyKey == key, cancellationToken);
 
-    public Task<int> CountForDepositAsync(Guid depositId, CancellationToken cancellationToken) =>
-        db.Proofs.CountAsync(p => p.DepositId == depositId, cancellationToken);
 
     /// <summary>Ops: send a failed proof again, with a fresh allowance of attempts, recorded with who and why.</summary>
     public async Task<bool> RequeueFailedAsync(Guid id, int extraAttempts, string actor, string reason, CancellationToken cancellationToken)
@@ -81,14 +91,38 @@ public sealed class ProofStore(MerchantDbContext db, NpgsqlDataSource dataSource
     }
 }
 
-/// <summary>What <see cref="ProofStore.TryInsertAsync"/> did.</summary>
-public enum ProofInsert
+/// <summary>
+/// What <see cref="ProofStore.TryInsertAsync"/> decided. The numbers are the statement's verdicts
+/// (<see cref="ProofStatements.Insert"/> writes them as literals), so they are fixed.
+/// </summary>
+public enum ProofInsertVerdict
 {
-    Stored,
+    Stored = 0,
 
-    /// <summary>This deposit has a proof with the same Idempotency-Key (stored by a concurrent request).</summary>
-    IdempotencyKeyTaken,
+    /// <summary>No deposit with this id belongs to the user.</summary>
+    DepositNotFound = 1,
 
-    /// <summary>A live proof (on any deposit) holds the transaction number.</summary>
-    TransactionNumberTaken,
+    /// <summary>This deposit has a proof under the same Idempotency-Key already (returned with the verdict).</summary>
+    StoredEarlier = 2,
+
+    /// <summary>The deposit is confirmed or expired.</summary>
+    DepositClosed = 3,
+
+    /// <summary>The deposit has Proofs:MaxProofsPerDeposit proofs.</summary>
+    TooManyProofs = 4,
+
+    /// <summary>A live proof of this deposit holds the transaction number (the user's own repeat).</summary>
+    NumberHeldHere = 5,
+
+    /// <summary>A live proof of another deposit holds the transaction number.</summary>
+    NumberHeldElsewhere = 6,
+
+    /// <summary>A concurrent request stored a proof with the same Idempotency-Key first (its unique index refused this one).</summary>
+    IdempotencyKeyTaken = 7,
+
+    /// <summary>A concurrent request stored a live proof with the transaction number first (its unique index refused this one).</summary>
+    TransactionNumberTaken = 8,
 }
+
+/// <summary>The verdict, and the proof it names: the one stored now, or the one stored earlier under the key.</summary>
+public sealed record ProofInsertResult(ProofInsertVerdict Verdict, Proof? Proof);

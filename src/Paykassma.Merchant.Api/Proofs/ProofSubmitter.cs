@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Idempotency;
 using Paykassma.Merchant.Api.Persistence;
 
@@ -28,7 +26,6 @@ public sealed record SubmitProofResult(SubmitProofStatus Status, Proof? Proof = 
 /// delivery attempt at once. A repeat with the same Idempotency-Key answers the stored proof.
 /// </summary>
 public sealed partial class ProofSubmitter(
-    MerchantDbContext db,
     ProofStore store,
     ProofForwarder forwarder,
     IOptions<ProofOptions> options,
@@ -40,52 +37,34 @@ public sealed partial class ProofSubmitter(
     public async Task<SubmitProofResult> SubmitAsync(
         Guid depositId, string label, ValidProof valid, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var deposit = await db.Deposits.AsNoTracking()
-            .Where(d => d.Id == depositId && d.Label == label)
-            .Select(d => new { d.Status })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (deposit is null)
-        {
-            return new SubmitProofResult(SubmitProofStatus.DepositNotFound);
-        }
-
         var requestHash = Fingerprint(valid);
-        if (idempotencyKey is not null && await store.FindByIdempotencyKeyAsync(depositId, idempotencyKey, cancellationToken) is { } earlier)
-        {
-            return await ReplayAsync(earlier, requestHash, cancellationToken);
-        }
-        if (deposit.Status is DepositStatus.Confirmed or DepositStatus.Expired)
-        {
-            return new SubmitProofResult(SubmitProofStatus.DepositClosed);
-        }
-        // A soft limit against abuse: a race may let one extra proof in, which harms nobody.
-        if (await store.CountForDepositAsync(depositId, cancellationToken) >= options.Value.MaxProofsPerDeposit)
-        {
-            return new SubmitProofResult(SubmitProofStatus.TooManyProofs);
-        }
-
         var proof = NewProof(depositId, label, valid, idempotencyKey, requestHash);
-        var inserted = await store.TryInsertAsync(proof, valid.Screenshot.Memory, cancellationToken);
-        if (inserted != ProofInsert.Stored)
+        // Waiters for this key here wake when this request's answer is known (a no-op without a key).
+        using var running = waiter.Run(Scope(depositId, idempotencyKey));
+        // One statement decides and stores (the deposit, the key, the limit, the number) and returns the
+        // proof it names: the guards are not read first, so no other request can slip in between.
+        var inserted = await store.TryInsertAsync(proof, valid.Screenshot.Memory, options.Value.MaxProofsPerDeposit, cancellationToken);
+        switch (inserted.Verdict)
         {
-            // A unique index decided, and nothing was written. A concurrent request with the same
-            // key stored its proof first: that is the answer, whichever index noticed (its proof
-            // holds the same number too).
-            if (idempotencyKey is not null && await store.FindByIdempotencyKeyAsync(depositId, idempotencyKey, cancellationToken) is { } raced)
-            {
-                return await ReplayAsync(raced, requestHash, cancellationToken);
-            }
-            if (inserted == ProofInsert.IdempotencyKeyTaken)
-            {
-                throw new InvalidOperationException($"Deposit {depositId}: the Idempotency-Key index refused a proof, but no proof holds the key.");
-            }
-            // Which 409 to give only: the claim was already refused, whatever this finds.
-            if (await store.HoldsLiveTransactionNumberAsync(depositId, valid.TransactionNumber, cancellationToken))
-            {
+            case ProofInsertVerdict.Stored:
+                break;
+            case ProofInsertVerdict.DepositNotFound:
+                return new SubmitProofResult(SubmitProofStatus.DepositNotFound);
+            case ProofInsertVerdict.StoredEarlier:
+                running.Dispose();
+                return await ReplayAsync(inserted.Proof!, requestHash, cancellationToken);
+            case ProofInsertVerdict.DepositClosed:
+                return new SubmitProofResult(SubmitProofStatus.DepositClosed);
+            case ProofInsertVerdict.TooManyProofs:
+                return new SubmitProofResult(SubmitProofStatus.TooManyProofs);
+            case ProofInsertVerdict.NumberHeldHere:
                 return new SubmitProofResult(SubmitProofStatus.DuplicateTransactionNumber);
-            }
-            LogNumberInUse(logger, depositId, valid.TransactionNumber);
-            return new SubmitProofResult(SubmitProofStatus.TransactionNumberInUse);
+            case ProofInsertVerdict.NumberHeldElsewhere:
+                LogNumberInUse(logger, depositId, valid.TransactionNumber);
+                return new SubmitProofResult(SubmitProofStatus.TransactionNumberInUse);
+            default:
+                running.Dispose();
+                return await RacedAsync(inserted.Verdict, depositId, valid, idempotencyKey, requestHash, cancellationToken);
         }
 
         // The proof is committed. The first attempt runs even if the client hangs up meanwhile
@@ -103,6 +82,31 @@ public sealed partial class ProofSubmitter(
     }
 
     /// <summary>
+    /// A unique index refused the proof, and nothing was written: a concurrent request stored the key or
+    /// the number after this statement's snapshot was taken. A request with the same key stored its proof
+    /// first: that is the answer, whichever index noticed (its proof holds the same number too).
+    /// </summary>
+    private async Task<SubmitProofResult> RacedAsync(ProofInsertVerdict verdict, Guid depositId, ValidProof valid, string? idempotencyKey,
+        string requestHash, CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is not null && await store.FindByIdempotencyKeyAsync(depositId, idempotencyKey, cancellationToken) is { } raced)
+        {
+            return await ReplayAsync(raced, requestHash, cancellationToken);
+        }
+        if (verdict == ProofInsertVerdict.IdempotencyKeyTaken)
+        {
+            throw new InvalidOperationException($"Deposit {depositId}: the Idempotency-Key index refused a proof, but no proof holds the key.");
+        }
+        // Which 409 to give only: the claim was already refused, whatever this finds.
+        if (await store.HoldsLiveTransactionNumberAsync(depositId, valid.TransactionNumber, cancellationToken))
+        {
+            return new SubmitProofResult(SubmitProofStatus.DuplicateTransactionNumber);
+        }
+        LogNumberInUse(logger, depositId, valid.TransactionNumber);
+        return new SubmitProofResult(SubmitProofStatus.TransactionNumberInUse);
+    }
+
+    /// <summary>
     /// The same key again: the stored proof's current state is the answer. While its first attempt
     /// is still running we wait for it (bounded), so both requests give the same answer.
     /// </summary>
@@ -113,13 +117,17 @@ public sealed partial class ProofSubmitter(
             return new SubmitProofResult(SubmitProofStatus.IdempotencyKeyReused, proof);
         }
 
-        var wait = waiter.Start();
+        var wait = waiter.Start(Scope(proof.DepositId, proof.IdempotencyKey));
         while (proof.Status == ProofStatus.Submitting && await wait.NextPollAsync(cancellationToken))
         {
             proof = await store.FindAsync(proof.Id, cancellationToken) ?? proof;
         }
         return new SubmitProofResult(SubmitProofStatus.Replayed, proof);
     }
+
+    /// <summary>What a repeat of this upload waits on: the deposit's proof under the key (none without a key).</summary>
+    private static string? Scope(Guid depositId, string? idempotencyKey) =>
+        idempotencyKey is null ? null : $"proof|{depositId:N}|{idempotencyKey}";
 
     private Proof NewProof(Guid depositId, string label, ValidProof valid, string? idempotencyKey, string requestHash)
     {

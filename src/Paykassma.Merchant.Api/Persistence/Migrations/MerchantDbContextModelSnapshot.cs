@@ -103,6 +103,10 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         .HasColumnType("character varying(190)")
                         .HasColumnName("label");
 
+                    b.Property<int>("ProofCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("proof_count");
+
                     b.Property<DateTimeOffset?>("ProofForwardedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("proof_forwarded_at");

@@ -1,7 +1,13 @@
 -- statement ClaimKey --
-INSERT INTO deposit_idempotency_keys (label, key, request_hash, locked_until, created_at)
-VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (label, key) DO NOTHING
+WITH claimed AS (
+    INSERT INTO deposit_idempotency_keys (label, key, request_hash, locked_until, created_at)
+    VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (label, key) DO NOTHING
+    RETURNING key
+)
+SELECT EXISTS (SELECT 1 FROM claimed), k.request_hash, k.locked_until, k.deposit_id
+FROM (SELECT 1) AS one
+LEFT JOIN deposit_idempotency_keys k ON k.label = $1 AND k.key = $2 AND NOT EXISTS (SELECT 1 FROM claimed)
 
 -- statement Expire --
 WITH expired AS (

@@ -11,7 +11,9 @@ audited AS (
     FROM approved c
     RETURNING subject_id
 )
-SELECT id FROM approved
+SELECT EXISTS (SELECT 1 FROM approved), p.status, p.created_by = $2
+FROM (SELECT 1) AS one
+LEFT JOIN payouts p ON p.id = $1 AND NOT EXISTS (SELECT 1 FROM approved)
 
 -- statement ClaimDue --
 UPDATE payouts AS x

@@ -10,22 +10,58 @@ WHERE x.id = due.id
 RETURNING x.id, x.label, x.transaction_number, x.amount, x.custom_transaction_id, x.screenshot_file_name, x.screenshot_content_type, x.attempts, x.attempt_limit, x.outcome_uncertain
 
 -- statement Insert --
-WITH proof AS (
+WITH deposit AS (
+    SELECT d.id, d.status, d.proof_count FROM deposits d
+    WHERE d.id = $1 AND d.label = $2
+    FOR NO KEY UPDATE
+),
+earlier AS (
+    SELECT id, deposit_id, label, custom_transaction_id, transaction_number, amount, status, gateway_message, attempts, outcome_uncertain, next_attempt_at, last_error, attempt_limit, idempotency_key, request_hash, screenshot_file_name, screenshot_content_type, screenshot_size, screenshot_sha256, created_at, updated_at, forwarded_at, attention_seen_since FROM proofs
+    WHERE deposit_id = $1 AND idempotency_key = $3
+),
+held AS (
+    SELECT bool_or(deposit_id = $1) AS here FROM proofs
+    WHERE transaction_number = $4::char(12) AND status <> 'rejected'
+    HAVING count(*) > 0
+),
+slot AS (
+    UPDATE deposits d SET proof_count = d.proof_count + 1,
+        status = CASE WHEN d.status IN ('awaiting_payment')
+            THEN 'proof_submitted' ELSE d.status END,
+        updated_at = CASE WHEN d.status IN ('awaiting_payment')
+            THEN $5 ELSE d.updated_at END
+    FROM deposit x
+    WHERE d.id = x.id AND x.status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')
+        AND x.proof_count < $6
+        AND NOT EXISTS (SELECT 1 FROM earlier) AND NOT EXISTS (SELECT 1 FROM held)
+    RETURNING d.id
+),
+proof AS (
     INSERT INTO proofs (id, deposit_id, label, custom_transaction_id, transaction_number, amount, status,
         attempts, attempt_limit, outcome_uncertain, next_attempt_at, idempotency_key, request_hash,
         screenshot_file_name, screenshot_content_type, screenshot_size, screenshot_sha256, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6,
-        'submitting', $7, $8, false, $9,
-        $10, $11, $12, $13,
-        $14, $15, $16, $17)
-    RETURNING id, deposit_id, created_at
+    SELECT $7, s.id, $2, $8, $4, $9,
+        'submitting', $10, $11, false, $12,
+        $3, $13, $14, $15,
+        $16, $17, $5, $18
+    FROM slot s
+    RETURNING id, deposit_id, label, custom_transaction_id, transaction_number, amount, status, gateway_message, attempts, outcome_uncertain, next_attempt_at, last_error, attempt_limit, idempotency_key, request_hash, screenshot_file_name, screenshot_content_type, screenshot_size, screenshot_sha256, created_at, updated_at, forwarded_at, attention_seen_since
 ),
 screenshot AS (
-    INSERT INTO proof_screenshots (proof_id, data) SELECT id, $18 FROM proof
+    INSERT INTO proof_screenshots (proof_id, data) SELECT id, $19 FROM proof
 )
-UPDATE deposits d SET status = 'proof_submitted', updated_at = p.created_at
-FROM proof p
-WHERE d.id = p.deposit_id AND d.status IN ('awaiting_payment')
+SELECT CASE
+        WHEN EXISTS (SELECT 1 FROM proof) THEN 0
+        WHEN NOT EXISTS (SELECT 1 FROM deposit) THEN 1
+        WHEN EXISTS (SELECT 1 FROM earlier) THEN 2
+        WHEN (SELECT status FROM deposit) NOT IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')
+            THEN 3
+        WHEN (SELECT proof_count FROM deposit) >= $6 THEN 4
+        WHEN (SELECT here FROM held) THEN 5
+        ELSE 6
+    END AS verdict, r.*
+FROM (SELECT 1) AS one
+LEFT JOIN (SELECT * FROM proof UNION ALL SELECT * FROM earlier) AS r ON true
 
 -- statement ReadScreenshot --
 SELECT data FROM proof_screenshots WHERE proof_id = $1

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using Paykassma.Merchant.Api.Tests.Infrastructure;
+using Paykassma.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace Paykassma.Merchant.Api.Tests.Deposits;
+
+/// <summary>
+/// How many statements a deposit's creation and its idempotent replays send to PostgreSQL (RoundTrips,
+/// tests/Shared): the numbers in bench/README.md, "Round trips per request".
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class DepositRoundTripTests(MerchantApiFactory api, ITestOutputHelper output)
+{
+    private readonly string _label = GatewayScript.NewLabel();
+
+    private async Task<(HttpResponseMessage Response, IReadOnlyList<string> Statements)> CreateAsync(string? key)
+    {
+        using var roundTrips = new RoundTrips();
+        using var client = api.ClientFor(_label);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/deposits") { Content = JsonContent.Create(new { amount = 300 }) };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+        var (response, statements) = await roundTrips.SendAsync(client, request);
+        output.WriteLine($"{statements.Count} statements:\n{string.Join("\n---\n", statements)}");
+        return (response, statements);
+    }
+
+    [Fact]
+    public async Task A_deposit_makes_one_round_trip_and_two_with_a_key()
+    {
+        api.Gateway.AnswersCreate(_label, GatewayScript.RequisitesBody());
+
+        var (plain, plainStatements) = await CreateAsync(null);
+        var (keyed, keyedStatements) = await CreateAsync("k-" + _label);
+
+        Assert.Equal(HttpStatusCode.Created, plain.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, keyed.StatusCode);
+        Assert.Single(plainStatements);
+        Assert.Equal(2, keyedStatements.Count); // The key's claim, then the deposit completing it.
+    }
+
+    [Fact]
+    public async Task A_replayed_deposit_makes_two_round_trips()
+    {
+        api.Gateway.AnswersCreate(_label, GatewayScript.RequisitesBody());
+        Assert.Equal(HttpStatusCode.Created, (await CreateAsync("k-" + _label)).Response.StatusCode);
+
+        var (response, statements) = await CreateAsync("k-" + _label);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("true", response.Headers.GetValues("Idempotent-Replayed").Single());
+        // The claim that reads the key it could not take, then the deposit. Before: 3 (claim, key, deposit).
+        Assert.Equal(2, statements.Count);
+    }
+
+    [Fact]
+    public async Task A_replay_racing_the_first_request_wakes_when_it_ends_instead_of_polling()
+    {
+        // The gateway is slow: the replay arrives while the first request waits for it.
+        api.Gateway.AnswersCreate(_label, GatewayScript.RequisitesBody(), delay: TimeSpan.FromMilliseconds(1500));
+        var first = CreateAsync("k-" + _label);
+        await Task.Delay(300);
+
+        var (response, statements) = await CreateAsync("k-" + _label);
+
+        Assert.Equal(HttpStatusCode.Created, (await first).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("true", response.Headers.GetValues("Idempotent-Replayed").Single());
+        // The claim that finds the key running, the claim after the first request ended, the deposit.
+        // Polling every 100 ms made 25 here: two statements a look for 1.2 s.
+        Assert.Equal(3, statements.Count);
+    }
+}
