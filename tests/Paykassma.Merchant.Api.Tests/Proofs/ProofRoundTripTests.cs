@@ -32,7 +32,7 @@ public sealed class ProofRoundTripTests(MerchantApiFactory api, ITestOutputHelpe
     }
 
     [Fact]
-    public async Task A_forwarded_proof_upload_makes_four_round_trips_with_its_guards_in_the_inserting_statement()
+    public async Task A_forwarded_proof_upload_makes_three_round_trips_with_its_guards_in_the_inserting_statement()
     {
         var depositId = await api.CreateDepositAsync(_label);
         api.Gateway.AnswersProof(_label);
@@ -40,9 +40,9 @@ public sealed class ProofRoundTripTests(MerchantApiFactory api, ITestOutputHelpe
         var (response, statements) = await UploadAsync(depositId, "k-" + _label);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        // The guarded insert; the attempt's outcome and the queue's pull forward (the dispatcher's); the answer's read.
-        // Before the guards moved into the insert: 7 (the deposit, the key, the count, the insert, the two, the read).
-        Assert.Equal(4, statements.Count);
+        // The guarded insert; the attempt's outcome, whose statement also pulls the queue forward (ADR 0020); the answer's read.
+        // Before: 7 (the deposit, the key, the count, the insert, the outcome, the pull forward, the read).
+        Assert.Equal(3, statements.Count);
         Assert.StartsWith("WITH deposit AS", statements[0].TrimStart(), StringComparison.Ordinal);
     }
 
