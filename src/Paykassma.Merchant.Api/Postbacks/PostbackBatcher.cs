@@ -138,7 +138,7 @@ public sealed partial class PostbackBatcher(
                     // Another batch held what this one needed, and the other way round: one of the two was rolled back.
                     LogConflict(logger, remaining.Count, ex.SqlState);
                 }
-                catch (PostgresException ex) when (!ex.IsTransient && remaining.FindIndex(p => p.Command == ex.BatchCommand) is var k and >= 0)
+                catch (PostgresException ex) when (!ex.IsTransient && Refused(remaining, ex) is var k and >= 0)
                 {
                     // This one postback's refusal, not the others': they run again without it, and it runs alone.
                     LogRefused(logger, remaining[k].Input.PostbackId, ex.SqlState, remaining.Count - 1);
@@ -203,6 +203,18 @@ public sealed partial class PostbackBatcher(
             }
         }
         return stored;
+    }
+
+    /// <summary>
+    /// Which postback the refusal is: the command Npgsql names, else the first that did not complete.
+    /// (PostgreSQL finishes a statement's data-modifying CTEs and constraint checks after its row is
+    /// sent, so an error read after a row may still be that statement's; it is the one whose
+    /// CommandComplete never came.) -1 when none: the failure was no one statement's (at commit).
+    /// </summary>
+    private static int Refused(List<Pending> batch, PostgresException refusal)
+    {
+        var named = batch.FindIndex(p => p.Command == refusal.BatchCommand);
+        return named >= 0 ? named : batch.FindIndex(p => p.Command is { StatementType: StatementType.Unknown });
     }
 
     private sealed class Pending(PostbackStatement statement, PostbackStatementInput input, CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ public sealed class GroupCommitTests
         }
         api.With("Postbacks:GroupCommit:Enabled", "true")
             .With("Postbacks:GroupCommit:MaxBatch", batch.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .With("Postbacks:GroupCommit:Window", "00:00:05")
+            .With("Postbacks:GroupCommit:Window", "00:00:01")
             .With("Postbacks:GroupCommit:Parallelism", "1");
         return api;
     }
