@@ -32,6 +32,8 @@ launch_api() {
     # One synthetic user makes every call here: the per-user limits would measure themselves.
     export RateLimits__FrontendPerMinute=1000000 RateLimits__ProofUploadsPerMinute=1000000
     export ASPNETCORE_URLS=$api_url
+    # BENCH_GROUP_COMMIT=1: postbacks stored by group commit (Postbacks:GroupCommit, ADR 0022).
+    if [ "${BENCH_GROUP_COMMIT:-0}" = 1 ]; then export Postbacks__GroupCommit__Enabled=true; fi
     exec env "$@" dotnet "$api_dll" >>"$work/api.log" 2>&1
   ) &
   api_pid=$!
@@ -61,6 +63,18 @@ busy_pct() {
   sleep 2
   b=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
   python3 -c "import sys; t0,i0,t1,i1=map(int,sys.argv[1:]); print(round(100*(1-(i1-i0)/max(1,t1-t0))*$(nproc)))" $a $b
+}
+
+# CPU ms PostgreSQL has used so far (user + system): the postmaster, its live processes (backends,
+# WAL writer, checkpointer, autovacuum) and those that already exited (the postmaster reaped them:
+# its cutime + cstime), so a backend that ends with its client (pgbench's) is still counted.
+pg_cpu_ms() {
+  local pid=$1 ticks
+  ticks=$({
+    awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat"
+    for child in $(ps -o pid= --ppid "$pid"); do awk '{print $14 + $15}' "/proc/$child/stat" 2>/dev/null || true; done
+  } | awk '{s += $1} END {printf "%d", s}')
+  echo $(( ticks * 1000 / $(getconf CLK_TCK) ))
 }
 
 # Builds the bench tool (Release) and publishes the API as the Dockerfile does (ReadyToRun, for this

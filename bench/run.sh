@@ -9,7 +9,8 @@
 # ("8 32 64"), BENCH_KEEP_WORK=1 keeps the work directory (logs, raw outputs) for a look afterwards,
 # BENCH_NO_README=1 leaves README.md alone, BENCH_API_DLL runs another build of the API (to compare
 # two versions under the same conditions), BENCH_ONLY=deposits stops after the footprint and the
-# deposit creation measure (a 1-minute loop for work on that path; no table).
+# deposit creation measure (a 1-minute loop for work on that path; no table), BENCH_GROUP_COMMIT=1
+# runs the API with group commit on (Postbacks:GroupCommit:Enabled; the table's header says which).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -186,6 +187,10 @@ bench postbacks --out-dir "$work/bodies" --access-key "$access_key" --private-ke
 body_len=$(head -n 1000 "$work/bodies/warmup.txt" | awk '{ n += length($0) } END { printf "%d", n / NR }')
 item_len=$(head -n 1 "$work/bodies/warmup.txt" | python3 -c 'import json,sys; b=json.load(sys.stdin); print(len(json.dumps(b["additional_data"][0], separators=(",", ":"))))')
 
+# PostgreSQL's CPU per accepted postback (the service) and per transaction (the floor), per run.
+pg_cpu_rows=()
+per_postback_ms() { python3 -c "import sys; n=int(sys.argv[2]); print(f'{int(sys.argv[1]) / n:.3f}' if n > 0 else 'n/a')" "$1" "$2"; }
+
 accepted_count() { psql_merchant -Atc "SELECT count(*) FILTER (WHERE outcome = 'accepted'), count(*) FILTER (WHERE outcome <> 'accepted') FROM postbacks"; }
 
 run_wrk() { # name connections seconds bodies-file
@@ -212,23 +217,32 @@ for c in $connections; do
   settle
   psql_merchant -c "SELECT pg_stat_statements_reset()" >/dev/null
   before=$(accepted_count)
+  cpu_before=$(pg_cpu_ms "$pg_pid")
   say "Ingestion, $c connections, ${duration}s..."
   run_wrk "ingest-c$c" "$c" "$duration" "$work/bodies/c$c.txt"
+  cpu_service=$(( $(pg_cpu_ms "$pg_pid") - cpu_before ))
   after=$(accepted_count)
+  service_cpu_per=$(per_postback_ms "$cpu_service" $(( ${after%|*} - ${before%|*} )))
   # shellcheck disable=SC2046
   bench record --out "$out/ingest-c$c.json" -- $(statement_stats "WITH incoming AS") db_accepted_delta=$(( ${after%|*} - ${before%|*} )) \
-    db_other_delta=$(( ${after#*|} - ${before#*|} )) >/dev/null
+    db_other_delta=$(( ${after#*|} - ${before#*|} )) pg_cpu_ms=$cpu_service pg_cpu_ms_per_postback="$service_cpu_per" >/dev/null
   settle
   say "Floor (pgbench, same writes in one statement), $c clients, ${duration}s..."
   psql_merchant -c "SELECT pg_stat_statements_reset()" >/dev/null
   rm -f "$work/raw/floor-c$c-log".*
+  cpu_before=$(pg_cpu_ms "$pg_pid")
   bench measure --kind pgbench --raw-out "$work/raw/floor-c$c.txt" --pg-pid "$pg_pid" \
     --pgbench-log-prefix "$work/raw/floor-c$c-log" --out "$out/floor-c$c.json" -- \
     "$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c "$c" -j 1 -T "$duration" \
     -D bodylen="$body_len" -D itemlen="$item_len" -f bench/sql/floor.sql \
     --log --log-prefix "$work/raw/floor-c$c-log" merchant >/dev/null
+  cpu_floor=$(( $(pg_cpu_ms "$pg_pid") - cpu_before ))
+  floor_transactions=$(awk -F': ' '/number of transactions actually processed/ {split($2, n, "/"); print n[1]}' "$work/raw/floor-c$c.txt")
+  floor_cpu_per=$(per_postback_ms "$cpu_floor" "${floor_transactions:-0}")
   # shellcheck disable=SC2046
-  bench record --out "$out/floor-c$c.json" -- $(statement_stats "WITH n AS") >/dev/null
+  bench record --out "$out/floor-c$c.json" -- $(statement_stats "WITH n AS") pg_cpu_ms=$cpu_floor \
+    pg_cpu_ms_per_transaction="$floor_cpu_per" >/dev/null
+  pg_cpu_rows+=("| $c | $service_cpu_per | $floor_cpu_per |")
 done
 
 # ---- 2. latency at half the maximum rate, open loop ----------------------------------------------
@@ -258,8 +272,9 @@ bench record --out "$out/footprint.json" -- idle_rss_after_mb="$(rss_mb "$api_pi
 
 # ---- the table -----------------------------------------------------------------------------------
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
+if [ "${BENCH_GROUP_COMMIT:-0}" = 1 ]; then group_commit=on; group_commit_label="BENCH_GROUP_COMMIT=1 "; else group_commit=off; group_commit_label=""; fi
 bench record --out "$out/meta.json" -- \
-  date="$(date -u '+%Y-%m-%d %H:%M UTC')" command="bench/run.sh" runtime_s=$(( $(date +%s) - run_started )) \
+  date="$(date -u '+%Y-%m-%d %H:%M UTC')" command="${group_commit_label}bench/run.sh" group_commit="$group_commit" runtime_s=$(( $(date +%s) - run_started )) \
   commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo '+changes')${BENCH_API_DLL:+, API from $BENCH_API_DLL}${BENCH_LABEL:+ ($BENCH_LABEL)}" \
   nproc="$(nproc)" memory="$(free -g | awk '/^Mem:/ {print $2 " GiB"}')" \
   cpu="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" kernel="Linux $(uname -r)" \
@@ -269,6 +284,16 @@ bench record --out "$out/meta.json" -- \
 mkdir -p bench/results/"$stamp"
 cp "$out"/*.json bench/results/"$stamp"/
 bench report --dir "$out" --out bench/results/"$stamp".md >/dev/null
+{
+  echo
+  echo "Postbacks stored with group commit: **$group_commit** (Postbacks:GroupCommit:Enabled; BENCH_GROUP_COMMIT=1 turns it on)."
+  echo
+  echo "PostgreSQL CPU ms (user + system, all its processes, from /proc) per accepted postback (service) and per transaction (floor):"
+  echo
+  echo "| connections | service | floor |"
+  echo "|---|---|---|"
+  printf '%s\n' "${pg_cpu_rows[@]}"
+} >>bench/results/"$stamp".md
 cp bench/results/"$stamp".md bench/results/latest.md
 if [ "${BENCH_NO_README:-0}" != 1 ] && grep -q '<!-- results:start -->' bench/README.md; then
   python3 - "$stamp" <<'PY'

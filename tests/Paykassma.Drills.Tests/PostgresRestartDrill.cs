@@ -17,11 +17,13 @@ public sealed class PostgresRestartDrill(ITestOutputHelper output)
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(15);
 
-    [Fact]
-    public async Task While_PostgreSQL_is_down_postbacks_get_503_and_afterwards_ok_without_restarting_the_service()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // group commit (ADR 0022): the same guarantees when postbacks share a transaction
+    public async Task While_PostgreSQL_is_down_postbacks_get_503_and_afterwards_ok_without_restarting_the_service(bool groupCommit)
     {
-        await using var rig = await DrillRig.CreateAsync("pg-restart", output);
-        var api = rig.MerchantApi($"http://127.0.0.1:{OsProcesses.FreePort()}");
+        await using var rig = await DrillRig.CreateAsync(groupCommit ? "group-pg-restart" : "pg-restart", output);
+        var api = rig.MerchantApi($"http://127.0.0.1:{OsProcesses.FreePort()}", DrillRig.GroupCommit(groupCommit));
         rig.Log($"api ready in {await api.StartAsync():s\\.f} s");
         var pid = api.Current!.Id;
 

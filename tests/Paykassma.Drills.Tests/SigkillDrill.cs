@@ -13,12 +13,14 @@ public sealed class SigkillDrill(ITestOutputHelper output)
     private const int Senders = 8;
     private const int Kills = 4;
 
-    [Fact]
-    public async Task No_postback_answered_ok_is_lost_when_the_service_is_SIGKILLed_mid_stream()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // group commit (ADR 0022): the same guarantees when postbacks share a transaction
+    public async Task No_postback_answered_ok_is_lost_when_the_service_is_SIGKILLed_mid_stream(bool groupCommit)
     {
-        await using var rig = await DrillRig.CreateAsync("sigkill", output);
+        await using var rig = await DrillRig.CreateAsync(groupCommit ? "group-sigkill" : "sigkill", output);
         // No proofs in this drill: the gateway URL is never called.
-        var api = rig.MerchantApi($"http://127.0.0.1:{OsProcesses.FreePort()}");
+        var api = rig.MerchantApi($"http://127.0.0.1:{OsProcesses.FreePort()}", DrillRig.GroupCommit(groupCommit));
         rig.Log($"api ready in {await api.StartAsync():s\\.f} s (first start: migrations)");
 
         await using var stream = new PostbackStream(api.BaseUrl, () => rig.Elapsed, Senders);

@@ -29,4 +29,32 @@ public sealed class PostbackOptions
 
     /// <summary>How often the retention job looks for rows to delete.</summary>
     public TimeSpan RetentionCheckInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Several concurrent postbacks stored in one transaction (one WAL flush); off unless measured to pay.</summary>
+    public PostbackGroupCommitOptions GroupCommit { get; set; } = new();
+}
+
+/// <summary>
+/// Group commit (<c>Postbacks:GroupCommit</c>): the postback statements that arrive together run as
+/// one batch, one round trip and one transaction, and each is answered ok only after that commit
+/// (ADR 0022). Off by default: see the ADR for when it pays.
+/// </summary>
+public sealed class PostbackGroupCommitOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>Most postbacks in one batch.</summary>
+    public int MaxBatch { get; set; } = 32;
+
+    /// <summary>
+    /// How long a batch waits for more after its first postback. Zero: it takes what queued up while
+    /// the batches before it ran, so a lone postback waits for nothing and a busy stream still batches.
+    /// </summary>
+    public TimeSpan Window { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Batches in flight at once, each on its own connection. One alone would serialize every postback
+    /// on one PostgreSQL backend while the others stand idle.
+    /// </summary>
+    public int Parallelism { get; set; } = 4;
 }

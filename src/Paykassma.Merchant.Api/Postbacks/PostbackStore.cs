@@ -52,7 +52,8 @@ public sealed record StoredPostback(PostbackOutcome Outcome, int NewTransactions
 /// so every step is visible.
 /// </summary>
 public sealed class PostbackStore(
-    NpgsqlDataSource dataSource, IOptions<PostbackOptions> options, IOptions<Payouts.PayoutOptions> payouts, TimeProvider time)
+    NpgsqlDataSource dataSource, IOptions<PostbackOptions> options, IOptions<Payouts.PayoutOptions> payouts, TimeProvider time,
+    PostbackBatcher batcher)
 {
     /// <summary>
     /// One statement: the postback row, each signed item inserted at most once (the unique keys
@@ -60,31 +61,40 @@ public sealed class PostbackStore(
     /// by the postback that inserted the transaction, so a redelivery cannot credit twice), and the
     /// postback's outcome. Returns only after COMMIT: the caller may then answer ok.
     /// </summary>
-    public Task<StoredPostback> StoreVerifiedAsync(
+    public async Task<StoredPostback> StoreVerifiedAsync(
         IncomingPostback postback, string verifiedWith, IReadOnlyList<TransactionRow> rows, string? discrepancies,
-        CancellationToken cancellationToken) =>
-        OnFreshConnectionIfBrokenAsync(async () =>
+        CancellationToken cancellationToken)
+    {
+        var one = rows.Count == 1;
+        var statement = PostbackStatements.For(rows);
+        var input = Input(postback.Id, postback.Label, rows, discrepancies) with
+        {
+            ItemsAsScalars = one,
+            Postback = postback,
+            Body = postback.Body,
+            BodyTruncated = postback.BodyTruncated,
+            VerifiedWith = verifiedWith,
+            DuplicateBodyBytesKept = options.Value.DuplicateBodyBytesKept,
+        };
+        // Group commit (ADR 0022), when enabled: the same statement in a batch with others that came
+        // together, answered after their common commit. Handed back (null) when it must run alone.
+        if (batcher.Enabled && await batcher.StoreAsync(statement, input, cancellationToken) is { } batched)
+        {
+            return batched;
+        }
+        return await OnFreshConnectionIfBrokenAsync(async () =>
         {
             // One statement, so one round trip and its own transaction: PostgreSQL commits it (durably)
             // before it says ReadyForQuery, and ReadOutcomeAsync reads up to that point before returning.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var one = rows.Count == 1;
-            var statement = PostbackStatements.For(rows);
-            await using var command = statement.Command(connection, Input(postback.Id, postback.Label, rows, discrepancies) with
-            {
-                ItemsAsScalars = one,
-                Postback = postback,
-                Body = postback.Body,
-                BodyTruncated = postback.BodyTruncated,
-                VerifiedWith = verifiedWith,
-                DuplicateBodyBytesKept = options.Value.DuplicateBodyBytesKept,
-            });
+            await using var command = statement.Command(connection, input);
             // Prepared once per pooled connection (later calls find it and cost nothing): planning this
             // statement took longer than running it. The one-item form has only scalar parameters, so
             // its generic plan is as good as a custom one and PostgreSQL stops replanning.
             await command.PrepareAsync(cancellationToken);
             return await ReadOutcomeAsync(command, cancellationToken);
         });
+    }
 
     /// <summary>A postback that was not accepted, kept with its reason for ops: only its first bytes (it may be anyone's junk).</summary>
     public Task StoreRejectedAsync(IncomingPostback postback, string reason, string? detail, CancellationToken cancellationToken)
@@ -196,6 +206,17 @@ public sealed class PostbackStore(
     private static async Task<StoredPostback> ReadOutcomeAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var stored = await ReadOutcomeRowAsync(reader, cancellationToken);
+        while (await reader.NextResultAsync(cancellationToken))
+        {
+        }
+        await reader.CloseAsync();
+        return stored;
+    }
+
+    /// <summary>The outcome row of one postback statement (alone, or one of a batch's results).</summary>
+    internal static async Task<StoredPostback> ReadOutcomeRowAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         if (!await reader.ReadAsync(cancellationToken))
         {
             throw new InvalidOperationException("The postback statement returned no outcome.");
@@ -204,13 +225,8 @@ public sealed class PostbackStore(
         {
             throw new InvalidOperationException("The postback statement returned an unknown outcome.");
         }
-        var stored = new StoredPostback(outcome, reader.GetInt32(1), reader.GetInt32(2), await reader.GetFieldValueAsync<string[]>(3, cancellationToken),
+        return new StoredPostback(outcome, reader.GetInt32(1), reader.GetInt32(2), await reader.GetFieldValueAsync<string[]>(3, cancellationToken),
             reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), await reader.GetFieldValueAsync<Guid?>(7, cancellationToken));
-        while (await reader.NextResultAsync(cancellationToken))
-        {
-        }
-        await reader.CloseAsync();
-        return stored;
     }
 
     /// <summary>What every postback statement is bound from; each call adds what its statement needs.</summary>

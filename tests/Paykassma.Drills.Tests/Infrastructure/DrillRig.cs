@@ -87,6 +87,10 @@ public sealed class DrillRig : IAsyncDisposable
         }
     }
 
+    /// <summary>The settings that turn group commit on (Postbacks:GroupCommit, ADR 0022), or none.</summary>
+    public static IReadOnlyDictionary<string, string>? GroupCommit(bool enabled) =>
+        enabled ? new Dictionary<string, string> { ["Postbacks__GroupCommit__Enabled"] = "true" } : null;
+
     /// <summary>The merchant service, configured as in production (JSON logs), pointed at <paramref name="gatewayUrl"/>.</summary>
     public AppHost MerchantApi(string gatewayUrl, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
     {
