@@ -32,8 +32,12 @@ launch_api() {
     # One synthetic user makes every call here: the per-user limits would measure themselves.
     export RateLimits__FrontendPerMinute=1000000 RateLimits__ProofUploadsPerMinute=1000000
     export ASPNETCORE_URLS=$api_url
-    # BENCH_GROUP_COMMIT=1: postbacks stored by group commit (Postbacks:GroupCommit, ADR 0022).
-    if [ "${BENCH_GROUP_COMMIT:-0}" = 1 ]; then export Postbacks__GroupCommit__Enabled=true; fi
+    # BENCH_GROUP_COMMIT=0 stores each postback in its own transaction, =1 by group commit
+    # (Postbacks:GroupCommit, ADR 0022); unset, the service's default (on).
+    case "${BENCH_GROUP_COMMIT:-}" in
+      1) export Postbacks__GroupCommit__Enabled=true ;;
+      0) export Postbacks__GroupCommit__Enabled=false ;;
+    esac
     exec env "$@" dotnet "$api_dll" >>"$work/api.log" 2>&1
   ) &
   api_pid=$!

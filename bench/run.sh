@@ -9,8 +9,8 @@
 # ("8 32 64"), BENCH_KEEP_WORK=1 keeps the work directory (logs, raw outputs) for a look afterwards,
 # BENCH_NO_README=1 leaves README.md alone, BENCH_API_DLL runs another build of the API (to compare
 # two versions under the same conditions), BENCH_ONLY=deposits stops after the footprint and the
-# deposit creation measure (a 1-minute loop for work on that path; no table), BENCH_GROUP_COMMIT=1
-# runs the API with group commit on (Postbacks:GroupCommit:Enabled; the table's header says which).
+# deposit creation measure (a 1-minute loop for work on that path; no table), BENCH_GROUP_COMMIT=0 or 1
+# runs the API with group commit off or on (Postbacks:GroupCommit:Enabled, on by default; the header says which).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -272,7 +272,11 @@ bench record --out "$out/footprint.json" -- idle_rss_after_mb="$(rss_mb "$api_pi
 
 # ---- the table -----------------------------------------------------------------------------------
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
-if [ "${BENCH_GROUP_COMMIT:-0}" = 1 ]; then group_commit=on; group_commit_label="BENCH_GROUP_COMMIT=1 "; else group_commit=off; group_commit_label=""; fi
+case "${BENCH_GROUP_COMMIT:-}" in
+  1) group_commit=on; group_commit_label="BENCH_GROUP_COMMIT=1 " ;;
+  0) group_commit=off; group_commit_label="BENCH_GROUP_COMMIT=0 " ;;
+  *) group_commit="the service's default (on since ADR 0022; a build before it has none)"; group_commit_label="" ;;
+esac
 bench record --out "$out/meta.json" -- \
   date="$(date -u '+%Y-%m-%d %H:%M UTC')" command="${group_commit_label}bench/run.sh" group_commit="$group_commit" runtime_s=$(( $(date +%s) - run_started )) \
   commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo '+changes')${BENCH_API_DLL:+, API from $BENCH_API_DLL}${BENCH_LABEL:+ ($BENCH_LABEL)}" \
@@ -286,7 +290,7 @@ cp "$out"/*.json bench/results/"$stamp"/
 bench report --dir "$out" --out bench/results/"$stamp".md >/dev/null
 {
   echo
-  echo "Postbacks stored with group commit: **$group_commit** (Postbacks:GroupCommit:Enabled; BENCH_GROUP_COMMIT=1 turns it on)."
+  echo "Postbacks stored with group commit: **$group_commit** (Postbacks:GroupCommit:Enabled; BENCH_GROUP_COMMIT=0 or 1 sets it)."
   echo
   echo "PostgreSQL CPU ms (user + system, all its processes, from /proc) per accepted postback (service) and per transaction (floor):"
   echo

@@ -87,9 +87,9 @@ public sealed class DrillRig : IAsyncDisposable
         }
     }
 
-    /// <summary>The settings that turn group commit on (Postbacks:GroupCommit, ADR 0022), or none.</summary>
+    /// <summary>The setting that turns group commit (Postbacks:GroupCommit, ADR 0022) on or off, whatever the default.</summary>
     public static IReadOnlyDictionary<string, string>? GroupCommit(bool enabled) =>
-        enabled ? new Dictionary<string, string> { ["Postbacks__GroupCommit__Enabled"] = "true" } : null;
+        new Dictionary<string, string> { ["Postbacks__GroupCommit__Enabled"] = enabled ? "true" : "false" };
 
     /// <summary>The merchant service, configured as in production (JSON logs), pointed at <paramref name="gatewayUrl"/>.</summary>
     public AppHost MerchantApi(string gatewayUrl, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
