@@ -24,8 +24,8 @@ WITH incoming AS (
 payouts_named AS (
     -- The payouts that signed withdrawal ids name, locked and read as they are now, not as this
     -- statement's snapshot had them: two reports of one withdrawal (paid and cancelled, say) are
-    -- then judged one after the other, so a contradiction is always seen as one. A deposit
-    -- postback names none: an empty probe of the unique index.
+    -- then judged one after the other, so a contradiction is always seen as one. Only in the
+    -- statements built for withdrawals: a deposit's postback does not touch payouts.
     SELECT id, withdrawal_id, amount, status, currency FROM payouts
     WHERE withdrawal_id = ANY (ARRAY(SELECT withdrawal_id FROM incoming WHERE direction = 'outgoing' AND withdrawal_id IS NOT NULL))
     FOR UPDATE
@@ -211,8 +211,8 @@ WITH incoming AS (
 payouts_named AS (
     -- The payouts that signed withdrawal ids name, locked and read as they are now, not as this
     -- statement's snapshot had them: two reports of one withdrawal (paid and cancelled, say) are
-    -- then judged one after the other, so a contradiction is always seen as one. A deposit
-    -- postback names none: an empty probe of the unique index.
+    -- then judged one after the other, so a contradiction is always seen as one. Only in the
+    -- statements built for withdrawals: a deposit's postback does not touch payouts.
     SELECT id, withdrawal_id, amount, status, currency FROM payouts
     WHERE withdrawal_id = ANY (ARRAY(SELECT withdrawal_id FROM incoming WHERE direction = 'outgoing' AND withdrawal_id IS NOT NULL))
     FOR UPDATE
@@ -598,8 +598,8 @@ WITH incoming AS (
 payouts_named AS (
     -- The payouts that signed withdrawal ids name, locked and read as they are now, not as this
     -- statement's snapshot had them: two reports of one withdrawal (paid and cancelled, say) are
-    -- then judged one after the other, so a contradiction is always seen as one. A deposit
-    -- postback names none: an empty probe of the unique index.
+    -- then judged one after the other, so a contradiction is always seen as one. Only in the
+    -- statements built for withdrawals: a deposit's postback does not touch payouts.
     SELECT id, withdrawal_id, amount, status, currency FROM payouts
     WHERE withdrawal_id = ANY (ARRAY(SELECT withdrawal_id FROM incoming WHERE direction = 'outgoing' AND withdrawal_id IS NOT NULL))
     FOR UPDATE
@@ -758,8 +758,8 @@ WITH incoming AS (
 payouts_named AS (
     -- The payouts that signed withdrawal ids name, locked and read as they are now, not as this
     -- statement's snapshot had them: two reports of one withdrawal (paid and cancelled, say) are
-    -- then judged one after the other, so a contradiction is always seen as one. A deposit
-    -- postback names none: an empty probe of the unique index.
+    -- then judged one after the other, so a contradiction is always seen as one. Only in the
+    -- statements built for withdrawals: a deposit's postback does not touch payouts.
     SELECT id, withdrawal_id, amount, status, currency FROM payouts
     WHERE withdrawal_id = ANY (ARRAY(SELECT withdrawal_id FROM incoming WHERE direction = 'outgoing' AND withdrawal_id IS NOT NULL))
     FOR UPDATE
@@ -1145,8 +1145,8 @@ WITH incoming AS (
 payouts_named AS (
     -- The payouts that signed withdrawal ids name, locked and read as they are now, not as this
     -- statement's snapshot had them: two reports of one withdrawal (paid and cancelled, say) are
-    -- then judged one after the other, so a contradiction is always seen as one. A deposit
-    -- postback names none: an empty probe of the unique index.
+    -- then judged one after the other, so a contradiction is always seen as one. Only in the
+    -- statements built for withdrawals: a deposit's postback does not touch payouts.
     SELECT id, withdrawal_id, amount, status, currency FROM payouts
     WHERE withdrawal_id = ANY (ARRAY(SELECT withdrawal_id FROM incoming WHERE direction = 'outgoing' AND withdrawal_id IS NOT NULL))
     FOR UPDATE
