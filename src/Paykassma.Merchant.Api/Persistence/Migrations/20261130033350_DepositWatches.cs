@@ -23,26 +23,9 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                     CONSTRAINT pk_deposit_watches PRIMARY KEY (deposit_id, stream_id)
                 );
                 CREATE INDEX ix_deposit_watches_expires_at ON deposit_watches (expires_at);
-                CREATE OR REPLACE FUNCTION deposit_changes_record() RETURNS trigger LANGUAGE plpgsql AS $$
-                DECLARE
-                    change_id bigint;
-                BEGIN
-                    IF TG_OP = 'UPDATE'
-                       AND NEW.status IS NOT DISTINCT FROM OLD.status
-                       AND NEW.confirmed_amount IS NOT DISTINCT FROM OLD.confirmed_amount
-                       AND NEW.amount_mismatch IS NOT DISTINCT FROM OLD.amount_mismatch THEN
-                        RETURN NULL;
-                    END IF;
-                    INSERT INTO deposit_changes (deposit_id, status, confirmed_amount, amount_mismatch, at)
-                    VALUES (NEW.id, NEW.status, NEW.confirmed_amount, NEW.amount_mismatch, NEW.updated_at)
-                    RETURNING id INTO change_id;
-                    IF EXISTS (SELECT 1 FROM deposit_watches w WHERE w.deposit_id = NEW.id AND w.expires_at > now()) THEN
-                        PERFORM pg_notify('deposit_changes', NEW.id::text || ':' || change_id::text);
-                    END IF;
-                    RETURN NULL;
-                END
-                $$;
                 """);
+            // The function itself is kept in a file of its own, which the tests check the database against.
+            migrationBuilder.Sql(LiveStatus.DepositChangesTrigger.RecordFunction);
 
         }
 
