@@ -117,7 +117,9 @@ public sealed class FirstRequestWait(
     public async Task<bool> NextPollAsync(CancellationToken cancellationToken)
     {
         var left = giveUpAt - time.GetUtcNow();
-        if (left <= TimeSpan.Zero)
+        // Timers count whole milliseconds: a delay of less than one is none, and the last fraction of a
+        // millisecond would be spent looking again and again (thousands of looks, each a query).
+        if (left < TimeSpan.FromMilliseconds(1))
         {
             return false;
         }

@@ -36,7 +36,9 @@ public sealed class DepositStreamLimitsTests(DepositStreamLimitsTests.LimitsFact
         await NoStreamOpenAsync();
         var label = GatewayScript.NewLabel("expiring");
         var depositId = await api.CreateDepositAsync(label);
-        var token = TestTokens.For(label, expires: DateTime.UtcNow.AddSeconds(3));
+        // A JWT's exp is in whole seconds, so "3 s" could leave two, all of it spent opening the stream on a
+        // busy machine (no heartbeat seen): five leave room for the opening and for heartbeats.
+        var token = TestTokens.For(label, expires: DateTime.UtcNow.AddSeconds(5));
         var exp = new DateTimeOffset(new JsonWebToken(token).ValidTo, TimeSpan.Zero);
 
         await using var stream = await EventStream.OpenAsync(ClientWith(token), depositId);
