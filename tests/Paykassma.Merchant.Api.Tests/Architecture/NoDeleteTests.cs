@@ -46,19 +46,7 @@ public sealed partial class NoDeleteTests
         Directory.EnumerateFiles(SourceRoot, "*.cs", SearchOption.AllDirectories)
             .Where(file => !Path.GetRelativePath(SourceRoot, file).Split(Path.DirectorySeparatorChar).Intersect(["bin", "obj", "Migrations"]).Any());
 
-    private static string SourceRoot { get; } = FindSource();
-
-    private static string FindSource()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Paykassma.Merchant.sln")))
-            {
-                return Path.Combine(directory.FullName, "src");
-            }
-        }
-        throw new InvalidOperationException("Paykassma.Merchant.sln not found above the test assembly.");
-    }
+    private static string SourceRoot { get; } = Path.Combine(Docs.DocText.Root, "src");
 
     [GeneratedRegex(@"(?i)\bdelete\s+from\s+(deposits|proofs|payouts)\b|\b(Deposits|Proofs|Payouts)\b[^;]*\.(ExecuteDelete(Async)?|Remove|RemoveRange)\(")]
     private static partial Regex Deletes();

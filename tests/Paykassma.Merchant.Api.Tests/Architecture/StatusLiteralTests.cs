@@ -93,19 +93,7 @@ public sealed partial class StatusLiteralTests
             .Where(t => t.field?.FieldType is { IsGenericType: true } ft && ft.GetGenericTypeDefinition() == typeof(StatusMachine<,>))
             .Select(t => (t.type, t.field!.FieldType.GetGenericArguments()[0]));
 
-    private static string SourceRoot { get; } = FindSource();
-
-    private static string FindSource()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Paykassma.Merchant.sln")))
-            {
-                return Path.Combine(directory.FullName, "src");
-            }
-        }
-        throw new InvalidOperationException("Paykassma.Merchant.sln not found above the test assembly.");
-    }
+    private static string SourceRoot { get; } = Path.Combine(Docs.DocText.Root, "src");
 
     [GeneratedRegex("'([a-z_]+)'")]
     private static partial Regex Quoted();
