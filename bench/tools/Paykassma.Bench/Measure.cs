@@ -40,7 +40,7 @@ internal static partial class Measure
         var result = kind switch
         {
             "wrk" => FromWrk(output),
-            "pgbench" => FromPgbench(output, args.Text("pgbench-log-prefix")),
+            "pgbench" => FromPgbench(output, args.Text("pgbench-log-prefix"), args.Double("skip-seconds", 0)),
             _ => throw new ArgumentException("--kind is wrk or pgbench"),
         };
         result["cpu"] = usage;
@@ -59,33 +59,50 @@ internal static partial class Measure
         return JsonNode.Parse(line["BENCH_JSON ".Length..])!.AsObject();
     }
 
-    private static JsonObject FromPgbench(string output, string logPrefix)
+    /// <summary>
+    /// pgbench's summary and its per-transaction log (client_id transaction_no time_us script_no epoch epoch_us
+    /// [schedule_lag_us]). At a fixed rate (-R) the log's time excludes how late the transaction started, so the
+    /// schedule lag is added back: latency from the due time, as the paced generator measures it. skipSeconds
+    /// drops the first seconds of the log: pgbench has no warm-up, and its first second includes starting its
+    /// clients while the schedule already runs (the paced generator warms up for 2 s before it records).
+    /// </summary>
+    private static JsonObject FromPgbench(string output, string logPrefix, double skipSeconds)
     {
         var tps = double.Parse(TpsPattern().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var processed = long.Parse(ProcessedPattern().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var failedMatch = FailedPattern().Match(output);
         var failed = failedMatch.Success ? long.Parse(failedMatch.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        // Per-transaction log: client_id transaction_no time(us) script_no epoch epoch_us
         var directory = Path.GetDirectoryName(logPrefix)!;
-        var latencies = new List<long>();
+        var entries = new List<(long EndUs, long LatencyUs)>();
         foreach (var file in Directory.EnumerateFiles(directory, Path.GetFileName(logPrefix) + ".*"))
         {
             foreach (var line in File.ReadLines(file))
             {
                 var fields = line.Split(' ');
-                if (fields.Length >= 3 && long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var us))
+                if (fields.Length >= 6 && long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var us)
+                    && long.TryParse(fields[4], NumberStyles.None, CultureInfo.InvariantCulture, out var epoch)
+                    && long.TryParse(fields[5], NumberStyles.None, CultureInfo.InvariantCulture, out var epochUs))
                 {
-                    latencies.Add(us);
+                    var lag = fields.Length >= 7 && long.TryParse(fields[6], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : 0;
+                    entries.Add((epoch * 1_000_000 + epochUs, us + lag));
                 }
             }
         }
-        return new JsonObject
+        var from = entries.Count == 0 ? 0 : entries.Min(e => e.EndUs) + (long)(skipSeconds * 1_000_000);
+        var kept = entries.Where(e => e.EndUs >= from).Select(e => e.LatencyUs).ToList();
+        var result = new JsonObject
         {
             ["tps"] = Math.Round(tps, 1),
             ["transactions"] = processed,
             ["failed"] = failed,
-            ["latency"] = Latencies.Summary(latencies),
+            ["latency"] = Latencies.Summary(kept),
         };
+        if (skipSeconds > 0)
+        {
+            result["skipped_seconds"] = skipSeconds;
+            result["recorded"] = kept.Count;
+        }
+        return result;
     }
 
     [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]
