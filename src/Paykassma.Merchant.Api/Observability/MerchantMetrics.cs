@@ -15,6 +15,7 @@ public sealed class MerchantMetrics
     private readonly Counter<long> _proofDeliveries;
     private readonly Histogram<double> _postbackDuration;
     private readonly Counter<long> _rejectedNotRecorded;
+    private readonly Histogram<int> _postbackBatchSize;
     private readonly Counter<long> _depositsCredited;
     private readonly Counter<long> _unappliedItems;
     private readonly Counter<long> _payouts;
@@ -34,6 +35,9 @@ public sealed class MerchantMetrics
         _postbackDuration = meter.CreateHistogram("paykassma.postback.duration", unit: "s",
             description: "Time to judge and store a postback (the gateway waits for it)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
+        _postbackBatchSize = meter.CreateHistogram<int>("paykassma.postbacks.batch_size", unit: "{postback}",
+            description: "Postbacks stored by one group commit (one transaction, one WAL flush); mostly 1 means group commit is not grouping",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64] });
         _rejectedNotRecorded = meter.CreateCounter<long>("paykassma.postbacks.rejected_not_recorded", description:
             "Rejected postbacks answered but not written, because their source or all sources together exceeded the rejected-bytes budget (a junk flood)");
         _depositsCredited = meter.CreateCounter<long>("paykassma.deposits.credited", description:
@@ -68,6 +72,8 @@ public sealed class MerchantMetrics
     }
 
     public void RejectedPostbackNotRecorded() => _rejectedNotRecorded.Add(1);
+
+    public void PostbackBatchCommitted(int postbacks) => _postbackBatchSize.Record(postbacks);
 
     /// <param name="reason">A code from <see cref="Postbacks.UnappliedReasons"/> (a fixed set, chosen by our SQL).</param>
     public void PostbackItemUnapplied(string reason) => _unappliedItems.Add(1, new KeyValuePair<string, object?>("reason", reason));

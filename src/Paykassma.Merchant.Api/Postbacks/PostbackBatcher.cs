@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Paykassma.Merchant.Api.Observability;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Postbacks;
@@ -22,7 +23,7 @@ namespace Paykassma.Merchant.Api.Postbacks;
 /// (once sent, the batch borrows the waiter's body buffer, so the waiter waits for the end).
 /// </remarks>
 public sealed partial class PostbackBatcher(
-    NpgsqlDataSource dataSource, IOptions<PostbackOptions> options, ILogger<PostbackBatcher> logger) : BackgroundService
+    NpgsqlDataSource dataSource, IOptions<PostbackOptions> options, MerchantMetrics metrics, ILogger<PostbackBatcher> logger) : BackgroundService
 {
     private const int ConflictRetries = 3;
 
@@ -126,6 +127,7 @@ public sealed partial class PostbackBatcher(
                 try
                 {
                     var stored = await ExecuteAsync(remaining);
+                    metrics.PostbackBatchCommitted(remaining.Count);
                     for (var i = 0; i < remaining.Count; i++)
                     {
                         remaining[i].Done.TrySetResult(stored[i]);

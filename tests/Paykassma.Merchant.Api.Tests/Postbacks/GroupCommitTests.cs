@@ -57,6 +57,10 @@ public sealed class GroupCommitTests
         Assert.Equal(1, await CommitsOfAsync(api, bodies));
         Assert.Equal(count, await api.ScalarAsync<long>(
             "SELECT count(*) FROM postbacks WHERE outcome = 'accepted' AND body_sha256 = ANY(@h)", ("h", bodies.Select(Sha256).ToArray())));
+        // Ops see it: one batch of 8 (this app's own meter, so no other test's batches).
+        var metrics = await (await gateway.GetAsync("/metrics")).Content.ReadAsStringAsync();
+        Assert.Matches(@"paykassma_postbacks_batch_size_count(\{[^}]*\})? 1\b", metrics);
+        Assert.Matches(@"paykassma_postbacks_batch_size_sum(\{[^}]*\})? 8\b", metrics);
     }
 
     [Fact]
