@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Paykassma.Merchant.Api.Deposits;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Persistence;
+using Paykassma.Merchant.Api.Postbacks;
 using Paykassma.Merchant.Api.Proofs;
 
 namespace Paykassma.Merchant.Api.Ops;
@@ -85,17 +85,8 @@ public static class OpsDepositsApi
         }
 
         var proofs = await ProofQueries.OfDepositAsync(db, id, cancellationToken);
-        var customIds = proofs.Select(p => p.CustomTransactionId).ToList();
-        // Matched transactions, and any that name one of its proofs without being applied to it.
-        var transactions = await db.GatewayTransactions.AsNoTracking()
-            .Where(t => t.DepositId == id || (t.CustomOrderId != null && customIds.Contains(t.CustomOrderId)))
-            .OrderBy(t => t.StoredAt).ToListAsync(cancellationToken);
-        var transactionIds = transactions.Select(t => t.TransactionId).Distinct().ToList();
-        var postbacks = await db.Postbacks.AsNoTracking()
-            .Where(p => p.TransactionIds.Any(t => transactionIds.Contains(t)))
-            .OrderBy(p => p.ReceivedAt).Take(200)
-            .WithoutBody()
-            .ToListAsync(cancellationToken);
+        var transactions = await PostbackQueries.OfDepositAsync(db, id, proofs.Select(p => p.CustomTransactionId).ToList(), cancellationToken);
+        var postbacks = await PostbackQueries.CarryingAnyAsync(db, transactions.Select(t => t.TransactionId).Distinct().ToList(), cancellationToken);
 
         return TypedResults.Ok(new OpsDepositDetail(
             OpsDeposit.From(deposit),

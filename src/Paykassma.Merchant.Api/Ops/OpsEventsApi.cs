@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Events;
@@ -58,22 +57,7 @@ public static class OpsEventsApi
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
         }
 
-        var query = db.OutboxEvents.AsNoTracking();
-        if (wanted is { } s)
-        {
-            query = query.Where(e => e.Status == s);
-        }
-        if (wantedType is not null)
-        {
-            query = query.Where(e => e.Type == wantedType);
-        }
-        if (subjectId is { } subject)
-        {
-            query = query.Where(e => e.SubjectId == subject);
-        }
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(e => e.CreatedAt).ThenBy(e => e.Id).Skip(Paging.Offset(page, pageSize)).Take(pageSize)
-            .ToListAsync(cancellationToken);
+        var (items, total) = await EventQueries.ListAsync(db, wanted, wantedType, subjectId, page, pageSize, cancellationToken);
         return TypedResults.Ok(new OpsApi.OpsPage<OpsEvent>(items.Select(OpsEvent.From).ToList(), page, pageSize, total));
     }
 

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Paykassma.Merchant.Api.Auth;
 using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Persistence;
@@ -52,57 +51,21 @@ public static partial class OpsPostbacksApi
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
         }
 
-        var query = db.Postbacks.AsNoTracking();
-        if (!string.IsNullOrEmpty(transactionId))
-        {
-            query = query.Where(p => p.TransactionIds.Contains(transactionId));
-        }
-        if (verified is { } v)
-        {
-            query = v ? query.Where(p => p.Outcome != PostbackOutcome.Rejected) : query.Where(p => p.Outcome == PostbackOutcome.Rejected);
-        }
-        if (wanted is { } o)
-        {
-            query = query.Where(p => p.Outcome == o);
-        }
-        if (!string.IsNullOrEmpty(reason))
-        {
-            query = query.Where(p => p.RejectReason == reason);
-        }
-        if (from is { } f)
-        {
-            query = query.Where(p => p.ReceivedAt >= f.Utc);
-        }
-        if (to is { } t)
-        {
-            query = query.Where(p => p.ReceivedAt < t.Utc);
-        }
-
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(p => p.ReceivedAt).ThenByDescending(p => p.Id)
-            .Skip(Paging.Offset(page, pageSize)).Take(pageSize)
-            .WithoutBody()
-            .ToListAsync(cancellationToken);
+        var filter = new PostbackQueries.Filter(transactionId, verified, wanted, reason, from?.Utc, to?.Utc);
+        var (items, total) = await PostbackQueries.ListAsync(db, filter, page, pageSize, cancellationToken);
         return TypedResults.Ok(new OpsApi.OpsPage<OpsPostbackSummary>(items.Select(OpsPostbackSummary.From).ToList(), page, pageSize, total));
     }
 
     public static async Task<Results<Ok<OpsPostbackDetail>, ProblemHttpResult>> GetPostback(
         Guid id, MerchantDbContext db, CancellationToken cancellationToken)
     {
-        var postback = await db.Postbacks.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var postback = await PostbackQueries.FindAsync(db, id, cancellationToken);
         if (postback is null)
         {
             return Problems.NotFoundResult("postback");
         }
-        var repeats = await db.PostbackRepeats.AsNoTracking().SingleOrDefaultAsync(r => r.PostbackId == id, cancellationToken);
-
-        var ids = postback.TransactionIds;
-        var transactions = await db.GatewayTransactions.AsNoTracking()
-            .Where(t => t.PostbackId == id)
-            .Concat(db.GatewayTransactions.AsNoTracking().CarryingAny(ids))
-            .OrderBy(t => t.StoredAt).ToListAsync(cancellationToken);
-        // What it brought first and what it carried again, each fact once (json has no equality for UNION).
-        transactions = transactions.DistinctBy(t => t.Id).ToList();
+        var repeats = await PostbackQueries.RepeatsAsync(db, id, cancellationToken);
+        var transactions = await PostbackQueries.OfPostbackAsync(db, postback, cancellationToken);
         JsonElement? discrepancies = null;
         if (postback.Discrepancies is not null)
         {
@@ -129,12 +92,11 @@ public static partial class OpsPostbacksApi
         {
             return invalid;
         }
-        var postback = await db.Postbacks.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var postback = await PostbackQueries.FindAsync(db, id, cancellationToken);
         if (postback is null)
         {
             return Problems.NotFoundResult("postback");
         }
-        var repeats = await db.PostbackRepeats.AsNoTracking().SingleOrDefaultAsync(r => r.PostbackId == id, cancellationToken);
         var result = await receiver.ReverifyAsync(postback, actor.Subject, reason, cancellationToken);
         if (result is null)
         {
@@ -163,50 +125,10 @@ public static partial class OpsPostbacksApi
             return TypedResults.ValidationProblem(errors, type: Problems.Validation);
         }
 
-        var query = db.GatewayTransactions.AsNoTracking();
-        if (!string.IsNullOrEmpty(transactionId))
-        {
-            query = query.CarryingAny([transactionId]);
-        }
-        if (!string.IsNullOrEmpty(customOrderId))
-        {
-            query = query.Where(t => t.CustomOrderId == customOrderId);
-        }
-        if (wanted is { } d)
-        {
-            query = query.Where(t => t.Direction == d);
-        }
-        if (depositId is { } deposit)
-        {
-            query = query.Where(t => t.DepositId == deposit);
-        }
-        if (matched is { } m)
-        {
-            query = m ? query.Where(t => t.DepositId != null) : query.Where(t => t.DepositId == null);
-        }
-        if (unapplied is { } u)
-        {
-            query = u ? query.Where(t => t.UnappliedReason != null) : query.Where(t => t.UnappliedReason == null);
-        }
-        if (unappliedReason is not null)
-        {
-            query = query.Where(t => t.UnappliedReason == unappliedReason);
-        }
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(t => t.StoredAt).Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(cancellationToken);
+        var filter = new PostbackQueries.TransactionFilter(transactionId, customOrderId, wanted, depositId, matched, unapplied, unappliedReason);
+        var (items, total) = await PostbackQueries.ListTransactionsAsync(db, filter, page, pageSize, cancellationToken);
         return TypedResults.Ok(new OpsApi.OpsPage<OpsTransaction>(items.Select(OpsTransaction.From).ToList(), page, pageSize, total));
     }
-
-    /// <summary>Everything but the body: a list of summaries need not carry megabytes of junk.</summary>
-    internal static IQueryable<PostbackRecord> WithoutBody(this IQueryable<PostbackRecord> postbacks) =>
-        postbacks.Select(p => new PostbackRecord
-        {
-            Id = p.Id, ReceivedAt = p.ReceivedAt, Outcome = p.Outcome, RejectReason = p.RejectReason, VerifiedWith = p.VerifiedWith,
-            Format = p.Format, Direction = p.Direction, Amount = p.Amount, Label = p.Label, TransactionIds = p.TransactionIds,
-            TransactionCount = p.TransactionCount, NewTransactionCount = p.NewTransactionCount, Discrepancies = p.Discrepancies,
-            BodyLength = p.BodyLength, RemoteIp = p.RemoteIp, ReverifiedAt = p.ReverifiedAt, Body = Array.Empty<byte>(),
-            BodySha256 = p.BodySha256,
-        });
 
     private static string? Utf8OrNull(byte[] body)
     {

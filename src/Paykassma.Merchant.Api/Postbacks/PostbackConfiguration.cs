@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Paykassma.Merchant.Api.Attention;
-using Paykassma.Merchant.Api.Postbacks;
+using Paykassma.Merchant.Api.Persistence;
 
-namespace Paykassma.Merchant.Api.Persistence;
+namespace Paykassma.Merchant.Api.Postbacks;
 
 internal sealed class PostbackRecordConfiguration : IEntityTypeConfiguration<PostbackRecord>
 {
