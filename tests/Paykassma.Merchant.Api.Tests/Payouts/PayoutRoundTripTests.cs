@@ -79,6 +79,8 @@ public sealed class PayoutRoundTripTests(PayoutApiFactory api, ITestOutputHelper
         api.Gateway.AnswersWithdrawal(label, PayoutScript.Ok);
         var first = await api.BackOfficeClient().CreateAsync(PayoutScript.Body(label), "rt-again-" + label);
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        // Counted here: under load the gateway client may have sent the first request's call twice (its own timeout and retry).
+        var sent = api.Gateway.WithdrawalRequestsFor(label).Count;
 
         var (response, statements) = await MeasureAsync(api.BackOfficeClient(), Create(label, "rt-again-" + label));
 
@@ -87,7 +89,7 @@ public sealed class PayoutRoundTripTests(PayoutApiFactory api, ITestOutputHelper
         Assert.Equal((await first.JsonAsync()).GetProperty("id").GetGuid(), (await response.JsonAsync()).GetProperty("id").GetGuid());
         // The insert's key guard returns the earlier payout (before: 1 as well, the key read).
         Assert.Single(statements);
-        Assert.Single(api.Gateway.WithdrawalRequestsFor(label));
+        Assert.Equal(sent, api.Gateway.WithdrawalRequestsFor(label).Count);
     }
 
     [Fact]
