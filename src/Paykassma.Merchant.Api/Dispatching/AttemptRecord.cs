@@ -34,6 +34,17 @@ internal sealed record AttemptRecord(Guid Id, int Attempt, string Status, string
         NamedStatement<AttemptRecord>.Build(Binders, text);
 
     /// <summary>
+    /// A queue's recording statement and its variant for a request that answers with the row: one text
+    /// (<paramref name="move"/>: the fenced move and its side effects as CTEs, the moved row named
+    /// <c>moved</c>), two answers. <c>Counting</c> returns the number of rows moved (the dispatcher's);
+    /// <c>Returning</c> returns the moved row's <paramref name="columns"/> (of <c>moved</c>), no row when
+    /// fenced out, so that the request need not read the row again.
+    /// </summary>
+    public static (NamedStatement<AttemptRecord> Counting, NamedStatement<AttemptRecord> Returning) Statements(
+        Func<StatementParameters<AttemptRecord>, string> move, string columns) =>
+        (Statement(p => $"{move(p)}\nSELECT count(*)::int FROM moved"), Statement(p => $"{move(p)}\nSELECT {columns} FROM moved"));
+
+    /// <summary>
     /// The fence: only the claimant of this attempt writes its outcome, and only while the row is still
     /// claimed (<paramref name="claimed"/>), so a slow attempt never overwrites a newer one's result or a
     /// signed postback's settlement.

@@ -34,22 +34,12 @@ public sealed partial class AttemptRunner<TQueue, TItem>
     public DispatcherOptions Settings => _settings();
 
     /// <summary>Claims up to a batch of due items, one attempt each, in one statement that returns them.</summary>
-    public Task<IReadOnlyList<TItem>> ClaimDueAsync(CancellationToken cancellationToken) =>
-        ClaimAsync(_statements.ClaimDue, null, cancellationToken);
-
-    /// <summary>Claims the one item a request just made due, or nothing if it is not due or a dispatcher has it.</summary>
-    public async Task<TItem?> ClaimOneAsync(Guid id, CancellationToken cancellationToken) =>
-        (await ClaimAsync(_statements.ClaimOne ?? throw new InvalidOperationException($"The {_name} queue has no claim for one item."),
-            id, cancellationToken)).SingleOrDefault();
-
-    private async Task<IReadOnlyList<TItem>> ClaimAsync(Persistence.NamedStatement<ClaimInput> statement, Guid? only,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TItem>> ClaimDueAsync(CancellationToken cancellationToken)
     {
         var settings = _settings();
         var now = _time.GetUtcNow();
-        var limit = _statements.AttemptLimit?.Invoke(settings) ?? 0;
-        await using var command = statement.Command(_dataSource,
-            new ClaimInput(now, now + settings.Lease, only is null ? settings.BatchSize : 1, only, limit));
+        await using var command = _statements.ClaimDue.Command(_dataSource,
+            new ClaimInput(now, now + settings.Lease, settings.BatchSize, _statements.AttemptLimit?.Invoke(settings) ?? 0));
         var claimed = new List<TItem>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -67,8 +57,42 @@ public sealed partial class AttemptRunner<TQueue, TItem>
     /// The same with the attempt given here: a request that holds what the attempt sends (the screenshot
     /// it just stored) need not read it back.
     /// </summary>
-    public async Task<AttemptReport?> RunAsync(TQueue queue, TItem item, Func<TItem, CancellationToken, Task<AttemptOutcome>> attempt,
-        CancellationToken cancellationToken)
+    public Task<AttemptReport?> RunAsync(TQueue queue, TItem item, Func<TItem, CancellationToken, Task<AttemptOutcome>> attempt,
+        CancellationToken cancellationToken) =>
+        RunAsync(queue, item, attempt, _statements.Record,
+            async command => (int)(await command.ExecuteScalarAsync(CancellationToken.None))! > 0, cancellationToken);
+
+    /// <summary>
+    /// The same for a request that answers with the item's row: recorded by the queue's returning variant of
+    /// its recording (the same fenced move), which hands back the row as the outcome left it, read by
+    /// <paramref name="read"/>. The row is null when nothing was recorded (the host stopped mid-attempt, or a
+    /// newer attempt or another writer got there first): only then need the request read it.
+    /// </summary>
+    internal async Task<(AttemptReport? Report, TRow? Row)> RunReturningAsync<TRow>(TQueue queue, TItem item, Func<NpgsqlDataReader, TRow> read,
+        CancellationToken cancellationToken) where TRow : class
+    {
+        TRow? row = null;
+        var report = await RunAsync(queue, item, queue.AttemptAsync,
+            _statements.RecordReturning ?? throw new InvalidOperationException($"The {_name} queue has no recording that returns its row."),
+            async command =>
+            {
+                await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+                if (await reader.ReadAsync(CancellationToken.None))
+                {
+                    row = read(reader);
+                }
+                // Read to the end: a failure after the row (the commit) must surface here, not pass as recorded.
+                while (await reader.NextResultAsync(CancellationToken.None))
+                {
+                }
+                return row is not null;
+            },
+            cancellationToken);
+        return (report, row);
+    }
+
+    private async Task<AttemptReport?> RunAsync(TQueue queue, TItem item, Func<TItem, CancellationToken, Task<AttemptOutcome>> attempt,
+        Persistence.NamedStatement<AttemptRecord> record, Func<NpgsqlCommand, Task<bool>> execute, CancellationToken cancellationToken)
     {
         AttemptOutcome outcome;
         try
@@ -88,10 +112,10 @@ public sealed partial class AttemptRunner<TQueue, TItem>
         var now = _time.GetUtcNow();
         var result = outcome.Result == AttemptResult.Retry && item.Attempts >= item.AttemptLimit ? AttemptResult.GiveUp : outcome.Result;
         DateTimeOffset? retryAt = result == AttemptResult.Retry ? now + settings.RetryDelay(item.Attempts) : null;
-        await using var command = _statements.Record.Command(_dataSource, new AttemptRecord(
+        await using var command = record.Command(_dataSource, new AttemptRecord(
             item.Id, item.Attempts, _statements.StatusText(result), outcome.Message, outcome.Error, outcome.OutcomeUncertain, retryAt, now));
         // The outcome is known: it is recorded even while the host stops, so that no attempt is made again for nothing.
-        var recorded = (int)(await command.ExecuteScalarAsync(CancellationToken.None))! > 0;
+        var recorded = await execute(command);
         var report = new AttemptReport(outcome, result, recorded, retryAt);
         if (!recorded)
         {

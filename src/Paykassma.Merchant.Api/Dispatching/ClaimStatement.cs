@@ -1,13 +1,11 @@
 using Npgsql;
-using NpgsqlTypes;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Dispatching;
 
 /// <summary>The values every claim is bound from.</summary>
-/// <param name="Only">The one row to claim (a request that just made it due), or null for a batch.</param>
 /// <param name="AttemptLimit">The budget for a queue whose rows carry none (events: its options' MaxAttempts).</param>
-internal sealed record ClaimInput(DateTimeOffset Now, DateTimeOffset LeaseEnd, int BatchSize, Guid? Only = null, int AttemptLimit = 0)
+internal sealed record ClaimInput(DateTimeOffset Now, DateTimeOffset LeaseEnd, int BatchSize, int AttemptLimit = 0)
 {
     public static readonly IReadOnlyDictionary<string, Func<ClaimInput, NpgsqlParameter>> Binders =
         new Dictionary<string, Func<ClaimInput, NpgsqlParameter>>
@@ -15,7 +13,6 @@ internal sealed record ClaimInput(DateTimeOffset Now, DateTimeOffset LeaseEnd, i
             ["now"] = c => Bound.Value(c.Now),
             ["lease_end"] = c => Bound.Value(c.LeaseEnd),
             ["batch_size"] = c => Bound.Value(c.BatchSize),
-            ["only"] = c => Bound.OrNull(c.Only, NpgsqlDbType.Uuid),
             ["attempt_limit"] = c => Bound.Value(c.AttemptLimit),
         };
 }
@@ -33,18 +30,26 @@ internal static class ClaimStatement
     /// <param name="due">The claim move's from-statuses, an SQL list from the queue's transitions.</param>
     /// <param name="set">More assignments (with a leading comma), e.g. recording that a lapsed lease left the outcome unknown.</param>
     /// <param name="returning">The columns the attempt needs, with <c>attempts</c> and <c>attempt_limit</c> among them.</param>
-    /// <param name="one">Claim only the row <c>only</c>: the request that made it due makes its first attempt itself.</param>
     public static NamedStatement<ClaimInput> Build(string table, string claimed, string due,
-        Func<StatementParameters<ClaimInput>, string> set, Func<StatementParameters<ClaimInput>, string> returning, bool one = false) =>
+        Func<StatementParameters<ClaimInput>, string> set, Func<StatementParameters<ClaimInput>, string> returning) =>
         NamedStatement<ClaimInput>.Build(ClaimInput.Binders, p => $"""
             UPDATE {table} AS x
-            SET status = {claimed}, attempts = x.attempts + 1, next_attempt_at = {p["lease_end"]}{set(p)}
+            SET {Assignments(claimed, p["lease_end"])}{set(p)}
             FROM (SELECT id FROM {table}
-                  WHERE status IN ({due}) AND next_attempt_at <= {p["now"]}{(one ? $" AND id = {p["only"]}" : "")}
+                  WHERE status IN ({due}) AND next_attempt_at <= {p["now"]}
                   ORDER BY next_attempt_at
                   LIMIT {p["batch_size"]}
                   FOR UPDATE SKIP LOCKED) AS due
             WHERE x.id = due.id
             RETURNING {returning(p)}
             """);
+
+    /// <summary>
+    /// What a claim writes on the claimed row <c>x</c>: the claimed status, the next attempt number (the
+    /// fence of its outcome) and the lease. A statement that makes a row due for its own request's attempt
+    /// (a payout's approval or ops retry) claims it with these same assignments, so that the request's
+    /// attempt is recorded, fenced and taken over after a lapsed lease like any other.
+    /// </summary>
+    public static string Assignments(string claimed, string leaseEnd) =>
+        $"status = {claimed}, attempts = x.attempts + 1, next_attempt_at = {leaseEnd}";
 }

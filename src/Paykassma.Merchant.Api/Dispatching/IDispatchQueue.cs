@@ -35,13 +35,14 @@ public interface IDispatchQueue<TItem> where TItem : IDispatchedItem
 /// <param name="ClaimDue">Claims a batch (<see cref="ClaimStatement.Build"/>).</param>
 /// <param name="Record">Records an outcome (<see cref="AttemptRecord.Statement"/>).</param>
 /// <param name="Read">Reads one row the claim returned.</param>
-/// <param name="ClaimOne">Claims one named row, for a queue whose requests make an item due and attempt it at once.</param>
+/// <param name="RecordReturning">The same recording, returning the moved row (<see cref="AttemptRecord.Statements"/>),
+/// for a queue whose requests make an attempt at once and answer with the row as its outcome left it.</param>
 internal sealed record DispatchStatements<TItem>(
     NamedStatement<ClaimInput> ClaimDue,
     NamedStatement<AttemptRecord> Record,
     Func<NpgsqlDataReader, TItem> Read,
     Func<AttemptResult, string> StatusText,
-    NamedStatement<ClaimInput>? ClaimOne = null,
+    NamedStatement<AttemptRecord>? RecordReturning = null,
     Func<DispatcherOptions, int>? AttemptLimit = null);
 
 /// <summary>An item of dispatched work as its claim returned it.</summary>

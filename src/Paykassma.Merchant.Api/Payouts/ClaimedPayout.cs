@@ -16,7 +16,7 @@ public sealed record ClaimedPayout(Guid Id, string WithdrawalId, string PaymentS
         row.GetString(4), row.GetBoolean(5), row.GetString(6), row.GetString(7), row.GetString(8), row.IsDBNull(9) ? null : row.GetString(9),
         row.GetInt32(10), row.GetInt32(11), row.GetBoolean(12));
 
-    /// <summary>A payout just stored with its first attempt claimed (by the request that created it).</summary>
+    /// <summary>A payout whose attempt the request's own statement claimed (its creation, approval or retry), as that statement returned it.</summary>
     public static ClaimedPayout From(Payout payout) => new(payout.Id, payout.WithdrawalId, payout.PaymentSystem, payout.Amount,
         payout.Currency, payout.IsTest, payout.Label, payout.AccountNumber, payout.AccountName, payout.BankDetails, payout.Attempts,
         payout.AttemptLimit, payout.OutcomeUncertain);

@@ -36,40 +36,44 @@ public sealed class PayoutCreator(
         var requestHash = valid.Fingerprint();
         // Repeats of this key here wake when this request's answer is known (ADR 0021).
         using var running = waiter.Run(Scope(createdBy, idempotencyKey));
-        if (await store.FindByIdempotencyKeyAsync(createdBy, idempotencyKey, cancellationToken) is { } earlier)
-        {
-            running.Dispose();
-            return await ReplayAsync(earlier, requestHash, cancellationToken);
-        }
-        var payout = NewPayout(createdBy, valid, idempotencyKey, requestHash, settings);
-        switch (await store.TryInsertAsync(payout, settings, cancellationToken))
+        // One statement decides the key, the limits and the approval, and returns the payout it names (ADR 0025).
+        var (verdict, stored) = await store.TryInsertAsync(NewPayout(createdBy, valid, idempotencyKey, requestHash, settings), settings,
+            cancellationToken);
+        switch (verdict)
         {
             case PayoutInsert.LabelDailyLimitReached:
                 return new CreatePayoutResult(CreatePayoutStatus.LabelDailyLimitReached);
             case PayoutInsert.AccountDailyLimitReached:
                 return new CreatePayoutResult(CreatePayoutStatus.AccountDailyLimitReached);
+            case PayoutInsert.StoredEarlier:
+                running.Dispose();
+                return await ReplayAsync(stored!, requestHash, cancellationToken);
             case PayoutInsert.IdempotencyKeyTaken:
                 var raced = await store.FindByIdempotencyKeyAsync(createdBy, idempotencyKey, cancellationToken)
                             ?? throw new InvalidOperationException("The payout Idempotency-Key index refused a payout, but no payout holds the key.");
                 running.Dispose();
                 return await ReplayAsync(raced, requestHash, cancellationToken);
         }
+        var payout = stored!;
         metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(payout.Status));
 
         // The statement decided, with the account's total locked: held for a second person, or claimed to send now.
-        if (payout.Status == PayoutTransitions.SentAtOnce)
+        if (payout.Status != PayoutTransitions.SentAtOnce)
         {
-            // Committed. The first attempt runs even if the caller hangs up (only shutdown stops it);
-            // if this process dies, the lease lapses and a dispatcher sends it under the same id.
-            try
-            {
-                await sender.DeliverAsync(payout, lifetime.ApplicationStopping);
-            }
-            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
-            {
-            }
+            return new CreatePayoutResult(CreatePayoutStatus.Created, payout);
         }
-        return new CreatePayoutResult(CreatePayoutStatus.Created, await store.FindAsync(payout.Id, CancellationToken.None));
+        // Committed. The first attempt runs even if the caller hangs up (only shutdown stops it);
+        // if this process dies, the lease lapses and a dispatcher sends it under the same id.
+        Payout? answered = null;
+        try
+        {
+            answered = await sender.DeliverAsync(payout, lifetime.ApplicationStopping);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+        }
+        // Nothing recorded (a stop, or a postback first): the row is no longer what this request knows.
+        return new CreatePayoutResult(CreatePayoutStatus.Created, answered ?? await store.FindAsync(payout.Id, CancellationToken.None));
     }
 
     /// <summary>The same key again: the stored payout's current state is the answer, once its first attempt is over (bounded wait).</summary>
@@ -90,9 +94,9 @@ public sealed class PayoutCreator(
     private static string Scope(string createdBy, string idempotencyKey) => $"payout|{createdBy}|{idempotencyKey}";
 
     /// <summary>
-    /// The payout as it will be stored. Its status, attempts and lease are the inserting statement's
-    /// decision (the approval threshold applies to the account's total, known only there); until then it
-    /// is drawn as held.
+    /// The payout to store. Its status, attempts and lease are the inserting statement's decision (the
+    /// approval threshold applies to the account's total, known only there), read from the row it returns;
+    /// until then it is drawn as held.
     /// </summary>
     private Payout NewPayout(string createdBy, ValidPayout valid, string idempotencyKey, string requestHash, PayoutOptions settings)
     {

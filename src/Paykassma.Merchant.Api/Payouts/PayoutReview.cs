@@ -25,69 +25,69 @@ public sealed record ReviewResult(ReviewOutcome Outcome, Payout? Payout = null, 
 
 /// <summary>
 /// What ops may do to a payout: approve (four eyes), reject, retry. Each is one statement that also
-/// records who did it and why (ops_actions); an approved or retried payout is then sent at once, unless a dispatcher
-/// claimed it first.
+/// records who did it and why (ops_actions) and answers with the payout, or with why not; an approval or
+/// a retry also claims the payout's attempt, which this request then makes at once (ADR 0025).
 /// </summary>
 public sealed class PayoutReview(PayoutStore store, PayoutSender sender, IOptions<PayoutOptions> options, MerchantMetrics metrics,
     IHostApplicationLifetime lifetime)
 {
     public async Task<ReviewResult> ApproveAsync(Guid id, string approver, string? reason, CancellationToken cancellationToken)
     {
-        var approval = await store.ApproveAsync(id, approver, reason, cancellationToken);
-        if (!approval.Approved)
+        var approval = await store.ApproveAsync(id, approver, reason, options.Value.Dispatcher.Lease, cancellationToken);
+        if (approval.Moved is not { } claimed)
         {
             // The statement said why: no payout, the approver's own (while it still waits), or another status.
             return approval switch
             {
-                { Status: null } => new ReviewResult(ReviewOutcome.NotFound),
-                { OwnPayout: true, Status: { } status } when PayoutTransitions.Moves.From(PayoutMove.Approve).Contains(status) =>
+                { Found: null } => new ReviewResult(ReviewOutcome.NotFound),
+                { OwnPayout: true, Found: { } status } when PayoutTransitions.Moves.From(PayoutMove.Approve).Contains(status) =>
                     new ReviewResult(ReviewOutcome.OwnPayout, RefusedIn: status),
-                _ => new ReviewResult(ReviewOutcome.WrongStatus, RefusedIn: approval.Status),
+                _ => new ReviewResult(ReviewOutcome.WrongStatus, RefusedIn: approval.Found),
             };
         }
         metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutTransitions.Moves.To(PayoutMove.Approve)));
-        return await SendNowAsync(id, cancellationToken);
+        return await SendNowAsync(claimed);
     }
 
     public async Task<ReviewResult> RejectAsync(Guid id, string actor, string reason, CancellationToken cancellationToken)
     {
-        if (!await store.RejectAsync(id, actor, reason, cancellationToken))
+        var rejection = await store.RejectAsync(id, actor, reason, cancellationToken);
+        if (rejection.Moved is not { } rejected)
         {
-            return await WhyNotAsync(id, cancellationToken);
+            return WhyNot(rejection);
         }
         metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutTransitions.Moves.To(PayoutMove.Reject)));
-        return new ReviewResult(ReviewOutcome.Done, await store.FindAsync(id, CancellationToken.None));
+        return new ReviewResult(ReviewOutcome.Done, rejected);
     }
 
     public async Task<ReviewResult> RetryAsync(Guid id, string actor, string reason, CancellationToken cancellationToken)
     {
-        if (!await store.RetryAsync(id, actor, reason, options.Value.Dispatcher.MaxAttempts, cancellationToken))
+        var settings = options.Value.Dispatcher;
+        var retry = await store.RetryAsync(id, actor, reason, settings.MaxAttempts, settings.Lease, cancellationToken);
+        if (retry.Moved is not { } claimed)
         {
-            return await WhyNotAsync(id, cancellationToken);
+            return WhyNot(retry);
         }
         metrics.PayoutReached(SnakeCaseEnumConverter<PayoutStatus>.ToText(PayoutTransitions.Moves.To(PayoutMove.Retry)));
-        return await SendNowAsync(id, cancellationToken);
+        return await SendNowAsync(claimed);
     }
 
-    private async Task<ReviewResult> SendNowAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>The attempt the action's statement claimed for this request; the answer is the payout as its outcome left it.</summary>
+    private async Task<ReviewResult> SendNowAsync(Payout claimed)
     {
-        if (await store.ClaimOneAsync(id, cancellationToken) is { } claimed)
+        Payout? answered = null;
+        try
         {
-            try
-            {
-                await sender.DeliverAsync(claimed, lifetime.ApplicationStopping);
-            }
-            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
-            {
-                // Its lease lapses and a dispatcher sends it, under the same withdrawal_id.
-            }
+            answered = await sender.DeliverAsync(claimed, lifetime.ApplicationStopping);
         }
-        return new ReviewResult(ReviewOutcome.Done, await store.FindAsync(id, CancellationToken.None));
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Its lease lapses and a dispatcher sends it, under the same withdrawal_id.
+        }
+        // Nothing recorded (a stop, or another writer first): the row is no longer what this request knows.
+        return new ReviewResult(ReviewOutcome.Done, answered ?? await store.FindAsync(claimed.Id, CancellationToken.None));
     }
 
-    private async Task<ReviewResult> WhyNotAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var payout = await store.FindAsync(id, cancellationToken);
-        return payout is null ? new ReviewResult(ReviewOutcome.NotFound) : new ReviewResult(ReviewOutcome.WrongStatus, payout);
-    }
+    private static ReviewResult WhyNot(PayoutReviewAnswer answer) =>
+        answer.Found is { } status ? new ReviewResult(ReviewOutcome.WrongStatus, RefusedIn: status) : new ReviewResult(ReviewOutcome.NotFound);
 }

@@ -21,11 +21,14 @@ public sealed partial class PayoutSender(
     MerchantMetrics metrics,
     ILogger<PayoutSender> logger) : IDispatchQueue<ClaimedPayout>
 {
-    /// <summary>The first attempt of a payout the request just stored with its attempt claimed.</summary>
-    public Task DeliverAsync(Payout payout, CancellationToken cancellationToken) => DeliverAsync(ClaimedPayout.From(payout), cancellationToken);
-
-    /// <summary>The attempt of a payout the request just claimed (approved or retried).</summary>
-    public Task DeliverAsync(ClaimedPayout payout, CancellationToken cancellationToken) => runner.RunAsync(this, payout, cancellationToken);
+    /// <summary>
+    /// The attempt of a payout whose attempt the request's own statement claimed (its creation, approval or
+    /// an ops retry). Returns the payout as the attempt's recorded outcome left it, from the recording
+    /// statement itself (ADR 0025), or null when nothing was recorded: the host stopped mid-attempt, or a
+    /// signed postback or a newer attempt got there first. Only then need the request read it.
+    /// </summary>
+    public async Task<Payout?> DeliverAsync(Payout claimed, CancellationToken cancellationToken) =>
+        (await runner.RunReturningAsync(this, ClaimedPayout.From(claimed), row => PayoutRow.Read(row, 0)!, cancellationToken)).Row;
 
     public async Task<AttemptOutcome> AttemptAsync(ClaimedPayout payout, CancellationToken cancellationToken)
     {

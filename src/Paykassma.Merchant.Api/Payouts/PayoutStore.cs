@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Paykassma.Merchant.Api.Dispatching;
 using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Persistence;
 
@@ -9,20 +8,22 @@ namespace Paykassma.Merchant.Api.Payouts;
 /// <summary>
 /// The payout tables' reads (EF Core) and state changes (the named statements of
 /// <see cref="PayoutStatements"/> on the data source, ADR 0001), each guarded by the statuses it may
-/// move from. An attempt's claim and outcome are Dispatching's (<see cref="PayoutSender"/>, ADR 0020).
+/// move from, each returning the row it wrote (ADR 0025). An attempt's outcome is Dispatching's
+/// (<see cref="PayoutSender"/>, ADR 0020).
 /// </summary>
-public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSource, AttemptRunner<PayoutSender, ClaimedPayout> attempts,
-    TimeProvider time)
+public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSource, TimeProvider time)
 {
     /// <summary>
-    /// Stores the payout, counted into its label's and its account's daily totals, in one statement:
-    /// <see cref="PayoutInsert.Stored"/> (with the status, attempts and lease the statement chose written
-    /// back onto <paramref name="payout"/>: held for approval or claimed for its first attempt),
-    /// <see cref="PayoutInsert.LabelDailyLimitReached"/> / <see cref="PayoutInsert.AccountDailyLimitReached"/>
-    /// (nothing written) or <see cref="PayoutInsert.IdempotencyKeyTaken"/> (a concurrent request with the
-    /// same key stored its payout first; nothing written).
+    /// Stores the payout, counted into its label's and its account's daily totals, in one statement that
+    /// returns the stored row: <see cref="PayoutInsert.Stored"/> (held for approval or claimed for its first
+    /// attempt: the statement chose), <see cref="PayoutInsert.StoredEarlier"/> (the creator's key already
+    /// names a payout: that one, nothing written), <see cref="PayoutInsert.LabelDailyLimitReached"/> /
+    /// <see cref="PayoutInsert.AccountDailyLimitReached"/> (nothing written) or
+    /// <see cref="PayoutInsert.IdempotencyKeyTaken"/> (a concurrent request with the same key stored its
+    /// payout after this statement began; nothing written, no row).
     /// </summary>
-    public async Task<PayoutInsert> TryInsertAsync(Payout payout, PayoutOptions settings, CancellationToken cancellationToken)
+    public async Task<(PayoutInsert Verdict, Payout? Payout)> TryInsertAsync(Payout payout, PayoutOptions settings,
+        CancellationToken cancellationToken)
     {
         await using var command = PayoutStatements.Insert.Command(dataSource, new PayoutInsertInput(payout, settings));
         try
@@ -33,32 +34,28 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
             {
                 throw new InvalidOperationException("The payout insert returned no row.");
             }
-            payout.Status = SnakeCaseEnumConverter<PayoutStatus>.TryParse(reader.GetString(0), out var status)
-                ? status
-                : throw new InvalidOperationException("The payout insert returned an unknown status.");
-            payout.Attempts = reader.GetInt32(1);
-            payout.NextAttemptAt = await reader.IsDBNullAsync(2, cancellationToken) ? null
-                : await reader.GetFieldValueAsync<DateTimeOffset>(2, cancellationToken);
+            var verdict = reader.GetBoolean(0) ? PayoutInsert.Stored : PayoutInsert.StoredEarlier;
+            var stored = PayoutRow.Read(reader, 1);
             // Read to the end: a failure after the row (the commit) must surface here, not be mistaken for a stored payout.
             while (await reader.NextResultAsync(cancellationToken))
             {
             }
-            return PayoutInsert.Stored;
+            return (verdict, stored);
         }
         catch (PostgresException refused) when (refused.SqlState == PostgresErrorCodes.CheckViolation
                                                 && refused.ConstraintName == PayoutDailyTotalConfiguration.LabelLimit)
         {
-            return PayoutInsert.LabelDailyLimitReached;
+            return (PayoutInsert.LabelDailyLimitReached, null);
         }
         catch (PostgresException refused) when (refused.SqlState == PostgresErrorCodes.CheckViolation
                                                 && refused.ConstraintName == PayoutDailyTotalConfiguration.AccountLimit)
         {
-            return PayoutInsert.AccountDailyLimitReached;
+            return (PayoutInsert.AccountDailyLimitReached, null);
         }
         catch (PostgresException refused) when (refused.SqlState == PostgresErrorCodes.UniqueViolation
                                                 && refused.ConstraintName == PayoutConfiguration.IdempotencyKeyIndex)
         {
-            return PayoutInsert.IdempotencyKeyTaken;
+            return (PayoutInsert.IdempotencyKeyTaken, null);
         }
     }
 
@@ -69,48 +66,44 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
         db.Payouts.AsNoTracking().SingleOrDefaultAsync(p => p.CreatedBy == createdBy && p.IdempotencyKey == key, cancellationToken);
 
     /// <summary>
-    /// Claims one payout if it is due (just approved or retried), or nothing if a dispatcher has it: the
-    /// claim is Dispatching's (ADR 0020), with the payout dispatcher's lease.
+    /// Four eyes: approves a payout awaiting approval, unless <paramref name="approver"/> created it, and
+    /// claims its first attempt for this request, with <paramref name="lease"/> (ADR 0025).
     /// </summary>
-    public Task<ClaimedPayout?> ClaimOneAsync(Guid id, CancellationToken cancellationToken) => attempts.ClaimOneAsync(id, cancellationToken);
-
-    /// <summary>
-    /// Four eyes: approves (and makes due) a payout awaiting approval, unless <paramref name="approver"/>
-    /// created it. One statement, which also says why not: the payout's status and whether the approver
-    /// created it, or nothing when there is no such payout.
-    /// </summary>
-    public async Task<PayoutApproval> ApproveAsync(Guid id, string approver, string? reason, CancellationToken cancellationToken)
+    public Task<PayoutReviewAnswer> ApproveAsync(Guid id, string approver, string? reason, TimeSpan lease, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PayoutStatements.Approve);
-        command.Parameters.With(id).With(approver).With(time.GetUtcNow()).WithText(reason, OpsAudit.MaxReasonLength);
+        var now = time.GetUtcNow();
+        return ReviewAsync(PayoutStatements.Approve, new PayoutReviewInput(id, approver, reason, now, now + lease), cancellationToken);
+    }
+
+    public Task<PayoutReviewAnswer> RejectAsync(Guid id, string actor, string reason, CancellationToken cancellationToken) =>
+        ReviewAsync(PayoutStatements.Reject, new PayoutReviewInput(id, actor, reason, time.GetUtcNow()), cancellationToken);
+
+    /// <summary>Sends a failed or refused payout again, claiming the attempt for this request with <paramref name="lease"/>.</summary>
+    public Task<PayoutReviewAnswer> RetryAsync(Guid id, string actor, string reason, int extraAttempts, TimeSpan lease,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return ReviewAsync(PayoutStatements.Retry, new PayoutReviewInput(id, actor, reason, now, now + lease, extraAttempts), cancellationToken);
+    }
+
+    private async Task<PayoutReviewAnswer> ReviewAsync(NamedStatement<PayoutReviewInput> statement, PayoutReviewInput input,
+        CancellationToken cancellationToken)
+    {
+        await using var command = statement.Command(dataSource, input);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        if (reader.GetBoolean(0))
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            return new PayoutApproval(true, null, false);
+            throw new InvalidOperationException("A payout review statement returned no row.");
         }
-        if (await reader.IsDBNullAsync(1, cancellationToken))
-        {
-            return new PayoutApproval(false, null, false);
-        }
-        var status = SnakeCaseEnumConverter<PayoutStatus>.TryParse(reader.GetString(1), out var parsed)
-            ? parsed
+        var moved = PayoutRow.Read(reader, 2);
+        PayoutStatus? found = await reader.IsDBNullAsync(0, cancellationToken) ? null
+            : SnakeCaseEnumConverter<PayoutStatus>.TryParse(reader.GetString(0), out var status) ? status
             : throw new InvalidOperationException("A payout row has an unknown status.");
-        return new PayoutApproval(false, status, reader.GetBoolean(2));
-    }
-
-    public async Task<bool> RejectAsync(Guid id, string actor, string reason, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(PayoutStatements.Reject);
-        command.Parameters.With(id).With(actor).WithText(reason, OpsAudit.MaxReasonLength).With(time.GetUtcNow());
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
-    }
-
-    public async Task<bool> RetryAsync(Guid id, string actor, string reason, int extraAttempts, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(PayoutStatements.Retry);
-        command.Parameters.With(id).With(actor).With(extraAttempts).With(time.GetUtcNow()).WithText(reason, OpsAudit.MaxReasonLength);
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        var own = !await reader.IsDBNullAsync(1, cancellationToken) && reader.GetBoolean(1);
+        while (await reader.NextResultAsync(cancellationToken))
+        {
+        }
+        return new PayoutReviewAnswer(moved, found, own);
     }
 
     /// <summary>Everything ops see of a payout: its attempts, the actions taken on it, the signed transactions that name it.</summary>
@@ -138,15 +131,20 @@ public sealed record PayoutHistory(
     IReadOnlyList<Postbacks.GatewayTransaction> Transactions);
 
 /// <summary>
-/// What <see cref="PayoutStore.ApproveAsync"/> did: approved, or not, with the status the payout had (null:
-/// no such payout) and whether the approver created it.
+/// What an ops action's statement did: <paramref name="Moved"/> is the payout as the action left it (an
+/// approved or retried one claimed for the request's attempt), or null when it did not move; then
+/// <paramref name="Found"/> is its status as the statement found it (null: no such payout) and
+/// <paramref name="OwnPayout"/> whether the actor created it.
 /// </summary>
-public sealed record PayoutApproval(bool Approved, PayoutStatus? Status, bool OwnPayout);
+public sealed record PayoutReviewAnswer(Payout? Moved, PayoutStatus? Found, bool OwnPayout);
 
 /// <summary>What <see cref="PayoutStore.TryInsertAsync"/> did.</summary>
 public enum PayoutInsert
 {
     Stored,
+
+    /// <summary>The creator's Idempotency-Key already names a payout (the statement returns it).</summary>
+    StoredEarlier,
 
     /// <summary>The label's payouts today would pass Payouts:DailyLimitPerLabel.</summary>
     LabelDailyLimitReached,
@@ -154,6 +152,6 @@ public enum PayoutInsert
     /// <summary>The payouts to the account today would pass Payouts:DailyLimitPerAccount.</summary>
     AccountDailyLimitReached,
 
-    /// <summary>The creator has a payout with this Idempotency-Key (stored by a concurrent request).</summary>
+    /// <summary>A concurrent request with this Idempotency-Key stored its payout after the statement began (no row returned).</summary>
     IdempotencyKeyTaken,
 }

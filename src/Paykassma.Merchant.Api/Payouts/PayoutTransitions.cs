@@ -83,6 +83,17 @@ public static class PayoutTransitions
     /// <summary>Where any other new payout starts: its first attempt is claimed by the statement that stores it.</summary>
     public const PayoutStatus SentAtOnce = PayoutStatus.Sending;
 
+    /// <summary>
+    /// The status an ops statement writes when it makes <paramref name="move"/> and claims the request's
+    /// attempt in the same update (an approval, a retry: ADR 0025), as an SQL literal: the claim's target.
+    /// The row passes through the move's target within the statement, so the claim must start from it;
+    /// a table in which it could not fails here, when the statement is built.
+    /// </summary>
+    public static string SqlClaimedAfter(PayoutMove move) =>
+        Moves.From(PayoutMove.Claim).Contains(Moves.To(move))
+            ? Moves.SqlTo(PayoutMove.Claim)
+            : throw new InvalidOperationException($"A payout's {move} move ends in {Moves.To(move)}, from which no claim starts.");
+
     /// <summary>One status as an SQL literal: <c>'sending'</c>.</summary>
     public static string Sql(PayoutStatus status) => SnakeCaseEnumConverter<PayoutStatus>.SqlLiteral(status);
 }

@@ -155,4 +155,26 @@ public sealed class PayoutSettlementTests(PayoutApiFactory api)
         var detail = await (await api.OpsClient("ops-y").GetAsync($"/api/ops/payouts/{id}")).JsonAsync();
         Assert.Single(detail.GetProperty("transactions").EnumerateArray());
     }
+
+    [Fact]
+    public async Task A_payout_settled_by_its_postback_during_its_first_attempt_is_answered_as_settled()
+    {
+        var label = PayoutScript.NewLabel();
+        api.Gateway.AnswersWithdrawal(label, PayoutScript.Ok, delay: TimeSpan.FromSeconds(1.5));
+        var creating = api.BackOfficeClient().CreateAsync(PayoutScript.Body(label), "early-" + label);
+        var withdrawalId = await Eventually.WaitForAsync(
+            () => api.ScalarAsync<string>("SELECT withdrawal_id FROM payouts WHERE label = @l", ("l", label)), w => w is not null);
+
+        // The gateway settles it before its answer to the request arrives: the attempt's outcome is fenced
+        // out (the payout is no longer sending), so the request answers with the payout as it now is.
+        Assert.Equal("ok", await PostbackAsync(withdrawalId!, 1));
+        var created = await creating;
+
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var payout = await created.JsonAsync();
+        Assert.Equal("paid", payout.GetProperty("status").GetString());
+        Assert.Equal(1020m, payout.GetProperty("settledAmount").GetDecimal());
+        Assert.Equal("paid", await StatusAsync(payout.GetProperty("id").GetGuid()));
+        Assert.Equal(0, await api.ScalarAsync<int>("SELECT count(*) FROM payout_attempts WHERE payout_id = @id", ("id", payout.GetProperty("id").GetGuid())));
+    }
 }

@@ -34,6 +34,16 @@ public sealed class PayoutTransitionsTests
     }
 
     [Fact]
+    public void An_approval_and_an_ops_retry_end_where_a_claim_starts_so_their_statements_claim_the_attempt_too()
+    {
+        // PayoutStatements.Approve and Retry make the move and the request's claim in one update (ADR 0025).
+        Assert.Contains(Machine.To(PayoutMove.Approve), Machine.From(PayoutMove.Claim));
+        Assert.Contains(Machine.To(PayoutMove.Retry), Machine.From(PayoutMove.Claim));
+        Assert.Equal(Machine.SqlTo(PayoutMove.Claim), PayoutTransitions.SqlClaimedAfter(PayoutMove.Approve));
+        Assert.Throws<InvalidOperationException>(() => PayoutTransitions.SqlClaimedAfter(PayoutMove.Send));
+    }
+
+    [Fact]
     public void A_postback_settles_from_exactly_the_statuses_in_which_the_gateway_may_have_it()
     {
         PayoutStatus[] mayBeAtGateway = [PayoutStatus.Sending, PayoutStatus.Sent, PayoutStatus.Queued, PayoutStatus.Failed, PayoutStatus.Refused];
