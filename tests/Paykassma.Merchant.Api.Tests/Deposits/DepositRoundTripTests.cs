@@ -10,9 +10,23 @@ namespace Paykassma.Merchant.Api.Tests.Deposits;
 /// How many statements a deposit's creation and its idempotent replays send to PostgreSQL (RoundTrips,
 /// tests/Shared): the numbers in bench/README.md, "Round trips per request".
 /// </summary>
-[Collection(ApiCollection.Name)]
-public sealed class DepositRoundTripTests(MerchantApiFactory api, ITestOutputHelper output)
+public sealed class DepositRoundTripTests(DepositRoundTripTests.SlowGatewayFactory api, ITestOutputHelper output)
+    : IClassFixture<DepositRoundTripTests.SlowGatewayFactory>
 {
+    /// <summary>
+    /// A gateway call may take seconds before it counts as timed out: the racing replay's first request holds
+    /// its gateway call open on purpose, and with the shared factory's 2 s per attempt a loaded machine
+    /// turned that held call into a timeout (504) and the replay into the one that created the deposit.
+    /// </summary>
+    public sealed class SlowGatewayFactory : MerchantApiFactory
+    {
+        public SlowGatewayFactory()
+        {
+            With("Paykassma:Resilience:AttemptTimeout", "00:00:15");
+            With("Paykassma:Resilience:TotalTimeout", "00:00:30");
+        }
+    }
+
     private readonly string _label = GatewayScript.NewLabel();
 
     private async Task<(HttpResponseMessage Response, IReadOnlyList<string> Statements)> CreateAsync(string? key)
@@ -28,6 +42,11 @@ public sealed class DepositRoundTripTests(MerchantApiFactory api, ITestOutputHel
         output.WriteLine($"{statements.Count} statements:\n{string.Join("\n---\n", statements)}");
         return (response, statements);
     }
+
+    /// <summary>The key's claim row, as a request's own statement committed it: from then on the key runs.</summary>
+    private async Task<bool> KeyClaimedAsync() => await api.ScalarAsync<long>(
+        "SELECT count(*) FROM deposit_idempotency_keys WHERE label = @label AND key = @key",
+        ("label", _label), ("key", "k-" + _label)) == 1;
 
     [Fact]
     public async Task A_deposit_makes_one_round_trip_and_two_with_a_key()
@@ -60,10 +79,14 @@ public sealed class DepositRoundTripTests(MerchantApiFactory api, ITestOutputHel
     [Fact]
     public async Task A_replay_racing_the_first_request_wakes_when_it_ends_instead_of_polling()
     {
-        // The gateway is slow: the replay arrives while the first request waits for it.
-        api.Gateway.AnswersCreate(_label, GatewayScript.RequisitesBody(), delay: TimeSpan.FromMilliseconds(1500));
+        // The gateway is slow: the replay arrives while the first request waits for it (well within the
+        // attempt's time limit, SlowGatewayFactory).
+        api.Gateway.AnswersCreate(_label, GatewayScript.RequisitesBody(), delay: TimeSpan.FromSeconds(3));
         var first = CreateAsync("k-" + _label);
-        await Task.Delay(300);
+        // Sent once the first request's claim has committed, not after a fixed pause: on a loaded machine the
+        // first request could reach its claim late, and a replay claiming first is the first request itself
+        // (no Idempotent-Replayed), one claiming while the first's claim is uncommitted looks once more (4).
+        Assert.True(await Eventually.WaitForAsync(KeyClaimedAsync, claimed => claimed || first.IsCompleted, pause: TimeSpan.FromMilliseconds(10)));
 
         var (response, statements) = await CreateAsync("k-" + _label);
 
@@ -71,7 +94,7 @@ public sealed class DepositRoundTripTests(MerchantApiFactory api, ITestOutputHel
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal("true", response.Headers.GetValues("Idempotent-Replayed").Single());
         // The claim that finds the key running, the claim after the first request ended, the deposit.
-        // Polling every 100 ms made 25 here: two statements a look for 1.2 s.
+        // Polling every 100 ms made 25 here when the gateway took 1.5 s: two statements a look for 1.2 s.
         Assert.Equal(3, statements.Count);
     }
 }

@@ -174,7 +174,12 @@ public sealed class ProofCollection : ICollectionFixture<FastDispatcherFactory>
 
 public static class Eventually
 {
-    public static async Task<T> WaitForAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? timeout = null)
+    /// <summary>
+    /// Probes until <paramref name="done"/> (or the timeout: the last value is returned for the caller to
+    /// assert), every 100 ms unless <paramref name="pause"/> says otherwise: a test that must act within a
+    /// short window after the condition holds looks more often.
+    /// </summary>
+    public static async Task<T> WaitForAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? timeout = null, TimeSpan? pause = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (true)
@@ -184,7 +189,7 @@ public static class Eventually
             {
                 return value;
             }
-            await Task.Delay(100);
+            await Task.Delay(pause ?? TimeSpan.FromMilliseconds(100));
         }
     }
 }

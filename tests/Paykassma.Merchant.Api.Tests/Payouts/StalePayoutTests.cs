@@ -15,14 +15,24 @@ public sealed partial class StalePayoutTests
 {
     private const int StaleLogEvent = 8101;
 
+    /// <summary>
+    /// Long enough that creating the two payouts and looking once still falls within it on a loaded
+    /// machine (2 s did not: the payout was already stale at the first look).
+    /// </summary>
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(8);
+
     [Fact]
     public async Task A_payout_sent_past_the_deadline_is_listed_counted_and_logged_once()
     {
         await using var api = new MerchantApiFactory();
         await api.InitializeAsync();
-        api.With("Payouts:SettlementDeadline", "00:00:02")
+        api.With("Payouts:SettlementDeadline", Deadline.ToString("c", System.Globalization.CultureInfo.InvariantCulture))
             .With("Payouts:StaleCheckInterval", "00:00:00.200")
-            .With("Metrics:SampleInterval", "00:00:00.200");
+            .With("Metrics:SampleInterval", "00:00:00.200")
+            // The host is new, so its first withdrawal call is cold: on a loaded machine it passed the shared 2 s
+            // per attempt and the payout was queued, not sent. Nothing here is about timeouts.
+            .With("Paykassma:Resilience:AttemptTimeout", "00:00:15")
+            .With("Paykassma:Resilience:TotalTimeout", "00:00:30");
         var late = PayoutScript.NewLabel();
         var refused = PayoutScript.NewLabel();
         api.Gateway.AnswersWithdrawal(late, PayoutScript.Ok);
@@ -38,8 +48,13 @@ public sealed partial class StalePayoutTests
         var early = await ops.GetFromJsonAsync<JsonElement>("/api/ops/payouts?stale=true");
         Assert.Equal(0, early.GetProperty("total").GetInt32());
 
-        // Past it, as many watches as there are instances race to mark it (the service's own watch among them).
-        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        // Past it (counted from when the payout was sent, not from a pause), as many watches as there are
+        // instances race to mark it (the service's own watch among them).
+        var pastDeadline = sent.GetProperty("sentAt").GetDateTimeOffset() + Deadline + TimeSpan.FromMilliseconds(200) - DateTimeOffset.UtcNow;
+        if (pastDeadline > TimeSpan.Zero)
+        {
+            await Task.Delay(pastDeadline);
+        }
         var watch = api.Services.GetRequiredService<StalePayoutWatch>();
         var marked = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => watch.MarkStaleAsync(CancellationToken.None)));
         var listed = await Eventually.WaitForAsync(
