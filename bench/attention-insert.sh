@@ -10,11 +10,7 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 
 rounds=${ATTENTION_INSERT_ROUNDS:-3}
-work=$(mktemp -d /tmp/paykassma-attention-insert.XXXXXX)
-chmod 755 "$work"
-cleanup() { pg_stop "$work/pg"; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_begin attention-insert
 
 start_schema_database "$work"
 # The migration's own definitions, to drop and rebuild them between rounds.

@@ -16,31 +16,16 @@ cd "$(dirname "$0")/.."
 rows=${ATTENTION_ROWS:-300000}
 stuck=${ATTENTION_STUCK:-100}
 backlog=${ATTENTION_BACKLOG:-20000}
-work=$(mktemp -d /tmp/paykassma-attention.XXXXXX)
-chmod 755 "$work"
-api_pid=""
-cleanup() {
-  local status=$?
-  stop_pid "$api_pid"
-  pg_stop "$work/pg"
-  if [ "${BENCH_KEEP_WORK:-0}" = 1 ] || [ "$status" -ne 0 ]; then echo "Work directory kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+bench_begin attention
 
 pg_ensure_installed
 say "Building (API, bench tool)..."
 build_tool_and_api
 
-pg_port=$(pg_free_port)
 # auto_explain is loaded but silent (log_min_duration -1) until the measured part turns it on (ALTER SYSTEM below).
-pg_start "$work/pg" "$pg_port" -c shared_preload_libraries=auto_explain \
+start_bench_postgres -c shared_preload_libraries=auto_explain \
   -c auto_explain.log_analyze=on -c auto_explain.log_buffers=on -c auto_explain.log_timing=on
-pg_create_database "$pg_port" merchant
-psql_merchant() { "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d merchant -v ON_ERROR_STOP=1 -Atq "$@"; }
-api_port=$(pg_free_port)
-api_url="http://127.0.0.1:$api_port"
+api_url="http://127.0.0.1:$(pg_free_port)"
 
 say "Migrating (a first start of the API)..."
 launch_api Serilog__MinimumLevel__Default=Warning
@@ -50,9 +35,9 @@ api_pid=""
 
 say "Seeding $rows rows per table ($stuck stuck of each kind, $backlog seen in each growing set)..."
 started=$(date +%s.%N)
-psql_merchant -v rows="$rows" -v stuck="$stuck" -v backlog="$backlog" -f bench/sql/attention-seed.sql
+psql_merchant -At -v rows="$rows" -v stuck="$stuck" -v backlog="$backlog" -f bench/sql/attention-seed.sql
 say "  seeded in $(seconds_since "$started") s"
-psql_merchant -c "ALTER SYSTEM SET auto_explain.log_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
+psql_merchant -At -c "ALTER SYSTEM SET auto_explain.log_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
 
 say "Measuring: the gauge every 2 s, list pages..."
 launch_api Serilog__MinimumLevel__Default=Warning Metrics__SampleInterval=00:00:02
@@ -66,10 +51,10 @@ for query in "pageSize=50" "pageSize=50" "pageSize=50" "pageSize=50&page=3" "kin
 done
 curl -fs "$api_url/metrics" | grep '^paykassma_attention_items' >"$work/gauge.txt"
 sleep 3
-psql_merchant -c "ALTER SYSTEM RESET auto_explain.log_min_duration" -c "SELECT pg_reload_conf()" >/dev/null
+psql_merchant -At -c "ALTER SYSTEM RESET auto_explain.log_min_duration" -c "SELECT pg_reload_conf()" >/dev/null
 stop_pid "$api_pid"
 api_pid=""
-sizes=$(psql_merchant -c "SELECT string_agg(relname || ' ' || n_live_tup, ', ' ORDER BY relname) FROM pg_stat_user_tables
+sizes=$(psql_merchant -At -c "SELECT string_agg(relname || ' ' || n_live_tup, ', ' ORDER BY relname) FROM pg_stat_user_tables
   WHERE relname IN ('deposits', 'proofs', 'payouts', 'postbacks', 'gateway_transactions', 'outbox_events', 'ops_actions')")
 
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)

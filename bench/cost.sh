@@ -27,37 +27,26 @@ sample=${COST_SAMPLE:-0.1}
 warmup_count=${COST_WARMUP:-30000}
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
 result=${COST_OUT:-$repo/bench/results/cost-$stamp.md}
-work=$(mktemp -d /tmp/paykassma-cost.XXXXXX)
-chmod 755 "$work"
+bench_begin cost
 mkdir -p "$work/bodies" "$work/raw"
-api_pid=""
-cleanup() { stop_pid "$api_pid"; pg_stop "$work/pg"; [ "${BENCH_KEEP_WORK:-0}" = 1 ] || rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 pg_ensure_installed
-command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-pg_bin=$(pg_bin_dir)
+ensure_wrk
 say "Building the bench tool and publishing the API..."
 build_tool_and_api
 
-pg_port=$(pg_free_port)
 # auto_explain is loaded but silent (-1) until the measured runs turn it on for their sessions. Nested
 # statements (the trigger's) are not explained: writing their plans to the log would be timed inside
 # the trigger; pg_stat_statements (track=all) gives their cost instead.
-pg_start "$work/pg" "$pg_port" -c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min \
+# shellcheck disable=SC2086
+start_bench_postgres $bench_pg_settings \
   -c shared_preload_libraries=pg_stat_statements,auto_explain -c pg_stat_statements.track_planning=on \
   -c pg_stat_statements.track=all -c auto_explain.log_min_duration=-1 -c auto_explain.log_analyze=on \
   -c auto_explain.log_buffers=on -c auto_explain.log_triggers=on -c auto_explain.log_timing=on \
   -c auto_explain.log_nested_statements=off -c auto_explain.log_format=json -c "log_line_prefix='%m [%p] '"
-pg_create_database "$pg_port" merchant
-pg_pid=$(head -n 1 "$work/pg/data/postmaster.pid")
-psql_merchant() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d merchant -v ON_ERROR_STOP=1 -q "$@"; }
 psql_merchant -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 
-api_port=$(pg_free_port)
-api_url="http://127.0.0.1:$api_port"
+api_url="http://127.0.0.1:$(pg_free_port)"
 # shellcheck disable=SC2086
 launch_api ${COST_EXTRA_ENV:-}
 wait_ready || exit 1
@@ -70,15 +59,8 @@ psql_merchant -v prefix=pmf_ -v number_base=500000000000 -v first=1 -v last="$((
 psql_merchant -c "CREATE SEQUENCE IF NOT EXISTS bench_floor_seq"
 bench postbacks --out-dir "$work/bodies" --access-key "$access_key" --private-key "$private_key" --prefix pmb_ \
   --sets "warmup:$warmup_count,measured:$per_run" >/dev/null
-body_len=$(head -n 1000 "$work/bodies/warmup.txt" | awk '{ n += length($0) } END { printf "%d", n / NR }')
-item_len=$(head -n 1 "$work/bodies/warmup.txt" | python3 -c 'import json,sys; b=json.load(sys.stdin); print(len(json.dumps(b["additional_data"][0], separators=(",", ":"))))')
+postback_lengths "$work/bodies/warmup.txt"
 
-run_wrk() { # name connections seconds bodies
-  BENCH_BODIES=$4 BENCH_THREADS=1 BENCH_CONNECTIONS=$2 \
-    bench measure --kind wrk --raw-out "$work/raw/$1.txt" --api-pid "$api_pid" --pg-pid "$pg_pid" --out "$work/raw/$1.json" -- \
-    wrk -t1 -c"$2" -d"$3s" --timeout 10s -s bench/wrk/postback.lua "$api_url" >/dev/null
-}
-settle() { psql_merchant -c "VACUUM (ANALYZE) deposits, proofs, postbacks, gateway_transactions" -c "CHECKPOINT"; }
 reset_stats() { psql_merchant -c "SELECT pg_stat_statements_reset(), pg_stat_reset()" >/dev/null; }
 # Blocks touched per index and rows written per table since the last reset (after a short wait:
 # the statistics collector flushes each backend's counters at most every 500 ms when it is idle).

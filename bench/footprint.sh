@@ -15,42 +15,18 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 
 runs=${FOOTPRINT_RUNS:-5}
-work=$(mktemp -d /tmp/paykassma-footprint.XXXXXX)
-chmod 755 "$work"
-api_pid=""
-cleanup() {
-  stop_pid "$api_pid"
-  pg_stop "$work/pg"
-  if [ "${FOOTPRINT_KEEP_WORK:-0}" = 1 ]; then echo "Work directory kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-
+# FOOTPRINT_KEEP_WORK=1 is this script's older name for BENCH_KEEP_WORK=1.
+BENCH_KEEP_WORK=${BENCH_KEEP_WORK:-${FOOTPRINT_KEEP_WORK:-0}}
+bench_begin footprint
 
 pg_ensure_installed
-if [ -z "${BENCH_API_DLL:-}" ]; then
-  say "Publishing Release (ReadyToRun, as bench/run.sh and the Dockerfile do)..."
-  dotnet publish src/Paykassma.Merchant.Api -c Release --use-current-runtime --self-contained false \
-    -o "$work/api" -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-fi
-api_dll=${BENCH_API_DLL:-$work/api/Paykassma.Merchant.Api.dll}
+[ -n "${BENCH_API_DLL:-}" ] || say "Publishing Release (ReadyToRun, as bench/run.sh and the Dockerfile do)..."
+publish_api
 
-pg_port=$(pg_free_port)
-pg_start "$work/pg" "$pg_port" -c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min
-pg_create_database "$pg_port" merchant
-api_port=$(pg_free_port)
-api_url="http://127.0.0.1:$api_port"
-
-start_api() { # as bench/run.sh's start_api; sets api_pid, ready_time and ready_cpu
-  local started
-  started=$(date +%s.%N)
-  launch_api
-  wait_ready || return 1
-  ready_time=$(seconds_since "$started")
-  # CPU seconds the API used to get there (user + system): less sensitive to a busy machine.
-  ready_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$api_pid/stat")
-}
+# shellcheck disable=SC2086
+start_bench_postgres $bench_pg_settings
+# The API is started as bench/run.sh starts it (start_api, bench/lib.sh: same environment).
+api_url="http://127.0.0.1:$(pg_free_port)"
 
 busy_before=$(busy_pct)
 start_api

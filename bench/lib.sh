@@ -1,4 +1,41 @@
-# Shared by the bench scripts (sourced after scripts/lib/postgres.sh).
+# The bench scripts' one preamble (sourced after scripts/lib/postgres.sh): the work directory and the
+# trap that stops everything a script started (bench_begin), progress lines (say), the throwaway
+# PostgreSQL (start_bench_postgres, psql_merchant, settle), the builds (build_tool_and_api,
+# build_sandbox), the sandbox and the API as processes (start_sandbox, launch_api, start_api) and the
+# postback load (ensure_wrk, postback_lengths, run_wrk). A script keeps only what it measures.
+
+# A progress line on stderr, stamped with the time (stdout is the script's result).
+say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+# bench_begin NAME: the work directory $work (/tmp/paykassma-NAME.XXXXXX, readable by the postgres
+# user) and the trap that, however the script ends, stops the API, the sandbox and PostgreSQL
+# (bench_cleanup). The work directory is kept when the script fails or with BENCH_KEEP_WORK=1
+# (bench_work_note says what a person finds in it), and always when the script sets
+# bench_keep_work=1 (its outputs are there). A function bench_on_exit, if the script defines one,
+# runs after the processes are stopped.
+bench_begin() {
+  work=$(mktemp -d "/tmp/paykassma-$1.XXXXXX")
+  chmod 755 "$work"
+  api_pid=""
+  sandbox_pid=""
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+  local status=$?
+  stop_pid "$api_pid"
+  stop_pid "$sandbox_pid"
+  pg_stop "$work/pg"
+  if [ "$(type -t bench_on_exit)" = function ]; then bench_on_exit; fi
+  if [ "${bench_keep_work:-0}" = 1 ]; then
+    return 0
+  elif [ "${BENCH_KEEP_WORK:-0}" = 1 ] || [ "$status" -ne 0 ]; then
+    echo "Work directory kept: $work${bench_work_note:+ ($bench_work_note)}" >&2
+  else
+    rm -rf "$work"
+  fi
+}
 
 # Stops a process: TERM, up to 10 s to exit (the API drains its requests), then KILL. No pid, no-op.
 stop_pid() {
@@ -55,6 +92,37 @@ wait_ready() {
   return 1
 }
 
+# Starts the API (launch_api, with these extra VAR=value settings) and waits until it is ready. Sets
+# api_pid, ready_time (seconds from process start to /health/ready answering 200) and ready_cpu (CPU
+# seconds, user + system, the API used to get there: less sensitive to a busy machine).
+start_api() {
+  local started
+  started=$(date +%s.%N)
+  launch_api "$@"
+  wait_ready || return 1
+  ready_time=$(seconds_since "$started")
+  ready_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$api_pid/stat")
+}
+
+# The sandbox gateway (sandbox_dll, build_sandbox) in Production on a free port, with the bench's
+# plugin secret, postbacks off (no PostbackUrl) and screenshots not kept, its log in $work/sandbox.log;
+# waits (30 s at most) for /health. Sets sandbox_url and sandbox_pid.
+start_sandbox() {
+  sandbox_url="http://127.0.0.1:$(pg_free_port)"
+  say "Starting the sandbox on $sandbox_url..."
+  (
+    export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
+    export Sandbox__Secret=$plugin_secret Sandbox__KeepScreenshotBytes=false
+    export Serilog__MinimumLevel__Default=Warning
+    exec dotnet "$sandbox_dll" --urls "$sandbox_url" >"$work/sandbox.log" 2>&1
+  ) &
+  sandbox_pid=$!
+  for _ in $(seq 1 300); do curl -fs -o /dev/null "$sandbox_url/health" && return 0; sleep 0.1; done
+  tail -n 30 "$work/sandbox.log" >&2
+  echo "The sandbox did not answer /health in 30 s" >&2
+  return 1
+}
+
 # Seconds since a `date +%s.%N` value.
 seconds_since() { python3 -c "import sys; print(f'{float(sys.argv[1]) - float(sys.argv[2]):.3f}')" "$(date +%s.%N)" "$1"; }
 
@@ -81,10 +149,15 @@ pg_cpu_ms() {
   echo $(( ticks * 1000 / $(getconf CLK_TCK) ))
 }
 
-# Builds the bench tool (Release) and publishes the API as the Dockerfile does (ReadyToRun, for this
-# machine's runtime), unless BENCH_API_DLL names another build to measure. Uses work; sets api_dll.
+# Builds the bench tool (Release) and publishes the API (publish_api). Uses work; sets api_dll.
 build_tool_and_api() {
   dotnet build bench/tools/Paykassma.Bench -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; return 1; }
+  publish_api
+}
+
+# Publishes the API as the Dockerfile does (ReadyToRun, for this machine's runtime) into $work/api,
+# unless BENCH_API_DLL names another build to measure. Sets api_dll.
+publish_api() {
   if [ -z "${BENCH_API_DLL:-}" ]; then
     dotnet publish src/Paykassma.Merchant.Api -c Release --use-current-runtime --self-contained false \
       -o "$work/api" -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; return 1; }
@@ -92,11 +165,17 @@ build_tool_and_api() {
   api_dll=${BENCH_API_DLL:-$work/api/Paykassma.Merchant.Api.dll}
 }
 
+# Builds the sandbox gateway (Release). Sets sandbox_dll.
+build_sandbox() {
+  dotnet build src/Paykassma.Sandbox -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; return 1; }
+  sandbox_dll=src/Paykassma.Sandbox/bin/Release/net10.0/Paykassma.Sandbox.dll
+}
+
 # The bench tool (bench/tools/Paykassma.Bench), once built.
 bench() { dotnet bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench.dll "$@"; }
 
-# For the benchmarks that measure SQL alone (no service): a throwaway PostgreSQL in $1/pg (stopped by
-# the caller's pg_stop "$1/pg") holding the database "merchant" at the migrations' schema; exports
+# For the benchmarks that measure SQL alone (no service): a throwaway PostgreSQL in $1/pg ($work/pg,
+# stopped by bench_begin's trap) holding the database "merchant" at the migrations' schema; exports
 # PGHOST/PGPORT/PGUSER and defines psql (quiet, unaligned, stops on error) and pgbench.
 start_schema_database() {
   local work=$1 port
@@ -110,4 +189,63 @@ start_schema_database() {
   pgbench() { "$(pg_bin_dir)/pgbench" "$@"; }
   psql -c "CREATE DATABASE merchant"
   psql -d merchant -f "$work/schema.sql" >/dev/null
+}
+
+# The settings every bench cluster gets: room for a whole run's writes without a checkpoint in the
+# middle. Durability (fsync, synchronous_commit, full_page_writes) stays at its default: on.
+bench_pg_settings="-c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min"
+
+# start_bench_postgres [SETTINGS...]: a throwaway PostgreSQL in $work/pg (stopped by bench_cleanup)
+# on pg_port (a free one unless the script chose it) with these server settings (-c name=value; a
+# script that wants the bench's passes $bench_pg_settings) and the database "merchant" (empty: the
+# API's first start migrates it). Sets pg_port, pg_bin and pg_pid (the postmaster, for CPU figures).
+start_bench_postgres() {
+  pg_bin=$(pg_bin_dir)
+  pg_port=${pg_port:-$(pg_free_port)}
+  pg_start "$work/pg" "$pg_port" "$@"
+  pg_create_database "$pg_port" merchant
+  pg_pid=$(head -n 1 "$work/pg/data/postmaster.pid")
+}
+
+# psql on the bench database: quiet, stops on the first error (-At for bare values).
+psql_merchant() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d merchant -v ON_ERROR_STOP=1 -q "$@"; }
+
+# settle [TABLES]: every measured run starts from the same settled database. The seed is a bulk load
+# and each run leaves a dead row version per deposit it confirmed, which autovacuum would otherwise
+# work through during whichever run came next (its CPU counts as PostgreSQL's); a checkpoint too, so
+# no run inherits the previous one's dirty pages or starts right after a checkpoint (full-page
+# images) while the other does not. TABLES: more to vacuum than the postback's four.
+settle() {
+  psql_merchant -c "VACUUM (ANALYZE) deposits, proofs, postbacks, gateway_transactions${1:+, $1}" -c "CHECKPOINT"
+}
+
+# wrk, from the Debian package when missing.
+ensure_wrk() {
+  command -v wrk >/dev/null && return 0
+  say "wrk missing: installing the Debian package"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
+    || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+}
+
+# postback_lengths BODIES: the mean body length of the first 1000 signed postbacks in BODIES and the
+# length of one signed item, for the floor (bench/sql/floor.sql writes rows of the same sizes). Sets
+# body_len and item_len.
+postback_lengths() {
+  body_len=$(head -n 1000 "$1" | awk '{ n += length($0) } END { printf "%d", n / NR }')
+  item_len=$(head -n 1 "$1" | python3 -c 'import json,sys; b=json.load(sys.stdin); print(len(json.dumps(b["additional_data"][0], separators=(",", ":"))))')
+}
+
+# run_wrk NAME CONNECTIONS SECONDS BODIES: the postbacks in BODIES (one per line, each sent once:
+# bench/wrk/postback.lua) at the API, closed loop, measured by the bench tool (rate, latency, the CPU
+# of the API and of PostgreSQL when pg_pid is set). The result goes to $(printf "$wrk_results" NAME),
+# wrk's own output to $(printf "$wrk_raw" NAME): by default $work/raw/NAME.json and $work/raw/NAME.txt.
+run_wrk() {
+  local name=$1 c=$2 seconds=$3 bodies=$4 result raw
+  # shellcheck disable=SC2059
+  result=$(printf "${wrk_results:-$work/raw/%s.json}" "$name")
+  # shellcheck disable=SC2059
+  raw=$(printf "${wrk_raw:-$work/raw/%s.txt}" "$name")
+  BENCH_BODIES=$bodies BENCH_THREADS=1 BENCH_CONNECTIONS=$c \
+    bench measure --kind wrk --raw-out "$raw" --api-pid "$api_pid" ${pg_pid:+--pg-pid "$pg_pid"} --out "$result" -- \
+    wrk -t1 -c"$c" -d"${seconds}s" --timeout 10s -s bench/wrk/postback.lua "$api_url" >/dev/null
 }

@@ -37,44 +37,35 @@ warmup=${PROFILE_WARMUP:-20}
 # An open-loop run at a fixed rate (bench paced, as bench/run.sh's latency part): the same work for
 # every build, so its API CPU per postback compares builds even on a machine others are using. 0: none.
 paced_rate=${PROFILE_PACED_RATE:-400}
-work=$(mktemp -d /tmp/paykassma-profile.XXXXXX)
-chmod 755 "$work"
+bench_begin profile
 out=${PROFILE_OUT:-$work/out}
 mkdir -p "$out" "$work/bodies"
-
-api_pid=""
-cleanup() {
-  stop_pid "$api_pid"
-  pg_stop "$work/pg"
+# The work directory holds the outputs (by default) and the API's log: kept, without the database and the bodies.
+bench_keep_work=1
+bench_on_exit() {
   rm -rf "$work/pg" "$work/bodies"
   echo "Outputs in $out (API log: $work/api.log)" >&2
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+wrk_results="$out/%s.json"
+wrk_raw="$out/%s.wrk.txt"
 
 for tool in dotnet-trace dotnet-counters; do
   command -v "$tool" >/dev/null || dotnet tool install -g "$tool" --version 10.0.750501 >/dev/null
 done
 pg_ensure_installed
-command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-pg_bin=$(pg_bin_dir)
+ensure_wrk
 
 say "Building the bench tool and publishing the API (ReadyToRun, as bench/run.sh)..."
 build_tool_and_api
 
-pg_port=$(pg_free_port)
 # PROFILE_PG_STATEMENTS=1: PostgreSQL's own view (pg_stat_statements with planning tracked), printed at the end.
 pg_statements=${PROFILE_PG_STATEMENTS:-0}
 pg_extra=()
 [ "$pg_statements" = 1 ] && pg_extra=(-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on)
-pg_start "$work/pg" "$pg_port" -c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min "${pg_extra[@]}"
-pg_create_database "$pg_port" merchant
-pg_pid=$(head -n 1 "$work/pg/data/postmaster.pid")
-psql_merchant() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d merchant -v ON_ERROR_STOP=1 -q "$@"; }
+# shellcheck disable=SC2086
+start_bench_postgres $bench_pg_settings "${pg_extra[@]}"
 
-api_port=$(pg_free_port)
-api_url="http://127.0.0.1:$api_port"
+api_url="http://127.0.0.1:$(pg_free_port)"
 perf_env=()
 # W^X off too: with it, JIT-compiled code runs from an anonymous double mapping perf cannot name.
 [ "$tracer" = perf ] && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
@@ -96,11 +87,6 @@ say "Seeding $total deposits awaiting a postback and generating their signed pos
 psql_merchant -v prefix=pmb_ -v first=1 -v last="$total" -f bench/sql/seed.sql
 bench postbacks --out-dir "$work/bodies" --access-key "$access_key" --private-key "$private_key" --prefix pmb_ --sets "$sets" >/dev/null
 
-run_wrk() { # name connections bodies-file
-  BENCH_BODIES=$3 BENCH_THREADS=1 BENCH_CONNECTIONS=$2 \
-    bench measure --kind wrk --raw-out "$out/$1.wrk.txt" --api-pid "$api_pid" --pg-pid "$pg_pid" --out "$out/$1.json" -- \
-    wrk -t1 -c"$2" -d"${seconds}s" --timeout 10s -s bench/wrk/postback.lua "$api_url" >/dev/null
-}
 summary() { # name: one line per run
   python3 - "$out/$1.json" "$1" <<'PY'
 import json, sys
@@ -117,7 +103,7 @@ PY
 # ReadyToRun methods at tier 1 (dotnet.jit.compilation.time ~0.5-0.8 s/s), which a short warm-up
 # leaves inside the first measured run.
 say "Warm-up: ${warmup}s at 32 connections..."
-seconds_saved=$seconds; seconds=$warmup; run_wrk warmup 32 "$work/bodies/warmup.txt"; seconds=$seconds_saved
+run_wrk warmup 32 "$warmup" "$work/bodies/warmup.txt"
 
 for c in $connections; do
   n=0
@@ -127,7 +113,7 @@ for c in $connections; do
     dotnet-counters collect -p "$api_pid" --format csv -o "$out/c$c-$r.counters.csv" --duration "00:00:$(printf %02d "$seconds")" \
       --counters System.Runtime,Microsoft.AspNetCore.Hosting >/dev/null 2>&1 &
     counters_pid=$!
-    run_wrk "c$c-$r" "$c" "$work/bodies/c$c-$n.txt"
+    run_wrk "c$c-$r" "$c" "$seconds" "$work/bodies/c$c-$n.txt"
     wait "$counters_pid" || true
     summary "c$c-$r" | tee -a "$out/summary.txt"
     rate=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accepted_per_s"])' "$out/c$c-$r.json")
@@ -139,7 +125,7 @@ for c in $connections; do
       say "Traced run, $c connections, ${seconds}s (perf record, 999 Hz)..."
       perf record -F 999 -g -p "$api_pid" -o "$out/c$c.perf.data" -- sleep "$seconds" >"$out/c$c.trace.log" 2>&1 &
       trace_pid=$!
-      run_wrk "c$c-traced" "$c" "$work/bodies/c$c-$n.txt"
+      run_wrk "c$c-traced" "$c" "$seconds" "$work/bodies/c$c-$n.txt"
       wait "$trace_pid" || true
       summary "c$c-traced" | tee -a "$out/summary.txt"
       { echo "== self time by library"; perf report -i "$out/c$c.perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -25 || true
@@ -152,7 +138,7 @@ for c in $connections; do
         -o "$out/c$c.nettrace" >"$out/c$c.trace.log" 2>&1 &
       trace_pid=$!
       sleep 1
-      run_wrk "c$c-traced" "$c" "$work/bodies/c$c-$n.txt"
+      run_wrk "c$c-traced" "$c" "$seconds" "$work/bodies/c$c-$n.txt"
       wait "$trace_pid" || true
       summary "c$c-traced" | tee -a "$out/summary.txt"
       dotnet-trace convert --format speedscope -o "$out/c$c" "$out/c$c.nettrace" >/dev/null

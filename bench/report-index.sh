@@ -11,11 +11,7 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 
 rounds=${REPORT_INDEX_ROUNDS:-3}
-work=$(mktemp -d /tmp/paykassma-report-index.XXXXXX)
-chmod 755 "$work"
-cleanup() { pg_stop "$work/pg"; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_begin report-index
 
 start_schema_database "$work"
 psql -d merchant -c "INSERT INTO postbacks (id, received_at, body, body_length, body_truncated, body_sha256, outcome, transaction_ids,

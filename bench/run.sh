@@ -20,37 +20,16 @@ repo=$(pwd)
 run_started=$(date +%s)
 duration=${BENCH_DURATION:-10}
 connections=${BENCH_CONNECTIONS:-"8 32 64"}
-work=$(mktemp -d /tmp/paykassma-bench.XXXXXX)
-chmod 755 "$work"
+bench_begin bench
+bench_work_note="logs: api.log, sandbox.log, raw/"
 out="$work/results"
 mkdir -p "$out" "$work/bodies" "$work/raw"
-
-api_pid=""
-sandbox_pid=""
-cleanup() {
-  local status=$?
-  stop_pid "$api_pid"
-  stop_pid "$sandbox_pid"
-  pg_stop "$work/pg"
-  if [ "${BENCH_KEEP_WORK:-0}" = 1 ] || [ "$status" -ne 0 ]; then
-    echo "Work directory kept: $work (logs: api.log, sandbox.log, raw/)" >&2
-  else
-    rm -rf "$work"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+# run_wrk's results (bench/lib.sh) are this run's; wrk's raw output stays in $work/raw.
+wrk_results="$out/%s.json"
 
 # ---- tools ---------------------------------------------------------------------------------------
 pg_ensure_installed
-if ! command -v wrk >/dev/null; then
-  say "wrk missing: installing the Debian package"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
-    || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-fi
-pg_bin=$(pg_bin_dir)
+ensure_wrk
 
 # Other work on the machine skews every number: measure how busy it is before we start.
 background_busy=$(busy_pct)
@@ -59,23 +38,19 @@ if [ "$background_busy" -gt 20 ]; then
 fi
 
 say "Building Release (API, sandbox, bench tool)..."
-dotnet build src/Paykassma.Sandbox -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+build_sandbox
 # The API is published as the Dockerfile publishes it, so start-up is measured for what is deployed
 # rather than for a JIT-only build output.
 build_tool_and_api
-sandbox_dll=src/Paykassma.Sandbox/bin/Release/net10.0/Paykassma.Sandbox.dll
 
 # ---- PostgreSQL: fsync, synchronous_commit and full_page_writes at their defaults (on) ------------
 pg_port=$(pg_free_port)
 # pg_stat_statements with planning tracked: per run, how often the postback statement (and the floor's)
 # was planned and what one execution cost (section 1's second table). Both sides pay its per-call cost.
-pg_settings="-c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
+pg_settings="$bench_pg_settings -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
 say "Starting PostgreSQL on 127.0.0.1:$pg_port (fsync=on, synchronous_commit=on)..."
 # shellcheck disable=SC2086
-pg_start "$work/pg" "$pg_port" $pg_settings
-pg_create_database "$pg_port" merchant
-pg_pid=$(head -n 1 "$work/pg/data/postmaster.pid")
-psql_merchant() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d merchant -v ON_ERROR_STOP=1 -q "$@"; }
+start_bench_postgres $pg_settings
 psql_merchant -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 # statement_stats PATTERN: calls, plans, planning and execution ms per call, buffer hits per call of
 # the statements whose text starts with PATTERN, since the last pg_stat_statements_reset().
@@ -90,31 +65,9 @@ statement_stats() {
   || { echo "PostgreSQL is not durable as configured" >&2; exit 1; }
 
 # ---- the sandbox gateway (postbacks off: no PostbackUrl) and the API, both in Production ----------
-sandbox_port=$(pg_free_port)
-api_port=$(pg_free_port)
-sandbox_url="http://127.0.0.1:$sandbox_port"
-api_url="http://127.0.0.1:$api_port"
+start_sandbox
+api_url="http://127.0.0.1:$(pg_free_port)"
 gateway_url=$sandbox_url
-
-say "Starting the sandbox on $sandbox_url..."
-(
-  export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
-  export Sandbox__Secret=$plugin_secret Sandbox__KeepScreenshotBytes=false
-  export Serilog__MinimumLevel__Default=Warning
-  exec dotnet "$sandbox_dll" --urls "$sandbox_url" >"$work/sandbox.log" 2>&1
-) &
-sandbox_pid=$!
-
-# start_api sets api_pid and ready_time (seconds from process start to /health/ready answering 200).
-start_api() {
-  local started
-  started=$(date +%s.%N)
-  launch_api
-  wait_ready || return 1
-  ready_time=$(seconds_since "$started")
-}
-
-for _ in $(seq 1 300); do curl -fs -o /dev/null "$sandbox_url/health" && break; sleep 0.1; done
 
 # ---- 5. footprint: a first start applies the migrations, then three ordinary restarts -------------
 say "Footprint: start to /health/ready..."
@@ -185,8 +138,7 @@ psql_merchant -v prefix=pmf_ -v number_base=500000000000 -v first=1 -v last="$fl
 psql_merchant -c "CREATE SEQUENCE IF NOT EXISTS bench_floor_seq"
 say "Generating $service_total signed postbacks..."
 bench postbacks --out-dir "$work/bodies" --access-key "$access_key" --private-key "$private_key" --prefix pmb_ --sets "$sets"
-body_len=$(head -n 1000 "$work/bodies/warmup.txt" | awk '{ n += length($0) } END { printf "%d", n / NR }')
-item_len=$(head -n 1 "$work/bodies/warmup.txt" | python3 -c 'import json,sys; b=json.load(sys.stdin); print(len(json.dumps(b["additional_data"][0], separators=(",", ":"))))')
+postback_lengths "$work/bodies/warmup.txt"
 
 # PostgreSQL's CPU per accepted postback (the service) and per transaction (the floor), per run.
 pg_cpu_rows=()
@@ -194,21 +146,8 @@ per_postback_ms() { python3 -c "import sys; n=int(sys.argv[2]); print(f'{int(sys
 
 accepted_count() { psql_merchant -Atc "SELECT count(*) FILTER (WHERE outcome = 'accepted'), count(*) FILTER (WHERE outcome <> 'accepted') FROM postbacks"; }
 
-run_wrk() { # name connections seconds bodies-file
-  local name=$1 c=$2 seconds=$3 file=$4
-  BENCH_BODIES=$file BENCH_THREADS=1 BENCH_CONNECTIONS=$c \
-    bench measure --kind wrk --raw-out "$work/raw/$name.txt" --api-pid "$api_pid" --pg-pid "$pg_pid" --out "$out/$name.json" -- \
-    wrk -t1 -c"$c" -d"${seconds}s" --timeout 10s -s bench/wrk/postback.lua "$api_url" >/dev/null
-}
-
-# Every measured run, the service's and the floor's, starts from the same settled database: the seed
-# is a bulk load and each run leaves a dead row version per deposit it confirmed, which autovacuum
-# would otherwise work through during whichever run came next (its CPU counts as PostgreSQL's; it
-# was mostly the service's runs, which go first). A checkpoint too, so no run inherits the previous one's
-# dirty pages to write or starts right after a checkpoint (full-page images) while the other does not.
-settle() {
-  psql_merchant -c "VACUUM (ANALYZE) deposits, proofs, postbacks, gateway_transactions" -c "CHECKPOINT"
-}
+# Every measured run, the service's and the floor's, starts from the same settled database (settle,
+# bench/lib.sh): it was mostly the service's runs, which go first, that paid the previous run's vacuum.
 
 # ---- 1. ingestion: the service with wrk, then the floor with pgbench, per connection count --------
 # 20 s: the runtime re-compiles the hot paths at tier 1 for ~7 s after load starts (see Profiling).

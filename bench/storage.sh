@@ -12,29 +12,15 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 
 count=${STORAGE_COUNT:-200}
-work=$(mktemp -d /tmp/paykassma-storage.XXXXXX)
-chmod 755 "$work"
-api_pid=""
-cleanup() {
-  local status=$?
-  stop_pid "$api_pid"
-  pg_stop "$work/pg"
-  if [ "${BENCH_KEEP_WORK:-0}" = 1 ] || [ "$status" -ne 0 ]; then echo "Work directory kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+bench_begin storage
 
 pg_ensure_installed
 say "Building (API, bench tool)..."
 build_tool_and_api
 
-pg_port=$(pg_free_port)
-pg_start "$work/pg" "$pg_port"
-pg_create_database "$pg_port" merchant
-psql_merchant() { "$(pg_bin_dir)/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d merchant -v ON_ERROR_STOP=1 -Atq "$@"; }
-api_port=$(pg_free_port)
-api_url="http://127.0.0.1:$api_port"
+# PostgreSQL's own settings, not the bench's: bytes written per postback are what is measured.
+start_bench_postgres
+api_url="http://127.0.0.1:$(pg_free_port)"
 launch_api Serilog__MinimumLevel__Default=Warning
 wait_ready
 
@@ -61,22 +47,22 @@ PY
 curl -fs -o /dev/null -H 'Content-Type: application/json' --data-binary @<(sed -n "$((count + 1))p" "$work/bodies/genuine.txt") "$api_url/api/paykassma/postback"
 
 stored_bytes() {
-  psql_merchant -c "CHECKPOINT" >/dev/null
-  psql_merchant -c "SELECT pg_total_relation_size('postbacks') + pg_total_relation_size('gateway_transactions')"
+  psql_merchant -At -c "CHECKPOINT" >/dev/null
+  psql_merchant -At -c "SELECT pg_total_relation_size('postbacks') + pg_total_relation_size('gateway_transactions')"
 }
 rows=()
 phase() { # name directory expected-status
   local name=$1 dir=$2 before wal rows_before
   before=$(stored_bytes)
-  rows_before=$(psql_merchant -c "SELECT count(*) FROM postbacks")
-  wal=$(psql_merchant -c "SELECT pg_current_wal_lsn()")
+  rows_before=$(psql_merchant -At -c "SELECT count(*) FROM postbacks")
+  wal=$(psql_merchant -At -c "SELECT pg_current_wal_lsn()")
   for i in $(seq 0 $((count - 1))); do
     curl -s -o /dev/null -H 'Content-Type: application/json' --data-binary @"$dir/$i.json" "$api_url/api/paykassma/postback"
   done
   local wal_bytes table_bytes written
-  wal_bytes=$(psql_merchant -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal')::bigint")
+  wal_bytes=$(psql_merchant -At -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal')::bigint")
   table_bytes=$(( $(stored_bytes) - before ))
-  written=$(( $(psql_merchant -c "SELECT count(*) FROM postbacks") - rows_before ))
+  written=$(( $(psql_merchant -At -c "SELECT count(*) FROM postbacks") - rows_before ))
   rows+=("| $name | $(du -b "$dir/0.json" | cut -f1) | $written of $count | $((table_bytes / count)) | $((wal_bytes / count)) |")
   say "$name: $written rows, $((table_bytes / count)) table bytes and $((wal_bytes / count)) WAL bytes per postback"
 }

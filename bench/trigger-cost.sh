@@ -17,27 +17,18 @@ cd "$(dirname "$0")/.."
 rounds=${TRIGGER_ROUNDS:-3}
 seconds=${TRIGGER_SECONDS:-10}
 connections=${TRIGGER_CONNECTIONS:-8}
-work=$(mktemp -d /tmp/paykassma-trigger.XXXXXX)
-chmod 755 "$work"
+bench_begin trigger
 mkdir -p "$work/bodies" "$work/raw" "$work/results"
-api_pid=""
-cleanup() { stop_pid "$api_pid"; pg_stop "$work/pg"; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+wrk_results="$work/results/%s.json"
 
 pg_ensure_installed
-command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-pg_bin=$(pg_bin_dir)
+ensure_wrk
 say "machine busy before: $(busy_pct)% of $(( $(nproc) * 100 ))%"
 say "Building (bench tool, API published in Release)..."
 build_tool_and_api
 
-pg_port=$(pg_free_port)
-pg_start "$work/pg" "$pg_port" -c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min \
-  -c shared_preload_libraries=pg_stat_statements
-pg_create_database "$pg_port" merchant
-psql_merchant() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d merchant -v ON_ERROR_STOP=1 -q "$@"; }
+# shellcheck disable=SC2086
+start_bench_postgres $bench_pg_settings -c shared_preload_libraries=pg_stat_statements
 psql_merchant -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 api_url="http://127.0.0.1:$(pg_free_port)"
 launch_api
@@ -56,17 +47,15 @@ psql_merchant -v prefix=pmb_ -v first=1 -v last="$total" -f bench/sql/seed.sql
 psql_merchant -v prefix=pmf_ -v number_base=500000000000 -v first=1 -v last="$floor_total" -f bench/sql/seed.sql
 psql_merchant -c "CREATE SEQUENCE IF NOT EXISTS bench_floor_seq"
 bench postbacks --out-dir "$work/bodies" --access-key "$access_key" --private-key "$private_key" --prefix pmb_ --sets "$sets"
-body_len=$(head -n 1000 "$work/bodies/warmup.txt" | awk '{ n += length($0) } END { printf "%d", n / NR }')
-item_len=$(head -n 1 "$work/bodies/warmup.txt" | python3 -c 'import json,sys; b=json.load(sys.stdin); print(len(json.dumps(b["additional_data"][0], separators=(",", ":"))))')
+postback_lengths "$work/bodies/warmup.txt"
 
 stmt_ms() { # mean execution ms of the statements starting with $1 since the last reset
   psql_merchant -Atc "SELECT round((sum(total_exec_time) / greatest(sum(calls), 1))::numeric, 3) FROM pg_stat_statements WHERE query LIKE '$1%'"
 }
-settle() { psql_merchant -c "VACUUM (ANALYZE) deposits, proofs, postbacks, gateway_transactions, deposit_changes" -c "CHECKPOINT"; }
-run_wrk() { # name bodies
-  BENCH_BODIES=$2 BENCH_THREADS=1 BENCH_CONNECTIONS=$connections \
-    bench measure --kind wrk --raw-out "$work/raw/$1.txt" --api-pid "$api_pid" --out "$work/results/$1.json" -- \
-    wrk -t1 -c"$connections" -d"${seconds}s" --timeout 10s -s bench/wrk/postback.lua "$api_url" >/dev/null
+# The trigger writes deposit_changes: settled with the rest.
+settle_all() { settle deposit_changes; }
+rate_of() { # name bodies: run_wrk at the run's connections for the run's seconds; prints accepted postbacks/s
+  run_wrk "$1" "$connections" "$seconds" "$2"
   python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["accepted_per_s"]))' "$work/results/$1.json"
 }
 
@@ -97,13 +86,13 @@ for r in $(seq 1 "$rounds"); do
   for m in $order; do
     if [ "$m" = on ]; then psql_merchant -c "ALTER TABLE deposits ENABLE TRIGGER deposits_record_changes"
     else psql_merchant -c "ALTER TABLE deposits DISABLE TRIGGER deposits_record_changes"; fi
-    settle
+    settle_all
     psql_merchant -c "SELECT pg_stat_statements_reset()" >/dev/null
-    rate=$(run_wrk "r$r$m" "$work/bodies/r$r$m.txt")
+    rate=$(rate_of "r$r$m" "$work/bodies/r$r$m.txt")
     service_ms=$(stmt_ms "WITH incoming AS")
-    settle
+    settle_all
     one=$(floor 1)
-    settle
+    settle_all
     many=$(floor "$connections")
     line="$r $m $service_ms $rate $one $many"
     echo "$line"

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Merchant.Api.Tests.Docs;
 
@@ -8,7 +9,8 @@ namespace Paykassma.Merchant.Api.Tests.Docs;
 /// </summary>
 internal static partial class DocText
 {
-    public static readonly string Root = RepositoryRoot();
+    /// <summary>The repository, as the kit finds it (<see cref="Repository"/>).</summary>
+    public static readonly string Root = Repository.Root;
 
     public sealed record Mention(string Doc, int Line, string Text)
     {
@@ -54,16 +56,6 @@ internal static partial class DocText
         from line in ProseLines(doc)
         from Match match in Link().Matches(InlineCode().Replace(line.Text, ""))
         select new Mention(doc, line.Line, match.Groups[1].Value);
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Paykassma.Merchant.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("Paykassma.Merchant.sln not found above the test assembly.");
-    }
 
     [GeneratedRegex("`([^`]+)`")]
     private static partial Regex InlineCode();

@@ -10,6 +10,7 @@ using Paykassma.Merchant.Api.Postbacks;
 using Paykassma.Merchant.Api.Proofs;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 using Paykassma.PluginApi.Postbacks;
+using Paykassma.Tests.Shared;
 using SharpYaml.Serialization;
 
 namespace Paykassma.Merchant.Api.Tests.Hosting;
@@ -189,16 +190,5 @@ public sealed partial class AlertRulesTests
 
     private static string DashboardPath => Path.Combine(RepositoryRoot, "deploy", "grafana", "paykassma-merchant.json");
 
-    private static string RepositoryRoot { get; } = FindRepositoryRoot();
-
-    private static string FindRepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "deploy", "prometheus", "alerts.yml")))
-        {
-            folder = folder.Parent;
-        }
-        Assert.True(folder is not null, $"deploy/prometheus/alerts.yml not found above {AppContext.BaseDirectory}.");
-        return folder.FullName;
-    }
+    private static string RepositoryRoot => Repository.Root;
 }

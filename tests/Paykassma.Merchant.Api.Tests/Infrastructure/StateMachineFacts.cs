@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Paykassma.Merchant.Api.Persistence;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Merchant.Api.Tests.Infrastructure;
 
@@ -31,7 +32,7 @@ internal static partial class StateMachineFacts
     /// </summary>
     public static IReadOnlyList<string[]> ReadmeSteps(string start)
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "api.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "docs", "api.md"));
         var section = readme[readme.IndexOf("## Lifecycle", StringComparison.Ordinal)..];
         var paragraph = section[section.IndexOf(start, StringComparison.Ordinal)..];
         var sentence = SentenceEnd().Match(paragraph);
@@ -72,16 +73,6 @@ internal static partial class StateMachineFacts
             }
         }
         return seen;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Paykassma.Merchant.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("Paykassma.Merchant.sln not found above the test assembly.");
     }
 
     [GeneratedRegex("'([a-z_]+)'")]

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 
-namespace Paykassma.Drills.Tests.Infrastructure;
+namespace Paykassma.Tests.Shared;
 
 /// <summary>
-/// A built app on a fixed port that a drill starts, kills and starts again. Each start is a new
-/// child process with its own log file; the output of all of them stays available for assertions.
+/// A built app (<see cref="AppBinaries"/>) on a fixed port that a test starts, kills and starts again.
+/// Each start is a new child process with its own log file; the output of all of them stays available
+/// for assertions.
 /// </summary>
 public sealed class AppHost : IAsyncDisposable
 {

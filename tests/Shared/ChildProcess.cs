@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 
-namespace Paykassma.Drills.Tests.Infrastructure;
+namespace Paykassma.Tests.Shared;
 
 /// <summary>
 /// One run of a built app (<c>dotnet App.dll --urls …</c>) as a child process. Every line it writes
