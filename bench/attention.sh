@@ -49,7 +49,12 @@ for query in "pageSize=50" "pageSize=50" "pageSize=50" "pageSize=50&page=3" "kin
   t=$(curl -fs -o "$work/page.json" -w '%{time_total}' -H "Authorization: Bearer $token" "$api_url/api/ops/attention?$query")
   http+=("| \`GET /api/ops/attention?$query\` | $(python3 -c "import sys; print(round(float(sys.argv[1]) * 1000, 1))" "$t") | $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["total"], "entries,", len(d["items"]), "on the page")' "$work/page.json") |")
 done
-curl -fs "$api_url/metrics" | grep '^paykassma_attention_items' >"$work/gauge.txt"
+# The gauge appears after the sampler's first round over the seeded tables: up to a minute on a busy machine.
+for _ in $(seq 1 60); do
+  curl -fs "$api_url/metrics" | grep '^paykassma_attention_items' >"$work/gauge.txt" && break
+  sleep 1
+done
+[ -s "$work/gauge.txt" ] || { echo "No paykassma_attention_items on /metrics after a minute" >&2; exit 1; }
 sleep 3
 psql_merchant -At -c "ALTER SYSTEM RESET auto_explain.log_min_duration" -c "SELECT pg_reload_conf()" >/dev/null
 stop_pid "$api_pid"

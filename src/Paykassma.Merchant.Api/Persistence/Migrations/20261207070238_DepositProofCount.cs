@@ -21,7 +21,7 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
             migrationBuilder.Sql("""
                 UPDATE deposits d SET proof_count = c.n
                 FROM (SELECT deposit_id, count(*)::int AS n FROM proofs GROUP BY deposit_id) c
-                WHERE d.id = c.deposit_id
+                WHERE d.id = c.deposit_id;
                 """);
         }
 
