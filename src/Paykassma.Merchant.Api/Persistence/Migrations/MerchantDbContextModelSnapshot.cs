@@ -176,49 +176,6 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
                         });
                 });
 
-            modelBuilder.Entity("Paykassma.Merchant.Api.Deposits.DepositChange", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseSerialColumn(b.Property<long>("Id"));
-
-                    b.Property<bool>("AmountMismatch")
-                        .HasColumnType("boolean")
-                        .HasColumnName("amount_mismatch");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<decimal?>("ConfirmedAmount")
-                        .HasColumnType("numeric(20,2)")
-                        .HasColumnName("confirmed_amount");
-
-                    b.Property<Guid>("DepositId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("deposit_id");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("status");
-
-                    b.HasKey("Id")
-                        .HasName("pk_deposit_changes");
-
-                    b.HasIndex("At")
-                        .HasDatabaseName("ix_deposit_changes_at");
-
-                    b.HasIndex("DepositId", "Id")
-                        .HasDatabaseName("ix_deposit_changes_deposit_id_id");
-
-                    b.ToTable("deposit_changes", (string)null);
-                });
-
             modelBuilder.Entity("Paykassma.Merchant.Api.Deposits.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Label")
@@ -351,6 +308,49 @@ namespace Paykassma.Merchant.Api.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_outbox_events_status", "status IN ('pending', 'delivering', 'delivered', 'failed')");
                         });
+                });
+
+            modelBuilder.Entity("Paykassma.Merchant.Api.LiveStatus.DepositChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseSerialColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("AmountMismatch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("amount_mismatch");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<decimal?>("ConfirmedAmount")
+                        .HasColumnType("numeric(20,2)")
+                        .HasColumnName("confirmed_amount");
+
+                    b.Property<Guid>("DepositId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deposit_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deposit_changes");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_deposit_changes_at");
+
+                    b.HasIndex("DepositId", "Id")
+                        .HasDatabaseName("ix_deposit_changes_deposit_id_id");
+
+                    b.ToTable("deposit_changes", (string)null);
                 });
 
             modelBuilder.Entity("Paykassma.Merchant.Api.Ops.OpsAction", b =>
