@@ -10,7 +10,8 @@
 # BENCH_NO_README=1 leaves README.md alone, BENCH_API_DLL runs another build of the API (to compare
 # two versions under the same conditions), BENCH_ONLY=deposits stops after the footprint and the
 # deposit creation measure (a 1-minute loop for work on that path; no table), BENCH_GROUP_COMMIT=0 or 1
-# runs the API with group commit off or on (Postbacks:GroupCommit:Enabled, on by default; the header says which).
+# runs the API with group commit off or on (Postbacks:GroupCommit:Enabled, on by default; the header says which),
+# BENCH_PACED_RATE sets section 2's rate instead of half the best one (to compare two builds at one rate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -187,12 +188,17 @@ done
 
 # ---- 2. latency at half the maximum rate, open loop ----------------------------------------------
 max_rate=$(for c in $connections; do python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accepted_per_s"])' "$out/ingest-c$c.json"; done | sort -n | tail -n 1)
-half_rate=$(python3 -c "print(int(float('$max_rate') / 2))")
+half_rate=${BENCH_PACED_RATE:-$(python3 -c "print(int(float('$max_rate') / 2))")}
+# How many postbacks shared each group commit meanwhile, from the API's own histogram (none: a build before it).
+batch_counts() { curl -fs "$api_url/metrics" | awk '/^paykassma_postbacks_batch_size_(sum|count)/ {v[$1 ~ /_sum/ ? "s" : "c"] = $NF} END {printf "%d %d", v["s"], v["c"]}'; }
+batches_before=$(batch_counts || echo "0 0")
 # Settled too (see settle): the closed-loop runs above left their vacuum debt on purpose.
 settle
 say "Fixed rate: $half_rate/s (half of $max_rate/s) for 20 s..."
 bench paced --url "$api_url" --bodies "$work/bodies/paced.txt" --rate "$half_rate" --duration 20 --warmup 2 \
   --connections 64 --api-pid "$api_pid" --pg-pid "$pg_pid" --out "$out/paced.json" >/dev/null
+batches_after=$(batch_counts || echo "0 0")
+bench record --out "$out/paced.json" -- mean_batch="$(python3 -c "import sys; s0,c0,s1,c1=map(int,sys.argv[1:]); print(round((s1-s0)/(c1-c0),2) if c1>c0 else 'n/a')" $batches_before $batches_after)" >/dev/null
 # The floor at the same rate: what PostgreSQL alone gives there, one transaction per postback. 8
 # clients, the floor's best count (at 64 it cannot keep up with this rate and queues for seconds);
 # 22 s with the first 2 dropped, as the generator warms up for 2 s before it records.
