@@ -96,8 +96,11 @@ internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealth
 /// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the service.</summary>
 internal sealed class DesignTimeDbContextFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<MerchantDbContext>
 {
-    public MerchantDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<MerchantDbContext>()
-        .UseNpgsql("Host=localhost;Database=design_time", npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+    public MerchantDbContext CreateDbContext(string[] args) => For("Host=localhost;Database=design_time");
+
+    /// <summary>The context as the tools see it, on a given database (the migrations' SQL script is generated from it).</summary>
+    public static MerchantDbContext For(string connectionString) => new(new DbContextOptionsBuilder<MerchantDbContext>()
+        .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
         .UseSnakeCaseNamingConvention()
         .Options);
 }

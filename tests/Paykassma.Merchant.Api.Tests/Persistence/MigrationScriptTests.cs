@@ -20,10 +20,8 @@ public sealed class MigrationScriptTests
     public async Task The_migrations_sql_script_builds_the_whole_schema_on_an_empty_database()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync();
-        await using var db = new MerchantDbContext(new DbContextOptionsBuilder<MerchantDbContext>()
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention()
-            .Options);
+        // The context `dotnet ef migrations script` builds (the design-time factory), on this database.
+        await using var db = DesignTimeDbContextFactory.For(connectionString);
         var script = db.GetService<IMigrator>().GenerateScript();
 
         await using (var connection = new NpgsqlConnection(connectionString))
