@@ -7,6 +7,7 @@ using Paykassma.Merchant.Api.Hosting;
 using Paykassma.Merchant.Api.Idempotency;
 using Paykassma.Merchant.Api.LiveStatus;
 using Paykassma.Merchant.Api.Persistence;
+using Paykassma.Merchant.Api.Proofs;
 using Paykassma.PluginApi.Client;
 
 namespace Paykassma.Merchant.Api.Deposits;
@@ -167,8 +168,7 @@ public static class DepositsApi
         {
             return Problems.NotFoundResult("deposit");
         }
-        var proofs = await db.Proofs.AsNoTracking().Where(p => p.DepositId == id)
-            .OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
+        var proofs = await ProofQueries.OfDepositAsync(db, id, cancellationToken);
         return TypedResults.Ok(DepositResponse.From(deposit, proofs));
     }
 
@@ -193,9 +193,7 @@ public static class DepositsApi
         var total = await mine.CountAsync(cancellationToken);
         var deposits = await mine.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
             .Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(cancellationToken);
-        var ids = deposits.Select(d => d.Id).ToList();
-        var proofs = (await db.Proofs.AsNoTracking().Where(p => ids.Contains(p.DepositId))
-                .OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken))
+        var proofs = (await ProofQueries.OfDepositsAsync(db, deposits.Select(d => d.Id).ToList(), cancellationToken))
             .ToLookup(p => p.DepositId);
         return TypedResults.Ok(new DepositPage(
             deposits.Select(d => DepositResponse.From(d, proofs[d.Id])).ToList(), page, pageSize, total));

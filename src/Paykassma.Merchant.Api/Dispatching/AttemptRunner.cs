@@ -51,15 +51,7 @@ public sealed partial class AttemptRunner<TQueue, TItem>
 
     /// <summary>Makes the queue's attempt of a claimed item and records what came of it; null when the host stopped mid-attempt.</summary>
     public Task<AttemptReport?> RunAsync(TQueue queue, TItem item, CancellationToken cancellationToken) =>
-        RunAsync(queue, item, queue.AttemptAsync, cancellationToken);
-
-    /// <summary>
-    /// The same with the attempt given here: a request that holds what the attempt sends (the screenshot
-    /// it just stored) need not read it back.
-    /// </summary>
-    public Task<AttemptReport?> RunAsync(TQueue queue, TItem item, Func<TItem, CancellationToken, Task<AttemptOutcome>> attempt,
-        CancellationToken cancellationToken) =>
-        RunAsync(queue, item, attempt, _statements.Record,
+        RunAsync(queue, item, queue.AttemptAsync, _statements.Record,
             async command => (int)(await command.ExecuteScalarAsync(CancellationToken.None))! > 0, cancellationToken);
 
     /// <summary>
@@ -68,11 +60,20 @@ public sealed partial class AttemptRunner<TQueue, TItem>
     /// <paramref name="read"/>. The row is null when nothing was recorded (the host stopped mid-attempt, or a
     /// newer attempt or another writer got there first): only then need the request read it.
     /// </summary>
-    internal async Task<(AttemptReport? Report, TRow? Row)> RunReturningAsync<TRow>(TQueue queue, TItem item, Func<NpgsqlDataReader, TRow> read,
-        CancellationToken cancellationToken) where TRow : class
+    internal Task<(AttemptReport? Report, TRow? Row)> RunReturningAsync<TRow>(TQueue queue, TItem item, Func<NpgsqlDataReader, TRow> read,
+        CancellationToken cancellationToken) where TRow : class =>
+        RunReturningAsync(queue, item, queue.AttemptAsync, read, cancellationToken);
+
+    /// <summary>
+    /// The same with the attempt given here: a request that holds what the attempt sends (the screenshot
+    /// it just stored) need not read it back.
+    /// </summary>
+    internal async Task<(AttemptReport? Report, TRow? Row)> RunReturningAsync<TRow>(TQueue queue, TItem item,
+        Func<TItem, CancellationToken, Task<AttemptOutcome>> attempt, Func<NpgsqlDataReader, TRow> read, CancellationToken cancellationToken)
+        where TRow : class
     {
         TRow? row = null;
-        var report = await RunAsync(queue, item, queue.AttemptAsync,
+        var report = await RunAsync(queue, item, attempt,
             _statements.RecordReturning ?? throw new InvalidOperationException($"The {_name} queue has no recording that returns its row."),
             async command =>
             {

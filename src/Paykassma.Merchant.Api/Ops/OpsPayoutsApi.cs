@@ -129,7 +129,7 @@ public static class OpsPayoutsApi
     }
 
     public static async Task<Results<Ok<OpsPayoutDetail>, ProblemHttpResult>> GetPayout(
-        Guid id, PayoutStore store, CancellationToken cancellationToken)
+        Guid id, PayoutStore store, MerchantDbContext db, CancellationToken cancellationToken)
     {
         if (await store.HistoryAsync(id, cancellationToken) is not { } history)
         {
@@ -138,7 +138,7 @@ public static class OpsPayoutsApi
         return TypedResults.Ok(new OpsPayoutDetail(
             OpsPayout.From(history.Payout),
             history.Attempts.Select(a => new OpsPayoutAttempt(a.Attempt, a.Outcome, a.GatewayMessage, a.Error, a.OutcomeUncertain, a.At)).ToList(),
-            history.Actions.Select(OpsActionsApi.OpsActionEntry.From).ToList(),
+            await OpsActionsApi.OnAsync(db, OpsSubjectType.Payout, [id], cancellationToken),
             history.Transactions.Select(OpsPostbacksApi.OpsTransaction.From).ToList()));
     }
 

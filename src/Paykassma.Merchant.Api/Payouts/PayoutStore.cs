@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Paykassma.Merchant.Api.Ops;
 using Paykassma.Merchant.Api.Persistence;
 
 namespace Paykassma.Merchant.Api.Payouts;
@@ -106,7 +105,10 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
         return new PayoutReviewAnswer(moved, found, own);
     }
 
-    /// <summary>Everything ops see of a payout: its attempts, the actions taken on it, the signed transactions that name it.</summary>
+    /// <summary>
+    /// A payout with its attempts and the signed transactions that name it (read through the postbacks'
+    /// queries: their table is theirs). The ops actions on it are Ops' own to read.
+    /// </summary>
     public async Task<PayoutHistory?> HistoryAsync(Guid id, CancellationToken cancellationToken)
     {
         if (await FindAsync(id, cancellationToken) is not { } payout)
@@ -115,19 +117,14 @@ public sealed class PayoutStore(MerchantDbContext db, NpgsqlDataSource dataSourc
         }
         var attempts = await db.PayoutAttempts.AsNoTracking().Where(a => a.PayoutId == id).OrderBy(a => a.Attempt)
             .ToListAsync(cancellationToken);
-        var actions = await db.OpsActions.AsNoTracking()
-            .Where(a => a.SubjectType == OpsSubjectType.Payout && a.SubjectId == id).OrderBy(a => a.At).ThenBy(a => a.Id)
-            .ToListAsync(cancellationToken);
-        var transactions = await db.GatewayTransactions.AsNoTracking().Where(t => t.PayoutId == id).OrderBy(t => t.StoredAt)
-            .ToListAsync(cancellationToken);
-        return new PayoutHistory(payout, attempts, actions, transactions);
+        var transactions = await Postbacks.PostbackQueries.OfPayoutAsync(db, id, cancellationToken);
+        return new PayoutHistory(payout, attempts, transactions);
     }
 }
 
 public sealed record PayoutHistory(
     Payout Payout,
     IReadOnlyList<PayoutAttempt> Attempts,
-    IReadOnlyList<OpsAction> Actions,
     IReadOnlyList<Postbacks.GatewayTransaction> Transactions);
 
 /// <summary>

@@ -137,6 +137,10 @@ public static class PostbackQueries
             .OrderBy(t => t.StoredAt).ToListAsync(cancellationToken);
     }
 
+    /// <summary>The signed transactions matched to a payout, oldest first.</summary>
+    public static Task<List<GatewayTransaction>> OfPayoutAsync(MerchantDbContext db, Guid payoutId, CancellationToken cancellationToken) =>
+        db.GatewayTransactions.AsNoTracking().Where(t => t.PayoutId == payoutId).OrderBy(t => t.StoredAt).ToListAsync(cancellationToken);
+
     /// <summary>
     /// The postbacks that carried any of <paramref name="transactionIds"/>, oldest first, without their
     /// bodies, at most <see cref="MaxPostbacksOfDeposit"/>.

@@ -19,9 +19,21 @@ public sealed partial class ProofForwarder(
     Observability.MerchantMetrics metrics,
     ILogger<ProofForwarder> logger) : IDispatchQueue<ClaimedProof>
 {
-    /// <summary>The first attempt of a proof the request just stored (claimed by its insert), with the screenshot in hand.</summary>
-    public Task DeliverAsync(Proof proof, Func<CancellationToken, ValueTask<Stream>> openScreenshot, CancellationToken cancellationToken) =>
-        runner.RunAsync(this, ClaimedProof.From(proof), (item, ct) => AttemptAsync(item, openScreenshot, ct), cancellationToken);
+    /// <summary>
+    /// The first attempt of a proof the request just stored (claimed by its insert), with the screenshot in
+    /// hand. Returns the proof as the attempt's recorded outcome left it, from the recording statement itself
+    /// (as payouts do, ADR 0025); <paramref name="stored"/> itself when the host stopped mid-attempt (nothing
+    /// was recorded, and the first attempt's lease keeps every dispatcher off the row: it is as the insert
+    /// left it); null when a newer attempt got there first (the lease lapsed during a slow attempt): only
+    /// then need the request read it.
+    /// </summary>
+    public async Task<Proof?> DeliverAsync(Proof stored, Func<CancellationToken, ValueTask<Stream>> openScreenshot,
+        CancellationToken cancellationToken)
+    {
+        var (report, row) = await runner.RunReturningAsync(this, ClaimedProof.From(stored),
+            (item, ct) => AttemptAsync(item, openScreenshot, ct), reader => ProofRow.Read(reader, 0)!, cancellationToken);
+        return report is null ? stored : row;
+    }
 
     /// <summary>A later attempt: the screenshot is read back from PostgreSQL.</summary>
     public async Task<AttemptOutcome> AttemptAsync(ClaimedProof proof, CancellationToken cancellationToken)

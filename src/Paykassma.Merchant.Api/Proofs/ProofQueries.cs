@@ -31,6 +31,14 @@ public static class ProofQueries
     public static Task<List<Proof>> OfDepositAsync(MerchantDbContext db, Guid depositId, CancellationToken cancellationToken) =>
         db.Proofs.AsNoTracking().Where(p => p.DepositId == depositId).OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
 
+    /// <summary>The proofs of some deposits (a page of them), oldest first.</summary>
+    public static Task<List<Proof>> OfDepositsAsync(
+        MerchantDbContext db, IReadOnlyCollection<Guid> depositIds, CancellationToken cancellationToken)
+    {
+        var ids = depositIds.ToList();
+        return db.Proofs.AsNoTracking().Where(p => ids.Contains(p.DepositId)).OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
+    }
+
     public sealed record ScreenshotFile(string ContentType, string FileName, byte[] Data);
 
     /// <summary>A proof's screenshot as the user uploaded it, with its declared type and name; null for no such proof.</summary>

@@ -21,9 +21,10 @@ internal static class ProofRow
     public static readonly string ColumnList = string.Join(", ", Columns);
 
     /// <summary>The proof in the row's columns from <paramref name="first"/> on, or null when they are null (no proof).</summary>
-    public static async Task<Proof?> ReadAsync(DbDataReader row, int first, CancellationToken cancellationToken)
+    public static Proof? Read(DbDataReader row, int first)
     {
-        if (await row.IsDBNullAsync(first, cancellationToken))
+        // The row is buffered (no sequential access): reading a column does not wait for the network.
+        if (row.IsDBNull(first))
         {
             return null;
         }
@@ -61,7 +62,6 @@ internal static class ProofRow
     private static T? Nullable<T>(DbDataReader row, int ordinal) where T : class =>
         row.IsDBNull(ordinal) ? null : row.GetFieldValue<T>(ordinal);
 
-    // The row is buffered (no sequential access): reading a column does not wait for the network.
     private static DateTimeOffset At(DbDataReader row, int ordinal) => row.GetFieldValue<DateTimeOffset>(ordinal);
 
     private static DateTimeOffset? Time(DbDataReader row, int ordinal) =>

@@ -96,10 +96,12 @@ internal static class ProofStatements
     /// unconfirmed" starts there; a deposit that expired while its proof was queued keeps its status but
     /// is owed a postback all the same, so it gets the time too); and the gateway answering again means
     /// queued proofs need not sit out the rest of their back-off. Rejected: the gateway's message and the
-    /// <c>proof.rejected</c> event. Queued or failed: the error and the next attempt's time. Returns how
-    /// many proofs moved (0 or 1).
+    /// <c>proof.rejected</c> event. Queued or failed: the error and the next attempt's time. The
+    /// dispatcher's variant returns how many proofs moved (0 or 1); the upload's returns the moved proof's
+    /// row (none when fenced out), which it answers with (as payouts do, ADR 0025).
     /// </summary>
-    public static readonly NamedStatement<AttemptRecord> RecordAttempt = AttemptRecord.Statement(p => $"""
+    private static readonly (NamedStatement<AttemptRecord> Counting, NamedStatement<AttemptRecord> Returning) Recording =
+        AttemptRecord.Statements(p => $"""
         WITH moved AS (
             UPDATE proofs SET status = {p["status"]},
                 gateway_message = CASE WHEN {p["status"]} IN ({Forwarded}, {Rejected}) THEN {p["message"]} ELSE gateway_message END,
@@ -132,8 +134,13 @@ internal static class ProofStatements
             FROM moved r
             WHERE r.status = {Rejected}
             """)}
-        SELECT count(*)::int FROM moved
-        """);
+        """, ProofRow.ColumnList);
+
+    /// <summary>The dispatcher's recording: returns how many proofs moved.</summary>
+    public static readonly NamedStatement<AttemptRecord> RecordAttempt = Recording.Counting;
+
+    /// <summary>The same recording for the upload that made the first attempt: returns the moved proof's row.</summary>
+    public static readonly NamedStatement<AttemptRecord> RecordAttemptReturning = Recording.Returning;
 
     /// <summary>
     /// Claims due proofs for delivery (<see cref="ClaimStatement"/>), returning what the attempt needs. A
@@ -147,7 +154,7 @@ internal static class ProofStatements
 
     /// <summary>The proof queue's statements, for Dispatching.</summary>
     public static readonly DispatchStatements<ClaimedProof> Dispatch =
-        new(ClaimDue, RecordAttempt, ClaimedProof.Read, ProofTransitions.Attempt.Text);
+        new(ClaimDue, RecordAttempt, ClaimedProof.Read, ProofTransitions.Attempt.Text, RecordAttemptReturning);
 
     /// <summary>
     /// Ops send a failed proof again, with a fresh allowance of attempts, due at once, and record who and

@@ -34,7 +34,7 @@ public sealed class ProofStore(MerchantDbContext db, NpgsqlDataSource dataSource
                 throw new InvalidOperationException("The proof insert returned no row.");
             }
             var verdict = (ProofInsertVerdict)reader.GetInt32(0);
-            var row = await ProofRow.ReadAsync(reader, 1, cancellationToken);
+            var row = ProofRow.Read(reader, 1);
             // Read to the end: a failure after the row (the commit) must surface here, not pass for a stored proof.
             while (await reader.NextResultAsync(cancellationToken))
             {

@@ -69,16 +69,21 @@ public sealed partial class ProofSubmitter(
 
         // The proof is committed. The first attempt runs even if the client hangs up meanwhile
         // (only shutdown stops it); if this process dies, the lease lapses and the dispatcher retries.
+        // The answer is the row the attempt's recording returns: nothing is read back.
+        var stored = inserted.Proof!;
+        Proof? answer;
         try
         {
-            await forwarder.DeliverAsync(proof, _ => ValueTask.FromResult(valid.Screenshot.OpenRead()), lifetime.ApplicationStopping);
+            answer = await forwarder.DeliverAsync(stored, _ => ValueTask.FromResult(valid.Screenshot.OpenRead()), lifetime.ApplicationStopping);
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            // Shutting down mid-attempt: the proof is stored and its lease will lapse, so a
-            // dispatcher (here after a restart, or on another instance) delivers it. Still a 202.
+            // Shutting down mid-attempt: the proof is stored as the insert returned it and its lease will
+            // lapse, so a dispatcher (here after a restart, or on another instance) delivers it. Still a 202.
+            answer = stored;
         }
-        return new SubmitProofResult(SubmitProofStatus.Stored, await store.FindAsync(proof.Id, CancellationToken.None));
+        // Null only when a newer attempt recorded first (this one outlived its lease): read what it left.
+        return new SubmitProofResult(SubmitProofStatus.Stored, answer ?? await store.FindAsync(proof.Id, CancellationToken.None));
     }
 
     /// <summary>

@@ -104,6 +104,44 @@ WHERE r.status = 'rejected') AS e(type, subject_id, dedupe_key, data, at)
 )
 SELECT count(*)::int FROM moved
 
+-- statement RecordAttemptReturning --
+WITH moved AS (
+    UPDATE proofs SET status = $1,
+        gateway_message = CASE WHEN $1 IN ('forwarded', 'rejected') THEN $2 ELSE gateway_message END,
+        forwarded_at = CASE WHEN $1 = 'forwarded' THEN $3 ELSE forwarded_at END,
+        last_error = CASE WHEN $1 = 'rejected' THEN last_error ELSE $4 END,
+        outcome_uncertain = outcome_uncertain OR $5, next_attempt_at = $6, updated_at = $3
+    WHERE id = $7 AND attempts = $8 AND status = 'submitting'
+    RETURNING *
+),
+pending AS (
+    UPDATE deposits d SET status = 'pending_confirmation', updated_at = $3,
+        proof_forwarded_at = COALESCE(d.proof_forwarded_at, $3)
+    FROM moved f
+    WHERE f.status = 'forwarded' AND d.id = f.deposit_id AND d.status IN ('awaiting_payment', 'proof_submitted')
+),
+late AS (
+    UPDATE deposits d SET proof_forwarded_at = $3
+    FROM moved f
+    WHERE f.status = 'forwarded' AND d.id = f.deposit_id AND d.status = 'expired'
+        AND d.proof_forwarded_at IS NULL
+),
+pulled AS (
+    UPDATE proofs SET next_attempt_at = $3
+    WHERE status = 'queued' AND next_attempt_at > $3
+        AND EXISTS (SELECT 1 FROM moved WHERE status = 'forwarded')
+),
+proof_events AS (
+    INSERT INTO outbox_events (id, type, subject_id, dedupe_key, data, status, attempts, next_attempt_at, created_at)
+    SELECT (lpad(to_hex(floor(extract(epoch FROM e.at) * 1000)::bigint), 12, '0') || '7' || substr(gen_random_uuid()::text, 16))::uuid, e.type, e.subject_id, e.dedupe_key, e.data, 'pending', 0, e.at, e.at
+    FROM (SELECT 'proof.rejected', r.id, 'proof.rejected:' || r.id,
+    jsonb_build_object('proofId', r.id, 'depositId', r.deposit_id, 'label', r.label, 'amount', r.amount, 'currency', (SELECT d.currency FROM deposits d WHERE d.id = r.deposit_id), 'status', r.status, 'gatewayMessage', r.gateway_message), $3::timestamptz
+FROM moved r
+WHERE r.status = 'rejected') AS e(type, subject_id, dedupe_key, data, at)
+    ON CONFLICT (dedupe_key) DO NOTHING
+)
+SELECT id, deposit_id, label, custom_transaction_id, transaction_number, amount, status, gateway_message, attempts, outcome_uncertain, next_attempt_at, last_error, attempt_limit, idempotency_key, request_hash, screenshot_file_name, screenshot_content_type, screenshot_size, screenshot_sha256, created_at, updated_at, forwarded_at, attention_seen_since FROM moved
+
 -- statement Requeue --
 WITH requeued AS (
     UPDATE proofs SET status = 'queued', attempt_limit = attempts + $3,
