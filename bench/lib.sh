@@ -69,7 +69,8 @@ serve_app() {
   local app=$1 handover=$2 log=$3
   shift 3
   rm -f "$handover"
-  bench serve --app "$app" --handover "$handover" "$@" >>"$log" 2>&1 &
+  # dotnet itself, not the bench function: $! is then serve's own pid, which a signal must reach.
+  dotnet "$bench_tool_dll" serve --app "$app" --handover "$handover" "$@" >>"$log" 2>&1 &
   serve_pid=$!
   while [ ! -s "$handover" ]; do
     kill -0 "$serve_pid" 2>/dev/null || { tail -n 30 "$log" >&2; return 1; }
@@ -81,8 +82,8 @@ serve_app() {
 read_handover() { sed -n "s/^$2=//p" "$1"; }
 
 # Starts the API (bench serve --app api: Production, settings through the environment, JSON logs
-# appended to $work/api.log as to a log collector) and waits until /health/ready answers 200 (30 s at
-# most; the log's tail if it does not). Uses pg_port, api_url, api_dll, work and gateway_url (unset: a
+# appended to $work/api.log as to a log collector) and waits until /health/ready answers 200 (90 s at
+# most, the kit's limit: a start on a loaded machine can take over 30 s; the log's tail if it does not). Uses pg_port, api_url, api_dll, work and gateway_url (unset: a
 # port nobody listens on); extra VAR=value arguments are added to its settings. Sets api_pid (the API
 # process itself, for its CPU and RSS), api_serve_pid, ready_time (seconds from process start to
 # /health/ready answering 200) and ready_cpu (CPU seconds, user + system, the API used to get there:
@@ -108,14 +109,14 @@ stop_api() {
 
 # The sandbox gateway (sandbox_dll, build_sandbox; bench serve --app sandbox: Production, the bench's
 # plugin secret, postbacks off, screenshots not kept, warnings only) on a free port, its log in
-# $work/sandbox.log; waits (30 s at most) for /health. Sets sandbox_url and sandbox_pid.
+# $work/sandbox.log; waits (90 s at most) for /health. Sets sandbox_url and sandbox_pid.
 start_sandbox() {
   local handover=$work/sandbox.handover
   sandbox_url="http://127.0.0.1:$(pg_free_port)"
   say "Starting the sandbox on $sandbox_url..."
   : >"$work/sandbox.log"
   serve_app sandbox "$handover" "$work/sandbox.log" --dll "$sandbox_dll" --port "${sandbox_url##*:}" \
-    --plugin-secret "$plugin_secret" --poll-ms 100 || { echo "The sandbox did not answer /health in 30 s" >&2; return 1; }
+    --plugin-secret "$plugin_secret" --poll-ms 100 || { echo "The sandbox did not answer /health" >&2; return 1; }
   sandbox_serve_pid=$serve_pid
   sandbox_pid=$(read_handover "$handover" pid)
 }
@@ -174,7 +175,8 @@ build_sandbox() {
 }
 
 # The bench tool (bench/tools/Paykassma.Bench), once built.
-bench() { dotnet bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench.dll "$@"; }
+bench_tool_dll=bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench.dll
+bench() { dotnet "$bench_tool_dll" "$@"; }
 
 # For the benchmarks that measure SQL alone (no service): a throwaway PostgreSQL in $1/pg ($work/pg,
 # stopped by bench_begin's trap) holding the database "merchant" at the migrations' schema; exports

@@ -47,23 +47,6 @@ internal static class Serve
             settings[pair[..eq]] = pair[(eq + 1)..];
         }
 
-        await using var host = new AppHost(app, Path.GetFullPath(options.Text("dll")), options.Int("port"), readyPath, settings,
-            Path.GetTempPath(), captureOutput: false);
-        TimeSpan ready;
-        try
-        {
-            ready = await host.StartAsync(TimeSpan.FromSeconds(options.Double("timeout", 30)),
-                TimeSpan.FromMilliseconds(options.Double("poll-ms", 20)));
-        }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
-        {
-            await Console.Error.WriteLineAsync($"serve: {e.Message}");
-            return 1;
-        }
-        var run = host.Current!;
-        // Read at once: the CPU the app spent getting ready, not what it spends afterwards.
-        var readyCpu = CpuMeter.ProcessTicks(run.Id, children: false) / (double)CpuMeter.TicksPerSecond;
-
         var signalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Stop(PosixSignalContext context)
         {
@@ -73,6 +56,32 @@ internal static class Serve
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+
+        await using var host = new AppHost(app, Path.GetFullPath(options.Text("dll")), options.Int("port"), readyPath, settings,
+            Path.GetTempPath(), captureOutput: false);
+        var starting = host.StartAsync(TimeSpan.FromSeconds(options.Double("timeout", 90)),
+            TimeSpan.FromMilliseconds(options.Double("poll-ms", 20)));
+        await Task.WhenAny(starting, signalled.Task);
+        if (!starting.IsCompleted)
+        {
+            // Signalled while the app was starting: it goes too (the wait for it then ends in an error).
+            await host.StopAsync(Grace);
+            await starting.ContinueWith(_ => { }, TaskScheduler.Default);
+            return 1;
+        }
+        TimeSpan ready;
+        try
+        {
+            ready = await starting;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"serve: {e.Message}");
+            return 1;
+        }
+        var run = host.Current!;
+        // Read at once: the CPU the app spent getting ready, not what it spends afterwards.
+        var readyCpu = CpuMeter.ProcessTicks(run.Id, children: false) / (double)CpuMeter.TicksPerSecond;
 
         var handover = options.Text("handover");
         await File.WriteAllTextAsync(handover + ".tmp", string.Create(CultureInfo.InvariantCulture,
