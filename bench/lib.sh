@@ -83,11 +83,11 @@ read_handover() { sed -n "s/^$2=//p" "$1"; }
 
 # Starts the API (bench serve --app api: Production, settings through the environment, JSON logs
 # appended to $work/api.log as to a log collector) and waits until /health/ready answers 200 (90 s at
-# most, the kit's limit: a start on a loaded machine can take over 30 s; the log's tail if it does not). Uses pg_port, api_url, api_dll, work and gateway_url (unset: a
-# port nobody listens on); extra VAR=value arguments are added to its settings. Sets api_pid (the API
-# process itself, for its CPU and RSS), api_serve_pid, ready_time (seconds from process start to
-# /health/ready answering 200) and ready_cpu (CPU seconds, user + system, the API used to get there:
-# less sensitive to a busy machine).
+# most, the kit's limit: a start on a loaded machine can take over 30 s; the log's tail if it does
+# not). Uses pg_port, api_url, api_dll, work and gateway_url (unset: a port nobody listens on); extra
+# VAR=value arguments are added to its settings. Sets api_pid (the API process itself, for its CPU and
+# RSS), api_serve_pid, ready_time (seconds from process start to /health/ready answering 200) and
+# ready_cpu (CPU seconds, user + system, the API used to get there: less sensitive to a busy machine).
 start_api() {
   local handover=$work/api.handover
   serve_app api "$handover" "$work/api.log" --dll "$api_dll" --port "${api_url##*:}" --pg-port "$pg_port" \
@@ -99,7 +99,7 @@ start_api() {
   ready_cpu=$(read_handover "$handover" ready_cpu_s)
 }
 
-# Stops the API (stop_pid: TERM, then KILL after 10 s) and waits for its bench serve to end with it.
+# Stops the API (stop_pid: TERM, then KILL after 10 s), then its bench serve, which ends with it.
 stop_api() {
   stop_pid "$api_pid"
   stop_pid "$api_serve_pid"
