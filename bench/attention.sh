@@ -28,10 +28,8 @@ start_bench_postgres -c shared_preload_libraries=auto_explain \
 api_url="http://127.0.0.1:$(pg_free_port)"
 
 say "Migrating (a first start of the API)..."
-launch_api Serilog__MinimumLevel__Default=Warning
-wait_ready
-stop_pid "$api_pid"
-api_pid=""
+start_api Serilog__MinimumLevel__Default=Warning
+stop_api
 
 say "Seeding $rows rows per table ($stuck stuck of each kind, $backlog seen in each growing set)..."
 started=$(date +%s.%N)
@@ -40,8 +38,7 @@ say "  seeded in $(seconds_since "$started") s"
 psql_merchant -At -c "ALTER SYSTEM SET auto_explain.log_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
 
 say "Measuring: the gauge every 2 s, list pages..."
-launch_api Serilog__MinimumLevel__Default=Warning Metrics__SampleInterval=00:00:02
-wait_ready
+start_api Serilog__MinimumLevel__Default=Warning Metrics__SampleInterval=00:00:02
 token=$(bench token --key "$jwt_key" --issuer "$jwt_issuer" --audience "$jwt_audience" --sub bench-ops --role ops)
 sleep 8
 http=()
@@ -57,8 +54,7 @@ done
 [ -s "$work/gauge.txt" ] || { echo "No paykassma_attention_items on /metrics after a minute" >&2; exit 1; }
 sleep 3
 psql_merchant -At -c "ALTER SYSTEM RESET auto_explain.log_min_duration" -c "SELECT pg_reload_conf()" >/dev/null
-stop_pid "$api_pid"
-api_pid=""
+stop_api
 sizes=$(psql_merchant -At -c "SELECT string_agg(relname || ' ' || n_live_tup, ', ' ORDER BY relname) FROM pg_stat_user_tables
   WHERE relname IN ('deposits', 'proofs', 'payouts', 'postbacks', 'gateway_transactions', 'outbox_events', 'ops_actions')")
 

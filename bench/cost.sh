@@ -48,8 +48,7 @@ psql_merchant -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 
 api_url="http://127.0.0.1:$(pg_free_port)"
 # shellcheck disable=SC2086
-launch_api ${COST_EXTRA_ENV:-}
-wait_ready || exit 1
+start_api ${COST_EXTRA_ENV:-} || exit 1
 
 per_run=$(( seconds * 2500 ))
 total=$(( warmup_count + per_run ))
@@ -83,10 +82,9 @@ run_wrk warmup 32 20 "$work/bodies/warmup.txt"
 settle
 psql_merchant -c "ALTER DATABASE merchant SET auto_explain.log_min_duration = 0" \
   -c "ALTER DATABASE merchant SET auto_explain.sample_rate = $sample"
-stop_pid "$api_pid"
+stop_api
 # shellcheck disable=SC2086
-launch_api ${COST_EXTRA_ENV:-}
-wait_ready || exit 1
+start_api ${COST_EXTRA_ENV:-} || exit 1
 curl -fs -o /dev/null "$api_url/health/ready"
 reset_stats
 log_start=$(wc -l <"$work/pg/postgres.log")

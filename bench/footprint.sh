@@ -21,6 +21,7 @@ bench_begin footprint
 
 pg_ensure_installed
 [ -n "${BENCH_API_DLL:-}" ] || say "Publishing Release (ReadyToRun, as bench/run.sh and the Dockerfile do)..."
+build_tool
 publish_api
 
 # shellcheck disable=SC2086
@@ -31,14 +32,14 @@ api_url="http://127.0.0.1:$(pg_free_port)"
 busy_before=$(busy_pct)
 start_api
 first_ready=$ready_time
-stop_pid "$api_pid"
+stop_api
 ready_times=()
 ready_cpus=()
 for i in $(seq 1 "$runs"); do
   start_api
   ready_times+=("$ready_time")
   ready_cpus+=("$ready_cpu")
-  if [ "$i" -lt "$runs" ]; then stop_pid "$api_pid"; fi
+  if [ "$i" -lt "$runs" ]; then stop_api; fi
 done
 sleep 5
 idle_rss=$(rss_mb "$api_pid")

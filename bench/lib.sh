@@ -1,8 +1,9 @@
 # The bench scripts' one preamble (sourced after scripts/lib/postgres.sh): the work directory and the
 # trap that stops everything a script started (bench_begin), progress lines (say), the throwaway
-# PostgreSQL (start_bench_postgres, psql_merchant, settle), the builds (build_tool_and_api,
-# build_sandbox), the sandbox and the API as processes (start_sandbox, launch_api, start_api) and the
-# postback load (ensure_wrk, postback_lengths, run_wrk). A script keeps only what it measures.
+# PostgreSQL (start_bench_postgres, psql_merchant, settle), the builds (build_tool, build_tool_and_api,
+# build_sandbox), the sandbox and the API as processes (start_sandbox, start_api, stop_api: through
+# the bench tool's serve and the test kit) and the postback load (ensure_wrk, postback_lengths,
+# run_wrk). A script keeps only what it measures.
 
 # A progress line on stderr, stamped with the time (stdout is the script's result).
 say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -18,6 +19,8 @@ bench_begin() {
   chmod 755 "$work"
   api_pid=""
   sandbox_pid=""
+  api_serve_pid=""
+  sandbox_serve_pid=""
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
 }
@@ -26,6 +29,9 @@ bench_cleanup() {
   local status=$?
   stop_pid "$api_pid"
   stop_pid "$sandbox_pid"
+  # A serve still starting its app stops it when signalled; one whose app has ended is ending too.
+  stop_pid "$api_serve_pid"
+  stop_pid "$sandbox_serve_pid"
   pg_stop "$work/pg"
   if [ "$(type -t bench_on_exit)" = function ]; then bench_on_exit; fi
   if [ "${bench_keep_work:-0}" = 1 ]; then
@@ -54,73 +60,65 @@ jwt_key=bench-only-signing-key-0123456789-abcdefghij
 jwt_issuer=paykassma-bench
 jwt_audience=paykassma-merchant
 
-# Starts the API as a deployment would: Production, settings through the environment, JSON logs
-# appended to $work/api.log (as to a log collector). Uses pg_port, api_url, api_dll, work and
-# gateway_url (unset: a port nobody listens on); extra VAR=value arguments are added to its
-# environment. Sets api_pid.
-launch_api() {
-  (
-    export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
-    export ConnectionStrings__Merchant="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=merchant"
-    export Paykassma__ApiBaseUrl=${gateway_url:-http://127.0.0.1:9} Paykassma__PluginApiSecret=$plugin_secret
-    export Paykassma__PostbackAccessKey=$access_key Paykassma__PostbackPrivateKey=$private_key
-    export Auth__Jwt__SigningKey=$jwt_key Auth__Jwt__Issuer=$jwt_issuer Auth__Jwt__Audience=$jwt_audience
-    export Proofs__MaxProofsPerDeposit=1000
-    # One synthetic user makes every call here: the per-user limits would measure themselves.
-    export RateLimits__FrontendPerMinute=1000000 RateLimits__ProofUploadsPerMinute=1000000
-    export ASPNETCORE_URLS=$api_url
-    # BENCH_GROUP_COMMIT=0 stores each postback in its own transaction, =1 by group commit
-    # (Postbacks:GroupCommit, ADR 0022); unset, the service's default (on).
-    case "${BENCH_GROUP_COMMIT:-}" in
-      1) export Postbacks__GroupCommit__Enabled=true ;;
-      0) export Postbacks__GroupCommit__Enabled=false ;;
-    esac
-    exec env "$@" dotnet "$api_dll" >>"$work/api.log" 2>&1
-  ) &
-  api_pid=$!
-}
-
-# Waits (30 s at most) for $api_url/health/ready to answer 200; fails, with the log's tail, if the
-# API exits first.
-wait_ready() {
-  for _ in $(seq 1 1500); do
-    curl -fs -o /dev/null "$api_url/health/ready" 2>/dev/null && return 0
-    kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$work/api.log" >&2; return 1; }
+# The API and the sandbox are started by the bench tool (`bench serve`, bench/tools/Paykassma.Bench/
+# Serve.cs) through the test kit's AppHost, as the drills start them: the settings each runs with are
+# described there, once. serve_app APP HANDOVER LOG [ARGS...] starts one, its log (and serve's own
+# complaints) appended to LOG, and waits for the handover file it writes once the app is ready. Sets
+# serve_pid. The app's own pid, url and times are in HANDOVER (read_handover).
+serve_app() {
+  local app=$1 handover=$2 log=$3
+  shift 3
+  rm -f "$handover"
+  # dotnet itself, not the bench function: $! is then serve's own pid, which a signal must reach.
+  dotnet "$bench_tool_dll" serve --app "$app" --handover "$handover" "$@" >>"$log" 2>&1 &
+  serve_pid=$!
+  while [ ! -s "$handover" ]; do
+    kill -0 "$serve_pid" 2>/dev/null || { tail -n 30 "$log" >&2; return 1; }
     sleep 0.02
   done
-  echo "The API did not become ready in 30 s" >&2
-  return 1
 }
 
-# Starts the API (launch_api, with these extra VAR=value settings) and waits until it is ready. Sets
-# api_pid, ready_time (seconds from process start to /health/ready answering 200) and ready_cpu (CPU
-# seconds, user + system, the API used to get there: less sensitive to a busy machine).
+# read_handover FILE NAME: one value (pid, url, ready_s, ready_cpu_s) of a handover file.
+read_handover() { sed -n "s/^$2=//p" "$1"; }
+
+# Starts the API (bench serve --app api: Production, settings through the environment, JSON logs
+# appended to $work/api.log as to a log collector) and waits until /health/ready answers 200 (90 s at
+# most, the kit's limit: a start on a loaded machine can take over 30 s; the log's tail if it does
+# not). Uses pg_port, api_url, api_dll, work and gateway_url (unset: a port nobody listens on); extra
+# VAR=value arguments are added to its settings. Sets api_pid (the API process itself, for its CPU and
+# RSS), api_serve_pid, ready_time (seconds from process start to /health/ready answering 200) and
+# ready_cpu (CPU seconds, user + system, the API used to get there: less sensitive to a busy machine).
 start_api() {
-  local started
-  started=$(date +%s.%N)
-  launch_api "$@"
-  wait_ready || return 1
-  ready_time=$(seconds_since "$started")
-  ready_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$api_pid/stat")
+  local handover=$work/api.handover
+  serve_app api "$handover" "$work/api.log" --dll "$api_dll" --port "${api_url##*:}" --pg-port "$pg_port" \
+    --gateway "${gateway_url:-http://127.0.0.1:9}" --plugin-secret "$plugin_secret" --access-key "$access_key" \
+    --private-key "$private_key" --jwt-key "$jwt_key" --jwt-issuer "$jwt_issuer" --jwt-audience "$jwt_audience" -- "$@" || return 1
+  api_serve_pid=$serve_pid
+  api_pid=$(read_handover "$handover" pid)
+  ready_time=$(read_handover "$handover" ready_s)
+  ready_cpu=$(read_handover "$handover" ready_cpu_s)
 }
 
-# The sandbox gateway (sandbox_dll, build_sandbox) in Production on a free port, with the bench's
-# plugin secret, postbacks off (no PostbackUrl) and screenshots not kept, its log in $work/sandbox.log;
-# waits (30 s at most) for /health. Sets sandbox_url and sandbox_pid.
+# Stops the API (stop_pid: TERM, then KILL after 10 s), then its bench serve, which ends with it.
+stop_api() {
+  stop_pid "$api_pid"
+  stop_pid "$api_serve_pid"
+  api_pid=""
+  api_serve_pid=""
+}
+
+# The sandbox gateway (sandbox_dll, build_sandbox; bench serve --app sandbox: Production, the bench's
+# plugin secret, postbacks off, screenshots not kept, warnings only) on a free port, its log in
+# $work/sandbox.log; waits (90 s at most) for /health. Sets sandbox_url and sandbox_pid.
 start_sandbox() {
+  local handover=$work/sandbox.handover
   sandbox_url="http://127.0.0.1:$(pg_free_port)"
   say "Starting the sandbox on $sandbox_url..."
-  (
-    export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
-    export Sandbox__Secret=$plugin_secret Sandbox__KeepScreenshotBytes=false
-    export Serilog__MinimumLevel__Default=Warning
-    exec dotnet "$sandbox_dll" --urls "$sandbox_url" >"$work/sandbox.log" 2>&1
-  ) &
-  sandbox_pid=$!
-  for _ in $(seq 1 300); do curl -fs -o /dev/null "$sandbox_url/health" && return 0; sleep 0.1; done
-  tail -n 30 "$work/sandbox.log" >&2
-  echo "The sandbox did not answer /health in 30 s" >&2
-  return 1
+  : >"$work/sandbox.log"
+  serve_app sandbox "$handover" "$work/sandbox.log" --dll "$sandbox_dll" --port "${sandbox_url##*:}" \
+    --plugin-secret "$plugin_secret" --poll-ms 100 || { echo "The sandbox did not answer /health" >&2; return 1; }
+  sandbox_serve_pid=$serve_pid
+  sandbox_pid=$(read_handover "$handover" pid)
 }
 
 # Seconds since a `date +%s.%N` value.
@@ -149,9 +147,14 @@ pg_cpu_ms() {
   echo $(( ticks * 1000 / $(getconf CLK_TCK) ))
 }
 
-# Builds the bench tool (Release) and publishes the API (publish_api). Uses work; sets api_dll.
-build_tool_and_api() {
+# Builds the bench tool (Release): every script that starts the API or the sandbox needs it (serve).
+build_tool() {
   dotnet build bench/tools/Paykassma.Bench -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; return 1; }
+}
+
+# Builds the bench tool (build_tool) and publishes the API (publish_api). Uses work; sets api_dll.
+build_tool_and_api() {
+  build_tool
   publish_api
 }
 
@@ -172,7 +175,8 @@ build_sandbox() {
 }
 
 # The bench tool (bench/tools/Paykassma.Bench), once built.
-bench() { dotnet bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench.dll "$@"; }
+bench_tool_dll=bench/tools/Paykassma.Bench/bin/Release/net10.0/Paykassma.Bench.dll
+bench() { dotnet "$bench_tool_dll" "$@"; }
 
 # For the benchmarks that measure SQL alone (no service): a throwaway PostgreSQL in $1/pg ($work/pg,
 # stopped by bench_begin's trap) holding the database "merchant" at the migrations' schema; exports

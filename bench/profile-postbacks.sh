@@ -69,8 +69,7 @@ api_url="http://127.0.0.1:$(pg_free_port)"
 perf_env=()
 # W^X off too: with it, JIT-compiled code runs from an anonymous double mapping perf cannot name.
 [ "$tracer" = perf ] && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
-launch_api "${perf_env[@]}"
-wait_ready || exit 1
+start_api "${perf_env[@]}" || exit 1
 
 # Enough unique postbacks for every run at up to 2500/s (a repeat would be a cheaper duplicate).
 per_run=$(( seconds * 2500 ))

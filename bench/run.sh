@@ -74,12 +74,12 @@ gateway_url=$sandbox_url
 say "Footprint: start to /health/ready..."
 start_api
 first_ready=$ready_time
-stop_pid "$api_pid"
+stop_api
 ready_times=()
 for _ in 1 2 3; do
   start_api
   ready_times+=("$ready_time")
-  if [ ${#ready_times[@]} -lt 3 ]; then stop_pid "$api_pid"; fi
+  if [ ${#ready_times[@]} -lt 3 ]; then stop_api; fi
 done
 ready_median=$(printf '%s\n' "${ready_times[@]}" | sort -n | sed -n 2p)
 sleep 5
@@ -118,7 +118,7 @@ bench measure --kind pgbench --raw-out "$work/raw/commit.txt" --pg-pid "$pg_pid"
 
 # A fresh API process for the ingestion runs: memory the uploads took is not returned to the OS at
 # once, and "RSS under ingestion load" should be about ingestion.
-stop_pid "$api_pid"
+stop_api
 start_api
 
 # ---- data: deposits awaiting postbacks, and the postbacks themselves -----------------------------

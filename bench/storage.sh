@@ -21,8 +21,7 @@ build_tool_and_api
 # PostgreSQL's own settings, not the bench's: bytes written per postback are what is measured.
 start_bench_postgres
 api_url="http://127.0.0.1:$(pg_free_port)"
-launch_api Serilog__MinimumLevel__Default=Warning
-wait_ready
+start_api Serilog__MinimumLevel__Default=Warning
 
 say "Preparing $count bodies per phase..."
 bench postbacks --out-dir "$work/bodies" --access-key "$access_key" --private-key "$private_key" --sets "genuine:$((count + 1))" >/dev/null

@@ -31,8 +31,7 @@ build_tool_and_api
 start_bench_postgres $bench_pg_settings -c shared_preload_libraries=pg_stat_statements
 psql_merchant -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 api_url="http://127.0.0.1:$(pg_free_port)"
-launch_api
-wait_ready
+start_api
 [ "$(psql_merchant -Atc "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'paykassma-merchant deposit-changes'")" = 1 ] \
   || { echo "The API's deposit change listener is not connected" >&2; exit 1; }
 

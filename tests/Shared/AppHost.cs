@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace Paykassma.Tests.Shared;
 
 /// <summary>
-/// A built app (<see cref="AppBinaries"/>) on a fixed port that a test starts, kills and starts again.
-/// Each start is a new child process with its own log file; the output of all of them stays available
-/// for assertions.
+/// A built app (where the tests find it: <c>AppBinaries</c>; the bench passes its own) on a fixed port
+/// that a test starts, kills and starts again. Each start is a new child process with its own log
+/// file; the output of all of them stays available for assertions.
 /// </summary>
 public sealed class AppHost : IAsyncDisposable
 {
@@ -14,10 +14,17 @@ public sealed class AppHost : IAsyncDisposable
     private readonly string _dll;
     private readonly string _readyPath;
     private readonly string _logDirectory;
+    private readonly bool _captureOutput;
     private readonly List<ChildProcess> _runs = [];
 
-    public AppHost(string name, string dll, int port, string readyPath, IReadOnlyDictionary<string, string> environment, string logDirectory)
+    /// <param name="captureOutput">
+    /// False: each run writes to this process's stdout and stderr (<see cref="ChildProcess"/>), not to a
+    /// log file in <paramref name="logDirectory"/>.
+    /// </param>
+    public AppHost(string name, string dll, int port, string readyPath, IReadOnlyDictionary<string, string> environment, string logDirectory,
+        bool captureOutput = true)
     {
+        _captureOutput = captureOutput;
         Name = name;
         _dll = dll;
         Port = port;
@@ -44,8 +51,12 @@ public sealed class AppHost : IAsyncDisposable
     /// <summary>Everything every run of this app wrote to stdout and stderr.</summary>
     public string AllOutput => string.Join('\n', _runs.Select(r => r.Output));
 
-    /// <summary>Starts a new process and waits until its readiness endpoint answers 200; returns how long that took.</summary>
-    public async Task<TimeSpan> StartAsync(TimeSpan? timeout = null)
+    /// <summary>
+    /// Starts a new process and waits until its readiness endpoint answers 200; returns how long that
+    /// took. The endpoint is asked every <paramref name="pollInterval"/> (50 ms unless given; the
+    /// bench, which reports that time, asks more often).
+    /// </summary>
+    public async Task<TimeSpan> StartAsync(TimeSpan? timeout = null, TimeSpan? pollInterval = null)
     {
         var clock = Stopwatch.StartNew();
         var run = StartProcess();
@@ -71,7 +82,7 @@ public sealed class AppHost : IAsyncDisposable
             catch (TaskCanceledException)
             {
             }
-            await Task.Delay(50);
+            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(50));
         }
         throw new TimeoutException($"{Name} was not ready within {deadline.TotalSeconds:0} s:\n{run.Tail()}");
     }
@@ -84,13 +95,16 @@ public sealed class AppHost : IAsyncDisposable
             throw new InvalidOperationException($"{Name} is running already.");
         }
         var run = ChildProcess.Start($"{Name}#{_runs.Count + 1}", _dll, ["--urls", BaseUrl], Environment,
-            Path.Combine(_logDirectory, $"{Name}-{_runs.Count + 1}.log"));
+            Path.Combine(_logDirectory, $"{Name}-{_runs.Count + 1}.log"), _captureOutput);
         _runs.Add(run);
         return run;
     }
 
     /// <summary>SIGKILL to the current process.</summary>
     public Task KillAsync() => Current is { } run ? run.KillAsync() : Task.CompletedTask;
+
+    /// <summary>SIGTERM to the current process, SIGKILL if it is still there after <paramref name="grace"/>.</summary>
+    public Task StopAsync(TimeSpan grace) => Current is { } run ? run.StopAsync(grace) : Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace Paykassma.Tests.Shared;
@@ -8,6 +9,9 @@ namespace Paykassma.Tests.Shared;
 /// One run of a built app (<c>dotnet App.dll --urls …</c>) as a child process. Every line it writes
 /// to stdout and stderr is kept in memory and appended to a log file, so a drill can assert on
 /// the output and a person can read it after a failure. Restarting an app means a new instance.
+/// Started with <c>captureOutput: false</c> (the bench), the child writes to this process's own stdout
+/// and stderr instead, straight to wherever they lead: nothing is kept, and no pipe through this
+/// process can slow the app's logging down.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
@@ -15,7 +19,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private static readonly ConcurrentDictionary<int, Process> Alive = new();
 
     private readonly Process _process;
-    private readonly StreamWriter _log;
+    private readonly StreamWriter? _log;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -24,16 +28,26 @@ public sealed class ChildProcess : IAsyncDisposable
 
     static ChildProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAllLeftovers();
 
-    private ChildProcess(string name, Process process, string logPath)
+    private ChildProcess(string name, Process process, string? logPath)
     {
         Name = name;
         _process = process;
-        LogPath = logPath;
-        _log = new StreamWriter(logPath, append: false, Encoding.UTF8) { AutoFlush = true };
+        LogPath = logPath ?? "";
+        if (logPath is null)
+        {
+            // Not captured: there are no pipes to drain.
+            _stdoutClosed.TrySetResult();
+            _stderrClosed.TrySetResult();
+        }
+        else
+        {
+            _log = new StreamWriter(logPath, append: false, Encoding.UTF8) { AutoFlush = true };
+        }
     }
 
     public string Name { get; }
 
+    /// <summary>The run's log file; empty when its output is not captured.</summary>
     public string LogPath { get; }
 
     public int Id => _process.Id;
@@ -48,12 +62,12 @@ public sealed class ChildProcess : IAsyncDisposable
     public string Output => string.Join('\n', _lines);
 
     public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments,
-        IReadOnlyDictionary<string, string> environment, string logPath)
+        IReadOnlyDictionary<string, string> environment, string logPath, bool captureOutput = true)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            RedirectStandardOutput = captureOutput,
+            RedirectStandardError = captureOutput,
             RedirectStandardInput = false,
             UseShellExecute = false,
             // Content root: appsettings.json is read from here.
@@ -79,14 +93,43 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var child = new ChildProcess(name, process, logPath);
+        var child = new ChildProcess(name, process, captureOutput ? logPath : null);
         process.OutputDataReceived += (_, e) => child.Append("out", e.Data, child._stdoutClosed);
         process.ErrorDataReceived += (_, e) => child.Append("err", e.Data, child._stderrClosed);
         process.Start();
         Alive[process.Id] = process;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        if (captureOutput)
+        {
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
         return child;
+    }
+
+    /// <summary>
+    /// SIGTERM, the app's own shutdown (it drains its requests), and SIGKILL if it has not exited
+    /// within <paramref name="grace"/>.
+    /// </summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (HasExited)
+        {
+            await WaitForExitAsync(TimeSpan.FromSeconds(10));
+            return;
+        }
+        // .NET can send SIGKILL only; kill(1) sends the rest.
+        using (var term = Process.Start("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+        try
+        {
+            await WaitForExitAsync(grace);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+        }
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing, requests cut mid-flight.</summary>
@@ -141,9 +184,12 @@ public sealed class ChildProcess : IAsyncDisposable
             }
         }
         _process.Dispose();
-        lock (_log)
+        if (_log is not null)
         {
-            _log.Dispose();
+            lock (_log)
+            {
+                _log.Dispose();
+            }
         }
     }
 
@@ -170,7 +216,7 @@ public sealed class ChildProcess : IAsyncDisposable
             return;
         }
         _lines.Enqueue(line);
-        lock (_log)
+        lock (_log!)
         {
             try
             {
@@ -182,7 +228,12 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    private static bool IsAppSetting(string key) =>
+    /// <summary>
+    /// A variable that configures an app (ASP.NET Core's and .NET's environment names, any
+    /// <c>Section__Key</c>, the service's <c>MERCHANT_</c> prefix): <see cref="Start"/> passes none of the
+    /// caller's on, only those it is given.
+    /// </summary>
+    public static bool IsAppSetting(string key) =>
         key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase)
         || key.Contains("__", StringComparison.Ordinal)

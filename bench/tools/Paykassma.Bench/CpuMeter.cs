@@ -73,8 +73,11 @@ internal sealed class CpuMeter
         return new Snapshot(total, idle, api, pg, self);
     }
 
+    /// <summary>The unit of /proc's CPU times on Linux (USER_HZ, what <c>getconf CLK_TCK</c> says).</summary>
+    internal const int TicksPerSecond = 100;
+
     /// <summary>utime+stime (and cutime+cstime of reaped children) in clock ticks.</summary>
-    private static long ProcessTicks(int pid, bool children)
+    internal static long ProcessTicks(int pid, bool children)
     {
         try
         {

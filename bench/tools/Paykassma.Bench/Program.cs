@@ -3,10 +3,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Paykassma.Bench;
 
-// bench/run.sh drives this tool; each command prints or writes one JSON object.
+// The bench scripts drive this tool; each command prints or writes one JSON object, except serve,
+// which keeps an app running for a script (Serve.cs).
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("commands: postbacks | token | paced | uploads | deposits | measure | record | report");
+    await Console.Error.WriteLineAsync("commands: serve | postbacks | token | paced | uploads | deposits | measure | record | report");
     return 2;
 }
 
@@ -26,6 +27,8 @@ async Task Write(JsonObject result)
 
 switch (args[0])
 {
+    case "serve":
+        return await Serve.RunAsync(options, separator < 0 ? [] : args[(separator + 1)..]);
     case "postbacks":
         PostbackBodies.Generate(options);
         return 0;

@@ -48,4 +48,32 @@ public sealed class KitProcessTests
             logs.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_process_stopped_through_the_kit_shuts_down_on_its_own_terms_before_any_kill()
+    {
+        var logs = Directory.CreateTempSubdirectory("merchant-kit-process-");
+        try
+        {
+            await using var host = new AppHost("sandbox", AppBinaries.Sandbox, OsProcesses.FreePort(), "/health", new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Sandbox__Secret"] = "kit-process-test-secret",
+            }, logs.FullName);
+            await host.StartAsync(TimeSpan.FromSeconds(60));
+            var run = host.Current!;
+
+            // SIGTERM (what the bench's stop is): the app's host shuts down and the process exits 0;
+            // a SIGKILL would end it with 137 and no shutdown line.
+            await host.StopAsync(TimeSpan.FromSeconds(30));
+
+            Assert.True(run.HasExited);
+            Assert.Equal(0, run.ExitCode);
+            Assert.Contains("Application is shutting down", run.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            logs.Delete(recursive: true);
+        }
+    }
 }
