@@ -18,11 +18,12 @@ public sealed partial class DeclaredErrorsTests
     }
 
     /// <summary>The gateway's answer to a new deposit, scripted for a label of its own.</summary>
-    private async Task<Answer> GatewayAnswersAsync(string body, int status, TimeSpan? delay)
+    private async Task<Answer> GatewayAnswersAsync(string body, int status, TimeSpan? delay, MerchantApiFactory? service = null)
     {
         var label = GatewayScript.NewLabel("gateway");
-        _main.Gateway.AnswersCreate(label, body, status, delay);
-        using var client = _main.ClientFor(label);
+        service ??= _main;
+        service.Gateway.AnswersCreate(label, body, status, delay);
+        using var client = service.ClientFor(label);
         return await Answer.Of(await client.PostAsJsonAsync("/api/deposits", new { amount = 300 }));
     }
 
