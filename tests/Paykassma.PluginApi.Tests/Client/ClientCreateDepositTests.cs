@@ -107,6 +107,9 @@ public sealed class ClientCreateDepositTests : IDisposable
     public async Task Slow_gateway_times_out_per_attempt_and_fails_as_timeout()
     {
         using var gateway = new GatewayStub(o => o.Resilience.AttemptTimeout = TimeSpan.FromMilliseconds(300));
+        // A first call on a cold client (JIT, the first connection) took seconds of its own on a loaded machine
+        // (load ~30): the clock below is for the attempts. Unscripted, the stub answers 404, which is not retried.
+        await gateway.Client.CreateDepositAsync("warm-up", CancellationToken.None);
         gateway.Server.Given(CreateCall()).RespondWith(Response.Create().WithStatusCode(200)
             .WithDelay(TimeSpan.FromSeconds(3))
             .WithBody("""{"status":"ok","params":{}}"""));
