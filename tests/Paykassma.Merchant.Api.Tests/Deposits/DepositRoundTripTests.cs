@@ -30,10 +30,6 @@ public sealed class DepositRoundTripTests(MerchantApiFactory api, ITestOutputHel
     }
 
     /// <summary>The key's claim row, as a request's own statement committed it: from then on the key runs.</summary>
-    private async Task<bool> KeyClaimedAsync() => await api.ScalarAsync<long>(
-        "SELECT count(*) FROM deposit_idempotency_keys WHERE label = @label AND key = @key",
-        ("label", _label), ("key", "k-" + _label)) == 1;
-
     [Fact]
     public async Task A_deposit_makes_one_round_trip_and_two_with_a_key()
     {
@@ -73,7 +69,7 @@ public sealed class DepositRoundTripTests(MerchantApiFactory api, ITestOutputHel
         // Sent once the first request's claim has committed, not after a fixed pause: on a loaded machine the
         // first request could reach its claim late, and a replay claiming first is the first request itself
         // (no Idempotent-Replayed), one claiming while the first's claim is uncommitted looks once more (4).
-        Assert.True(await Eventually.WaitForAsync(KeyClaimedAsync, claimed => claimed || first.IsCompleted, pause: TimeSpan.FromMilliseconds(10)));
+        Assert.True(await Eventually.WaitForAsync(() => api.DepositKeyClaimedAsync(_label, "k-" + _label), claimed => claimed || first.IsCompleted, pause: TimeSpan.FromMilliseconds(10)));
 
         var (response, statements) = await CreateAsync("k-" + _label);
 
