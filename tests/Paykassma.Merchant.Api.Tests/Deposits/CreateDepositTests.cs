@@ -11,8 +11,8 @@ public sealed class CreateDepositTests(MerchantApiFactory api)
 {
     private readonly string _label = GatewayScript.NewLabel();
 
-    private Task<long> StoredDepositsAsync(string? label = null) =>
-        api.ScalarAsync<long>("SELECT count(*) FROM deposits WHERE label = @label", ("label", label ?? _label));
+    private Task<long> StoredDepositsAsync(string? label = null, MerchantApiFactory? service = null) =>
+        (service ?? api).ScalarAsync<long>("SELECT count(*) FROM deposits WHERE label = @label", ("label", label ?? _label));
 
     [Fact]
     public async Task Happy_path_asks_the_gateway_stores_the_deposit_and_returns_its_requisites()
@@ -97,15 +97,18 @@ public sealed class CreateDepositTests(MerchantApiFactory api)
     [Fact]
     public async Task Gateway_timeout_is_a_504_problem_and_stores_nothing()
     {
-        api.Gateway.AnswersCreate(_label, GatewayScript.RequisitesBody(), delay: TimeSpan.FromSeconds(10));
-        using var client = api.ClientFor(_label);
+        // The shared service gives the gateway 30 s per attempt; a timeout is met here in seconds.
+        await using var slow = new MerchantApiFactory().WithShortGatewayTimeouts();
+        await slow.InitializeAsync();
+        slow.Gateway.AnswersCreate(_label, GatewayScript.RequisitesBody(), delay: TimeSpan.FromSeconds(10));
+        using var client = slow.ClientFor(_label);
 
         var response = await client.PostAsJsonAsync("/api/deposits", new { amount = 300 });
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.EndsWith("/gateway-timeout", problem.GetProperty("type").GetString());
-        Assert.Equal(0, await StoredDepositsAsync());
+        Assert.Equal(0, await StoredDepositsAsync(service: slow));
     }
 
     public static TheoryData<string, string, string> InvalidBodies => new()

@@ -10,23 +10,9 @@ namespace Paykassma.Merchant.Api.Tests.Deposits;
 /// How many statements a deposit's creation and its idempotent replays send to PostgreSQL (RoundTrips,
 /// tests/Shared): the numbers in bench/README.md, "Round trips per request".
 /// </summary>
-public sealed class DepositRoundTripTests(DepositRoundTripTests.SlowGatewayFactory api, ITestOutputHelper output)
-    : IClassFixture<DepositRoundTripTests.SlowGatewayFactory>
+public sealed class DepositRoundTripTests(MerchantApiFactory api, ITestOutputHelper output)
+    : IClassFixture<MerchantApiFactory>
 {
-    /// <summary>
-    /// A gateway call may take seconds before it counts as timed out: the racing replay's first request holds
-    /// its gateway call open on purpose, and with the shared factory's 2 s per attempt a loaded machine
-    /// turned that held call into a timeout (504) and the replay into the one that created the deposit.
-    /// </summary>
-    public sealed class SlowGatewayFactory : MerchantApiFactory
-    {
-        public SlowGatewayFactory()
-        {
-            With("Paykassma:Resilience:AttemptTimeout", "00:00:15");
-            With("Paykassma:Resilience:TotalTimeout", "00:00:30");
-        }
-    }
-
     private readonly string _label = GatewayScript.NewLabel();
 
     private async Task<(HttpResponseMessage Response, IReadOnlyList<string> Statements)> CreateAsync(string? key)
@@ -44,10 +30,6 @@ public sealed class DepositRoundTripTests(DepositRoundTripTests.SlowGatewayFacto
     }
 
     /// <summary>The key's claim row, as a request's own statement committed it: from then on the key runs.</summary>
-    private async Task<bool> KeyClaimedAsync() => await api.ScalarAsync<long>(
-        "SELECT count(*) FROM deposit_idempotency_keys WHERE label = @label AND key = @key",
-        ("label", _label), ("key", "k-" + _label)) == 1;
-
     [Fact]
     public async Task A_deposit_makes_one_round_trip_and_two_with_a_key()
     {
@@ -80,13 +62,14 @@ public sealed class DepositRoundTripTests(DepositRoundTripTests.SlowGatewayFacto
     public async Task A_replay_racing_the_first_request_wakes_when_it_ends_instead_of_polling()
     {
         // The gateway is slow: the replay arrives while the first request waits for it (well within the
-        // attempt's time limit, SlowGatewayFactory).
+        // factory's 30 s per attempt: with 2 s a loaded machine turned this held call into a timeout, 504,
+        // and the replay into the one that created the deposit).
         api.Gateway.AnswersCreate(_label, GatewayScript.RequisitesBody(), delay: TimeSpan.FromSeconds(3));
         var first = CreateAsync("k-" + _label);
         // Sent once the first request's claim has committed, not after a fixed pause: on a loaded machine the
         // first request could reach its claim late, and a replay claiming first is the first request itself
         // (no Idempotent-Replayed), one claiming while the first's claim is uncommitted looks once more (4).
-        Assert.True(await Eventually.WaitForAsync(KeyClaimedAsync, claimed => claimed || first.IsCompleted, pause: TimeSpan.FromMilliseconds(10)));
+        Assert.True(await Eventually.WaitForAsync(() => api.DepositKeyClaimedAsync(_label, "k-" + _label), claimed => claimed || first.IsCompleted, pause: TimeSpan.FromMilliseconds(10)));
 
         var (response, statements) = await CreateAsync("k-" + _label);
 

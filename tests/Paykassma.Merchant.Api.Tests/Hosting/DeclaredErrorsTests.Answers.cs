@@ -18,11 +18,12 @@ public sealed partial class DeclaredErrorsTests
     }
 
     /// <summary>The gateway's answer to a new deposit, scripted for a label of its own.</summary>
-    private async Task<Answer> GatewayAnswersAsync(string body, int status, TimeSpan? delay)
+    private async Task<Answer> GatewayAnswersAsync(string body, int status, TimeSpan? delay, MerchantApiFactory? service = null)
     {
         var label = GatewayScript.NewLabel("gateway");
-        _main.Gateway.AnswersCreate(label, body, status, delay);
-        using var client = _main.ClientFor(label);
+        service ??= _main;
+        service.Gateway.AnswersCreate(label, body, status, delay);
+        using var client = service.ClientFor(label);
         return await Answer.Of(await client.PostAsJsonAsync("/api/deposits", new { amount = 300 }));
     }
 
@@ -30,11 +31,14 @@ public sealed partial class DeclaredErrorsTests
     private async Task<Answer> InProgressDepositAsync()
     {
         var label = GatewayScript.NewLabel("slow");
-        _main.Gateway.AnswersCreate(label, GatewayScript.RequisitesBody(), delay: TimeSpan.FromSeconds(3));
+        _main.Gateway.AnswersCreate(label, GatewayScript.RequisitesBody(), delay: TimeSpan.FromSeconds(5));
         using var client = _main.ClientFor(label);
         var key = Guid.NewGuid().ToString();
         var first = client.SendAsync(Keyed("/api/deposits", key, new { amount = 300 }));
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        // The repeat goes once the first request's claim has committed: after a fixed 500 ms a loaded machine
+        // (load ~50) sent it before the first had claimed the key, and the repeat created the deposit (201).
+        await Eventually.WaitForAsync(() => _main.DepositKeyClaimedAsync(label, key), claimed => claimed || first.IsCompleted,
+            pause: TimeSpan.FromMilliseconds(10));
         var repeat = await Answer.Of(await client.SendAsync(Keyed("/api/deposits", key, new { amount = 300 })));
         (await first).Dispose();
         return repeat;

@@ -83,7 +83,7 @@ public sealed partial class DeclaredErrorsTests
         ("CreateDeposit", 422) => () => ReusedKeyAsync("/api/deposits"),
         ("CreateDeposit", 502) => () => GatewayAnswersAsync("""{"status":"fail","message":"User label is blocked"}""", 200, null),
         ("CreateDeposit", 503) => () => GatewayAnswersAsync("down", 503, null),
-        ("CreateDeposit", 504) => () => GatewayAnswersAsync(GatewayScript.RequisitesBody(), 200, TimeSpan.FromSeconds(10)),
+        ("CreateDeposit", 504) => () => GatewayAnswersAsync(GatewayScript.RequisitesBody(), 200, TimeSpan.FromSeconds(10), _impatient),
         ("CreateWindowDeposit", 403) => () => Send(_disabled, Request(error, Who.User)),
         ("CreateWindowDeposit", 409) => () => InProgressWindowDepositAsync(),
         ("CreateWindowDeposit", 422) => () => ReusedKeyAsync("/api/deposits/window"),

@@ -40,6 +40,9 @@ public sealed partial class DeclaredErrorsTests(ITestOutputHelper output) : IAsy
         .With("Payouts:Enabled", "false")
         .With("Paykassma:PluginBaseUrl", null);
 
+    /// <summary>A gateway timeout within seconds (the others give the gateway 30 s per attempt).</summary>
+    private readonly MerchantApiFactory _impatient = new MerchantApiFactory().WithShortGatewayTimeouts();
+
     private readonly BrokenDatabase _refusing = BrokenDatabase.Refusing();
     private readonly BrokenDatabase _silent = BrokenDatabase.Silent();
     private MerchantApiFactory _down = null!;
@@ -49,7 +52,7 @@ public sealed partial class DeclaredErrorsTests(ITestOutputHelper output) : IAsy
 
     public async Task InitializeAsync()
     {
-        await Task.WhenAll(_main.InitializeAsync(), _limited.InitializeAsync(), _disabled.InitializeAsync());
+        await Task.WhenAll(_main.InitializeAsync(), _limited.InitializeAsync(), _disabled.InitializeAsync(), _impatient.InitializeAsync());
         _down = _refusing.Service();
         _stuck = _silent.Service(requestTimeLimit: TimeSpan.FromSeconds(1));
         _main.UseKestrel(0);
@@ -61,7 +64,7 @@ public sealed partial class DeclaredErrorsTests(ITestOutputHelper output) : IAsy
 
     public async Task DisposeAsync()
     {
-        foreach (var api in new[] { _main, _limited, _disabled, _down, _stuck })
+        foreach (var api in new[] { _main, _limited, _disabled, _impatient, _down, _stuck })
         {
             await ((IAsyncLifetime)api).DisposeAsync();
         }

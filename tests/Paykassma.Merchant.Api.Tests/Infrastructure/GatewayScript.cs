@@ -33,5 +33,13 @@ public static class GatewayScript
         gateway.LogEntries.Count(e => e.RequestMessage?.Path == CreatePath
                                       && e.RequestMessage.Body?.Contains($"\"label\":\"{label}\"", StringComparison.Ordinal) == true);
 
+    /// <summary>
+    /// Whether a deposit request with this Idempotency-Key has claimed it (committed): a test racing a
+    /// second request against a first one waits for this, not for a fixed pause a loaded machine outlasts.
+    /// </summary>
+    public static async Task<bool> DepositKeyClaimedAsync(this MerchantApiFactory api, string label, string key) =>
+        await api.ScalarAsync<long>("SELECT count(*) FROM deposit_idempotency_keys WHERE label = @label AND key = @key",
+            ("label", label), ("key", key)) == 1;
+
     public static string NewLabel(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}"[..30];
 }

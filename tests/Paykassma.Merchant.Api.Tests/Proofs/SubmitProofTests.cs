@@ -110,12 +110,15 @@ public sealed class SubmitProofTests(FastDispatcherFactory api)
     [Fact]
     public async Task A_timeout_then_already_exists_counts_as_forwarded_not_rejected()
     {
-        var depositId = await api.CreateDepositAsync(_label);
-        api.Gateway.Given(ProofScript.ProofCallFor(_label)).InScenario(_label).WillSetStateTo("known")
+        // The collection's service gives the gateway 30 s per attempt; the first attempt must time out here.
+        await using var impatient = new MerchantApiFactory().WithShortGatewayTimeouts();
+        await impatient.InitializeAsync();
+        var depositId = await impatient.CreateDepositAsync(_label);
+        impatient.Gateway.Given(ProofScript.ProofCallFor(_label)).InScenario(_label).WillSetStateTo("known")
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithDelay(TimeSpan.FromSeconds(8)).WithBody(ProofScript.SuccessBody));
-        api.Gateway.Given(ProofScript.ProofCallFor(_label)).InScenario(_label).WhenStateIs("known")
+        impatient.Gateway.Given(ProofScript.ProofCallFor(_label)).InScenario(_label).WhenStateIs("known")
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithBody("""{"status":"fail","message":"custom_transaction_id already exists"}"""));
-        using var client = api.ClientFor(_label);
+        using var client = impatient.ClientFor(_label);
 
         var response = await client.UploadAsync(depositId, ProofScript.Form());
 
@@ -123,7 +126,7 @@ public sealed class SubmitProofTests(FastDispatcherFactory api)
         var proof = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("forwarded", proof.GetProperty("status").GetString());
         Assert.Contains("already exists", proof.GetProperty("gatewayMessage").GetString());
-        Assert.True(await api.ScalarAsync<bool>("SELECT outcome_uncertain FROM proofs WHERE deposit_id = @d", ("d", depositId)));
+        Assert.True(await impatient.ScalarAsync<bool>("SELECT outcome_uncertain FROM proofs WHERE deposit_id = @d", ("d", depositId)));
     }
 
     [Fact]

@@ -106,9 +106,12 @@ public sealed class ClientCreateDepositTests : IDisposable
     [Fact]
     public async Task Slow_gateway_times_out_per_attempt_and_fails_as_timeout()
     {
+        // Answers far slower than the attempts: three 300 ms attempts (and their back-off) once took more than
+        // 3 s on a machine at load ~50, though none waited for an answer.
+        var answerDelay = TimeSpan.FromSeconds(10);
         using var gateway = new GatewayStub(o => o.Resilience.AttemptTimeout = TimeSpan.FromMilliseconds(300));
         gateway.Server.Given(CreateCall()).RespondWith(Response.Create().WithStatusCode(200)
-            .WithDelay(TimeSpan.FromSeconds(3))
+            .WithDelay(answerDelay)
             .WithBody("""{"status":"ok","params":{}}"""));
 
         var started = DateTime.UtcNow;
@@ -116,7 +119,7 @@ public sealed class ClientCreateDepositTests : IDisposable
 
         Assert.Equal(GatewayOutcome.Failed, answer.Outcome);
         Assert.Equal(GatewayFailureKind.Timeout, answer.Failure);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3), "three 300 ms attempts must not wait for the 3 s answers");
+        Assert.True(DateTime.UtcNow - started < answerDelay, "three 300 ms attempts must not wait for the 10 s answers");
     }
 
     [Theory]
