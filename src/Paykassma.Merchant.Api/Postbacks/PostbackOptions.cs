@@ -54,8 +54,16 @@ public sealed class PostbackGroupCommitOptions
     public TimeSpan Window { get; set; } = TimeSpan.Zero;
 
     /// <summary>
-    /// Batches in flight at once, each on its own connection. One alone would serialize every postback
-    /// on one PostgreSQL backend while the others stand idle.
+    /// Most batches in flight at once, each on its own connection. One alone would serialize every
+    /// postback on one PostgreSQL backend, and one batch waiting on a row lock would hold them all.
     /// </summary>
     public int Parallelism { get; set; } = 4;
+
+    /// <summary>
+    /// How long the oldest queued postback waits for the running batch before the other loops (up to
+    /// <see cref="Parallelism"/>) start batches beside it. While one loop keeps up, postbacks share its
+    /// commits on one backend; a stalled or overrun batch gets company after this long. Zero: every
+    /// loop takes at once.
+    /// </summary>
+    public TimeSpan ParallelAfter { get; set; } = TimeSpan.FromMilliseconds(5);
 }
