@@ -71,7 +71,7 @@ public sealed partial class PostbackBatcher(
         // Not the host's token: a batch that started finishes, as a single postback does.
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            if (!first && !await BackedUpAsync())
+            if (!first && Settings.ParallelAfter > TimeSpan.Zero && !await BackedUpAsync())
             {
                 continue;
             }
