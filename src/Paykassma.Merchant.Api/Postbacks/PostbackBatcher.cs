@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -54,7 +55,7 @@ public sealed partial class PostbackBatcher(
             _queue.Writer.TryComplete();
             return Task.CompletedTask;
         }
-        return Task.WhenAll(Enumerable.Range(0, Settings.Parallelism).Select(_ => Task.Run(LoopAsync, CancellationToken.None)));
+        return Task.WhenAll(Enumerable.Range(0, Settings.Parallelism).Select(loop => Task.Run(() => LoopAsync(first: loop == 0), CancellationToken.None)));
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -64,12 +65,16 @@ public sealed partial class PostbackBatcher(
         await base.StopAsync(cancellationToken);
     }
 
-    private async Task LoopAsync()
+    private async Task LoopAsync(bool first)
     {
         var batch = new List<Pending>(Settings.MaxBatch);
         // Not the host's token: a batch that started finishes, as a single postback does.
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
+            if (!first && Settings.ParallelAfter > TimeSpan.Zero && !await BackedUpAsync())
+            {
+                continue;
+            }
             batch.Clear();
             Take(batch);
             if (batch.Count > 0 && Settings.Window > TimeSpan.Zero)
@@ -81,6 +86,28 @@ public sealed partial class PostbackBatcher(
                 await RunAsync(batch);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a loop beside the first may start a batch: only once the oldest queued postback has
+    /// waited <see cref="PostbackGroupCommitOptions.ParallelAfter"/> for the batches already running.
+    /// While the first loop keeps up, postbacks queue behind its batch and share the next commit, on
+    /// one backend (the cheapest way for PostgreSQL at a moderate rate); when it falls behind, or its
+    /// batch waits on a row lock, the others join. Otherwise waits a little and says no (look again).
+    /// </summary>
+    private async Task<bool> BackedUpAsync()
+    {
+        if (!_queue.Reader.TryPeek(out var oldest))
+        {
+            return false;
+        }
+        var waited = Stopwatch.GetElapsedTime(oldest.QueuedAt);
+        if (waited >= Settings.ParallelAfter)
+        {
+            return true;
+        }
+        await Task.Delay(Settings.ParallelAfter - waited);
+        return false;
     }
 
     private void Take(List<Pending> batch)
@@ -226,6 +253,9 @@ public sealed partial class PostbackBatcher(
         public PostbackStatementInput Input { get; } = input;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        /// <summary>When it was queued (a Stopwatch timestamp): how long the oldest has waited decides whether more loops join.</summary>
+        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
 
         public TaskCompletionSource<StoredPostback?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -16,6 +16,8 @@ public static class PostbackExtensions
             .Validate(o => o.GroupCommit.Window >= TimeSpan.Zero && o.GroupCommit.Window <= TimeSpan.FromSeconds(1),
                 "Postbacks:GroupCommit:Window must be between 0 and 1 second.")
             .Validate(o => o.GroupCommit.Parallelism is >= 1 and <= 64, "Postbacks:GroupCommit:Parallelism must be between 1 and 64.")
+            .Validate(o => o.GroupCommit.ParallelAfter >= TimeSpan.Zero && o.GroupCommit.ParallelAfter <= TimeSpan.FromSeconds(1),
+                "Postbacks:GroupCommit:ParallelAfter must be between 0 and 1 second.")
             .ValidateOnStart();
         services.AddSingleton<PostbackKeys>();
         services.AddSingleton<PostbackBatcher>();

@@ -54,8 +54,17 @@ public sealed class PostbackGroupCommitOptions
     public TimeSpan Window { get; set; } = TimeSpan.Zero;
 
     /// <summary>
-    /// Batches in flight at once, each on its own connection. One alone would serialize every postback
-    /// on one PostgreSQL backend while the others stand idle.
+    /// Most batches in flight at once, each on its own connection. One alone would serialize every
+    /// postback on one PostgreSQL backend, and one batch waiting on a row lock would hold them all.
     /// </summary>
     public int Parallelism { get; set; } = 4;
+
+    /// <summary>
+    /// How long the oldest queued postback waits for the running batch before the other loops (up to
+    /// <see cref="Parallelism"/>) start batches beside it. Zero (the default): every loop takes at once.
+    /// A few milliseconds make postbacks share one backend's commits while it keeps up, for a fifth
+    /// less PostgreSQL CPU at a moderate rate, but a worse p99 (ADR 0027); a stalled batch still gets
+    /// company after this long, which <c>Parallelism</c> 1 alone never gives.
+    /// </summary>
+    public TimeSpan ParallelAfter { get; set; } = TimeSpan.Zero;
 }

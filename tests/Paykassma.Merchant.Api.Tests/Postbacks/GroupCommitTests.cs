@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Npgsql;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 using Paykassma.Tests.Shared;
 
@@ -61,6 +62,63 @@ public sealed class GroupCommitTests
         var metrics = await (await gateway.GetAsync("/metrics")).Content.ReadAsStringAsync();
         Assert.Matches(@"paykassma_postbacks_batch_size_count(\{[^}]*\})? 1\b", metrics);
         Assert.Matches(@"paykassma_postbacks_batch_size_sum(\{[^}]*\})? 8\b", metrics);
+    }
+
+    [Fact]
+    public async Task A_batch_stuck_on_a_lock_gets_a_second_loop_beside_it_once_the_next_postback_has_waited_ParallelAfter()
+    {
+        var parallelAfter = TimeSpan.FromMilliseconds(600);
+        var api = new FastDispatcherFactory();
+        await using var _ = api;
+        await api.InitializeAsync();
+        api.With("Postbacks:GroupCommit:Enabled", "true")
+            .With("Postbacks:GroupCommit:Window", "00:00:00")
+            .With("Postbacks:GroupCommit:Parallelism", "2")
+            .With("Postbacks:GroupCommit:ParallelAfter", parallelAfter.ToString());
+        using var gateway = api.CreateClient();
+        var stuckId = TestPostbacks.NewTransactionId();
+        var nextId = TestPostbacks.NewTransactionId();
+        // The stuck postback's item waits on an advisory lock this test holds (a stand-in for a row an
+        // ops action or the expiry job holds): its batch, on the first loop, cannot commit meanwhile.
+        await api.ScalarAsync<int>($"""
+            CREATE FUNCTION wait_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.transaction_id = '{stuckId}' THEN PERFORM pg_advisory_xact_lock_shared(4242); END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER wait_for_test BEFORE INSERT ON gateway_transactions FOR EACH ROW EXECUTE FUNCTION wait_for_test();
+            SELECT 1
+            """);
+        await using var holder = new NpgsqlConnection(api.ConnectionString);
+        await holder.OpenAsync();
+        await using (var hold = new NpgsqlCommand("SELECT pg_advisory_lock(4242)", holder))
+        {
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        var stuck = gateway.PostAsync(TestPostbacks.For("pm_stuck_" + stuckId, stuckId));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await api.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'") == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The stuck postback's batch never reached the lock.");
+            await Task.Delay(20);
+        }
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var next = await gateway.PostAsync(TestPostbacks.For("pm_next_" + nextId, nextId)).WaitAsync(TimeSpan.FromSeconds(10));
+        var waited = started.Elapsed;
+
+        // Answered while the first batch still waits: a second loop took it, but not before it had waited.
+        Assert.Equal((HttpStatusCode.OK, "ok"), (next.StatusCode, await TestPostbacks.StatusOf(next)));
+        Assert.Equal(1, await StoredAsync(api, nextId));
+        Assert.False(stuck.IsCompleted);
+        Assert.True(waited >= parallelAfter * 0.9, $"Answered after {waited.TotalMilliseconds} ms: the second loop did not wait for ParallelAfter.");
+        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(4242)", holder))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+        var first = await stuck;
+        Assert.Equal((HttpStatusCode.OK, "ok"), (first.StatusCode, await TestPostbacks.StatusOf(first)));
+        Assert.Equal(1, await StoredAsync(api, stuckId));
     }
 
     [Fact]
