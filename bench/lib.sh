@@ -116,7 +116,7 @@ start_sandbox() {
   say "Starting the sandbox on $sandbox_url..."
   : >"$work/sandbox.log"
   serve_app sandbox "$handover" "$work/sandbox.log" --dll "$sandbox_dll" --port "${sandbox_url##*:}" \
-    --plugin-secret "$plugin_secret" --poll-ms 100 || { echo "The sandbox did not answer /health" >&2; return 1; }
+    --plugin-secret "$plugin_secret" --access-key "$access_key" --private-key "$private_key" --poll-ms 100 || { echo "The sandbox did not answer /health" >&2; return 1; }
   sandbox_serve_pid=$serve_pid
   sandbox_pid=$(read_handover "$handover" pid)
 }

@@ -98,7 +98,7 @@ internal static class Serve
     }
 
     /// <summary>
-    /// The API as a deployment runs it: Production, settings through the environment, its JSON log on
+    /// The API as the kit configures it (ServiceSettings: Production, settings through the environment), its JSON log on
     /// stdout (as to a log collector), pointed at the bench's PostgreSQL and gateway, with the bench's
     /// secrets. One synthetic user makes every call here: the per-user limits would measure themselves.
     /// BENCH_GROUP_COMMIT=0 stores each postback in its own transaction, =1 by group commit
@@ -106,22 +106,11 @@ internal static class Serve
     /// </summary>
     private static Dictionary<string, string> ApiSettings(Args options)
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__Merchant"] = $"Host=127.0.0.1;Port={options.Int("pg-port")};Username=postgres;Database=merchant",
-            ["Paykassma__ApiBaseUrl"] = options.Text("gateway"),
-            ["Paykassma__PluginApiSecret"] = options.Text("plugin-secret"),
-            ["Paykassma__PostbackAccessKey"] = options.Text("access-key"),
-            ["Paykassma__PostbackPrivateKey"] = options.Text("private-key"),
-            ["Auth__Jwt__SigningKey"] = options.Text("jwt-key"),
-            ["Auth__Jwt__Issuer"] = options.Text("jwt-issuer"),
-            ["Auth__Jwt__Audience"] = options.Text("jwt-audience"),
-            ["Proofs__MaxProofsPerDeposit"] = "1000",
-            ["RateLimits__FrontendPerMinute"] = "1000000",
-            ["RateLimits__ProofUploadsPerMinute"] = "1000000",
-        };
+        var settings = ServiceSettings.MerchantApi(
+            $"Host=127.0.0.1;Port={options.Int("pg-port")};Username=postgres;Database=merchant", options.Text("gateway"), Secrets(options));
+        settings["Proofs__MaxProofsPerDeposit"] = "1000";
+        settings["RateLimits__FrontendPerMinute"] = "1000000";
+        settings["RateLimits__ProofUploadsPerMinute"] = "1000000";
         switch (Environment.GetEnvironmentVariable("BENCH_GROUP_COMMIT"))
         {
             case "1":
@@ -138,12 +127,16 @@ internal static class Serve
     /// The sandbox gateway in Production with the bench's plugin secret, postbacks off (no
     /// PostbackUrl), screenshots not kept, and only warnings logged.
     /// </summary>
-    private static Dictionary<string, string> SandboxSettings(Args options) => new()
+    private static Dictionary<string, string> SandboxSettings(Args options)
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["DOTNET_ENVIRONMENT"] = "Production",
-        ["Sandbox__Secret"] = options.Text("plugin-secret"),
-        ["Sandbox__KeepScreenshotBytes"] = "false",
-        ["Serilog__MinimumLevel__Default"] = "Warning",
-    };
+        var settings = ServiceSettings.Sandbox(Secrets(options));
+        settings["Sandbox__KeepScreenshotBytes"] = "false";
+        settings["Serilog__MinimumLevel__Default"] = "Warning";
+        return settings;
+    }
+
+    /// <summary>The bench's secrets, from the command line (bench/lib.sh); the sandbox has no use for the token settings.</summary>
+    private static ServiceSecrets Secrets(Args options) => new(
+        options.Text("plugin-secret"), options.Text("access-key"), options.Text("private-key"),
+        options.Text("jwt-key", ""), options.Text("jwt-issuer", ""), options.Text("jwt-audience", ""));
 }

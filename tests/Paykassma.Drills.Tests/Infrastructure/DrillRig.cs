@@ -94,19 +94,7 @@ public sealed class DrillRig : IAsyncDisposable
     /// <summary>The merchant service, configured as in production (JSON logs), pointed at <paramref name="gatewayUrl"/>.</summary>
     public AppHost MerchantApi(string gatewayUrl, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__Merchant"] = ConnectionString,
-            ["Paykassma__ApiBaseUrl"] = gatewayUrl,
-            ["Paykassma__PluginApiSecret"] = DrillSecrets.PluginSecret,
-            ["Paykassma__PostbackAccessKey"] = DrillSecrets.PostbackAccessKey,
-            ["Paykassma__PostbackPrivateKey"] = DrillSecrets.PostbackPrivateKey,
-            ["Paykassma__WithdrawalPrivateKey"] = DrillSecrets.WithdrawalPrivateKey,
-            ["Auth__Jwt__SigningKey"] = DrillSecrets.JwtSigningKey,
-            ["Auth__Jwt__Issuer"] = DrillSecrets.JwtIssuer,
-            ["Auth__Jwt__Audience"] = DrillSecrets.JwtAudience,
-        };
+        var environment = ServiceSettings.MerchantApi(ConnectionString, gatewayUrl, DrillSecrets.Service);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;
@@ -120,17 +108,11 @@ public sealed class DrillRig : IAsyncDisposable
     /// </summary>
     public AppHost Sandbox(string? postbackUrl, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Sandbox__Secret"] = DrillSecrets.PluginSecret,
-            ["Sandbox__PostbackAccessKey"] = DrillSecrets.PostbackAccessKey,
-            ["Sandbox__PostbackPrivateKey"] = DrillSecrets.PostbackPrivateKey,
-            ["Sandbox__WithdrawalPrivateKey"] = DrillSecrets.WithdrawalPrivateKey,
-            ["Sandbox__PostbackDelaySeconds"] = "0.2",
-            ["Sandbox__PostbackFirstRetrySeconds"] = "0.2",
-            ["Sandbox__PostbackMaxRetrySeconds"] = "1",
-        };
+        var environment = ServiceSettings.Sandbox(DrillSecrets.Service);
+        // Postbacks come back quickly, so a drill's outage or kill meets resends within seconds.
+        environment["Sandbox__PostbackDelaySeconds"] = "0.2";
+        environment["Sandbox__PostbackFirstRetrySeconds"] = "0.2";
+        environment["Sandbox__PostbackMaxRetrySeconds"] = "1";
         if (postbackUrl is not null)
         {
             environment["Sandbox__PostbackUrl"] = postbackUrl;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Paykassma.Tests.Shared;
 
 namespace Paykassma.Drills.Tests.Infrastructure;
 
@@ -21,6 +22,10 @@ public static class DrillSecrets
 
     public const string JwtIssuer = "paykassma-drills";
     public const string JwtAudience = "paykassma-merchant";
+
+    /// <summary>These secrets as the kit's service settings take them (tests/Shared/ServiceSettings.cs).</summary>
+    public static ServiceSecrets Service { get; } =
+        new(PluginSecret, PostbackAccessKey, PostbackPrivateKey, JwtSigningKey, JwtIssuer, JwtAudience, WithdrawalPrivateKey);
 
     public static IReadOnlyList<(string Name, string Value)> All =>
     [
