@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using Npgsql;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
@@ -46,6 +47,7 @@ public sealed class GroupCommitTests
         using var gateway = api.CreateClient();
         var ids = Enumerable.Range(0, count).Select(_ => TestPostbacks.NewTransactionId()).ToArray();
         var bodies = ids.Select(id => TestPostbacks.For("pm_group_" + id, id)).ToArray();
+        using var batches = BatchSizesOf(api);
 
         // Each answer is checked the moment it comes, from another connection: ok must already be committed.
         var answers = await Task.WhenAll(ids.Select(async (id, i) =>
@@ -58,10 +60,39 @@ public sealed class GroupCommitTests
         Assert.Equal(1, await CommitsOfAsync(api, bodies));
         Assert.Equal(count, await api.ScalarAsync<long>(
             "SELECT count(*) FROM postbacks WHERE outcome = 'accepted' AND body_sha256 = ANY(@h)", ("h", bodies.Select(Sha256).ToArray())));
-        // Ops see it: one batch of 8 (this app's own meter, so no other test's batches).
+        // Ops see it: this host recorded one batch of 8, and /metrics exports the histogram. Its counts
+        // there are not this host's alone: in a test run every host's meter has the same name, and the
+        // exporter's listener takes them all (one host per process in production), so they are read here.
+        Assert.Equal([count], batches.Sizes);
         var metrics = await (await gateway.GetAsync("/metrics")).Content.ReadAsStringAsync();
-        Assert.Matches(@"paykassma_postbacks_batch_size_count(\{[^}]*\})? 1\b", metrics);
-        Assert.Matches(@"paykassma_postbacks_batch_size_sum(\{[^}]*\})? 8\b", metrics);
+        Assert.Matches(@"paykassma_postbacks_batch_size_count(\{[^}]*\})? [1-9]", metrics);
+    }
+
+    /// <summary>The batch sizes this host's meter records (its IMeterFactory is the meter's scope), from now on.</summary>
+    private static BatchSizeRecorder BatchSizesOf(MerchantApiFactory api) =>
+        new(api.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+
+    private sealed class BatchSizeRecorder : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<int> _sizes = new();
+
+        public BatchSizeRecorder(System.Diagnostics.Metrics.IMeterFactory factory)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == "paykassma.postbacks.batch_size")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<int>((_, value, _, _) => _sizes.Enqueue(value));
+            _listener.Start();
+        }
+
+        public int[] Sizes => [.. _sizes];
+
+        public void Dispose() => _listener.Dispose();
     }
 
     [Fact]
