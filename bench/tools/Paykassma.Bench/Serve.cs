@@ -6,8 +6,8 @@ namespace Paykassma.Bench;
 
 /// <summary>
 /// <c>serve api|sandbox</c>: one app started for a bench script through the test kit's
-/// <see cref="AppHost"/> (the drills start theirs the same way), with the settings the bench runs it
-/// with, described here and nowhere else. Once the app is ready it writes the handover file the
+/// <see cref="AppHost"/> (the drills start theirs the same way), configured by the kit's
+/// <see cref="ServiceSettings"/> plus what only the bench sets. Once the app is ready it writes the handover file the
 /// script reads (the app's pid, url, seconds to ready and the app's own CPU seconds at ready), then
 /// stays until the app exits or this process is signalled (SIGTERM, SIGINT, SIGHUP), and then stops
 /// the app as the scripts always did: SIGTERM, SIGKILL after 10 s.
