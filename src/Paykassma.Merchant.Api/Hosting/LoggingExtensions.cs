@@ -47,7 +47,19 @@ internal static class LoggingExtensions
         return builder;
     }
 
-    /// <summary>One line per request: method, path (never the query), status, time, user-agent-free.</summary>
+    private static readonly object LoggedByEndpoint = new();
+
+    /// <summary>
+    /// This request's one line is the endpoint's own, and says more than the request line would (a stored
+    /// postback: its outcome, items and time): the request line is then written at Debug, not beside it.
+    /// The busiest route logs one line per request, not two; a 5xx or an exception is still logged as an error.
+    /// </summary>
+    public static void MarkLoggedByEndpoint(this HttpContext http) => http.Items[LoggedByEndpoint] = true;
+
+    /// <summary>
+    /// One line per request: method, path (never the query), status, time, user-agent-free; or the
+    /// endpoint's own line instead (<see cref="MarkLoggedByEndpoint"/>).
+    /// </summary>
     public static IApplicationBuilder UseMerchantRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
@@ -57,6 +69,7 @@ internal static class LoggingExtensions
             options.GetLevel = (http, _, exception) =>
                 exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : http.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Verbose
+                : http.Items.ContainsKey(LoggedByEndpoint) ? LogEventLevel.Debug
                 : LogEventLevel.Information;
         });
 }

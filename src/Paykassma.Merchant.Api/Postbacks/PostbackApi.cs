@@ -87,6 +87,8 @@ public static class PostbackApi
         switch (result.Answer)
         {
             case PostbackAnswer.Ok:
+                // The receiver logged what came of it (stored, a repeat, or held), with its time: that is this request's line.
+                http.MarkLoggedByEndpoint();
                 await WriteAsync(http, StatusCodes.Status200OK, Ok);
                 break;
             case PostbackAnswer.Unauthenticated:

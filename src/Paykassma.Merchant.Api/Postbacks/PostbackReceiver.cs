@@ -43,14 +43,14 @@ public sealed partial class PostbackReceiver(
         ReadOnlyMemory<byte> body, int bodyLength, bool truncated, IPAddress? remoteIp, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var result = await JudgeAndStoreAsync(body, bodyLength, truncated, remoteIp, cancellationToken);
+        var result = await JudgeAndStoreAsync(body, bodyLength, truncated, remoteIp, started, cancellationToken);
         metrics.PostbackReceived(SnakeCaseEnumConverter<PostbackOutcome>.ToText(result.Outcome), result.Reason, result.VerifiedWith,
             time.GetElapsedTime(started));
         return result;
     }
 
     private async Task<PostbackResult> JudgeAndStoreAsync(
-        ReadOnlyMemory<byte> body, int bodyLength, bool truncated, IPAddress? remoteIp, CancellationToken cancellationToken)
+        ReadOnlyMemory<byte> body, int bodyLength, bool truncated, IPAddress? remoteIp, long started, CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();
         var arrived = new IncomingPostback
@@ -110,9 +110,9 @@ public sealed partial class PostbackReceiver(
         catch (Exception ex) when (!DatabaseFailure.IsOutage(ex) && ex is not OperationCanceledException)
         {
             // Not an outage, so a resend would fail the same way, forever: keep it whole and say ok.
-            return await HoldAsync(incoming, verifiedWith, ex, cancellationToken);
+            return await HoldAsync(incoming, verifiedWith, ex, started, cancellationToken);
         }
-        Stored(incoming.Id, stored, items, verifiedWith);
+        Stored(incoming.Id, stored, items, verifiedWith, started);
         return new PostbackResult(PostbackAnswer.Ok, incoming.Id, stored.Outcome, VerifiedWith: verifiedWith);
     }
 
@@ -123,6 +123,7 @@ public sealed partial class PostbackReceiver(
     /// </summary>
     public async Task<PostbackResult?> ReverifyAsync(PostbackRecord record, string actor, string? reason, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         if (record.Outcome is not (PostbackOutcome.Rejected or PostbackOutcome.Held) || record.BodyTruncated)
         {
             return null;
@@ -145,7 +146,7 @@ public sealed partial class PostbackReceiver(
         {
             return null;
         }
-        Stored(record.Id, stored, rows.Count, verification.VerifiedWithCode!);
+        Stored(record.Id, stored, rows.Count, verification.VerifiedWithCode!, started);
         return new PostbackResult(PostbackAnswer.Ok, record.Id, stored.Outcome);
     }
 
@@ -165,7 +166,8 @@ public sealed partial class PostbackReceiver(
         return new PostbackResult(answer, postback.Id, PostbackOutcome.Rejected, reason);
     }
 
-    private async Task<PostbackResult> HoldAsync(IncomingPostback postback, string verifiedWith, Exception failure, CancellationToken cancellationToken)
+    private async Task<PostbackResult> HoldAsync(
+        IncomingPostback postback, string verifiedWith, Exception failure, long started, CancellationToken cancellationToken)
     {
         // The database's own words (SQLSTATE and message) name the column or constraint, never a secret;
         // anything else is named by its type only, as its message could quote the body.
@@ -173,22 +175,25 @@ public sealed partial class PostbackReceiver(
             ? $"SQLSTATE {refused.SqlState}: {refused.MessageText}"
             : $"{failure.GetType().Name} while applying it";
         await store.StoreHeldAsync(postback, verifiedWith, detail, cancellationToken);
-        LogHeld(logger, failure, postback.Id, detail);
+        LogHeld(logger, failure, postback.Id, Milliseconds(started), detail);
         return new PostbackResult(PostbackAnswer.Ok, postback.Id, PostbackOutcome.Held, "apply_failed", verifiedWith);
     }
 
-    /// <summary>A verified postback is stored (on arrival or by ops reverify): counted and logged alike.</summary>
-    private void Stored(Guid postbackId, StoredPostback stored, int items, string verifiedWith)
+    /// <summary>
+    /// A verified postback is stored (on arrival or by ops reverify): counted and logged alike. Its line
+    /// (stored or a repeat) is the arrival's one request line (PostbackApi), so it carries the time taken.
+    /// </summary>
+    private void Stored(Guid postbackId, StoredPostback stored, int items, string verifiedWith, long started)
     {
         metrics.DepositsCredited(stored.ConfirmedDeposits);
         metrics.PayoutsSettled(stored.PayoutsPaid, stored.PayoutsCancelled, stored.PayoutConflicts);
         if (stored.RepeatOf is { } original)
         {
-            LogRepeated(logger, postbackId, original);
+            LogRepeated(logger, postbackId, Milliseconds(started), original);
         }
         else
         {
-            LogStored(logger, postbackId, stored.Outcome, items, stored.NewTransactions, stored.ConfirmedDeposits, verifiedWith);
+            LogStored(logger, postbackId, stored.Outcome, Milliseconds(started), items, stored.NewTransactions, stored.ConfirmedDeposits, verifiedWith);
         }
         if (stored.PayoutConflicts > 0)
         {
@@ -204,14 +209,17 @@ public sealed partial class PostbackReceiver(
         }
     }
 
+    /// <summary>Milliseconds since a <see cref="TimeProvider.GetTimestamp"/>, to a tenth (as the request line gives them).</summary>
+    private double Milliseconds(long started) => Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 1);
+
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
-        Message = "Postback {PostbackId} {Outcome}: {Transactions} signed item(s), {NewTransactions} new, {ConfirmedDeposits} deposit(s) confirmed (key {VerifiedWith})")]
-    private static partial void LogStored(ILogger logger, Guid postbackId, PostbackOutcome outcome, int transactions,
+        Message = "Postback {PostbackId} {Outcome} in {ElapsedMs} ms: {Transactions} signed item(s), {NewTransactions} new, {ConfirmedDeposits} deposit(s) confirmed (key {VerifiedWith})")]
+    private static partial void LogStored(ILogger logger, Guid postbackId, PostbackOutcome outcome, double elapsedMs, int transactions,
         int newTransactions, int confirmedDeposits, string verifiedWith);
 
     [LoggerMessage(EventId = 6006, Level = LogLevel.Information,
-        Message = "Postback {PostbackId} repeats the stored postback {OriginalId}: counted on it, nothing new")]
-    private static partial void LogRepeated(ILogger logger, Guid postbackId, Guid originalId);
+        Message = "Postback {PostbackId} repeats the stored postback {OriginalId} (answered in {ElapsedMs} ms): counted on it, nothing new")]
+    private static partial void LogRepeated(ILogger logger, Guid postbackId, double elapsedMs, Guid originalId);
 
     [LoggerMessage(EventId = 6007, Level = LogLevel.Error,
         Message = "Postback {PostbackId}: the gateway signed a final status contradicting {Count} settled payout(s); kept, flagged (statusConflict) and sent to the ledger: ops must look")]
@@ -229,6 +237,6 @@ public sealed partial class PostbackReceiver(
     private static partial void LogUnapplied(ILogger logger, Guid postbackId, int count, string reasons);
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Error,
-        Message = "Postback {PostbackId} verified but could not be applied ({Detail}); kept whole as held and answered ok: ops must apply it again")]
-    private static partial void LogHeld(ILogger logger, Exception exception, Guid postbackId, string detail);
+        Message = "Postback {PostbackId} verified but could not be applied ({Detail}); kept whole as held and answered ok in {ElapsedMs} ms: ops must apply it again")]
+    private static partial void LogHeld(ILogger logger, Exception exception, Guid postbackId, double elapsedMs, string detail);
 }
