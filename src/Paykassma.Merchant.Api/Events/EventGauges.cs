@@ -5,10 +5,7 @@ using Paykassma.Merchant.Api.Observability;
 
 namespace Paykassma.Merchant.Api.Events;
 
-/// <summary>
-/// The outbox's gauges: money events written but not yet delivered. The count is served by
-/// ix_outbox_events_due (its filter is the claim's statuses), the oldest by the (status, created_at) index.
-/// </summary>
+/// <summary>The outbox's gauges: money events written but not yet delivered (both served by the (status, created_at) index).</summary>
 public sealed class EventGauges(IOptions<MetricsOptions> options) : IGaugeSource
 {
     private static readonly string Undelivered = GaugeSql.Queue("outbox_events", EventTransitions.Moves.From(EventMove.Claim));

@@ -30,9 +30,22 @@ public interface IGaugeSource
 /// </summary>
 public static class GaugeSql
 {
-    /// <summary>How many rows meet <paramref name="condition"/>, counted up to the limit: at most that many index entries are read.</summary>
-    public static string CountUpTo(string table, string condition) =>
-        $"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {condition} LIMIT $1) AS counted)";
+    /// <summary>
+    /// How many rows are in <paramref name="statuses"/>, counted up to the limit: each status's rows in
+    /// creation order from the (status, created_at) index, all of them together stopping at the limit.
+    /// The order is what keeps the planner on that index: without it, when most of a table is counted
+    /// (a long outage), it picks a sequential scan with a limit, which reads through every other row
+    /// (the settled history) before the ones it counts.
+    /// </summary>
+    public static string CountUpTo<TStatus>(string table, IEnumerable<TStatus> statuses) where TStatus : struct, Enum
+    {
+        var perStatus = InEnumOrder(statuses)
+            .Select(status => $"(SELECT 1 FROM {table} WHERE status = {SnakeCaseEnumConverter<TStatus>.SqlLiteral(status)} ORDER BY created_at LIMIT $1)")
+            .ToList();
+        return perStatus.Count == 1
+            ? $"(SELECT count(*) FROM {perStatus[0]} AS counted)"
+            : $"(SELECT count(*) FROM ({string.Join(" UNION ALL ", perStatus)} LIMIT $1) AS counted)";
+    }
 
     /// <summary>
     /// The oldest row's creation among <paramref name="statuses"/>: the least of one min() per status,
@@ -43,18 +56,14 @@ public static class GaugeSql
         "LEAST(" + string.Join(", ", InEnumOrder(statuses).Select(status =>
             $"(SELECT min(created_at) FROM {table} WHERE status = {SnakeCaseEnumConverter<TStatus>.SqlLiteral(status)})")) + ")";
 
-    /// <summary>
-    /// A queue's depth, counted up to the limit, and its oldest row's creation, for the rows in
-    /// <paramref name="statuses"/>. The count's list is spelled like the claim's partial index filter
-    /// (enum order), so that index can serve it.
-    /// </summary>
+    /// <summary>A queue's depth, counted up to the limit, and its oldest row's creation, for the rows in <paramref name="statuses"/>.</summary>
     public static string Queue<TStatus>(string table, IEnumerable<TStatus> statuses) where TStatus : struct, Enum =>
-        $"SELECT {CountUpTo(table, $"status IN ({SnakeCaseEnumConverter<TStatus>.SqlList(statuses)})")}, {OldestCreated(table, statuses)}";
+        $"SELECT {CountUpTo(table, statuses)}, {OldestCreated(table, statuses)}";
 
-    /// <summary>One row per status (its name, its count up to the limit; 0 when none), each counted from the (status, created_at) index.</summary>
+    /// <summary>One row per status: its name and its count up to the limit (0 when none).</summary>
     public static string CountsByStatus<TStatus>(string table, IEnumerable<TStatus> statuses) where TStatus : struct, Enum =>
-        string.Join("\nUNION ALL ", InEnumOrder(statuses).Select(status => SnakeCaseEnumConverter<TStatus>.SqlLiteral(status)).Select(literal =>
-            $"SELECT {literal} AS status, {CountUpTo(table, $"status = {literal}")} AS count"));
+        string.Join("\nUNION ALL ", InEnumOrder(statuses).Select(status =>
+            $"SELECT {SnakeCaseEnumConverter<TStatus>.SqlLiteral(status)} AS status, {CountUpTo(table, [status])} AS count"));
 
     /// <summary>A round's statement of these shapes, the count limit bound as <c>$1</c>.</summary>
     public static NpgsqlBatchCommand Command(string sql, MetricsOptions options) =>

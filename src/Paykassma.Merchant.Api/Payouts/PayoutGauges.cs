@@ -27,8 +27,7 @@ public sealed class PayoutGauges(IOptions<PayoutOptions> options, IOptions<Metri
 
     public void AddTo(NpgsqlBatch batch, DateTimeOffset now)
     {
-        // The queue's count is served by the claim's index (ix_payouts_due), its oldest and the awaiting
-        // approval count by the (status, created_at) index: open payouts only, never the settled ones.
+        // Both served by the (status, created_at) index: open payouts only, never the settled ones.
         batch.BatchCommands.Add(GaugeSql.Command(Queued, metrics.Value));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(AwaitingApprovalCount));
         // Served by ix_payouts_sent: only the payouts still waiting for their postback are read.

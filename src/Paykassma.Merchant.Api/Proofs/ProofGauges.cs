@@ -5,10 +5,7 @@ using Paykassma.Merchant.Api.Observability;
 
 namespace Paykassma.Merchant.Api.Proofs;
 
-/// <summary>
-/// The proof queue's gauges: what the dispatcher's claim may still take. The count is served by the
-/// claim's index (ix_proofs_due), the oldest by the (status, created_at) index.
-/// </summary>
+/// <summary>The proof queue's gauges: what the dispatcher's claim may still take (both served by the (status, created_at) index).</summary>
 public sealed class ProofGauges(IOptions<MetricsOptions> options) : IGaugeSource
 {
     private static readonly string Queued = GaugeSql.Queue("proofs", ProofTransitions.Moves.From(ProofMove.Claim));

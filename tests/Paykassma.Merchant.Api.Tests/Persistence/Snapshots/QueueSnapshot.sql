@@ -1,13 +1,13 @@
 -- gauge ProofGauges --
-SELECT (SELECT count(*) FROM (SELECT 1 FROM proofs WHERE status IN ('submitting', 'queued') LIMIT $1) AS counted), LEAST((SELECT min(created_at) FROM proofs WHERE status = 'submitting'), (SELECT min(created_at) FROM proofs WHERE status = 'queued'))
+SELECT (SELECT count(*) FROM ((SELECT 1 FROM proofs WHERE status = 'submitting' ORDER BY created_at LIMIT $1) UNION ALL (SELECT 1 FROM proofs WHERE status = 'queued' ORDER BY created_at LIMIT $1) LIMIT $1) AS counted), LEAST((SELECT min(created_at) FROM proofs WHERE status = 'submitting'), (SELECT min(created_at) FROM proofs WHERE status = 'queued'))
 
 -- gauge DepositGauges --
-SELECT 'awaiting_payment' AS status, (SELECT count(*) FROM (SELECT 1 FROM deposits WHERE status = 'awaiting_payment' LIMIT $1) AS counted) AS count
-UNION ALL SELECT 'proof_submitted' AS status, (SELECT count(*) FROM (SELECT 1 FROM deposits WHERE status = 'proof_submitted' LIMIT $1) AS counted) AS count
-UNION ALL SELECT 'pending_confirmation' AS status, (SELECT count(*) FROM (SELECT 1 FROM deposits WHERE status = 'pending_confirmation' LIMIT $1) AS counted) AS count
+SELECT 'awaiting_payment' AS status, (SELECT count(*) FROM (SELECT 1 FROM deposits WHERE status = 'awaiting_payment' ORDER BY created_at LIMIT $1) AS counted) AS count
+UNION ALL SELECT 'proof_submitted' AS status, (SELECT count(*) FROM (SELECT 1 FROM deposits WHERE status = 'proof_submitted' ORDER BY created_at LIMIT $1) AS counted) AS count
+UNION ALL SELECT 'pending_confirmation' AS status, (SELECT count(*) FROM (SELECT 1 FROM deposits WHERE status = 'pending_confirmation' ORDER BY created_at LIMIT $1) AS counted) AS count
 
 -- gauge PayoutGauges --
-SELECT (SELECT count(*) FROM (SELECT 1 FROM payouts WHERE status IN ('approved', 'sending', 'queued') LIMIT $1) AS counted), LEAST((SELECT min(created_at) FROM payouts WHERE status = 'approved'), (SELECT min(created_at) FROM payouts WHERE status = 'sending'), (SELECT min(created_at) FROM payouts WHERE status = 'queued'))
+SELECT (SELECT count(*) FROM ((SELECT 1 FROM payouts WHERE status = 'approved' ORDER BY created_at LIMIT $1) UNION ALL (SELECT 1 FROM payouts WHERE status = 'sending' ORDER BY created_at LIMIT $1) UNION ALL (SELECT 1 FROM payouts WHERE status = 'queued' ORDER BY created_at LIMIT $1) LIMIT $1) AS counted), LEAST((SELECT min(created_at) FROM payouts WHERE status = 'approved'), (SELECT min(created_at) FROM payouts WHERE status = 'sending'), (SELECT min(created_at) FROM payouts WHERE status = 'queued'))
 
 -- gauge PayoutGauges --
 SELECT count(*) FROM payouts WHERE status = 'awaiting_approval'
@@ -16,7 +16,7 @@ SELECT count(*) FROM payouts WHERE status = 'awaiting_approval'
 SELECT count(*) FROM payouts WHERE status = 'sent' AND sent_at < $1
 
 -- gauge EventGauges --
-SELECT (SELECT count(*) FROM (SELECT 1 FROM outbox_events WHERE status IN ('pending', 'delivering') LIMIT $1) AS counted), LEAST((SELECT min(created_at) FROM outbox_events WHERE status = 'pending'), (SELECT min(created_at) FROM outbox_events WHERE status = 'delivering'))
+SELECT (SELECT count(*) FROM ((SELECT 1 FROM outbox_events WHERE status = 'pending' ORDER BY created_at LIMIT $1) UNION ALL (SELECT 1 FROM outbox_events WHERE status = 'delivering' ORDER BY created_at LIMIT $1) LIMIT $1) AS counted), LEAST((SELECT min(created_at) FROM outbox_events WHERE status = 'pending'), (SELECT min(created_at) FROM outbox_events WHERE status = 'delivering'))
 
 -- gauge AttentionGauges --
 SELECT 'proof_unconfirmed'::text, count(*) FROM deposits s WHERE s.status IN ('pending_confirmation', 'expired') AND s.proof_forwarded_at IS NOT NULL AND s.proof_forwarded_at < @unconfirmed_before AND (s.attention_seen_since IS NULL OR s.attention_seen_since <> s.proof_forwarded_at)
