@@ -21,6 +21,7 @@ internal static class ObservabilityExtensions
     {
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName)
             .Validate(o => o.SampleInterval > TimeSpan.Zero, "Metrics:SampleInterval must be positive.")
+            .Validate(o => o.CountLimit >= 1, "Metrics:CountLimit must be at least 1.")
             .ValidateOnStart();
         // Each capability's database-wide gauges, sampled together by the snapshot in one batch.
         services.AddGaugeSource<ProofGauges>();

@@ -10,6 +10,12 @@ public sealed class MetricsOptions
 
     /// <summary>How often the gauges that need a query (queue depth, open deposits by status) are refreshed.</summary>
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Where a queue's depth and the open deposits by status stop counting: a gauge at this value means
+    /// "at least this many". Bounds what a round reads however large a backlog grows (GaugeSql).
+    /// </summary>
+    public int CountLimit { get; set; } = 10_000;
 }
 
 /// <summary>

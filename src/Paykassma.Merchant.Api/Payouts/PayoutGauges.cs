@@ -6,9 +6,9 @@ using Paykassma.Merchant.Api.Observability;
 namespace Paykassma.Merchant.Api.Payouts;
 
 /// <summary>The payouts' gauges: the send queue, those waiting for a second person, those sent and never settled.</summary>
-public sealed class PayoutGauges(IOptions<PayoutOptions> options) : IGaugeSource
+public sealed class PayoutGauges(IOptions<PayoutOptions> options, IOptions<MetricsOptions> metrics) : IGaugeSource
 {
-    private static readonly string Queued = GaugeSql.Queue("payouts", PayoutTransitions.Moves.SqlFrom(PayoutMove.Claim));
+    private static readonly string Queued = GaugeSql.Queue("payouts", PayoutTransitions.Moves.From(PayoutMove.Claim));
 
     private static readonly string AwaitingApprovalCount =
         $"SELECT count(*) FROM payouts WHERE status = {PayoutTransitions.Moves.SqlFrom(PayoutMove.Approve)}";
@@ -28,7 +28,7 @@ public sealed class PayoutGauges(IOptions<PayoutOptions> options) : IGaugeSource
     public void AddTo(NpgsqlBatch batch, DateTimeOffset now)
     {
         // Both served by the (status, created_at) index: open payouts only, never the settled ones.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(Queued));
+        batch.BatchCommands.Add(GaugeSql.Command(Queued, metrics.Value));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(AwaitingApprovalCount));
         // Served by ix_payouts_sent: only the payouts still waiting for their postback are read.
         batch.BatchCommands.Add(new NpgsqlBatchCommand(SentBefore)
@@ -51,7 +51,8 @@ public sealed class PayoutGauges(IOptions<PayoutOptions> options) : IGaugeSource
     public void Register(Meter meter)
     {
         meter.CreateObservableGauge("paykassma.payouts.queue.depth", () => QueueDepth,
-            description: "Payouts approved but not yet accepted or refused by the gateway (approved, sending, queued)");
+            description: "Payouts approved but not yet accepted or refused by the gateway (approved, sending, queued), "
+                + "counted up to Metrics:CountLimit: at the limit, at least that many");
         meter.CreateObservableGauge("paykassma.payouts.queue.oldest_age", () => OldestAgeSeconds, unit: "s",
             description: "Age of the oldest payout in that queue");
         meter.CreateObservableGauge("paykassma.payouts.awaiting_approval", () => AwaitingApproval,

@@ -40,6 +40,7 @@ public sealed class StartupTests
     [InlineData("Payouts:PaidStatuses:0", "6", "Payouts:PaidStatuses must not be empty nor share a value with Payouts:CancelledStatuses")]
     [InlineData("Payouts:Currency", "btn", "Payouts:Currency")]
     [InlineData("Payouts:Dispatcher:Lease", "00:00:00", "Payouts:Dispatcher:Lease")]
+    [InlineData("Metrics:CountLimit", "0", "Metrics:CountLimit must be at least 1")]
     [InlineData("Paykassma:PluginBaseUrl", "plugin.gateway.test", "Paykassma:PluginBaseUrl must be an absolute http(s) URL")]
     [InlineData("Paykassma:PaymentUrlFailId", "https://merchant.example/fail", "PaymentUrlFailId")]
     // The live status section's old name would be ignored silently, its caps with it: start-up names the new keys.

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Paykassma.Merchant.Api.Persistence;
 using Paykassma.Merchant.Api.Postbacks;
+using Paykassma.Merchant.Api.Tests.Observability;
 
 namespace Paykassma.Merchant.Api.Tests.Persistence;
 
@@ -33,6 +34,29 @@ public sealed class StatementSnapshotTests
 
         Assert.True(File.Exists(path), $"No snapshot {path}: run UPDATE_SQL_SNAPSHOTS=1 ./test.sh --filter StatementSnapshot and commit it.");
         Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), actual);
+    }
+
+    /// <summary>
+    /// The statements of one gauge sampling round (QueueSnapshot), in the sources' order: their cost is
+    /// their shape (a count that stops at the limit, one index entry per status for the oldest), which
+    /// QueueSnapshotTests checks in the plans; a change to the text shows here first.
+    /// </summary>
+    [Fact]
+    public void The_gauge_round_is_the_text_in_its_snapshot()
+    {
+        var text = new StringBuilder();
+        foreach (var (source, command) in QueueSnapshotTests.RoundStatements(QueueSnapshotTests.DefaultSources(), DateTimeOffset.UnixEpoch))
+        {
+            text.Append("-- gauge ").Append(source).Append(" --\n").Append(command.CommandText.ReplaceLineEndings("\n").Trim()).Append("\n\n");
+        }
+        var path = Path.Combine(SnapshotFolder(), "QueueSnapshot.sql");
+        if (Environment.GetEnvironmentVariable("UPDATE_SQL_SNAPSHOTS") == "1")
+        {
+            File.WriteAllText(path, text.ToString());
+        }
+
+        Assert.True(File.Exists(path), $"No snapshot {path}: run UPDATE_SQL_SNAPSHOTS=1 ./test.sh --filter StatementSnapshot and commit it.");
+        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), text.ToString());
     }
 
     [Fact]
