@@ -213,16 +213,27 @@ bench measure --kind pgbench --raw-out "$work/raw/floor-paced.txt" --pg-pid "$pg
 
 # ---- probes: per-request queries whose cost grows with the tables (seen while profiling) ---------
 # ProofSubmitter counts a deposit's proofs (it scanned every proof before proofs (deposit_id,
-# created_at) was indexed); QueueSnapshot counts deposits by status every 15 s. Timed once each on
-# the tables as the ingestion left them.
+# created_at) was indexed); QueueSnapshot counts the open deposits by status and the undelivered money
+# events every 15 s (no ledger here, so every event of the run is still pending: a ledger outage's
+# backlog). Timed once each on the tables as the ingestion left them; the gauges' text is the service's
+# own, from the SQL snapshot the tests keep in step with it, at the default Metrics:CountLimit.
 probe_ms() { psql_merchant -Atc "EXPLAIN (ANALYZE, FORMAT JSON) $1" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)[0]["Execution Time"], 1))'; }
+gauge_sql() {
+  python3 - "$1" tests/Paykassma.Merchant.Api.Tests/Persistence/Snapshots/QueueSnapshot.sql <<'PY'
+import re, sys
+sections = re.split(r"^-- (.+) --$", open(sys.argv[2]).read(), flags=re.M)
+print(next(text for name, text in zip(sections[1::2], sections[2::2]) if name == f"gauge {sys.argv[1]}").strip().replace("$1", "10000"))
+PY
+}
 any_deposit=$(psql_merchant -Atc "SELECT deposit_id FROM proofs LIMIT 1")
 bench record --out "$out/probes.json" -- \
   proofs_rows="$(psql_merchant -Atc 'SELECT count(*) FROM proofs')" \
   deposits_rows="$(psql_merchant -Atc 'SELECT count(*) FROM deposits')" \
   proof_count_ms="$(probe_ms "SELECT count(*)::int FROM proofs AS p WHERE p.deposit_id = '$any_deposit'")" \
   open_deposits_rows="$(psql_merchant -Atc "SELECT count(*) FROM deposits WHERE status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation')")" \
-  deposits_by_status_ms="$(probe_ms "SELECT status, count(*) FROM deposits WHERE status IN ('awaiting_payment', 'proof_submitted', 'pending_confirmation') GROUP BY status")" >/dev/null
+  deposits_by_status_ms="$(probe_ms "$(gauge_sql DepositGauges)")" \
+  pending_events_rows="$(psql_merchant -Atc "SELECT count(*) FROM outbox_events WHERE status IN ('pending', 'delivering')")" \
+  events_pending_ms="$(probe_ms "$(gauge_sql EventGauges)")" >/dev/null
 
 sleep 5
 bench record --out "$out/footprint.json" -- idle_rss_after_mb="$(rss_mb "$api_pid")" >/dev/null
