@@ -24,7 +24,7 @@ public interface IGaugeSource
 /// <summary>
 /// The shapes the gauge sources share. A count stops at Metrics:CountLimit (<c>$1</c>, bound by
 /// <see cref="Command"/>): a backlog grows exactly when something downstream is down (the outbox in a
-/// ledger outage), and counting it whole every round cost a database backend 100-330 ms per 100 000
+/// ledger outage), and counting it whole every round cost a database backend 100-330 ms with 30-100 000
 /// rows, landing on the postback path. A gauge at the limit means "at least that many"; the oldest
 /// row's age, which the alerts read, stays exact and costs one index entry per status.
 /// </summary>
