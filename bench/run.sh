@@ -192,24 +192,39 @@ half_rate=${BENCH_PACED_RATE:-$(python3 -c "print(int(float('$max_rate') / 2))")
 # How many postbacks shared each group commit meanwhile, from the API's own histogram (none: a build before it).
 batch_counts() { curl -fs "$api_url/metrics" | awk '/^paykassma_postbacks_batch_size_(sum|count)/ {v[$1 ~ /_sum/ ? "s" : "c"] = $NF} END {printf "%d %d", v["s"], v["c"]}'; }
 batches_before=$(batch_counts || echo "0 0")
+# What PostgreSQL did besides the run, which decides the seconds a p99 is made of (bench/README.md,
+# "Where the fixed-rate p99's spikes come from"): full-page images written (many right after settle's
+# checkpoint) and autovacuum / autoanalyze runs that ended meanwhile. background_since BEFORE: the
+# differences since a background_now, as key=value pairs for bench record.
+background_now() { psql_merchant -Atc "SELECT (SELECT wal_fpi FROM pg_stat_wal), coalesce(sum(autovacuum_count), 0), coalesce(sum(autoanalyze_count), 0) FROM pg_stat_user_tables" | tr '|' ' '; }
+background_since() {
+  # shellcheck disable=SC2046,SC2086
+  python3 -c "import sys; a=list(map(int,sys.argv[1:4])); b=list(map(int,sys.argv[4:7])); print(f'full_page_images={b[0]-a[0]} autovacuums={b[1]-a[1]} autoanalyzes={b[2]-a[2]}')" $1 $(background_now)
+}
 # Settled too (see settle): the closed-loop runs above left their vacuum debt on purpose.
 settle
 say "Fixed rate: $half_rate/s (half of $max_rate/s) for 20 s..."
+background_before=$(background_now)
 bench paced --url "$api_url" --bodies "$work/bodies/paced.txt" --rate "$half_rate" --duration 20 --warmup 2 \
   --connections 64 --api-pid "$api_pid" --pg-pid "$pg_pid" --out "$out/paced.json" >/dev/null
 batches_after=$(batch_counts || echo "0 0")
-bench record --out "$out/paced.json" -- mean_batch="$(python3 -c "import sys; s0,c0,s1,c1=map(int,sys.argv[1:]); print(round((s1-s0)/(c1-c0),2) if c1>c0 else 'n/a')" $batches_before $batches_after)" >/dev/null
+# shellcheck disable=SC2046
+bench record --out "$out/paced.json" -- mean_batch="$(python3 -c "import sys; s0,c0,s1,c1=map(int,sys.argv[1:]); print(round((s1-s0)/(c1-c0),2) if c1>c0 else 'n/a')" $batches_before $batches_after)" \
+  $(background_since "$background_before") >/dev/null
 # The floor at the same rate: what PostgreSQL alone gives there, one transaction per postback. 8
 # clients, the floor's best count (at 64 it cannot keep up with this rate and queues for seconds);
 # 22 s with the first 2 dropped, as the generator warms up for 2 s before it records.
 settle
 say "Floor at $half_rate/s (pgbench -R, 8 clients) for 20 s..."
 rm -f "$work/raw/floor-paced-log".*
+background_before=$(background_now)
 bench measure --kind pgbench --raw-out "$work/raw/floor-paced.txt" --pg-pid "$pg_pid" --skip-seconds 2 \
   --pgbench-log-prefix "$work/raw/floor-paced-log" --out "$out/floor-paced.json" -- \
   "$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c 8 -j 1 -T 22 -R "$half_rate" \
   -D bodylen="$body_len" -D itemlen="$item_len" -f bench/sql/floor.sql \
   --log --log-prefix "$work/raw/floor-paced-log" merchant >/dev/null
+# shellcheck disable=SC2046
+bench record --out "$out/floor-paced.json" -- $(background_since "$background_before") >/dev/null
 
 # ---- probes: per-request queries whose cost grows with the tables (seen while profiling) ---------
 # ProofSubmitter counts a deposit's proofs (it scanned every proof before proofs (deposit_id,

@@ -81,6 +81,15 @@ internal static class Report
                 $"machine {Fmt(Number(floorPaced, "cpu.busy_pct"), "0")} % busy | 1 |");
         }
         md.AppendLine();
+        if (paced?["full_page_images"] is not null)
+        {
+            // What decides the seconds a p99 is made of, besides the load itself (bench/README.md,
+            // "Where the fixed-rate p99's spikes come from").
+            md.AppendLine("PostgreSQL's background work during each (full-page images written, most right after the settling checkpoint; " +
+                          "autovacuum and autoanalyze runs that ended during it): " +
+                          $"service {Background(paced)}; floor {Background(floorPaced)}.");
+            md.AppendLine();
+        }
 
         md.AppendLine("### 3. Proof upload (8 concurrent uploads, closed loop, through the sandbox gateway)");
         md.AppendLine();
@@ -179,6 +188,9 @@ internal static class Report
     private static string StatementCells(JsonObject? run) =>
         $"{Fmt(Number(run, "pg_calls"), "0")} / {Fmt(Number(run, "pg_plans"), "0")} | {Fmt(Number(run, "pg_plan_ms"), "0.000")} | " +
         $"{Fmt(Number(run, "pg_exec_ms"), "0.000")} | {Fmt(Number(run, "pg_hits"), "0.0")}";
+
+    private static string Background(JsonObject? result) =>
+        $"{Fmt(Number(result, "full_page_images"), "0")} images, {Fmt(Number(result, "autovacuums"), "0")} autovacuums, {Fmt(Number(result, "autoanalyzes"), "0")} autoanalyzes";
 
     private static double Number(JsonObject? result, string path)
     {
