@@ -44,29 +44,8 @@ internal static partial class PostbackStatements
             {(withdrawals ? PayoutJoin : "")}
         ),
         judged AS (
-            -- Why an item cannot apply, if it cannot. A withdrawal status is judged against the payout's
-            -- status before it: the row's own, unless a final status earlier in this same postback
-            -- (arrival order) settles it first. Reports for a settled payout change nothing: the same
-            -- outcome again (or an interim status arriving late) is noted, a contradicting final one is
-            -- a conflict for ops and the ledger; the payout never moves back.
-            SELECT m.*, COALESCE(m.item_reason, CASE
-                WHEN m.direction = 'outgoing' AND m.payout_id IS NULL THEN '{UnappliedReasons.NoMatchingPayout}'
-                WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ({payoutAtGateway}, {PayoutSettled})
-                    THEN '{UnappliedReasons.PayoutNotSettleable}'
-                WHEN m.direction = 'outgoing' AND upper(m.currency_code) IS DISTINCT FROM upper(m.payout_currency) THEN '{UnappliedReasons.CurrencyMismatch}'
-                WHEN m.direction = 'outgoing' AND b.status IN ({PayoutSettled}) AND m.settles_to <> b.status THEN '{UnappliedReasons.StatusConflict}'
-                WHEN m.direction = 'outgoing' AND b.status IN ({PayoutSettled}) THEN '{UnappliedReasons.PayoutAlreadySettled}'
-                WHEN m.direction = 'outgoing' THEN NULL
-                WHEN m.deposit_id IS NULL THEN '{UnappliedReasons.NoMatchingProof}'
-                WHEN upper(m.currency_code) IS DISTINCT FROM upper(m.deposit_currency) THEN '{UnappliedReasons.CurrencyMismatch}'
-            END) AS reason
-            FROM matched m
-            CROSS JOIN LATERAL (SELECT COALESCE(
-                (SELECT e.settles_to FROM matched e
-                 WHERE m.direction = 'outgoing' AND m.payout_status IN ({payoutAtGateway})
-                   AND e.payout_id = m.payout_id AND e.ord < m.ord AND e.settles_to IS NOT NULL AND e.item_reason IS NULL
-                 ORDER BY e.ord LIMIT 1),
-                m.payout_status) AS status) b
+            -- Why an item cannot apply, if it cannot.
+            {(withdrawals ? JudgedWithdrawals(payoutAtGateway, deposits) : JudgedDeposits)}
         ),
         inserted AS (
             INSERT INTO gateway_transactions (postback_id, proof_id, deposit_id, payout_id, applied, unapplied_reason, amount_mismatch,
@@ -97,6 +76,51 @@ internal static partial class PostbackStatements
     // fields of partial files are initialized in an order C# does not promise.
     private static string PayoutSettled => SnakeCaseEnumConverter<PayoutStatus>.SqlList(
         [PayoutTransitions.Moves.To(PayoutMove.Pay), PayoutTransitions.Moves.To(PayoutMove.Cancel)]);
+
+    /// <summary>
+    /// Why a deposit's item cannot apply: no proof or window deposit matched it, or its currency is not
+    /// the deposit's. The statements built for deposits alone judge nothing else, so their plan carries
+    /// none of the withdrawal checks below (each of which PostgreSQL would start on every execution).
+    /// </summary>
+    private const string JudgedDeposits = $"""
+        SELECT m.*, COALESCE(m.item_reason, CASE
+                {DepositReasons}
+            END) AS reason
+            FROM matched m
+        """;
+
+    private const string DepositReasons = $"""
+        WHEN m.deposit_id IS NULL THEN '{UnappliedReasons.NoMatchingProof}'
+                WHEN upper(m.currency_code) IS DISTINCT FROM upper(m.deposit_currency) THEN '{UnappliedReasons.CurrencyMismatch}'
+        """;
+
+    /// <summary>
+    /// Why an item of a postback with withdrawals cannot apply. A withdrawal status is judged against the
+    /// payout's status before it: the row's own, unless a final status earlier in this same postback
+    /// (arrival order) settles it first. Reports for a settled payout change nothing: the same outcome
+    /// again (or an interim status arriving late) is noted, a contradicting final one is a conflict for
+    /// ops and the ledger; the payout never moves back. Deposit items beside them are judged as in
+    /// <see cref="JudgedDeposits"/>.
+    /// </summary>
+    private static string JudgedWithdrawals(string payoutAtGateway, bool deposits) => $"""
+        SELECT m.*, COALESCE(m.item_reason, CASE
+                WHEN m.direction = 'outgoing' AND m.payout_id IS NULL THEN '{UnappliedReasons.NoMatchingPayout}'
+                WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ({payoutAtGateway}, {PayoutSettled})
+                    THEN '{UnappliedReasons.PayoutNotSettleable}'
+                WHEN m.direction = 'outgoing' AND upper(m.currency_code) IS DISTINCT FROM upper(m.payout_currency) THEN '{UnappliedReasons.CurrencyMismatch}'
+                WHEN m.direction = 'outgoing' AND b.status IN ({PayoutSettled}) AND m.settles_to <> b.status THEN '{UnappliedReasons.StatusConflict}'
+                WHEN m.direction = 'outgoing' AND b.status IN ({PayoutSettled}) THEN '{UnappliedReasons.PayoutAlreadySettled}'
+                WHEN m.direction = 'outgoing' THEN NULL
+                {(deposits ? DepositReasons : "")}
+            END) AS reason
+            FROM matched m
+            CROSS JOIN LATERAL (SELECT COALESCE(
+                (SELECT e.settles_to FROM matched e
+                 WHERE m.direction = 'outgoing' AND m.payout_status IN ({payoutAtGateway})
+                   AND e.payout_id = m.payout_id AND e.ord < m.ord AND e.settles_to IS NOT NULL AND e.item_reason IS NULL
+                 ORDER BY e.ord LIMIT 1),
+                m.payout_status) AS status) b
+        """;
 
     /// <summary>
     /// What this postback's new withdrawal facts do to each payout, in arrival order: the first final

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Npgsql;
 using Paykassma.Merchant.Api.Postbacks;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -188,33 +187,10 @@ public sealed class WindowPostbackTests(FastDispatcherFactory api, ITestOutputHe
     public async Task The_window_match_is_a_probe_of_its_unique_index_in_the_generic_plan()
     {
         api.CreateClient().Dispose(); // the service, so its migrations, run
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        var names = PostbackStatements.StoreOne.Parameters.Names;
-        // The body is bytea; PostgreSQL infers every other type from the statement.
-        var types = names.Select(name => name == "body" ? "bytea" : "unknown");
-        foreach (var setup in new[]
-        {
-            "SET plan_cache_mode = force_generic_plan",
-            $"PREPARE store_one ({string.Join(", ", types)}) AS {PostbackStatements.StoreOne.Text}",
-        })
-        {
-            await using var command = new NpgsqlCommand(setup, connection);
-            await command.ExecuteNonQueryAsync();
-        }
+        var plan = await GenericPlans.ExplainAsync(api.ConnectionString, PostbackStatements.StoreOne);
+        output.WriteLine(plan);
 
-        await using var explain = new NpgsqlCommand($"EXPLAIN EXECUTE store_one({string.Join(", ", names.Select(_ => "NULL"))})", connection);
-        var plan = new System.Text.StringBuilder();
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.AppendLine(reader.GetString(0));
-            }
-        }
-        output.WriteLine(plan.ToString());
-
-        Assert.Contains("Index Scan using ux_deposits_custom_transaction_id on deposits w", plan.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("Seq Scan on deposits w", plan.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Index Scan using ux_deposits_custom_transaction_id on deposits w", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan on deposits w", plan, StringComparison.Ordinal);
     }
 }

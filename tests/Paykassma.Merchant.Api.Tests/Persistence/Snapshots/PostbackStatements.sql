@@ -48,11 +48,7 @@ matched AS (
     LEFT JOIN payouts_named po ON i.direction = 'outgoing' AND po.withdrawal_id = i.withdrawal_id
 ),
 judged AS (
-    -- Why an item cannot apply, if it cannot. A withdrawal status is judged against the payout's
-    -- status before it: the row's own, unless a final status earlier in this same postback
-    -- (arrival order) settles it first. Reports for a settled payout change nothing: the same
-    -- outcome again (or an interim status arriving late) is noted, a contradicting final one is
-    -- a conflict for ops and the ledger; the payout never moves back.
+    -- Why an item cannot apply, if it cannot.
     SELECT m.*, COALESCE(m.item_reason, CASE
         WHEN m.direction = 'outgoing' AND m.payout_id IS NULL THEN 'no_matching_payout'
         WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ('sending', 'sent', 'queued', 'refused', 'failed', 'paid', 'cancelled')
@@ -235,11 +231,7 @@ matched AS (
     LEFT JOIN payouts_named po ON i.direction = 'outgoing' AND po.withdrawal_id = i.withdrawal_id
 ),
 judged AS (
-    -- Why an item cannot apply, if it cannot. A withdrawal status is judged against the payout's
-    -- status before it: the row's own, unless a final status earlier in this same postback
-    -- (arrival order) settles it first. Reports for a settled payout change nothing: the same
-    -- outcome again (or an interim status arriving late) is noted, a contradicting final one is
-    -- a conflict for ops and the ledger; the payout never moves back.
+    -- Why an item cannot apply, if it cannot.
     SELECT m.*, COALESCE(m.item_reason, CASE
         WHEN m.direction = 'outgoing' AND m.payout_id IS NULL THEN 'no_matching_payout'
         WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ('sending', 'sent', 'queued', 'refused', 'failed', 'paid', 'cancelled')
@@ -442,29 +434,12 @@ matched AS (
     
 ),
 judged AS (
-    -- Why an item cannot apply, if it cannot. A withdrawal status is judged against the payout's
-    -- status before it: the row's own, unless a final status earlier in this same postback
-    -- (arrival order) settles it first. Reports for a settled payout change nothing: the same
-    -- outcome again (or an interim status arriving late) is noted, a contradicting final one is
-    -- a conflict for ops and the ledger; the payout never moves back.
+    -- Why an item cannot apply, if it cannot.
     SELECT m.*, COALESCE(m.item_reason, CASE
-        WHEN m.direction = 'outgoing' AND m.payout_id IS NULL THEN 'no_matching_payout'
-        WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ('sending', 'sent', 'queued', 'refused', 'failed', 'paid', 'cancelled')
-            THEN 'payout_not_settleable'
-        WHEN m.direction = 'outgoing' AND upper(m.currency_code) IS DISTINCT FROM upper(m.payout_currency) THEN 'currency_mismatch'
-        WHEN m.direction = 'outgoing' AND b.status IN ('paid', 'cancelled') AND m.settles_to <> b.status THEN 'status_conflict'
-        WHEN m.direction = 'outgoing' AND b.status IN ('paid', 'cancelled') THEN 'payout_already_settled'
-        WHEN m.direction = 'outgoing' THEN NULL
         WHEN m.deposit_id IS NULL THEN 'no_matching_proof'
         WHEN upper(m.currency_code) IS DISTINCT FROM upper(m.deposit_currency) THEN 'currency_mismatch'
     END) AS reason
     FROM matched m
-    CROSS JOIN LATERAL (SELECT COALESCE(
-        (SELECT e.settles_to FROM matched e
-         WHERE m.direction = 'outgoing' AND m.payout_status IN ('sending', 'sent', 'queued', 'refused', 'failed')
-           AND e.payout_id = m.payout_id AND e.ord < m.ord AND e.settles_to IS NOT NULL AND e.item_reason IS NULL
-         ORDER BY e.ord LIMIT 1),
-        m.payout_status) AS status) b
 ),
 inserted AS (
     INSERT INTO gateway_transactions (postback_id, proof_id, deposit_id, payout_id, applied, unapplied_reason, amount_mismatch,
@@ -617,11 +592,7 @@ matched AS (
     LEFT JOIN payouts_named po ON i.direction = 'outgoing' AND po.withdrawal_id = i.withdrawal_id
 ),
 judged AS (
-    -- Why an item cannot apply, if it cannot. A withdrawal status is judged against the payout's
-    -- status before it: the row's own, unless a final status earlier in this same postback
-    -- (arrival order) settles it first. Reports for a settled payout change nothing: the same
-    -- outcome again (or an interim status arriving late) is noted, a contradicting final one is
-    -- a conflict for ops and the ledger; the payout never moves back.
+    -- Why an item cannot apply, if it cannot.
     SELECT m.*, COALESCE(m.item_reason, CASE
         WHEN m.direction = 'outgoing' AND m.payout_id IS NULL THEN 'no_matching_payout'
         WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ('sending', 'sent', 'queued', 'refused', 'failed', 'paid', 'cancelled')
@@ -630,8 +601,7 @@ judged AS (
         WHEN m.direction = 'outgoing' AND b.status IN ('paid', 'cancelled') AND m.settles_to <> b.status THEN 'status_conflict'
         WHEN m.direction = 'outgoing' AND b.status IN ('paid', 'cancelled') THEN 'payout_already_settled'
         WHEN m.direction = 'outgoing' THEN NULL
-        WHEN m.deposit_id IS NULL THEN 'no_matching_proof'
-        WHEN upper(m.currency_code) IS DISTINCT FROM upper(m.deposit_currency) THEN 'currency_mismatch'
+        
     END) AS reason
     FROM matched m
     CROSS JOIN LATERAL (SELECT COALESCE(
@@ -782,11 +752,7 @@ matched AS (
     LEFT JOIN payouts_named po ON i.direction = 'outgoing' AND po.withdrawal_id = i.withdrawal_id
 ),
 judged AS (
-    -- Why an item cannot apply, if it cannot. A withdrawal status is judged against the payout's
-    -- status before it: the row's own, unless a final status earlier in this same postback
-    -- (arrival order) settles it first. Reports for a settled payout change nothing: the same
-    -- outcome again (or an interim status arriving late) is noted, a contradicting final one is
-    -- a conflict for ops and the ledger; the payout never moves back.
+    -- Why an item cannot apply, if it cannot.
     SELECT m.*, COALESCE(m.item_reason, CASE
         WHEN m.direction = 'outgoing' AND m.payout_id IS NULL THEN 'no_matching_payout'
         WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ('sending', 'sent', 'queued', 'refused', 'failed', 'paid', 'cancelled')
@@ -989,29 +955,12 @@ matched AS (
     
 ),
 judged AS (
-    -- Why an item cannot apply, if it cannot. A withdrawal status is judged against the payout's
-    -- status before it: the row's own, unless a final status earlier in this same postback
-    -- (arrival order) settles it first. Reports for a settled payout change nothing: the same
-    -- outcome again (or an interim status arriving late) is noted, a contradicting final one is
-    -- a conflict for ops and the ledger; the payout never moves back.
+    -- Why an item cannot apply, if it cannot.
     SELECT m.*, COALESCE(m.item_reason, CASE
-        WHEN m.direction = 'outgoing' AND m.payout_id IS NULL THEN 'no_matching_payout'
-        WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ('sending', 'sent', 'queued', 'refused', 'failed', 'paid', 'cancelled')
-            THEN 'payout_not_settleable'
-        WHEN m.direction = 'outgoing' AND upper(m.currency_code) IS DISTINCT FROM upper(m.payout_currency) THEN 'currency_mismatch'
-        WHEN m.direction = 'outgoing' AND b.status IN ('paid', 'cancelled') AND m.settles_to <> b.status THEN 'status_conflict'
-        WHEN m.direction = 'outgoing' AND b.status IN ('paid', 'cancelled') THEN 'payout_already_settled'
-        WHEN m.direction = 'outgoing' THEN NULL
         WHEN m.deposit_id IS NULL THEN 'no_matching_proof'
         WHEN upper(m.currency_code) IS DISTINCT FROM upper(m.deposit_currency) THEN 'currency_mismatch'
     END) AS reason
     FROM matched m
-    CROSS JOIN LATERAL (SELECT COALESCE(
-        (SELECT e.settles_to FROM matched e
-         WHERE m.direction = 'outgoing' AND m.payout_status IN ('sending', 'sent', 'queued', 'refused', 'failed')
-           AND e.payout_id = m.payout_id AND e.ord < m.ord AND e.settles_to IS NOT NULL AND e.item_reason IS NULL
-         ORDER BY e.ord LIMIT 1),
-        m.payout_status) AS status) b
 ),
 inserted AS (
     INSERT INTO gateway_transactions (postback_id, proof_id, deposit_id, payout_id, applied, unapplied_reason, amount_mismatch,
@@ -1164,11 +1113,7 @@ matched AS (
     LEFT JOIN payouts_named po ON i.direction = 'outgoing' AND po.withdrawal_id = i.withdrawal_id
 ),
 judged AS (
-    -- Why an item cannot apply, if it cannot. A withdrawal status is judged against the payout's
-    -- status before it: the row's own, unless a final status earlier in this same postback
-    -- (arrival order) settles it first. Reports for a settled payout change nothing: the same
-    -- outcome again (or an interim status arriving late) is noted, a contradicting final one is
-    -- a conflict for ops and the ledger; the payout never moves back.
+    -- Why an item cannot apply, if it cannot.
     SELECT m.*, COALESCE(m.item_reason, CASE
         WHEN m.direction = 'outgoing' AND m.payout_id IS NULL THEN 'no_matching_payout'
         WHEN m.direction = 'outgoing' AND m.payout_status NOT IN ('sending', 'sent', 'queued', 'refused', 'failed', 'paid', 'cancelled')
@@ -1177,8 +1122,7 @@ judged AS (
         WHEN m.direction = 'outgoing' AND b.status IN ('paid', 'cancelled') AND m.settles_to <> b.status THEN 'status_conflict'
         WHEN m.direction = 'outgoing' AND b.status IN ('paid', 'cancelled') THEN 'payout_already_settled'
         WHEN m.direction = 'outgoing' THEN NULL
-        WHEN m.deposit_id IS NULL THEN 'no_matching_proof'
-        WHEN upper(m.currency_code) IS DISTINCT FROM upper(m.deposit_currency) THEN 'currency_mismatch'
+        
     END) AS reason
     FROM matched m
     CROSS JOIN LATERAL (SELECT COALESCE(
