@@ -41,11 +41,14 @@ internal static class LoggingExtensions
             }
             else
             {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+                logger.WriteTo.Sink(new StandardOutputSink(new RenderedCompactJsonFormatter(), StandardOutput.Value));
             }
         }, preserveStaticLogger: true, writeToProviders: true);
         return builder;
     }
+
+    /// <summary>The process's standard output, opened once: every host in a process writes its lines through it.</summary>
+    private static readonly Lazy<Stream> StandardOutput = new(Console.OpenStandardOutput);
 
     private static readonly object LoggedByEndpoint = new();
 
