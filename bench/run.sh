@@ -126,7 +126,7 @@ start_api
 # so (repeated_bodies) and its repeats would be answered as duplicates.
 per_run=$(( duration * 4000 ))
 warmup_count=20000
-paced_count=$(( 20 * 2500 ))
+paced_count=$(( 30 * 2500 ))  # 20 s measured after up to 10 s of warm-up (the generator's JIT)
 service_total=$warmup_count
 sets="warmup:$warmup_count"
 for c in $connections; do sets="$sets,c$c:$per_run"; service_total=$(( service_total + per_run )); done
