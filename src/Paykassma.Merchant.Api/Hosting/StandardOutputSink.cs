@@ -9,10 +9,10 @@ namespace Paykassma.Merchant.Api.Hosting;
 /// <summary>
 /// Writes each log event to standard output as one line in one write. Serilog's console sink writes
 /// through <see cref="Console.Out"/>, whose writer flushes every 256 characters: a postback's line
-/// (600-700 characters of JSON) cost three write system calls, about a fifth of the API's system
-/// calls per postback at a fixed rate, and each is dear on a virtual machine (bench/README.md,
-/// "One write per log line"). One write per line also keeps a line whole in a pipe (up to 4 KiB),
-/// whatever else writes to the same output.
+/// (about 700 characters of JSON) left in three writes, a quarter of the API's system calls per
+/// postback at a fixed rate (bench/README.md, "Where the fixed-rate run's CPU goes"), and two
+/// processes sharing a pipe could interleave parts of their lines. One write keeps a line whole (in a
+/// pipe, up to 4 KiB).
 /// </summary>
 internal sealed class StandardOutputSink(ITextFormatter formatter, Stream output) : ILogEventSink
 {

@@ -88,8 +88,7 @@ public sealed partial class PostbackBatcher(
             {
                 // Read, not waited for: a postback that arrives while loops are idle wakes the one loop
                 // that takes it. Waiting (WaitToReadAsync) woke every idle loop for each postback, and
-                // all but one found the queue empty: two to three thread pool wake-ups per postback
-                // for nothing at a moderate rate (bench/README.md, "One postback wakes one loop").
+                // all but one found the queue empty (bench/README.md, "Where the fixed-rate run's CPU goes").
                 Admit(batch, next);
             }
             else

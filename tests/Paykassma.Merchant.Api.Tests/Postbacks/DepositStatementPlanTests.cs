@@ -8,7 +8,7 @@ namespace Paykassma.Merchant.Api.Tests.Postbacks;
 /// A deposit's postback (nearly every postback) runs a statement whose plan holds only what deposits
 /// need. The withdrawal checks' look back at earlier items of the same postback (matched e) was planned
 /// once per reference, six subplans PostgreSQL started on every execution of a deposit's statement,
-/// where it could never match (bench/README.md, "What the deposit statement no longer starts").
+/// where it could never match (bench/README.md, "Where the fixed-rate run's CPU goes").
 /// </summary>
 [Collection(ProofCollection.Name)]
 public sealed class DepositStatementPlanTests(FastDispatcherFactory api, ITestOutputHelper output)
