@@ -69,12 +69,13 @@ public sealed partial class PostbackBatcher(
     {
         var batch = new List<Pending>(Settings.MaxBatch);
         var joinsLate = !first && Settings.ParallelAfter > TimeSpan.Zero;
+        // Not the host's token (the reads below take none): a batch that started finishes, as a single
+        // postback does, and the loop ends when the queue is completed and empty.
         while (true)
         {
             batch.Clear();
             if (joinsLate)
             {
-                // Not the host's token: a batch that started finishes, as a single postback does.
                 if (!await _queue.Reader.WaitToReadAsync(CancellationToken.None))
                 {
                     return;
