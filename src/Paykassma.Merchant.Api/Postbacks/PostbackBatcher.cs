@@ -151,19 +151,6 @@ public sealed partial class PostbackBatcher(
         }
     }
 
-    /// <summary>Into the batch, unless its waiter has given up (it is answered as cancelled, and never stored).</summary>
-    private static void Admit(List<Pending> batch, Pending pending)
-    {
-        if (pending.CancellationToken.IsCancellationRequested)
-        {
-            pending.Done.TrySetCanceled(pending.CancellationToken);
-        }
-        else
-        {
-            batch.Add(pending);
-        }
-    }
-
     private async Task WaitForMoreAsync(List<Pending> batch)
     {
         using var window = new CancellationTokenSource(Settings.Window);
@@ -283,23 +270,6 @@ public sealed partial class PostbackBatcher(
     {
         var named = batch.FindIndex(p => p.Command == refusal.BatchCommand);
         return named >= 0 ? named : batch.FindIndex(p => p.Command is { StatementType: StatementType.Unknown });
-    }
-
-    private sealed class Pending(PostbackStatement statement, PostbackStatementInput input, CancellationToken cancellationToken)
-    {
-        public PostbackStatement Statement { get; } = statement;
-
-        public PostbackStatementInput Input { get; } = input;
-
-        public CancellationToken CancellationToken { get; } = cancellationToken;
-
-        /// <summary>When it was queued (a Stopwatch timestamp): how long the oldest has waited decides whether more loops join.</summary>
-        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
-
-        public TaskCompletionSource<StoredPostback?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Its command in the batch being run: a refusal names it.</summary>
-        public NpgsqlBatchCommand? Command { get; set; }
     }
 
     [LoggerMessage(EventId = 6010, Level = LogLevel.Warning,
