@@ -131,8 +131,8 @@ service_total=$warmup_count
 sets="warmup:$warmup_count"
 for c in $connections; do sets="$sets,c$c:$per_run"; service_total=$(( service_total + per_run )); done
 sets="$sets,paced:$paced_count"; service_total=$(( service_total + paced_count ))
-# The floor's closed-loop runs, then its run at the paced rate (at most 2500/s for 22 s).
-floor_total=$(( per_run * $(echo "$connections" | wc -w) + 4000 + 22 * 2500 ))
+# The floor's closed-loop runs, then its run at the paced rate (at most 2500/s for 30 s).
+floor_total=$(( per_run * $(echo "$connections" | wc -w) + 4000 + 30 * 2500 ))
 say "Seeding $service_total deposits awaiting a postback (and $floor_total for the floor)..."
 psql_merchant -v prefix=pmb_ -v first=1 -v last="$service_total" -f bench/sql/seed.sql
 psql_merchant -v prefix=pmf_ -v number_base=500000000000 -v first=1 -v last="$floor_total" -f bench/sql/seed.sql
@@ -213,14 +213,16 @@ bench record --out "$out/paced.json" -- mean_batch="$(python3 -c "import sys; s0
   $(background_since "$background_before") >/dev/null
 # The floor at the same rate: what PostgreSQL alone gives there, one transaction per postback. 8
 # clients, the floor's best count (at 64 it cannot keep up with this rate and queues for seconds);
-# 22 s with the first 2 dropped, as the generator warms up for 2 s before it records.
+# 20 s after as many dropped as the generator warmed up for (2 s, and more until its JIT was quiet),
+# so both are measured from the same distance to the settling checkpoint.
+warmed=$(python3 -c "import json,sys; print(int(json.load(open(sys.argv[1]))['warmup_s']))" "$out/paced.json")
 settle
 say "Floor at $half_rate/s (pgbench -R, 8 clients) for 20 s..."
 rm -f "$work/raw/floor-paced-log".*
 background_before=$(background_now)
-bench measure --kind pgbench --raw-out "$work/raw/floor-paced.txt" --pg-pid "$pg_pid" --skip-seconds 2 \
+bench measure --kind pgbench --raw-out "$work/raw/floor-paced.txt" --pg-pid "$pg_pid" --skip-seconds "$warmed" \
   --pgbench-log-prefix "$work/raw/floor-paced-log" --out "$out/floor-paced.json" -- \
-  "$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c 8 -j 1 -T 22 -R "$half_rate" \
+  "$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c 8 -j 1 -T $(( warmed + 20 )) -R "$half_rate" \
   -D bodylen="$body_len" -D itemlen="$item_len" -f bench/sql/floor.sql \
   --log --log-prefix "$work/raw/floor-paced-log" merchant >/dev/null
 # shellcheck disable=SC2046

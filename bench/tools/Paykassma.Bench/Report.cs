@@ -56,8 +56,8 @@ internal static class Report
         var floorPaced = Load("floor-paced");
         md.AppendLine("### 2. Latency at a fixed rate (open loop, latency from each request's due time)");
         md.AppendLine();
-        md.AppendLine("The floor runs the same rate with pgbench `-R` on 8 clients (its best count), with its schedule lag counted and its first 2 s dropped: what PostgreSQL alone gives at this rate, one transaction per postback. " +
-            $"The generator warms up at the rate for 2 s, then until its own JIT has gone quiet ({Fmt(Number(paced, "warmup_s"), "0")} s in all this run).");
+        md.AppendLine("The floor runs the same rate with pgbench `-R` on 8 clients (its best count), with its schedule lag counted: what PostgreSQL alone gives at this rate, one transaction per postback. " +
+            $"The generator warms up at the rate for 2 s, then until its own JIT has gone quiet ({Fmt(Number(paced, "warmup_s"), "0")} s in all this run); the floor's first seconds are dropped alike.");
         md.AppendLine();
         md.AppendLine("| | target rate /s | achieved /s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | worst second's p99 ms | non-200 | generator send lag p99 ms | CPU api / pg / generator / other % | postbacks per commit |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
