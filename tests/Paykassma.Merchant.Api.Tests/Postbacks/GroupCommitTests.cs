@@ -152,6 +152,73 @@ public sealed class GroupCommitTests
         Assert.Equal(1, await StoredAsync(api, stuckId));
     }
 
+    /// <summary>
+    /// Stopping the batcher (the host shutting down) stores what is already queued, and what comes later
+    /// is stored alone: the loops end only once the queue is completed and empty.
+    /// </summary>
+    [Fact]
+    public async Task Postbacks_queued_when_the_batcher_stops_are_still_stored_and_later_ones_are_stored_alone()
+    {
+        var api = new FastDispatcherFactory();
+        await using var _ = api;
+        await api.InitializeAsync();
+        api.With("Postbacks:GroupCommit:Enabled", "true")
+            .With("Postbacks:GroupCommit:Window", "00:00:00")
+            .With("Postbacks:GroupCommit:Parallelism", "1");
+        using var gateway = api.CreateClient();
+        var stuckId = TestPostbacks.NewTransactionId();
+        await api.ScalarAsync<int>($"""
+            CREATE FUNCTION wait_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.transaction_id = '{stuckId}' THEN PERFORM pg_advisory_xact_lock_shared(4243); END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER wait_for_test BEFORE INSERT ON gateway_transactions FOR EACH ROW EXECUTE FUNCTION wait_for_test();
+            SELECT 1
+            """);
+        await using var holder = new NpgsqlConnection(api.ConnectionString);
+        await holder.OpenAsync();
+        await using (var hold = new NpgsqlCommand("SELECT pg_advisory_lock(4243)", holder))
+        {
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        // The one loop is held on the stuck postback's batch; two more queue behind it.
+        var stuck = gateway.PostAsync(TestPostbacks.For("pm_stuck_" + stuckId, stuckId));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await api.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'") == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The stuck postback's batch never reached the lock.");
+            await Task.Delay(20);
+        }
+        var queuedIds = new[] { TestPostbacks.NewTransactionId(), TestPostbacks.NewTransactionId() };
+        var queuedBodies = queuedIds.Select(id => TestPostbacks.For("pm_queued_" + id, id)).ToArray();
+        var queued = queuedBodies.Select(body => gateway.PostAsync(body)).ToArray();
+        await Task.Delay(300);
+        Assert.All(queued, q => Assert.False(q.IsCompleted));
+
+        var batcher = api.Services.GetRequiredService<Paykassma.Merchant.Api.Postbacks.PostbackBatcher>();
+        var stopping = batcher.StopAsync(CancellationToken.None);
+        var laterId = TestPostbacks.NewTransactionId();
+        var later = await gateway.PostAsync(TestPostbacks.For("pm_later_" + laterId, laterId)).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((HttpStatusCode.OK, "ok"), (later.StatusCode, await TestPostbacks.StatusOf(later)));
+        Assert.Equal(1, await StoredAsync(api, laterId));
+        Assert.False(stopping.IsCompleted);
+
+        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(4243)", holder))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+        foreach (var response in await Task.WhenAll([stuck, .. queued]).WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            Assert.Equal((HttpStatusCode.OK, "ok"), (response.StatusCode, await TestPostbacks.StatusOf(response)));
+        }
+        Assert.All(await Task.WhenAll(queuedIds.Append(stuckId).Select(id => StoredAsync(api, id))), n => Assert.Equal(1, n));
+        // The two queued ones were the loop's next batch, after it had stopped taking new postbacks.
+        Assert.Equal(1, await CommitsOfAsync(api, queuedBodies));
+    }
+
     [Fact]
     public async Task A_postback_the_database_refuses_in_a_batch_is_held_and_the_others_of_the_batch_are_stored()
     {
