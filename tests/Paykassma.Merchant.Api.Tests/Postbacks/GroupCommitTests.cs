@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
-using Npgsql;
 using Paykassma.Merchant.Api.Tests.Infrastructure;
 using Paykassma.Tests.Shared;
 
@@ -13,7 +12,7 @@ namespace Paykassma.Merchant.Api.Tests.Postbacks;
 /// for as many postbacks as the test sends; that they shared a commit is read from PostgreSQL
 /// itself (the rows' xmin, the id of the transaction that wrote them).
 /// </summary>
-public sealed class GroupCommitTests
+public sealed partial class GroupCommitTests
 {
     private static async Task<FastDispatcherFactory> BatchingApiAsync(int batch, PostgresCluster? cluster = null)
     {
@@ -93,130 +92,6 @@ public sealed class GroupCommitTests
         public int[] Sizes => [.. _sizes];
 
         public void Dispose() => _listener.Dispose();
-    }
-
-    [Fact]
-    public async Task A_batch_stuck_on_a_lock_gets_a_second_loop_beside_it_once_the_next_postback_has_waited_ParallelAfter()
-    {
-        var parallelAfter = TimeSpan.FromMilliseconds(600);
-        var api = new FastDispatcherFactory();
-        await using var _ = api;
-        await api.InitializeAsync();
-        api.With("Postbacks:GroupCommit:Enabled", "true")
-            .With("Postbacks:GroupCommit:Window", "00:00:00")
-            .With("Postbacks:GroupCommit:Parallelism", "2")
-            .With("Postbacks:GroupCommit:ParallelAfter", parallelAfter.ToString());
-        using var gateway = api.CreateClient();
-        var stuckId = TestPostbacks.NewTransactionId();
-        var nextId = TestPostbacks.NewTransactionId();
-        // The stuck postback's item waits on an advisory lock this test holds (a stand-in for a row an
-        // ops action or the expiry job holds): its batch, on the first loop, cannot commit meanwhile.
-        await api.ScalarAsync<int>($"""
-            CREATE FUNCTION wait_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.transaction_id = '{stuckId}' THEN PERFORM pg_advisory_xact_lock_shared(4242); END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER wait_for_test BEFORE INSERT ON gateway_transactions FOR EACH ROW EXECUTE FUNCTION wait_for_test();
-            SELECT 1
-            """);
-        await using var holder = new NpgsqlConnection(api.ConnectionString);
-        await holder.OpenAsync();
-        await using (var hold = new NpgsqlCommand("SELECT pg_advisory_lock(4242)", holder))
-        {
-            await hold.ExecuteNonQueryAsync();
-        }
-
-        var stuck = gateway.PostAsync(TestPostbacks.For("pm_stuck_" + stuckId, stuckId));
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (await api.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'") == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The stuck postback's batch never reached the lock.");
-            await Task.Delay(20);
-        }
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var next = await gateway.PostAsync(TestPostbacks.For("pm_next_" + nextId, nextId)).WaitAsync(TimeSpan.FromSeconds(10));
-        var waited = started.Elapsed;
-
-        // Answered while the first batch still waits: a second loop took it, but not before it had waited.
-        Assert.Equal((HttpStatusCode.OK, "ok"), (next.StatusCode, await TestPostbacks.StatusOf(next)));
-        Assert.Equal(1, await StoredAsync(api, nextId));
-        Assert.False(stuck.IsCompleted);
-        Assert.True(waited >= parallelAfter * 0.9, $"Answered after {waited.TotalMilliseconds} ms: the second loop did not wait for ParallelAfter.");
-        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(4242)", holder))
-        {
-            await release.ExecuteNonQueryAsync();
-        }
-        var first = await stuck;
-        Assert.Equal((HttpStatusCode.OK, "ok"), (first.StatusCode, await TestPostbacks.StatusOf(first)));
-        Assert.Equal(1, await StoredAsync(api, stuckId));
-    }
-
-    /// <summary>
-    /// Stopping the batcher (the host shutting down) stores what is already queued, and what comes later
-    /// is stored alone: the loops end only once the queue is completed and empty.
-    /// </summary>
-    [Fact]
-    public async Task Postbacks_queued_when_the_batcher_stops_are_still_stored_and_later_ones_are_stored_alone()
-    {
-        var api = new FastDispatcherFactory();
-        await using var _ = api;
-        await api.InitializeAsync();
-        api.With("Postbacks:GroupCommit:Enabled", "true")
-            .With("Postbacks:GroupCommit:Window", "00:00:00")
-            .With("Postbacks:GroupCommit:Parallelism", "1");
-        using var gateway = api.CreateClient();
-        var stuckId = TestPostbacks.NewTransactionId();
-        await api.ScalarAsync<int>($"""
-            CREATE FUNCTION wait_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.transaction_id = '{stuckId}' THEN PERFORM pg_advisory_xact_lock_shared(4243); END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER wait_for_test BEFORE INSERT ON gateway_transactions FOR EACH ROW EXECUTE FUNCTION wait_for_test();
-            SELECT 1
-            """);
-        await using var holder = new NpgsqlConnection(api.ConnectionString);
-        await holder.OpenAsync();
-        await using (var hold = new NpgsqlCommand("SELECT pg_advisory_lock(4243)", holder))
-        {
-            await hold.ExecuteNonQueryAsync();
-        }
-
-        // The one loop is held on the stuck postback's batch; two more queue behind it.
-        var stuck = gateway.PostAsync(TestPostbacks.For("pm_stuck_" + stuckId, stuckId));
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (await api.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'") == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The stuck postback's batch never reached the lock.");
-            await Task.Delay(20);
-        }
-        var queuedIds = new[] { TestPostbacks.NewTransactionId(), TestPostbacks.NewTransactionId() };
-        var queuedBodies = queuedIds.Select(id => TestPostbacks.For("pm_queued_" + id, id)).ToArray();
-        var queued = queuedBodies.Select(body => gateway.PostAsync(body)).ToArray();
-        await Task.Delay(300);
-        Assert.All(queued, q => Assert.False(q.IsCompleted));
-
-        var batcher = api.Services.GetRequiredService<Paykassma.Merchant.Api.Postbacks.PostbackBatcher>();
-        var stopping = batcher.StopAsync(CancellationToken.None);
-        var laterId = TestPostbacks.NewTransactionId();
-        var later = await gateway.PostAsync(TestPostbacks.For("pm_later_" + laterId, laterId)).WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal((HttpStatusCode.OK, "ok"), (later.StatusCode, await TestPostbacks.StatusOf(later)));
-        Assert.Equal(1, await StoredAsync(api, laterId));
-        Assert.False(stopping.IsCompleted);
-
-        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(4243)", holder))
-        {
-            await release.ExecuteNonQueryAsync();
-        }
-        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
-        foreach (var response in await Task.WhenAll([stuck, .. queued]).WaitAsync(TimeSpan.FromSeconds(10)))
-        {
-            Assert.Equal((HttpStatusCode.OK, "ok"), (response.StatusCode, await TestPostbacks.StatusOf(response)));
-        }
-        Assert.All(await Task.WhenAll(queuedIds.Append(stuckId).Select(id => StoredAsync(api, id))), n => Assert.Equal(1, n));
-        // The two queued ones were the loop's next batch, after it had stopped taking new postbacks.
-        Assert.Equal(1, await CommitsOfAsync(api, queuedBodies));
     }
 
     [Fact]
