@@ -252,9 +252,11 @@ public sealed partial class LiveStatusStream(
             command.Parameters.With(depositId).With(_streamId);
             await command.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or ObjectDisposedException)
         {
-            // It lapses by itself (three heartbeats).
+            // It lapses by itself (three heartbeats). ObjectDisposedException: the stream ended because
+            // the host is stopping, and the host's data source was disposed before this last cleanup ran;
+            // thrown out of the response, it aborted the stream instead of ending it cleanly.
         }
     }
 
