@@ -16,7 +16,10 @@ namespace Paykassma.Merchant.Api.Postbacks;
 /// carry is stored, and credited, once.
 /// </summary>
 /// <remarks>
-/// What one postback's failure does to the others: a refusal (not an outage) of batch command k rolls
+/// Who runs a batch: at most <see cref="PostbackGroupCommitOptions.Parallelism"/> run at once (slots). A
+/// postback that finds nothing queued and a slot free is run by its own request, with whatever queues
+/// meanwhile; otherwise it waits in the queue, and the batch loops take it with the rest once a slot
+/// frees (ADR 0029). What one postback's failure does to the others: a refusal (not an outage) of batch command k rolls
 /// the batch back; the rest run again without k, and k is handed back to be stored alone (where a
 /// refusal is held, as without batching). A deadlock or serialization failure between batches runs
 /// the batch again. An outage fails every waiter, who then answer 503 as the single path does. A
@@ -30,6 +33,12 @@ public sealed partial class PostbackBatcher(
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { AllowSynchronousContinuations = false });
 
+    /// <summary>Batches in flight, whoever runs them (a loop, or a request that found a slot free).</summary>
+    private readonly SemaphoreSlim _slots = new(options.Value.GroupCommit.Parallelism);
+
+    /// <summary>Whether a request may run its own batch: while the loops run, and unless loops join late (ADR 0027).</summary>
+    private volatile bool _requestsLead;
+
     private PostbackGroupCommitOptions Settings => options.Value.GroupCommit;
 
     public bool Enabled => Settings.Enabled;
@@ -41,6 +50,15 @@ public sealed partial class PostbackBatcher(
     internal async Task<StoredPostback?> StoreAsync(PostbackStatement statement, PostbackStatementInput input, CancellationToken cancellationToken)
     {
         var pending = new Pending(statement, input, cancellationToken);
+        if (_requestsLead && _queue.Reader.Count == 0 && _slots.Wait(0, CancellationToken.None))
+        {
+            // Run here, not handed to a loop: a loop woken for it, then this request woken by the loop,
+            // were two context switches per postback, each dear on this machine (bench/README.md).
+            var batch = new List<Pending>(Settings.MaxBatch);
+            Admit(batch, pending);
+            await RunInSlotAsync(batch);
+            return await pending.Done.Task;
+        }
         if (!_queue.Writer.TryWrite(pending))
         {
             return null;
@@ -55,12 +73,15 @@ public sealed partial class PostbackBatcher(
             _queue.Writer.TryComplete();
             return Task.CompletedTask;
         }
+        // Late joining is the loops' decision (the oldest queued postback's wait): requests then only queue.
+        _requestsLead = Settings.ParallelAfter == TimeSpan.Zero;
         return Task.WhenAll(Enumerable.Range(0, Settings.Parallelism).Select(loop => Task.Run(() => LoopAsync(first: loop == 0), CancellationToken.None)));
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // What is queued is still stored (the loops end when the queue is empty); what comes later is stored alone.
+        _requestsLead = false;
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
     }
@@ -69,33 +90,29 @@ public sealed partial class PostbackBatcher(
     {
         var batch = new List<Pending>(Settings.MaxBatch);
         var joinsLate = !first && Settings.ParallelAfter > TimeSpan.Zero;
-        // Not the host's token (the reads below take none): a batch that started finishes, as a single
+        // Not the host's token (the waits below take none): a batch that started finishes, as a single
         // postback does, and the loop ends when the queue is completed and empty.
-        while (true)
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
+            if (joinsLate && !await BackedUpAsync())
+            {
+                continue;
+            }
+            // A postback stays queued until a slot holder takes it: with every slot busy, what queues
+            // meanwhile is the next batch, whoever holds the slot (another loop may find nothing left).
+            // Postbacks are queued only when every slot was busy or others already waited, so an idle
+            // loop is rarely woken for nothing.
+            await _slots.WaitAsync(CancellationToken.None);
             batch.Clear();
-            if (joinsLate)
-            {
-                if (!await _queue.Reader.WaitToReadAsync(CancellationToken.None))
-                {
-                    return;
-                }
-                if (!await BackedUpAsync())
-                {
-                    continue;
-                }
-            }
-            else if (await NextAsync() is { } next)
-            {
-                // Read, not waited for: a postback that arrives while loops are idle wakes the one loop
-                // that takes it. Waiting (WaitToReadAsync) woke every idle loop for each postback, and
-                // all but one found the queue empty (bench/README.md, "Where the fixed-rate run's CPU goes").
-                Admit(batch, next);
-            }
-            else
-            {
-                return;
-            }
+            await RunInSlotAsync(batch);
+        }
+    }
+
+    /// <summary>Adds what is queued to the batch and runs it; the caller holds a slot, which is released here.</summary>
+    private async Task RunInSlotAsync(List<Pending> batch)
+    {
+        try
+        {
             Take(batch);
             if (batch.Count > 0 && Settings.Window > TimeSpan.Zero)
             {
@@ -106,18 +123,9 @@ public sealed partial class PostbackBatcher(
                 await RunAsync(batch);
             }
         }
-    }
-
-    /// <summary>The next queued postback, once there is one; null when the queue is completed and empty.</summary>
-    private async ValueTask<Pending?> NextAsync()
-    {
-        try
+        finally
         {
-            return await _queue.Reader.ReadAsync(CancellationToken.None);
-        }
-        catch (ChannelClosedException)
-        {
-            return null;
+            _slots.Release();
         }
     }
 

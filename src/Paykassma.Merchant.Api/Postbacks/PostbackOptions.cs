@@ -54,10 +54,13 @@ public sealed class PostbackGroupCommitOptions
     public TimeSpan Window { get; set; } = TimeSpan.Zero;
 
     /// <summary>
-    /// Most batches in flight at once, each on its own connection. One alone would serialize every
-    /// postback on one PostgreSQL backend, and one batch waiting on a row lock would hold them all.
+    /// Most batches in flight at once (slots), each on its own connection; a postback that finds one
+    /// free is run by its own request (ADR 0029). One alone would serialize every postback on one
+    /// PostgreSQL backend, and one batch waiting on a row lock would hold them all. Two, not more: on
+    /// this 2-core machine more backends at once competed for the cores PostgreSQL needs, for a lower
+    /// best rate (bench/README.md, "Requests that run their own batch").
     /// </summary>
-    public int Parallelism { get; set; } = 4;
+    public int Parallelism { get; set; } = 2;
 
     /// <summary>
     /// How long the oldest queued postback waits for the running batch before the other loops (up to
