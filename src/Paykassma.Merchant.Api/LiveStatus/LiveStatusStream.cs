@@ -22,28 +22,6 @@ public sealed record DepositStatusEvent(
     bool AmountMismatch,
     DateTimeOffset UpdatedAt);
 
-/// <summary>How a stream starts, decided before its first byte.</summary>
-public enum LiveStatusStart
-{
-    /// <summary>The stream is open.</summary>
-    Open,
-
-    /// <summary>No such deposit for this user.</summary>
-    NotFound,
-
-    /// <summary>The user holds the most open streams allowed.</summary>
-    TooManyStreams,
-
-    /// <summary>A reconnect to a deposit that is final and has nothing newer: nothing will ever come.</summary>
-    Finished,
-
-    /// <summary>This instance holds the most open streams it allows (Deposits:LiveStatus:MaxStreams).</summary>
-    AtCapacity,
-
-    /// <summary>The token's exp has passed (it is still inside the bearer handler's clock skew): no stream outlives its token.</summary>
-    TokenExpired,
-}
-
 /// <summary>
 /// One <c>GET /api/deposits/{id}/events</c> stream (ADR 0018): the current state (or, with
 /// Last-Event-ID, every change after it, from the table), then each change as it is committed on any
@@ -254,9 +232,8 @@ public sealed partial class LiveStatusStream(
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or ObjectDisposedException)
         {
-            // It lapses by itself (three heartbeats). ObjectDisposedException: the stream ended because
-            // the host is stopping, and the host's data source was disposed before this last cleanup ran;
-            // thrown out of the response, it aborted the stream instead of ending it cleanly.
+            // It lapses by itself (three heartbeats). ObjectDisposedException: the host stopped and disposed
+            // its data source before this last cleanup; thrown, it aborted the stream instead of ending it.
         }
     }
 
