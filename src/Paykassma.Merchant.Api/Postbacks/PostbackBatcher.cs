@@ -53,7 +53,7 @@ public sealed partial class PostbackBatcher(
         if (_requestsLead && _queue.Reader.Count == 0 && _slots.Wait(0, CancellationToken.None))
         {
             // Run here, not handed to a loop: a loop woken for it, then this request woken by the loop,
-            // were two context switches per postback, each dear on this machine (bench/README.md).
+            // were two thread wake-ups per postback, and switches are dear on this machine (bench/README.md).
             var batch = new List<Pending>(Settings.MaxBatch);
             Admit(batch, pending);
             await RunInSlotAsync(batch);
