@@ -49,24 +49,30 @@ public sealed partial class GroupCommitTests
         await release.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Posts a postback whose batch waits on the lock the returned holder keeps (dispose it at the end),
+    /// and returns once that batch waits there, with the postback's answer still to come.
+    /// </summary>
+    private static async Task<(string Id, NpgsqlConnection Holder, Task<HttpResponseMessage> Answer)> PostStuckAsync(
+        MerchantApiFactory api, HttpClient gateway)
+    {
+        var id = TestPostbacks.NewTransactionId();
+        var holder = await HoldBatchesCarryingAsync(api, id);
+        var answer = gateway.PostAsync(TestPostbacks.For("pm_stuck_" + id, id));
+        await HeldAsync(api);
+        return (id, holder, answer);
+    }
+
     [Fact]
     public async Task A_batch_stuck_on_a_lock_gets_a_second_loop_beside_it_once_the_next_postback_has_waited_ParallelAfter()
     {
         var parallelAfter = TimeSpan.FromMilliseconds(600);
-        var api = new FastDispatcherFactory();
-        await using var _ = api;
-        await api.InitializeAsync();
-        api.With("Postbacks:GroupCommit:Enabled", "true")
-            .With("Postbacks:GroupCommit:Window", "00:00:00")
-            .With("Postbacks:GroupCommit:Parallelism", "2")
-            .With("Postbacks:GroupCommit:ParallelAfter", parallelAfter.ToString());
+        await using var api = await DefaultBatchingApiAsync(("Postbacks:GroupCommit:Window", "00:00:00"),
+            ("Postbacks:GroupCommit:Parallelism", "2"), ("Postbacks:GroupCommit:ParallelAfter", parallelAfter.ToString()));
         using var gateway = api.CreateClient();
-        var stuckId = TestPostbacks.NewTransactionId();
         var nextId = TestPostbacks.NewTransactionId();
-        await using var holder = await HoldBatchesCarryingAsync(api, stuckId);
-
-        var stuck = gateway.PostAsync(TestPostbacks.For("pm_stuck_" + stuckId, stuckId));
-        await HeldAsync(api);
+        var (stuckId, holder, stuck) = await PostStuckAsync(api, gateway);
+        await using var _ = holder;
         var started = System.Diagnostics.Stopwatch.StartNew();
         var next = await gateway.PostAsync(TestPostbacks.For("pm_next_" + nextId, nextId)).WaitAsync(TimeSpan.FromSeconds(10));
         var waited = started.Elapsed;
@@ -89,19 +95,13 @@ public sealed partial class GroupCommitTests
     [Fact]
     public async Task Postbacks_queued_when_the_batcher_stops_are_still_stored_and_later_ones_are_stored_alone()
     {
-        var api = new FastDispatcherFactory();
-        await using var _ = api;
-        await api.InitializeAsync();
-        api.With("Postbacks:GroupCommit:Enabled", "true")
-            .With("Postbacks:GroupCommit:Window", "00:00:00")
-            .With("Postbacks:GroupCommit:Parallelism", "1");
+        await using var api = await DefaultBatchingApiAsync(("Postbacks:GroupCommit:Window", "00:00:00"),
+            ("Postbacks:GroupCommit:Parallelism", "1"));
         using var gateway = api.CreateClient();
-        var stuckId = TestPostbacks.NewTransactionId();
-        await using var holder = await HoldBatchesCarryingAsync(api, stuckId);
 
-        // The one loop is held on the stuck postback's batch; two more queue behind it.
-        var stuck = gateway.PostAsync(TestPostbacks.For("pm_stuck_" + stuckId, stuckId));
-        await HeldAsync(api);
+        // The one slot is held by the stuck postback's batch; two more queue behind it.
+        var (stuckId, holder, stuck) = await PostStuckAsync(api, gateway);
+        await using var _ = holder;
         var queuedIds = new[] { TestPostbacks.NewTransactionId(), TestPostbacks.NewTransactionId() };
         var queuedBodies = queuedIds.Select(id => TestPostbacks.For("pm_queued_" + id, id)).ToArray();
         var queued = queuedBodies.Select(body => gateway.PostAsync(body)).ToArray();

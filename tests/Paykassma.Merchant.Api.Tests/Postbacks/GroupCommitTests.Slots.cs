@@ -12,18 +12,6 @@ namespace Paykassma.Merchant.Api.Tests.Postbacks;
 /// </summary>
 public sealed partial class GroupCommitTests
 {
-    private static async Task<FastDispatcherFactory> DefaultBatchingApiAsync(params (string Key, string Value)[] settings)
-    {
-        var api = new FastDispatcherFactory();
-        await api.InitializeAsync();
-        api.With("Postbacks:GroupCommit:Enabled", "true");
-        foreach (var (key, value) in settings)
-        {
-            api.With(key, value);
-        }
-        return api;
-    }
-
     /// <summary>Posts one postback with its own trace; the statements PostgreSQL ran in that trace.</summary>
     private static async Task<(HttpStatusCode Status, IReadOnlyList<string> Statements)> PostTracedAsync(HttpClient gateway, string transactionId)
     {
@@ -72,12 +60,9 @@ public sealed partial class GroupCommitTests
         // The defaults (two slots, no late joining): a row an ops action holds stalls one batch, not the stream.
         await using var api = await DefaultBatchingApiAsync();
         using var gateway = api.CreateClient();
-        var stuckId = TestPostbacks.NewTransactionId();
         var nextId = TestPostbacks.NewTransactionId();
-        await using var holder = await HoldBatchesCarryingAsync(api, stuckId);
-
-        var stuck = gateway.PostAsync(TestPostbacks.For("pm_stuck_" + stuckId, stuckId));
-        await HeldAsync(api);
+        var (stuckId, holder, stuck) = await PostStuckAsync(api, gateway);
+        await using var _ = holder;
         var (status, statements) = await PostTracedAsync(gateway, nextId).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -94,12 +79,9 @@ public sealed partial class GroupCommitTests
     {
         await using var api = await DefaultBatchingApiAsync(("Postbacks:GroupCommit:Parallelism", "1"));
         using var gateway = api.CreateClient();
-        var stuckId = TestPostbacks.NewTransactionId();
-        await using var holder = await HoldBatchesCarryingAsync(api, stuckId);
-
         // The one slot is held by the stuck postback's batch (its own request runs it).
-        var stuck = gateway.PostAsync(TestPostbacks.For("pm_stuck_" + stuckId, stuckId));
-        await HeldAsync(api);
+        var (stuckId, holder, stuck) = await PostStuckAsync(api, gateway);
+        await using var _ = holder;
         var waitingIds = Enumerable.Range(0, 3).Select(_ => TestPostbacks.NewTransactionId()).ToArray();
         var waitingBodies = waitingIds.Select(id => TestPostbacks.For("pm_waiting_" + id, id)).ToArray();
         var waiting = waitingBodies.Select(body => gateway.PostAsync(body)).ToArray();

@@ -29,6 +29,19 @@ public sealed partial class GroupCommitTests
         return api;
     }
 
+    /// <summary>Group commit at its defaults, but for these settings.</summary>
+    private static async Task<FastDispatcherFactory> DefaultBatchingApiAsync(params (string Key, string Value)[] settings)
+    {
+        var api = new FastDispatcherFactory();
+        await api.InitializeAsync();
+        api.With("Postbacks:GroupCommit:Enabled", "true");
+        foreach (var (key, value) in settings)
+        {
+            api.With(key, value);
+        }
+        return api;
+    }
+
     private static string Sha256(byte[] body) => Convert.ToHexStringLower(SHA256.HashData(body));
 
     /// <summary>How many transactions wrote the postback rows of these bodies (one: they were committed together).</summary>
